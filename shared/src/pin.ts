@@ -1,0 +1,50 @@
+/** PIN rules of DESIGN §5. Pure: used by the dialog as the user types and by the host before the card. */
+import type { PinKind } from './policy.ts';
+
+export type PinProblem =
+  | 'empty'
+  | 'not-a-string'
+  | 'auth-not-4-digits'
+  | 'sign-too-short'
+  | 'sign-too-long'
+  | 'sign-bad-character'
+  | 'sign-needs-letter'
+  | 'sign-needs-digit';
+
+export type PinCheck = { ok: true; pin: string } | { ok: false; problem: PinProblem };
+
+const AUTH_RULE = /^[0-9]{4}$/;
+const SIGN_RULE = /^(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{6,16}$/;
+
+/** The signing PIN is case-insensitive for the user: lowercase input is upper-cased. */
+export function normalizePin(kind: PinKind, pin: string): string {
+  return kind === 'sign' ? pin.toUpperCase() : pin;
+}
+
+/** Checks a PIN against its kind's rule; on success returns the normalized PIN to send. */
+export function checkPin(kind: PinKind, input: unknown): PinCheck {
+  if (typeof input !== 'string') return { ok: false, problem: 'not-a-string' };
+  if (input.length === 0) return { ok: false, problem: 'empty' };
+  const pin = normalizePin(kind, input);
+  if (kind === 'auth') return AUTH_RULE.test(pin) ? { ok: true, pin } : { ok: false, problem: 'auth-not-4-digits' };
+  if (SIGN_RULE.test(pin)) return { ok: true, pin };
+  if (pin.length < 6) return { ok: false, problem: 'sign-too-short' };
+  if (pin.length > 16) return { ok: false, problem: 'sign-too-long' };
+  if (!/^[A-Z0-9]*$/.test(pin)) return { ok: false, problem: 'sign-bad-character' };
+  if (!/[A-Z]/.test(pin)) return { ok: false, problem: 'sign-needs-letter' };
+  return { ok: false, problem: 'sign-needs-digit' };
+}
+
+export const PIN_PROBLEM_MESSAGES: Record<PinProblem, { ja: string; en: string }> = {
+  empty: { ja: '暗証番号を入力してください。', en: 'Enter the PIN.' },
+  'not-a-string': { ja: '暗証番号を入力してください。', en: 'Enter the PIN.' },
+  'auth-not-4-digits': { ja: '数字4桁で入力してください。', en: 'Enter exactly 4 digits.' },
+  'sign-too-short': { ja: '6文字以上で入力してください。', en: 'Use at least 6 characters.' },
+  'sign-too-long': { ja: '16文字以内で入力してください。', en: 'Use at most 16 characters.' },
+  'sign-bad-character': {
+    ja: '英字 (A〜Z) と数字 (0〜9) だけを使ってください。',
+    en: 'Use only letters A–Z and digits 0–9.',
+  },
+  'sign-needs-letter': { ja: '英字を1文字以上含めてください。', en: 'Include at least one letter.' },
+  'sign-needs-digit': { ja: '数字を1文字以上含めてください。', en: 'Include at least one digit.' },
+};

@@ -1,0 +1,153 @@
+/**
+ * The native messaging protocol (DESIGN §4): one schema per message, the single source of the
+ * TS types. The host validates every request with these; the extension validates every reply.
+ */
+import * as v from 'valibot';
+import { ERROR_CODES } from '../errors.ts';
+import {
+  certificateField,
+  confirmLastTryField,
+  hashField,
+  hashFunctionField,
+  hashListField,
+  nonceField,
+  originField,
+  pinField,
+} from './fields.ts';
+
+// ---- requests ------------------------------------------------------------------------------
+
+/** Exactly the listed keys are accepted (strictObject): anything else is ERR_JPKI_INVALID_REQUEST. */
+export const commandArgumentSchemas = {
+  status: v.strictObject({}),
+  authenticate: v.strictObject({
+    /** From the browser's MessageSender, never from the page. */
+    origin: originField,
+    challengeNonce: nonceField,
+    pin: pinField,
+    confirmLastTry: confirmLastTryField,
+  }),
+  'get-signing-certificate': v.strictObject({
+    origin: originField,
+    pin: pinField,
+    confirmLastTry: confirmLastTryField,
+  }),
+  sign: v.strictObject({
+    origin: originField,
+    hashes: hashListField,
+    hashFunction: hashFunctionField,
+    pin: pinField,
+    /** When given, the card's signing certificate must equal it, else nothing is signed. */
+    certificate: v.optional(certificateField),
+    confirmLastTry: confirmLastTryField,
+  }),
+  'portal-login': v.strictObject({
+    origin: originField,
+    digestInfo: hashField,
+    pin: pinField,
+    confirmLastTry: confirmLastTryField,
+  }),
+  'portal-sign': v.strictObject({
+    origin: originField,
+    digestInfos: hashListField,
+    pin: pinField,
+    confirmLastTry: confirmLastTryField,
+  }),
+  /** Only the extension's own pages may ask for this, never a web page. */
+  'change-pin': v.strictObject({
+    kind: v.picklist(['auth', 'sign']),
+    pin: pinField,
+    newPin: pinField,
+    confirmLastTry: confirmLastTryField,
+  }),
+} as const;
+
+export type Command = keyof typeof commandArgumentSchemas;
+export const COMMANDS = Object.keys(commandArgumentSchemas) as Command[];
+export type CommandArguments<C extends Command> = v.InferOutput<(typeof commandArgumentSchemas)[C]>;
+
+export function isCommand(value: unknown): value is Command {
+  return typeof value === 'string' && Object.hasOwn(commandArgumentSchemas, value);
+}
+
+/** The envelope; `arguments` is checked against its command's schema afterwards. */
+export const requestEnvelopeSchema = v.strictObject({
+  id: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
+  command: v.pipe(v.string(), v.maxLength(64)),
+  arguments: v.record(v.string(), v.unknown()),
+});
+
+// ---- replies -------------------------------------------------------------------------------
+
+export const helloSchema = v.strictObject({
+  type: v.literal('hello'),
+  version: v.pipe(v.string(), v.regex(/^\d+\.\d+\.\d+$/)),
+  protocol: v.number(),
+});
+export type Hello = v.InferOutput<typeof helloSchema>;
+
+export const statusResultSchema = v.object({
+  version: v.string(),
+  readers: v.array(v.object({ name: v.string(), cardPresent: v.boolean() })),
+  card: v.nullable(
+    v.object({
+      type: v.string(),
+      /** The authentication certificate (base64 DER): readable without a PIN, no personal data. */
+      authCertificate: certificateField,
+      hasSigningCertificate: v.boolean(),
+      retries: v.object({ auth: v.number(), sign: v.number() }),
+    }),
+  ),
+});
+
+/** The web-eid:1.0 compatible token of DESIGN §6. */
+export const authTokenSchema = v.object({
+  format: v.literal('web-eid:1.0'),
+  unverifiedCertificate: certificateField,
+  algorithm: v.literal('RS256'),
+  signature: base64Result(),
+  appVersion: v.string(),
+});
+
+export const signatureAlgorithmSchema = v.object({
+  cryptoAlgorithm: v.literal('RSA'),
+  hashFunction: hashFunctionField,
+  paddingScheme: v.literal('PKCS1.5'),
+});
+
+export const signResultSchema = v.object({
+  certificate: certificateField,
+  signatures: v.array(base64Result()),
+  signatureAlgorithm: signatureAlgorithmSchema,
+});
+
+export const commandResultSchemas = {
+  status: statusResultSchema,
+  authenticate: authTokenSchema,
+  'get-signing-certificate': v.object({ certificate: certificateField }),
+  sign: signResultSchema,
+  'portal-login': v.object({ signature: base64Result(), certificate: certificateField }),
+  'portal-sign': v.object({ signatures: v.array(base64Result()), certificate: certificateField }),
+  'change-pin': v.object({}),
+} as const satisfies Record<Command, v.GenericSchema>;
+
+export type CommandResult<C extends Command> = v.InferOutput<(typeof commandResultSchemas)[C]>;
+export type AuthToken = v.InferOutput<typeof authTokenSchema>;
+export type StatusResult = v.InferOutput<typeof statusResultSchema>;
+export type SignResult = v.InferOutput<typeof signResultSchema>;
+
+export const errorBodySchema = v.object({
+  code: v.picklist(ERROR_CODES),
+  message: v.string(),
+  retriesLeft: v.optional(v.number()),
+});
+
+export const replySchema = v.union([
+  v.object({ id: v.number(), result: v.record(v.string(), v.unknown()) }),
+  v.object({ id: v.number(), error: errorBodySchema }),
+]);
+export type Reply = v.InferOutput<typeof replySchema>;
+
+function base64Result() {
+  return v.pipe(v.string(), v.maxLength(4096));
+}
