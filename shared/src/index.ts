@@ -12,3 +12,4 @@ export * from './protocol/page.ts';
 export * from './protocol/portal.ts';
 export * from './protocol/validate.ts';
 export * from './version.ts';
+export * from './extension-ids.ts';
