@@ -1,5 +1,126 @@
-// Placeholder until the subcommand is built (see the open issues).
-export async function main(_args: string[], _mode?: string): Promise<number> {
-  process.stderr.write('jpki-bridge: virtual-card is not built yet\n');
-  return 70;
+/**
+ * `jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …` (DESIGN §8).
+ * Wiring only: the card and its bridge live in ../virtual-card/.
+ */
+import { parseArgs } from 'node:util';
+import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
+
+const USAGE = `usage:
+  jpki-bridge virtual-card create --state FILE [--persona adult|minor|expired] [--name NAME] [--birth YYYY-MM-DD] [--address ADDRESS] [--sex 1|2|9]
+  jpki-bridge virtual-card serve --state FILE [--port 35963|35964] [--trace FILE] [--remove-at N]
+  jpki-bridge virtual-card reset-pins --state FILE
+  jpki-bridge virtual-card show --state FILE
+`;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'create':
+        return await create(rest);
+      case 'serve':
+        return await serveCommand(rest);
+      case 'reset-pins':
+        return await resetPinsCommand(rest);
+      case 'show':
+        return await show(rest);
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        process.stderr.write(USAGE);
+        return 64;
+    }
+  } catch (error) {
+    log(`jpki-bridge virtual-card ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    return error instanceof UsageError || error instanceof RangeError || isParseArgsError(error) ? 64 : 1;
+  }
+}
+
+class UsageError extends Error {}
+
+function stateOption(values: { state?: string | boolean }): string {
+  if (typeof values.state !== 'string' || values.state === '') throw new UsageError('--state FILE is required');
+  return values.state;
+}
+
+async function create(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      state: { type: 'string' },
+      persona: { type: 'string', default: 'adult' },
+      name: { type: 'string' },
+      birth: { type: 'string' },
+      address: { type: 'string' },
+      sex: { type: 'string' },
+    },
+  });
+  const file = stateOption(values);
+  const persona = values.persona;
+  if (persona !== 'adult' && persona !== 'minor' && persona !== 'expired') throw new UsageError('--persona must be adult, minor or expired');
+  if (values.sex !== undefined && !['1', '2', '9'].includes(values.sex)) throw new UsageError('--sex must be 1, 2 or 9');
+  const { createCardState, saveCardState } = await import('../virtual-card/state.ts');
+  const state = await createCardState({
+    persona,
+    name: values.name,
+    birth: values.birth,
+    address: values.address,
+    sex: values.sex as JpkiSex | undefined,
+  });
+  await saveCardState(file, state);
+  log(`virtual-card: created an ${persona} card in ${file} (PINs 1234 / ABC123)`);
+  return 0;
+}
+
+async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      state: { type: 'string' },
+      port: { type: 'string', default: '35963' },
+      trace: { type: 'string' },
+      'remove-at': { type: 'string' },
+    },
+  });
+  const stateFile = stateOption(values);
+  const port = Number(values.port);
+  if (port !== 35963 && port !== 35964) throw new UsageError('--port must be 35963 or 35964');
+  let removeAt: number | undefined;
+  if (values['remove-at'] !== undefined) {
+    removeAt = Number(values['remove-at']);
+    if (!Number.isInteger(removeAt) || removeAt < 1) throw new UsageError('--remove-at must be a positive integer');
+  }
+  const { serve } = await import('../virtual-card/serve.ts');
+  await serve({ stateFile, port, traceFile: values.trace, removeAt, log });
+  return 0;
+}
+
+async function resetPinsCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { state: { type: 'string' } } });
+  const file = stateOption(values);
+  const { loadCardState, saveCardState } = await import('../virtual-card/state.ts');
+  const { resetPins } = await import('../virtual-card/reset.ts');
+  const state = await loadCardState(file);
+  resetPins(state);
+  await saveCardState(file, state);
+  log('virtual-card: both PINs reset to their defaults, counters full, locks cleared');
+  return 0;
+}
+
+async function show(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { state: { type: 'string' } } });
+  const { loadCardState } = await import('../virtual-card/state.ts');
+  const { describe } = await import('../virtual-card/show.ts');
+  process.stdout.write(describe(await loadCardState(stateOption(values))));
+  return 0;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
 }

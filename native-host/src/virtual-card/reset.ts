@@ -1,0 +1,6 @@
+/** `reset-pins`: what the municipal office does — both PINs back to default, counters full, locks gone. */
+import { freshPins, type VirtualCardState } from './state.ts';
+
+export function resetPins(state: VirtualCardState): void {
+  state.pins = freshPins();
+}
