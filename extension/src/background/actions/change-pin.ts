@@ -1,0 +1,35 @@
+/**
+ * PIN change, from the popup only (the router refuses it from web pages). Both PINs are checked
+ * against their rule here first, so a malformed one never reaches the host; the host checks again.
+ */
+import { JpkiError } from '@jpki-bridge/shared/errors';
+import { checkPin } from '@jpki-bridge/shared/pin';
+import type { PinKind } from '@jpki-bridge/shared/policy';
+import type { BackgroundContext } from '../context.ts';
+import { withSession } from '../native/native-app-service.ts';
+import { lastTry } from './with-pin.ts';
+
+export interface ChangePinRequest {
+  kind: PinKind;
+  pin: unknown;
+  newPin: unknown;
+  confirmLastTry?: unknown;
+}
+
+export function changePin(ctx: BackgroundContext, request: ChangePinRequest): Promise<Record<string, never>> {
+  const { kind } = request;
+  if (kind !== 'auth' && kind !== 'sign') throw new JpkiError('ERR_JPKI_INVALID_REQUEST');
+  const current = checkPin(kind, request.pin);
+  const next = checkPin(kind, request.newPin);
+  if (!current.ok || !next.ok) throw new JpkiError('ERR_JPKI_PIN_FORMAT');
+  return ctx.lock.run(() =>
+    withSession(
+      ctx.connect,
+      async (session) => {
+        await session.request('change-pin', { kind, pin: current.pin, newPin: next.pin, ...lastTry(request.confirmLastTry === true) });
+        return {};
+      },
+      { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs },
+    ),
+  );
+}

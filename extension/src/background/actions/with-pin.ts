@@ -1,0 +1,54 @@
+/**
+ * The frame every PIN-using action shares: the lock, one native session, the card check, the
+ * deadline and the dialog loop. Each action file supplies only its host call.
+ */
+import { isOriginAllowed } from '@jpki-bridge/shared/origin';
+import type { PinKind } from '@jpki-bridge/shared/policy';
+import type { DialogUse } from '../../dialog-protocol.ts';
+import type { BackgroundContext } from '../context.ts';
+import { createDeadline } from '../deadline.ts';
+import { type NativeSession, withSession } from '../native/native-app-service.ts';
+import { runPinOperation } from '../pin-operation.ts';
+
+export interface PinActionSpec<T> {
+  origin: string;
+  use: DialogUse;
+  kind: PinKind;
+  count: number;
+  timeoutMs: number;
+  call(session: NativeSession, pin: string, confirmLastTry: boolean): Promise<T>;
+}
+
+export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Promise<T> {
+  return ctx.lock.run(async () => {
+    const deadline = createDeadline(spec.timeoutMs);
+    try {
+      const allowListed = isOriginAllowed(spec.origin, await ctx.allowList());
+      return await withSession(
+        ctx.connect,
+        async (session) => {
+          const status = await session.request('status', {});
+          return runPinOperation({
+            origin: spec.origin,
+            use: spec.use,
+            kind: spec.kind,
+            allowListed,
+            count: spec.count,
+            status,
+            deadline,
+            openPrompt: ctx.openPrompt,
+            call: (pin, confirmLastTry) => spec.call(session, pin, confirmLastTry),
+          });
+        },
+        { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs },
+      );
+    } finally {
+      deadline.clear();
+    }
+  });
+}
+
+/** `confirmLastTry` only when set: the host accepts exactly the listed keys. */
+export function lastTry(confirmLastTry: boolean): { confirmLastTry?: true } {
+  return confirmLastTry ? { confirmLastTry: true } : {};
+}

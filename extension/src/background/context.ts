@@ -1,0 +1,16 @@
+/** What the actions need from the outside world; the background's main supplies the real ones, tests fakes. */
+import type { NativeConnector } from './native/channel.ts';
+import type { OperationLock } from './operation-lock.ts';
+import type { OpenPrompt } from './pin-prompt.ts';
+
+export interface BackgroundContext {
+  connect: NativeConnector;
+  openPrompt: OpenPrompt;
+  lock: OperationLock;
+  /** The portal allow-list patterns (storage, else the preset). */
+  allowList(): Promise<readonly string[]>;
+  extensionVersion: string;
+  /** Overrides for tests (milliseconds). */
+  helloTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}

@@ -1,0 +1,42 @@
+/**
+ * The user-interaction deadline: 120 s, or less when the page asks (never more). It bounds the
+ * time the user takes in the dialog, not the card's own I/O once a PIN is in.
+ */
+import { USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
+import { JpkiError } from '@jpki-bridge/shared/errors';
+
+export function userTimeoutMs(requested: unknown): number {
+  if (typeof requested !== 'number' || !Number.isFinite(requested)) return USER_TIMEOUT_MS;
+  return Math.min(USER_TIMEOUT_MS, Math.max(1_000, Math.floor(requested)));
+}
+
+export interface Deadline {
+  readonly at: number;
+  /** Resolves `promise`, or rejects ERR_JPKI_USER_TIMEOUT when the deadline passes first. */
+  race<T>(promise: Promise<T>): Promise<T>;
+  clear(): void;
+}
+
+export function createDeadline(ms: number, now: () => number = Date.now): Deadline {
+  const at = now() + ms;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  return {
+    at,
+    race<T>(promise: Promise<T>): Promise<T> {
+      const left = at - now();
+      if (left <= 0) return Promise.reject(new JpkiError('ERR_JPKI_USER_TIMEOUT'));
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new JpkiError('ERR_JPKI_USER_TIMEOUT')), left);
+        timers.add(timer);
+        promise.then(resolve, reject).finally(() => {
+          clearTimeout(timer);
+          timers.delete(timer);
+        });
+      });
+    },
+    clear() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * How the background asks the user for a PIN. The real implementation is a popup window
+ * (dialog-window.ts); tests use a scripted fake.
+ */
+import type { DialogState } from '../dialog-protocol.ts';
+
+export type PromptAnswer = { type: 'pin'; pin: string; confirmLastTry: boolean } | { type: 'cancel' } | { type: 'close' };
+
+export interface PinPrompt {
+  /** Shows `state` and resolves with the user's next answer (closing the window = cancel). */
+  ask(state: DialogState): Promise<PromptAnswer>;
+  /** Closes the window; idempotent. Called on every path. */
+  close(): void;
+}
+
+export type OpenPrompt = () => Promise<PinPrompt>;

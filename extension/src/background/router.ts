@@ -1,0 +1,105 @@
+/**
+ * Every runtime message lands here. Who may send what:
+ *   - `page` and `portal*`: content scripts in a top frame; the origin is the sender's.
+ *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
+ * Answers are Outcomes (errors as their wire form), see messages.ts.
+ */
+import { VERSION } from '@jpki-bridge/shared/version';
+import { JpkiError, serializeError } from '@jpki-bridge/shared/errors';
+import { isOriginAllowed } from '@jpki-bridge/shared/origin';
+import { isPageAction } from '@jpki-bridge/shared/protocol/page';
+import type { Outcome, PortalHelloAnswer } from '../messages.ts';
+import type { BackgroundContext } from './context.ts';
+import { type SenderLike, isContentScript, isExtensionPage, originOfSender } from './sender.ts';
+import { authenticate } from './actions/authenticate.ts';
+import { changePin } from './actions/change-pin.ts';
+import { getSigningCertificate } from './actions/get-signing-certificate.ts';
+import { hostStatus } from './actions/host-status.ts';
+import { portal } from './actions/portal.ts';
+import { sign } from './actions/sign.ts';
+import { status } from './actions/status.ts';
+import { NativeSession } from './native/native-app-service.ts';
+
+export interface ExtensionIdentity {
+  id: string;
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  baseUrl: string;
+}
+
+export async function route(ctx: BackgroundContext, self: ExtensionIdentity, message: unknown, sender: SenderLike): Promise<unknown> {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const { channel } = message as { channel?: unknown };
+  if (channel === 'ui') {
+    if (!isExtensionPage(sender, self.id, self.baseUrl)) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
+    return outcome(() => ui(ctx, message as Record<string, unknown>));
+  }
+  if (channel !== 'page' && channel !== 'portal' && channel !== 'portal-hello') return undefined;
+  if (!isContentScript(sender, self.id, self.baseUrl)) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
+  const origin = originOfSender(sender);
+  if (channel === 'portal-hello') return origin ? portalHello(ctx, origin) : { allowed: false, extensionMajor: '', hostVersion: null };
+  if (!origin) return refuse('ERR_JPKI_INVALID_ORIGIN');
+
+  if (channel === 'portal') {
+    if (!isOriginAllowed(origin, await ctx.allowList())) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
+    return outcome(() => portal(ctx, origin, (message as { detail?: unknown }).detail));
+  }
+  const { action, request } = message as { action?: unknown; request?: unknown };
+  if (!isPageAction(action)) return refuse('ERR_JPKI_UNKNOWN_COMMAND');
+  switch (action) {
+    case 'jpki:status':
+      return outcome(() => status(ctx));
+    case 'jpki:authenticate':
+      return outcome(() => authenticate(ctx, origin, request));
+    case 'jpki:get-signing-certificate':
+      return outcome(() => getSigningCertificate(ctx, origin, request));
+    case 'jpki:sign':
+      return outcome(() => sign(ctx, origin, request));
+    default: {
+      const never: never = action;
+      return never;
+    }
+  }
+}
+
+function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<unknown> {
+  switch (message.command) {
+    case 'host-status':
+      return hostStatus(ctx);
+    case 'change-pin':
+      return changePin(ctx, {
+        kind: message.kind as 'auth' | 'sign',
+        pin: message.pin,
+        newPin: message.newPin,
+        confirmLastTry: message.confirmLastTry,
+      });
+    default:
+      return Promise.reject(new JpkiError('ERR_JPKI_UNKNOWN_COMMAND'));
+  }
+}
+
+/** The portal's hidden inputs: allowed?, our major version, the host's version (from its hello). */
+async function portalHello(ctx: BackgroundContext, origin: string): Promise<PortalHelloAnswer> {
+  const extensionMajor = VERSION.split('.')[0] ?? '0';
+  if (!isOriginAllowed(origin, await ctx.allowList())) return { allowed: false, extensionMajor, hostVersion: null };
+  let hostVersion: string | null = null;
+  try {
+    const session = await NativeSession.open(ctx.connect, { helloTimeoutMs: ctx.helloTimeoutMs });
+    hostVersion = session.hostVersion;
+    session.close();
+  } catch {
+    hostVersion = null; // no host: #app-is-installed stays absent, as the portal expects
+  }
+  return { allowed: true, extensionMajor, hostVersion };
+}
+
+async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, result: await fn() };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
+
+function refuse(code: JpkiError['code']): Outcome<never> {
+  return { ok: false, error: new JpkiError(code).toJSON() };
+}

@@ -1,0 +1,34 @@
+/**
+ * Who is asking. The origin comes from the browser's MessageSender, never from the message:
+ * `sender.origin` (Chromium), else the origin of `sender.url` (Firefox). Only servable origins
+ * (https, http://localhost, http://127.0.0.1) are returned.
+ */
+import { isValidOrigin, originOfUrl } from '@jpki-bridge/shared/origin';
+
+export interface SenderLike {
+  id?: string;
+  origin?: string;
+  url?: string;
+  tab?: unknown;
+  frameId?: number;
+}
+
+export function originOfSender(sender: SenderLike): string | null {
+  if (typeof sender.origin === 'string' && sender.origin !== 'null') {
+    return isValidOrigin(sender.origin) ? sender.origin : null;
+  }
+  return originOfUrl(sender.url);
+}
+
+/** A message from this extension's own pages (popup, options, dialog), whether in a tab or not. */
+export function isExtensionPage(sender: SenderLike, extensionId: string, extensionBaseUrl: string): boolean {
+  if (sender.id !== extensionId) return false;
+  return typeof sender.url === 'string' && sender.url.startsWith(extensionBaseUrl);
+}
+
+/** A content script of this extension in a web page's top frame. */
+export function isContentScript(sender: SenderLike, extensionId: string, extensionBaseUrl: string): boolean {
+  if (sender.id !== extensionId || !sender.tab) return false;
+  if (sender.frameId !== undefined && sender.frameId !== 0) return false;
+  return !(typeof sender.url === 'string' && sender.url.startsWith(extensionBaseUrl));
+}

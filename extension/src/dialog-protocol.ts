@@ -1,0 +1,46 @@
+/**
+ * Background ⇄ PIN dialog, over one runtime Port per operation (name `pin-dialog:<op id>`).
+ * The port's lifetime is the dialog's: when the window closes the port disconnects and the
+ * background treats it as a cancel. The PIN crosses this port once per attempt and is not kept
+ * by either side after it is sent to the host.
+ */
+import type { ErrorCode } from '@jpki-bridge/shared/errors';
+import type { PinKind } from '@jpki-bridge/shared/policy';
+
+export const DIALOG_PORT_PREFIX = 'pin-dialog:';
+
+/** What the user is asked to allow. */
+export type DialogUse = 'authenticate' | 'get-signing-certificate' | 'sign' | 'portal-login' | 'portal-sign';
+
+export type DialogPhase =
+  /** Enter the PIN. */
+  | 'enter'
+  /** One try left: the user must tick #confirm-last-try before the PIN is sent. */
+  | 'confirm-last-try'
+  /** Locked: only an explanation and a close button. */
+  | 'locked';
+
+export interface DialogState {
+  origin: string;
+  use: DialogUse;
+  kind: PinKind;
+  /** On the portal allow-list (government and municipal sites by default). */
+  allowListed: boolean;
+  /** Number of hashes/DigestInfos to sign, for the signing uses. */
+  count: number;
+  retriesLeft: number | null;
+  maxTries: number;
+  phase: DialogPhase;
+  /** The last attempt's outcome, shown in the aria-live region. */
+  error: { code: ErrorCode; retriesLeft?: number } | null;
+  /** Epoch ms when the operation times out (for the countdown). */
+  deadline: number;
+}
+
+export type BackgroundToDialog = { type: 'state'; state: DialogState };
+
+export type DialogToBackground =
+  | { type: 'pin'; pin: string; confirmLastTry: boolean }
+  | { type: 'cancel' }
+  /** The locked explanation was read. */
+  | { type: 'close' };

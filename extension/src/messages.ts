@@ -1,0 +1,42 @@
+/**
+ * Messages between the extension's own parts (content script, pages → background). Types only:
+ * the content script must stay tiny, so nothing here may pull code into it.
+ *
+ * Every answer is an Outcome: errors cross `runtime.sendMessage` as their wire form
+ * (SerializedError) inside a resolved value, never as a rejection, because a rejected promise
+ * loses its fields between contexts. Each side rebuilds a JpkiError with deserializeError.
+ */
+import type { SerializedError } from '@jpki-bridge/shared/errors';
+import type { PageAction } from '@jpki-bridge/shared/protocol/page';
+
+export type Outcome<T = Record<string, unknown>> = { ok: true; result: T } | { ok: false; error: SerializedError };
+
+/** content script → background: a `jpki:*` request, fields already copied out of the page's object. */
+export interface PageMessage {
+  channel: 'page';
+  action: PageAction;
+  request: Record<string, unknown>;
+}
+
+/** content script → background: may this page use the portal surface? */
+export interface PortalHelloMessage {
+  channel: 'portal-hello';
+}
+export interface PortalHelloAnswer {
+  allowed: boolean;
+  extensionMajor: string;
+  hostVersion: string | null;
+}
+
+/** content script → background: a `launchApp` detail (still untrusted, parsed in the background). */
+export interface PortalMessage {
+  channel: 'portal';
+  detail: string;
+}
+
+/** extension pages (popup, options) → background. */
+export type UiMessage =
+  | { channel: 'ui'; command: 'host-status' }
+  | { channel: 'ui'; command: 'change-pin'; kind: 'auth' | 'sign'; pin: string; newPin: string; confirmLastTry?: boolean };
+
+export type ExtensionMessage = PageMessage | PortalHelloMessage | PortalMessage | UiMessage;

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'wxt';
+import { GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
+import { VERSION } from '@jpki-bridge/shared/version';
+
+// The public key pins the Chromium extension id (CHROMIUM_EXTENSION_ID) so that the host
+// manifest's allowed_origins can name it before the extension is ever installed.
+const publicKey = readFileSync(fileURLToPath(new URL('./keys/public-key.txt', import.meta.url)), 'utf8').trim();
+
+// Pages and scripts may only run our own code: no eval, no remote script, no plugins.
+const CSP = "script-src 'self'; object-src 'none'";
+
+export default defineConfig({
+  // Explicit imports everywhere: a reader sees where every name comes from.
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  outDir: '.output',
+  manifest: ({ browser, manifestVersion }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'ja',
+    version: VERSION,
+    permissions: ['nativeMessaging', 'storage'],
+    action: { default_title: '__MSG_extName__' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '115.0' } } }
+      : { key: publicKey }),
+    content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
+  }),
+  hooks: {
+    // The content script runs on every https page, so it must stay tiny (target ≤ 4 KB): its
+    // build gets a two-line `browser` shim instead of webextension-polyfill (which WXT's
+    // ContentScriptContext would otherwise pull in, ~10 KB). Chromium's MV3 `chrome.*` and
+    // Firefox's `browser.*` both return promises for what the content script uses.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entry) => entry.type === 'content-script')) return;
+      const shim = fileURLToPath(new URL('./src/content/browser-shim.ts', import.meta.url));
+      const contextShim = fileURLToPath(new URL('./src/content/context-shim.ts', import.meta.url));
+      config.resolve ??= {};
+      const alias = [
+        { find: /^wxt\/browser$/, replacement: shim },
+        { find: /^@wxt-dev\/webextension-polyfill\/browser$/, replacement: shim },
+        // Our content script does not use WXT's context (location watcher, invalidation
+        // helpers); replacing it saves ~3 KB on every page.
+        { find: /^wxt\/utils\/content-script-context$/, replacement: contextShim },
+      ];
+      const existing = config.resolve.alias;
+      config.resolve.alias = [
+        ...alias,
+        ...(Array.isArray(existing)
+          ? existing
+          : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement: replacement as string }))),
+      ];
+    },
+  },
+  vite: () => ({
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    build: { minify: true },
+  }),
+});
