@@ -1,0 +1,91 @@
+/**
+ * Path validation for JPKI's flat hierarchy: the end-entity certificate is issued directly by a
+ * self-signed root, so the "chain" is one step: name chaining to an anchor (checkIssued, which also
+ * matches the key identifiers), the anchor's signature on the certificate, the anchor's validity,
+ * then the certificate's own validity at the given time.
+ *
+ * The outcome of the expensive part (DER parse + issuer signature) depends only on the
+ * certificate bytes and the anchor set, so it is cached per certificate; validity and policy are
+ * re-checked on every call because they depend on the clock and the operation.
+ */
+import type { KeyObject } from 'node:crypto';
+import { CertificateParseError, parseCertificate, type ParsedCertificate } from './certificate.ts';
+import { VerificationError } from './errors.ts';
+import type { TrustAnchor } from './trust-anchors.ts';
+
+export interface ChainedCertificate {
+  certificate: ParsedCertificate;
+  anchor: TrustAnchor;
+  publicKey: KeyObject;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+type CacheEntry = ChainedCertificate | VerificationError;
+
+const CACHE_SIZE = 1024;
+
+export class ChainValidator {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly anchors: readonly TrustAnchor[]) {
+    if (anchors.length === 0) throw new Error('at least one trust anchor is required');
+  }
+
+  /** Throws VerificationError (CERTIFICATE_MALFORMED, UNTRUSTED_CERTIFICATE, CERTIFICATE_EXPIRED, …). */
+  validate(certificateBase64: string, at: Date): ChainedCertificate {
+    const chained = this.chain(certificateBase64);
+    const { anchor, notBefore, notAfter } = chained;
+    const anchorX509 = anchor.certificate.x509;
+    if (at < new Date(anchorX509.validFrom) || at > new Date(anchorX509.validTo)) {
+      throw new VerificationError('UNTRUSTED_CERTIFICATE', `the trust anchor ${anchor.source} is not valid at ${at.toISOString()}`);
+    }
+    if (at < notBefore) throw new VerificationError('CERTIFICATE_NOT_YET_VALID', `valid from ${notBefore.toISOString()}`);
+    if (at > notAfter) throw new VerificationError('CERTIFICATE_EXPIRED', `expired at ${notAfter.toISOString()}`);
+    return chained;
+  }
+
+  private chain(certificateBase64: string): ChainedCertificate {
+    const cached = this.cache.get(certificateBase64);
+    let entry: CacheEntry;
+    if (cached) {
+      this.cache.delete(certificateBase64); // re-insert below: Map order is the LRU order
+      entry = cached;
+    } else {
+      entry = this.compute(certificateBase64);
+    }
+    this.cache.set(certificateBase64, entry);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    if (entry instanceof VerificationError) throw entry;
+    return entry;
+  }
+
+  private compute(certificateBase64: string): CacheEntry {
+    let certificate: ParsedCertificate;
+    try {
+      certificate = parseCertificate(Buffer.from(certificateBase64, 'base64'));
+    } catch (error) {
+      if (error instanceof CertificateParseError) return new VerificationError('CERTIFICATE_MALFORMED', error.message);
+      throw error;
+    }
+    if (certificate.isCa) return new VerificationError('UNTRUSTED_CERTIFICATE', 'a CA certificate is not an end-entity certificate');
+    const { x509 } = certificate;
+    for (const anchor of this.anchors) {
+      if (!x509.checkIssued(anchor.certificate.x509)) continue;
+      if (!x509.verify(anchor.certificate.x509.publicKey)) continue;
+      return {
+        certificate,
+        anchor,
+        publicKey: x509.publicKey,
+        notBefore: new Date(x509.validFrom),
+        notAfter: new Date(x509.validTo),
+      };
+    }
+    return new VerificationError('UNTRUSTED_CERTIFICATE', `issuer "${oneLine(x509.issuer)}" is not a configured trust anchor`);
+  }
+}
+
+/** Node prints names one RDN per line; a DN on one line reads better in messages and pages. */
+export function oneLine(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}

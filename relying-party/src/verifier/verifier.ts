@@ -1,0 +1,223 @@
+/**
+ * The relying party's verifier (DESIGN §6): auth tokens, signatures over hashes, and the
+ * portal-compatible login, all after the same certificate checks.
+ */
+import { createHash, publicDecrypt, constants, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import * as v from 'valibot';
+import { authTokenSchema, buildDigestInfo, HASH_INFO, isBase64, isValidOrigin, type HashFunction } from '@jpki-bridge/shared';
+import { ChainValidator, type ChainedCertificate } from './chain.ts';
+import { failure, VerificationError } from './errors.ts';
+import { readHolder } from './holder.ts';
+import { MemoryNonceStore, type NonceStore } from './nonce-store.ts';
+import { JPKI_POLICY_OIDS, requireKind, type CertificateKind, type PolicyOids } from './policy.ts';
+import { describe, type AuthResult, type AuthSuccess, type SignatureResult } from './result.ts';
+import type { RevocationChecker, RevocationResult } from './revocation.ts';
+import type { TrustAnchor } from './trust-anchors.ts';
+
+export interface VerifierOptions {
+  trustAnchors: readonly TrustAnchor[];
+  /** Policy OIDs that mark each certificate kind. Default: J-LIS production. */
+  policies?: PolicyOids;
+  /** The origin tokens must be bound to, e.g. `https://example.jp` (may be given per call instead). */
+  origin?: string;
+  nonceStore?: NonceStore;
+  revocation?: RevocationChecker;
+  /** Reject with REVOCATION_UNKNOWN when the checker cannot answer. Default false (report 'unknown'). */
+  requireRevocationStatus?: boolean;
+  /** Injectable clock. */
+  now?: () => Date;
+}
+
+export interface AuthTokenContext {
+  /** The nonce this login attempt was given (from the session, or posted with the token). */
+  nonce: string;
+  /** Overrides the verifier's configured origin. */
+  origin?: string;
+}
+
+export interface SignatureInput {
+  /** The hash that was signed, base64 (or raw bytes). */
+  hash: string | Uint8Array;
+  hashFunction: HashFunction;
+  /** RSASSA-PKCS1-v1_5 signature, base64. */
+  signature: string;
+  /** The signing certificate, base64 DER. */
+  certificate: string;
+}
+
+export interface PortalLoginInput {
+  nonce: string;
+  signature: string;
+  certificate: string;
+  origin?: string;
+}
+
+export interface PortalChallenge {
+  nonce: string;
+  /** DER DigestInfo, base64: the `digest` of `launchApp` mode 01. */
+  digestInfo: string;
+}
+
+export class JpkiVerifier {
+  readonly nonces: NonceStore;
+  private readonly chains: ChainValidator;
+  private readonly policies: PolicyOids;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: VerifierOptions) {
+    this.chains = new ChainValidator(options.trustAnchors);
+    this.policies = options.policies ?? JPKI_POLICY_OIDS;
+    this.nonces = options.nonceStore ?? new MemoryNonceStore();
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** A challenge nonce for `authenticate(nonce)`: 32 random bytes, base64, single use, 5 minutes. */
+  issueNonce(): Promise<string> {
+    return this.nonces.issue();
+  }
+
+  /** Verifies a web-eid:1.0 token (DESIGN §6), in the order §6 gives. */
+  async verifyAuthToken(token: unknown, context: AuthTokenContext): Promise<AuthResult> {
+    try {
+      const parsed = v.safeParse(authTokenSchema, token);
+      if (!parsed.success) throw new VerificationError('TOKEN_FORMAT', 'not a web-eid:1.0 token');
+      const { unverifiedCertificate, signature } = parsed.output;
+      if (!isBase64(signature)) throw new VerificationError('TOKEN_FORMAT', 'the signature is not base64');
+      const chained = this.checkCertificate(unverifiedCertificate, 'auth');
+      const origin = this.expectedOrigin(context.origin);
+      await this.consumeNonce(context.nonce);
+      const signedData = Buffer.concat([sha256(origin), sha256(context.nonce)]);
+      this.checkSignature(chained.publicKey, signedData, Buffer.from(signature, 'base64'), 'ORIGIN_MISMATCH');
+      return await this.success(chained, 'auth');
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  /** A signature over a hash (jpki:sign), with the signing certificate; returns the holder's data. */
+  async verifySignature(input: SignatureInput): Promise<SignatureResult> {
+    try {
+      const hash = typeof input.hash === 'string' ? decodeBase64(input.hash, 'hash') : input.hash;
+      if (!Object.hasOwn(HASH_INFO, input.hashFunction) || hash.length !== HASH_INFO[input.hashFunction].length) {
+        throw new VerificationError('TOKEN_FORMAT', `not a ${input.hashFunction} hash`);
+      }
+      const signature = decodeBase64(input.signature, 'signature');
+      const chained = this.checkCertificate(input.certificate, 'sign');
+      checkDigestInfo(chained.publicKey, buildDigestInfo(input.hashFunction, hash), signature, 'SIGNATURE_INVALID');
+      const result = await this.success(chained, 'sign');
+      return { ...result, holder: readHolder(chained.certificate) };
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  /**
+   * The portal-compatible login (`launchApp` mode 01): the site hands the page a DigestInfo; the
+   * card signs it with the authentication key. The digest binds the origin and a fresh nonce, in
+   * a form distinct from an auth token's so the two can never be confused.
+   */
+  async issuePortalChallenge(origin?: string): Promise<PortalChallenge> {
+    const nonce = await this.nonces.issue();
+    const digestInfo = buildDigestInfo('SHA-256', portalHash(this.expectedOrigin(origin), nonce));
+    return { nonce, digestInfo: Buffer.from(digestInfo).toString('base64') };
+  }
+
+  async verifyPortalLogin(input: PortalLoginInput): Promise<AuthResult> {
+    try {
+      const signature = decodeBase64(input.signature, 'signature');
+      const chained = this.checkCertificate(input.certificate, 'auth');
+      const origin = this.expectedOrigin(input.origin);
+      await this.consumeNonce(input.nonce);
+      const digestInfo = buildDigestInfo('SHA-256', portalHash(origin, input.nonce));
+      checkDigestInfo(chained.publicKey, digestInfo, signature, 'ORIGIN_MISMATCH');
+      return await this.success(chained, 'auth');
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  /** The certificate checks alone: chain, validity, kind (policy + keyUsage). Throws VerificationError. */
+  checkCertificate(certificateBase64: string, kind: CertificateKind): ChainedCertificate {
+    if (!isBase64(certificateBase64)) throw new VerificationError('TOKEN_FORMAT', 'the certificate is not base64');
+    const chained = this.chains.validate(certificateBase64, this.now());
+    requireKind(chained.certificate, kind, this.policies);
+    return chained;
+  }
+
+  private expectedOrigin(override: string | undefined): string {
+    const origin = override ?? this.options.origin;
+    // A misconfigured site is a programming error, not a token's fault: throw, do not return a code.
+    if (!isValidOrigin(origin)) throw new TypeError(`the expected origin ${String(origin)} is not a valid origin`);
+    return origin;
+  }
+
+  private async consumeNonce(nonce: string): Promise<void> {
+    if (typeof nonce !== 'string') throw new VerificationError('NONCE_UNKNOWN', 'no nonce');
+    const outcome = await this.nonces.consume(nonce);
+    if (outcome === 'unknown') throw new VerificationError('NONCE_UNKNOWN', 'this verifier did not issue the nonce');
+    if (outcome === 'reused') throw new VerificationError('NONCE_REUSED', 'the nonce was already used');
+    if (outcome === 'expired') throw new VerificationError('NONCE_EXPIRED', 'the nonce is older than 5 minutes');
+  }
+
+  private checkSignature(key: KeyObject, data: Buffer, signature: Buffer, mismatch: 'ORIGIN_MISMATCH'): void {
+    // Fast path: one RSA public operation. Only a failure pays for the diagnosis below.
+    if (cryptoVerify('sha256', data, key, signature)) return;
+    checkDigestInfo(key, buildDigestInfo('SHA-256', sha256(data)), signature, mismatch);
+  }
+
+  private async success(chained: ChainedCertificate, kind: CertificateKind): Promise<AuthSuccess> {
+    const revocation = await this.revocationStatus(chained);
+    const certificateInfo = describe(chained, kind);
+    return {
+      ok: true,
+      certificateInfo,
+      subject: certificateInfo.subject,
+      serial: certificateInfo.serial,
+      notAfter: certificateInfo.notAfter,
+      revocation,
+    };
+  }
+
+  private async revocationStatus(chained: ChainedCertificate): Promise<RevocationResult> {
+    const checker = this.options.revocation;
+    if (!checker) return 'not-checked';
+    const status = await checker.check(chained.certificate.x509, chained.anchor.certificate.x509);
+    if (status === 'revoked') throw new VerificationError('REVOKED', 'the certificate is revoked');
+    if (status === 'unknown' && this.options.requireRevocationStatus) {
+      throw new VerificationError('REVOCATION_UNKNOWN', 'the revocation status could not be determined');
+    }
+    return status;
+  }
+}
+
+/**
+ * Verifies a PKCS#1 v1.5 signature against an expected DigestInfo by recovering the signed
+ * DigestInfo with the public key. Tells apart a signature that is not this key's (or was tampered
+ * with: SIGNATURE_INVALID) from a genuine signature over other data (`mismatch`).
+ */
+function checkDigestInfo(key: KeyObject, expected: Uint8Array, signature: Buffer, mismatch: 'ORIGIN_MISMATCH' | 'SIGNATURE_INVALID'): void {
+  let recovered: Buffer;
+  try {
+    recovered = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
+  } catch {
+    throw new VerificationError('SIGNATURE_INVALID', 'the signature does not verify with the certificate');
+  }
+  if (recovered.length === expected.length && timingSafeEqual(recovered, expected)) return;
+  if (mismatch === 'ORIGIN_MISMATCH') {
+    throw new VerificationError('ORIGIN_MISMATCH', 'the signature is genuine but was made for another origin or challenge');
+  }
+  throw new VerificationError('SIGNATURE_INVALID', 'the signature was made over other data');
+}
+
+function sha256(data: string | Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+function portalHash(origin: string, nonce: string): Buffer {
+  return sha256(`jpki-bridge portal-login\0${origin}\0${nonce}`);
+}
+
+function decodeBase64(value: unknown, what: string): Buffer {
+  if (!isBase64(value)) throw new VerificationError('TOKEN_FORMAT', `the ${what} is not base64`);
+  return Buffer.from(value, 'base64');
+}

@@ -1,0 +1,2 @@
+export * from './xml-signature.ts';
+export * from './etax-document.ts';

@@ -1,0 +1,142 @@
+/**
+ * Enveloped XMLDSig (rsa-sha256, exc-c14n, enveloped-signature transform) for e-Tax-like
+ * documents, where the private key is on the card and the card is reached through the browser.
+ *
+ * Two steps with a round trip to the page between them:
+ *   1. prepareXmlSignature(xml): xml-crypto's SignedXml builds the Reference and the SignedInfo as
+ *      usual, but its signature algorithm is replaced by one that only records the canonical
+ *      SignedInfo and returns a unique placeholder. The site sends SHA-256(c14n(SignedInfo)) to
+ *      the page, which calls `sign([hash], 'SHA-256')`; the card signs DigestInfo(that hash),
+ *      which is exactly RSASSA-PKCS1-v1_5-SHA256 over the canonical SignedInfo.
+ *   2. completeXmlSignature(prepared, signature, certificate): checks the signature against the
+ *      certificate's key over the recorded SignedInfo, then puts it in place of the placeholder and
+ *      adds KeyInfo/X509Data/X509Certificate after SignatureValue (KeyInfo is not signed).
+ * Reusing SignedXml keeps canonicalization and reference digests in one well-tested library; the
+ * only thing deferred is the one RSA private-key operation. The replacement is textual so that the
+ * document's bytes outside the signature are exactly what was prepared.
+ */
+import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { DOMParser } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import type { ErrorFirstCallback, SignatureAlgorithm } from 'xml-crypto';
+
+export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+export const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
+export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+export const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+export const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+
+/** Everything step 2 needs; plain JSON so that a site can keep it in a session between requests. */
+export interface PreparedXmlSignature {
+  /** The document with the Signature element in place and a placeholder SignatureValue. */
+  xml: string;
+  placeholder: string;
+  /** Canonical (exc-c14n) SignedInfo: what the signature covers. */
+  signedInfo: string;
+  /** SHA-256 of `signedInfo`, base64: the hash to pass to `sign([hash], 'SHA-256')`. */
+  hash: string;
+  hashFunction: 'SHA-256';
+}
+
+export class XmlSignatureError extends Error {}
+
+export function prepareXmlSignature(xml: string): PreparedXmlSignature {
+  const placeholder = `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
+  let signedInfo: string | null = null;
+
+  // A signature algorithm that does not sign: it keeps the canonical SignedInfo for the card.
+  class DeferredRsaSha256 implements SignatureAlgorithm {
+    getSignature(signedInfoCanon: unknown, _key: unknown, callback?: ErrorFirstCallback<string>): string {
+      signedInfo = String(signedInfoCanon);
+      if (callback) callback(null, placeholder);
+      return placeholder;
+    }
+    verifySignature(): boolean {
+      throw new Error('DeferredRsaSha256 only prepares signatures');
+    }
+    getAlgorithmName(): string {
+      return RSA_SHA256;
+    }
+  }
+
+  const signer = new SignedXml({
+    // Never used as a key: DeferredRsaSha256 ignores it. SignedXml only insists that one is set.
+    privateKey: 'deferred-to-the-card',
+    signatureAlgorithm: RSA_SHA256,
+    canonicalizationAlgorithm: EXC_C14N,
+  });
+  signer.SignatureAlgorithms[RSA_SHA256] = DeferredRsaSha256 as unknown as new () => SignatureAlgorithm;
+  signer.addReference({
+    xpath: '/*',
+    isEmptyUri: true,
+    transforms: [ENVELOPED, EXC_C14N],
+    digestAlgorithm: SHA256,
+  });
+  signer.computeSignature(xml, { location: { reference: '/*', action: 'append' } });
+  if (signedInfo === null) throw new XmlSignatureError('xml-crypto did not produce a SignedInfo');
+  const signedInfoText: string = signedInfo;
+  return {
+    xml: signer.getSignedXml(),
+    placeholder,
+    signedInfo: signedInfoText,
+    hash: createHash('sha256').update(signedInfoText, 'utf8').digest('base64'),
+    hashFunction: 'SHA-256',
+  };
+}
+
+/**
+ * Inserts the card's signature and certificate. Throws XmlSignatureError when the signature does
+ * not verify over the prepared SignedInfo with the certificate's key (nothing is returned then).
+ * Whether the certificate is trustworthy is the verifier's question (JpkiVerifier.verifySignature).
+ */
+export function completeXmlSignature(prepared: PreparedXmlSignature, signatureBase64: string, certificateBase64: string): string {
+  const certificate = new X509Certificate(Buffer.from(certificateBase64, 'base64'));
+  const signature = Buffer.from(signatureBase64, 'base64');
+  if (!cryptoVerify('sha256', Buffer.from(prepared.signedInfo, 'utf8'), certificate.publicKey, signature)) {
+    throw new XmlSignatureError('the signature does not verify over the SignedInfo with this certificate');
+  }
+  const parts = prepared.xml.split(prepared.placeholder);
+  if (parts.length !== 2) throw new XmlSignatureError('the prepared document does not hold exactly one placeholder');
+  const [before, after] = parts as [string, string];
+  const closing = '</SignatureValue>';
+  if (!after.startsWith(closing)) throw new XmlSignatureError('unexpected Signature layout');
+  const keyInfo = `<KeyInfo><X509Data><X509Certificate>${certificate.raw.toString('base64')}</X509Certificate></X509Data></KeyInfo>`;
+  return `${before}${signature.toString('base64')}${closing}${keyInfo}${after.slice(closing.length)}`;
+}
+
+export interface XmlVerification {
+  valid: boolean;
+  /** The certificate from KeyInfo, base64 DER, when there is one. */
+  certificate: string | null;
+  /** The canonical XML that the signature covers (what a site should trust, not the input). */
+  signedReferences: string[];
+}
+
+/**
+ * Checks an enveloped signature with xml-crypto, with the key taken from KeyInfo. Only the
+ * cryptography: pair it with JpkiVerifier.verifySignature for the certificate's trust.
+ */
+export function verifyXmlSignature(xml: string): XmlVerification {
+  const invalid = (certificate: string | null): XmlVerification => ({ valid: false, certificate, signedReferences: [] });
+  let document: Document;
+  try {
+    document = new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document;
+  } catch {
+    return invalid(null);
+  }
+  const signatures = document.getElementsByTagNameNS(XMLDSIG_NS, 'Signature');
+  if (signatures.length !== 1) return invalid(null); // exactly one: no choosing among several
+  const signature = signatures[0]!;
+  const certificateNode = signature.getElementsByTagNameNS(XMLDSIG_NS, 'X509Certificate')[0];
+  const certificate = certificateNode?.textContent?.replace(/\s+/g, '') ?? null;
+  if (!certificate) return invalid(null);
+  const pem = `-----BEGIN CERTIFICATE-----\n${certificate.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const checker = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
+  try {
+    checker.loadSignature(signature as unknown as Node);
+    const valid = checker.checkSignature(xml);
+    return { valid, certificate, signedReferences: valid ? checker.getSignedReferences() : [] };
+  } catch {
+    return invalid(certificate);
+  }
+}

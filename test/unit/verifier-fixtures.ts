@@ -1,0 +1,192 @@
+/**
+ * A small JPKI-shaped PKI for the verifier's tests, made with node-forge (keys from Node, which
+ * is much faster than forge at RSA key generation): self-signed roots, authentication and signing
+ * end-entity certificates with the JPKI policy OIDs, keyUsage and subjectAltName otherNames, and
+ * helpers that sign as the card would.
+ */
+import { constants, createHash, createPrivateKey, generateKeyPairSync, privateEncrypt, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+import { TOKEN_FORMAT, TOKEN_ALGORITHM, type AuthToken } from '@jpki-bridge/shared';
+
+const { pki, asn1 } = forge;
+
+export const TEST_AUTH_POLICY = '1.2.392.200149.8.5.1.3.30';
+export const TEST_SIGN_POLICY = '1.2.392.200149.8.5.1.0.20';
+
+export interface Issued {
+  /** base64 DER */
+  certificate: string;
+  pem: string;
+  privateKey: KeyObject;
+  forgeCert: forge.pki.Certificate;
+  forgeKey: forge.pki.rsa.PrivateKey;
+}
+
+function keyPair(): { privateKey: KeyObject; forgeKey: forge.pki.rsa.PrivateKey; forgePublic: forge.pki.rsa.PublicKey } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const forgeKey = pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+  const forgePublic = pki.setRsaPublicKey(forgeKey.n, forgeKey.e) as forge.pki.rsa.PublicKey;
+  return { privateKey: createPrivateKey(pem), forgeKey, forgePublic };
+}
+
+function finish(cert: forge.pki.Certificate, signer: forge.pki.rsa.PrivateKey, privateKey: KeyObject, forgeKey: forge.pki.rsa.PrivateKey): Issued {
+  cert.sign(signer, forge.md.sha256.create());
+  const der = asn1.toDer(pki.certificateToAsn1(cert)).getBytes();
+  return {
+    certificate: Buffer.from(der, 'binary').toString('base64'),
+    pem: pki.certificateToPem(cert),
+    privateKey,
+    forgeCert: cert,
+    forgeKey,
+  };
+}
+
+let serial = 1;
+function nextSerial(): string {
+  serial += 1;
+  return serial.toString(16).padStart(4, '0');
+}
+
+export function makeRoot(ou: string, validity: { from?: Date; to?: Date } = {}): Issued {
+  const { privateKey, forgeKey, forgePublic } = keyPair();
+  const cert = pki.createCertificate();
+  cert.publicKey = forgePublic;
+  cert.serialNumber = nextSerial();
+  cert.validity.notBefore = validity.from ?? new Date(Date.UTC(2020, 0, 1));
+  cert.validity.notAfter = validity.to ?? new Date(Date.UTC(2040, 0, 1));
+  const attrs = [
+    { shortName: 'C', value: 'JP' },
+    { shortName: 'O', value: 'JPKI-TEST' },
+    { shortName: 'OU', value: ou },
+    { shortName: 'OU', value: 'Verifier test CA' },
+  ];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  return finish(cert, forgeKey, privateKey, forgeKey);
+}
+
+export interface LeafOptions {
+  kind: 'auth' | 'sign';
+  policy?: string;
+  notBefore?: Date;
+  notAfter?: Date;
+  holder?: { name: string; address: string; dateOfBirth: string; sex: string };
+  /** Override keyUsage bits. */
+  nonRepudiation?: boolean;
+}
+
+function utf8OtherName(oid: string, value: string) {
+  return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes()),
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(value)),
+    ]),
+  ]);
+}
+
+export function issueLeaf(ca: Issued, options: LeafOptions): Issued {
+  const { privateKey, forgeKey, forgePublic } = keyPair();
+  const cert = pki.createCertificate();
+  cert.publicKey = forgePublic;
+  cert.serialNumber = nextSerial();
+  cert.validity.notBefore = options.notBefore ?? new Date(Date.UTC(2024, 0, 1));
+  cert.validity.notAfter = options.notAfter ?? new Date(Date.UTC(2029, 0, 1));
+  cert.setIssuer(ca.forgeCert.subject.attributes);
+  cert.setSubject([
+    { shortName: 'C', value: 'JP' },
+    { shortName: 'CN', value: `${options.kind === 'auth' ? 'A' : 'S'}${cert.serialNumber}TEST` },
+  ]);
+  const policy = options.policy ?? (options.kind === 'auth' ? TEST_AUTH_POLICY : TEST_SIGN_POLICY);
+  const extensions: object[] = [
+    {
+      name: 'keyUsage',
+      critical: true,
+      digitalSignature: true,
+      nonRepudiation: options.nonRepudiation ?? options.kind === 'sign',
+    },
+    {
+      id: '2.5.29.32',
+      critical: true,
+      value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(policy).getBytes()),
+        ]),
+      ]),
+    },
+    { name: 'authorityKeyIdentifier', keyIdentifier: ca.forgeCert.generateSubjectKeyIdentifier().getBytes() },
+  ];
+  if (options.holder) {
+    const h = options.holder;
+    extensions.push({
+      id: '2.5.29.17',
+      value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        utf8OtherName('1.2.392.200149.8.5.5.1', h.name),
+        utf8OtherName('1.2.392.200149.8.5.5.4', h.dateOfBirth),
+        utf8OtherName('1.2.392.200149.8.5.5.3', h.sex),
+        utf8OtherName('1.2.392.200149.8.5.5.5', h.address),
+        utf8OtherName('1.2.392.200149.8.5.5.2', '0'.repeat([...h.name].length)),
+        utf8OtherName('1.2.392.200149.8.5.5.6', '0'.repeat([...h.address].length)),
+      ]),
+    });
+  }
+  cert.setExtensions(extensions);
+  return finish(cert, ca.forgeKey, privateKey, forgeKey);
+}
+
+export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
+
+/** What the host does for `authenticate` (DESIGN §6). */
+export function makeToken(leaf: Issued, origin: string, nonce: string): AuthToken {
+  const signedData = Buffer.concat([sha256(origin), sha256(nonce)]);
+  return {
+    format: TOKEN_FORMAT,
+    unverifiedCertificate: leaf.certificate,
+    algorithm: TOKEN_ALGORITHM,
+    signature: cryptoSign('sha256', signedData, leaf.privateKey).toString('base64'),
+    appVersion: 'https://github.com/jpki-bridge/jpki-bridge/0.1.0',
+  };
+}
+
+/** The card's COMPUTE DIGITAL SIGNATURE: PKCS#1 v1.5 over a DigestInfo it is handed. */
+export function signDigestInfo(leaf: Issued, digestInfo: Uint8Array): string {
+  // privateEncrypt with PKCS#1 padding is block type 1 over the raw input: what the card does.
+  return privateEncrypt({ key: leaf.privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo).toString('base64');
+}
+
+export interface TestPki {
+  authRoot: Issued;
+  signRoot: Issued;
+  otherRoot: Issued;
+  auth: Issued;
+  sign: Issued;
+  expiredAuth: Issued;
+  otherCaAuth: Issued;
+}
+
+export function makeTestPki(): TestPki {
+  const authRoot = makeRoot('JPKI for user authentication');
+  const signRoot = makeRoot('JPKI for digital signature');
+  const otherRoot = makeRoot('Some other CA');
+  return {
+    authRoot,
+    signRoot,
+    otherRoot,
+    auth: issueLeaf(authRoot, { kind: 'auth' }),
+    sign: issueLeaf(signRoot, {
+      kind: 'sign',
+      holder: { name: '公的　太郎', address: '東京都千代田区霞が関２－１－２', dateOfBirth: '319850401', sex: '1' },
+    }),
+    expiredAuth: issueLeaf(authRoot, {
+      kind: 'auth',
+      notBefore: new Date(Date.UTC(2018, 0, 1)),
+      notAfter: new Date(Date.UTC(2023, 0, 1)),
+    }),
+    otherCaAuth: issueLeaf(otherRoot, { kind: 'auth' }),
+  };
+}

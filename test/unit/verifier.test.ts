@@ -1,0 +1,316 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { buildDigestInfo } from '@jpki-bridge/shared';
+import {
+  JpkiVerifier,
+  JPKI_POLICY_OIDS,
+  JPKI_TEST_POLICY_OIDS,
+  JPKI_ROOT_FINGERPRINTS,
+  MemoryNonceStore,
+  mergePolicies,
+  trustAnchorsFrom,
+  type RevocationChecker,
+  type VerifierOptions,
+} from '../../relying-party/src/verifier/index.ts';
+import { issueLeaf, makeTestPki, makeToken, sha256, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
+
+const ORIGIN = 'https://login.example.jp';
+const NOW = new Date(Date.UTC(2026, 5, 1));
+
+let pki: TestPki;
+beforeAll(() => {
+  pki = makeTestPki();
+});
+
+function verifier(options: Partial<VerifierOptions> = {}, clock: { now: number } = { now: NOW.getTime() }) {
+  return new JpkiVerifier({
+    trustAnchors: [...trustAnchorsFrom(pki.authRoot.pem, 'auth root'), ...trustAnchorsFrom(pki.signRoot.pem, 'sign root')],
+    policies: mergePolicies(JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS),
+    origin: ORIGIN,
+    nonceStore: new MemoryNonceStore({ now: () => clock.now }),
+    now: () => new Date(clock.now),
+    ...options,
+  });
+}
+
+describe('auth token', () => {
+  it('accepts a token for the expected origin and the nonce it issued, revocation not checked', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    const result = await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.revocation).toBe('not-checked');
+    expect(result.subject).toMatch(/^C=JP, CN=A/);
+    expect(result.serial).toBe(new X509Certificate(Buffer.from(pki.auth.certificate, 'base64')).serialNumber);
+    expect(result.notAfter.toISOString()).toBe('2029-01-01T00:00:00.000Z');
+    expect(result.certificateInfo.kind).toBe('auth');
+  });
+
+  it('rejects a token signed for another origin as ORIGIN_MISMATCH', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(pki.auth, 'https://evil.example', nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'ORIGIN_MISMATCH' });
+  });
+
+  it('rejects a reused nonce as NONCE_REUSED', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const token = makeToken(pki.auth, ORIGIN, nonce);
+    expect((await v.verifyAuthToken(token, { nonce })).ok).toBe(true);
+    expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'NONCE_REUSED' });
+  });
+
+  it('rejects a nonce older than 5 minutes as NONCE_EXPIRED', async () => {
+    const clock = { now: NOW.getTime() };
+    const v = verifier({}, clock);
+    const nonce = await v.issueNonce();
+    clock.now += 5 * 60_000 + 1;
+    const result = await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'NONCE_EXPIRED' });
+  });
+
+  it('accepts a nonce just inside its 5-minute life', async () => {
+    const clock = { now: NOW.getTime() };
+    const v = verifier({}, clock);
+    const nonce = await v.issueNonce();
+    clock.now += 5 * 60_000;
+    expect((await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).ok).toBe(true);
+  });
+
+  it('rejects a nonce the verifier never issued as NONCE_UNKNOWN', async () => {
+    const v = verifier();
+    const nonce = Buffer.alloc(32, 7).toString('base64');
+    const result = await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'NONCE_UNKNOWN' });
+  });
+
+  it('rejects a tampered signature as SIGNATURE_INVALID', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const token = makeToken(pki.auth, ORIGIN, nonce);
+    const bytes = Buffer.from(token.signature, 'base64');
+    bytes[100] = bytes[100]! ^ 0x01;
+    const result = await v.verifyAuthToken({ ...token, signature: bytes.toString('base64') }, { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+  });
+
+  it('rejects a certificate from another CA as UNTRUSTED_CERTIFICATE', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(pki.otherCaAuth, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'UNTRUSTED_CERTIFICATE' });
+  });
+
+  it('rejects a certificate that names a trusted issuer but was signed by another key', async () => {
+    // Same issuer name as the trusted auth root, different key: name chaining alone must not pass.
+    const impostor = issueLeaf({ ...pki.otherRoot, forgeCert: pki.authRoot.forgeCert }, { kind: 'auth' });
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(impostor, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'UNTRUSTED_CERTIFICATE' });
+  });
+
+  it('rejects an expired certificate as CERTIFICATE_EXPIRED', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(pki.expiredAuth, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'CERTIFICATE_EXPIRED' });
+  });
+
+  it('rejects a certificate before its validity as CERTIFICATE_NOT_YET_VALID', async () => {
+    const v = verifier({ now: () => new Date(Date.UTC(2023, 0, 1)) });
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'CERTIFICATE_NOT_YET_VALID' });
+  });
+
+  it('rejects everything once the trust anchor itself has expired', async () => {
+    const v = verifier({ now: () => new Date(Date.UTC(2041, 0, 1)) });
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'UNTRUSTED_CERTIFICATE' });
+  });
+
+  it('rejects a signing certificate offered for login as WRONG_CERTIFICATE_TYPE', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(pki.sign, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
+  });
+
+  it('rejects a certificate without a configured policy as WRONG_CERTIFICATE_TYPE', async () => {
+    const v = verifier({ policies: JPKI_POLICY_OIDS }); // production only: the test signing arc is unknown
+    const nonce = await v.issueNonce();
+    const signOnlyTest = issueLeaf(pki.authRoot, { kind: 'auth', policy: '1.2.3.4' });
+    const result = await v.verifyAuthToken(makeToken(signOnlyTest, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
+  });
+
+  it('rejects an auth-policy certificate whose keyUsage asserts nonRepudiation', async () => {
+    const odd = issueLeaf(pki.authRoot, { kind: 'auth', nonRepudiation: true });
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    expect(await v.verifyAuthToken(makeToken(odd, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'WRONG_CERTIFICATE_TYPE' });
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'token'],
+    ['the wrong format', { format: 'web-eid:0.9' }],
+    ['the wrong algorithm', { algorithm: 'ES256' }],
+    ['a non-base64 certificate', { unverifiedCertificate: 'not base64!' }],
+    ['a non-base64 signature', { signature: '***' }],
+  ])('rejects a token with %s as TOKEN_FORMAT', async (_name, patch) => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const good = makeToken(pki.auth, ORIGIN, nonce);
+    const token = patch === null || typeof patch === 'string' ? patch : { ...good, ...patch };
+    expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
+  });
+
+  it('rejects a certificate that is base64 but not X.509 as CERTIFICATE_MALFORMED', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const token = { ...makeToken(pki.auth, ORIGIN, nonce), unverifiedCertificate: Buffer.from('hello').toString('base64') };
+    expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'CERTIFICATE_MALFORMED' });
+  });
+
+  it('reports REVOKED and the checker’s good status through the pluggable checker', async () => {
+    const revoked: RevocationChecker = { check: async () => 'revoked' };
+    const good: RevocationChecker = { check: async () => 'good' };
+    for (const [checker, expected] of [
+      [revoked, { ok: false, code: 'REVOKED' }],
+      [good, { ok: true, revocation: 'good' }],
+    ] as const) {
+      const v = verifier({ revocation: checker });
+      const nonce = await v.issueNonce();
+      expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject(expected);
+    }
+  });
+
+  it('needs an answer from the checker when requireRevocationStatus is on', async () => {
+    const v = verifier({ revocation: { check: async () => 'unknown' }, requireRevocationStatus: true });
+    const nonce = await v.issueNonce();
+    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'REVOCATION_UNKNOWN' });
+  });
+
+  it('burns the nonce even when the signature is bad (one attempt per challenge)', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const token = makeToken(pki.auth, 'https://evil.example', nonce);
+    await v.verifyAuthToken(token, { nonce });
+    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'NONCE_REUSED' });
+  });
+});
+
+describe('signature over a hash', () => {
+  const hash = sha256('document');
+
+  it('accepts a signing certificate’s signature and reads the holder from subjectAltName', async () => {
+    const v = verifier();
+    const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', hash));
+    const result = await v.verifySignature({ hash: hash.toString('base64'), hashFunction: 'SHA-256', signature, certificate: pki.sign.certificate });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.holder).toEqual({
+      name: '公的　太郎',
+      address: '東京都千代田区霞が関２－１－２',
+      dateOfBirth: '1985-04-01',
+      dateOfBirthRaw: '319850401',
+      sex: 'male',
+      hasSubstituteCharacters: false,
+    });
+    expect(result.certificateInfo.kind).toBe('sign');
+  });
+
+  it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)('accepts %s', async (hashFunction) => {
+    const length = { 'SHA-1': 20, 'SHA-384': 48, 'SHA-512': 64 }[hashFunction];
+    const h = Buffer.alloc(length, 3);
+    const signature = signDigestInfo(pki.sign, buildDigestInfo(hashFunction, h));
+    const result = await verifier().verifySignature({ hash: h, hashFunction, signature, certificate: pki.sign.certificate });
+    expect(result.ok).toBe(true);
+  });
+
+  it('rejects an authentication certificate offered for signing as WRONG_CERTIFICATE_TYPE', async () => {
+    const signature = signDigestInfo(pki.auth, buildDigestInfo('SHA-256', hash));
+    const result = await verifier().verifySignature({ hash, hashFunction: 'SHA-256', signature, certificate: pki.auth.certificate });
+    expect(result).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
+  });
+
+  it('rejects a signature over another hash as SIGNATURE_INVALID', async () => {
+    const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', sha256('other')));
+    const result = await verifier().verifySignature({ hash, hashFunction: 'SHA-256', signature, certificate: pki.sign.certificate });
+    expect(result).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+  });
+
+  it('rejects a hash of the wrong length for its function as TOKEN_FORMAT', async () => {
+    const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', hash));
+    const result = await verifier().verifySignature({ hash: hash.subarray(0, 20), hashFunction: 'SHA-256', signature, certificate: pki.sign.certificate });
+    expect(result).toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
+  });
+});
+
+describe('portal-compatible login (launchApp mode 01)', () => {
+  it('verifies the card’s signature over the DigestInfo the server issued', async () => {
+    const v = verifier();
+    const challenge = await v.issuePortalChallenge();
+    const signature = signDigestInfo(pki.auth, Buffer.from(challenge.digestInfo, 'base64'));
+    const result = await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate });
+    expect(result).toMatchObject({ ok: true, revocation: 'not-checked' });
+    expect(await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate })).toMatchObject({
+      code: 'NONCE_REUSED',
+    });
+  });
+
+  it('rejects a signature made for another site’s challenge as ORIGIN_MISMATCH', async () => {
+    const v = verifier();
+    const mine = await v.issuePortalChallenge();
+    const theirs = await verifier({ origin: 'https://other.example.jp' }).issuePortalChallenge();
+    const signature = signDigestInfo(pki.auth, Buffer.from(theirs.digestInfo, 'base64'));
+    expect(await v.verifyPortalLogin({ nonce: mine.nonce, signature, certificate: pki.auth.certificate })).toMatchObject({
+      code: 'ORIGIN_MISMATCH',
+    });
+  });
+});
+
+describe('trust anchors', () => {
+  const roots = new URL('../../../shared/data/jpki-roots/', import.meta.url);
+  const read = (name: string) => readFileSync(new URL(name, roots), 'utf8');
+
+  it('loads the real JPKI roots with fingerprint pinning on', async () => {
+    const { loadTrustAnchors } = await import('../../relying-party/src/verifier/index.ts');
+    const files = ['auth_ca_2015.pem', 'auth_ca_2023.pem', 'sign_ca_2015.pem', 'sign_ca_2023.pem'];
+    const anchors = loadTrustAnchors(files.map((f) => new URL(f, roots).pathname), { pin: true });
+    expect(anchors.map((a) => a.certificate.fingerprint256)).toEqual([
+      '4D:CF:C4:CA:0A:AF:9F:B2:A3:08:1B:3F:0C:99:1C:32:0B:3A:CC:00:86:67:A3:41:EE:AE:C5:AF:1D:58:CA:7D',
+      '64:11:4F:29:62:0C:24:ED:26:31:D4:64:76:A0:40:E7:EE:74:0D:95:60:89:C0:0B:03:6A:6A:81:18:C3:22:B5',
+      '19:64:54:05:A1:FE:14:37:74:34:BD:55:95:76:28:AC:40:38:55:7C:54:24:03:A2:24:3F:21:C7:06:FC:93:55',
+      'D2:27:F6:CD:E1:1D:35:C5:25:21:78:F1:06:F8:43:D2:46:51:94:49:75:41:3B:53:9F:A2:FB:68:DB:FA:36:5F',
+    ]);
+    // A verifier built on them rejects a development-CA token as untrusted.
+    const v = new JpkiVerifier({ trustAnchors: anchors, origin: ORIGIN, now: () => NOW });
+    const nonce = await v.issueNonce();
+    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'UNTRUSTED_CERTIFICATE' });
+  });
+
+  it('loads a real root from DER as well as PEM', () => {
+    const pem = read('auth_ca_2023.pem');
+    const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    expect(trustAnchorsFrom(der, 'der', { pin: true })[0]!.certificate.fingerprint256).toMatch(/^64:11:4F/);
+  });
+
+  it('refuses a file whose fingerprint is not pinned when pinning is on', () => {
+    expect(() => trustAnchorsFrom(pki.authRoot.pem, 'impostor.pem', { pin: true })).toThrow(/not pinned/);
+    expect(() => trustAnchorsFrom(read('auth_ca_2023.pem'), 'x', { pin: [JPKI_ROOT_FINGERPRINTS['sign-2023']!] })).toThrow(
+      /not pinned/,
+    );
+  });
+
+  it('refuses an end-entity certificate as an anchor', () => {
+    expect(() => trustAnchorsFrom(pki.auth.pem, 'leaf.pem')).toThrow(/not a CA/);
+  });
+});
