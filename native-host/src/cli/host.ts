@@ -1,5 +1,40 @@
-// Placeholder until the subcommand is built (see the open issues).
-export async function main(_args: string[], _mode?: string): Promise<number> {
-  process.stderr.write('jpki-bridge: host is not built yet\n');
-  return 70;
+/**
+ * `jpki-bridge host` — what the browser starts. The hello goes out before anything heavy is
+ * loaded (cold start is measured); stdout carries frames only from the first byte on.
+ */
+import { PROTOCOL_VERSION } from '@jpki-bridge/shared/constants';
+import { VERSION } from '@jpki-bridge/shared/version';
+import { encodeFrame } from '../framing/encoder.ts';
+import { parseHostArgs } from '../host/args.ts';
+import { createLogger, guardStdout } from '../host/logger.ts';
+
+export async function main(args: string[]): Promise<number> {
+  const options = parseHostArgs(args);
+  const log = createLogger(options.log);
+  const writeStdout = guardStdout(log);
+  process.stdout.on('error', () => {}); // EPIPE when the browser is gone: the writer's callback reports it
+  const write = (frame: Uint8Array) =>
+    new Promise<void>((resolve, reject) => {
+      writeStdout(frame, (error) => (error ? reject(error) : resolve()));
+    });
+  // The host speaks first (§4) — before the session's modules (schemas, commands) are even loaded.
+  const hello = write(encodeFrame({ type: 'hello', version: VERSION, protocol: PROTOCOL_VERSION })!);
+  hello.catch(() => {});
+  const [{ serve }, { createBackend, parseCardSpec }] = await Promise.all([import('../host/session.ts'), import('../card/create-backend.ts')]);
+  let backend;
+  try {
+    backend = createBackend(parseCardSpec(options.card));
+  } catch (error) {
+    log.info((error as Error).message);
+    return 64;
+  }
+  if (options.ignored.length > 0) log.info(`started by ${options.ignored.join(' ')}`);
+  const code = await hello.then(
+    () => serve({ input: process.stdin, write, sayHello: false, context: { backend, now: () => new Date() }, log }),
+    () => 0,
+  );
+  await backend.close().catch(() => {});
+  log.close();
+  // Native threads (pcscd status watchers) must not keep a finished host alive.
+  process.exit(code);
 }

@@ -1,0 +1,266 @@
+/**
+ * The PC/SC backend over `pcsclite`. Every reader is opened with SCARD_SHARE_EXCLUSIVE for the
+ * whole operation — from the first SELECT, through VERIFY, to the last signature — so no other
+ * process can interleave APDUs or ride on our VERIFY; a card on which a VERIFY was attempted is
+ * released with SCARD_RESET_CARD so the verified state does not linger (§7). A context that
+ * pcscd no longer knows (it restarted) is dropped and re-established once, before any card contact.
+ */
+import { JpkiError } from '@jpki-bridge/shared/errors';
+import type { CardBackend, ReaderSlot } from './backend.ts';
+import { JpkiCard } from './jpki-card.ts';
+import {
+  LEAVE_CARD,
+  loadPcsc,
+  type NativeCardReader,
+  type NativePcscLite,
+  PROTOCOL_T0,
+  PROTOCOL_T1,
+  RESET_CARD,
+  SHARE_EXCLUSIVE,
+  SHARE_SHARED,
+} from './pcsc-binding.ts';
+import { isContextLost, mapPcscError, needsPresenceCheck, pcscCode, SCARD } from './pcsc-errors.ts';
+
+export interface PcscBackendOptions {
+  /** How long to wait for a card another process holds exclusively before ERR_JPKI_CARD_BUSY. */
+  busyWaitMs?: number;
+}
+
+const LIST_TIMEOUT_MS = 3000;
+const BUSY_RETRY_MS = 50;
+/** After an ambiguous transmit failure, how long to watch for pcscd noticing a pulled card. */
+const PRESENCE_WATCH_MS = 1500;
+const MAX_RESPONSE = 4096;
+
+interface Generation {
+  pcsc: NativePcscLite;
+  names: Promise<string[]>;
+  latest: string[] | null;
+  dead: boolean;
+  readers: Map<string, NativeCardReader>;
+}
+
+interface Held {
+  reader: NativeCardReader;
+  protocol: number;
+  card: JpkiCard;
+}
+
+export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend {
+  const busyWaitMs = options.busyWaitMs ?? Number(process.env.JPKI_BRIDGE_BUSY_WAIT_MS ?? 5000);
+  let generation: Generation | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function open(): Generation {
+    if (generation && !generation.dead) return generation;
+    drop();
+    const { PCSCLite } = loadPcsc();
+    let pcsc: NativePcscLite;
+    try {
+      pcsc = new PCSCLite(); // SCardEstablishContext: throws at once when pcscd is not there
+    } catch (error) {
+      throw mapPcscError(error, 'establish');
+    }
+    const current: Generation = { pcsc, names: Promise.resolve([]), latest: null, dead: false, readers: new Map() };
+    current.names = new Promise<string[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new JpkiError('ERR_JPKI_PCSC_UNAVAILABLE', 'pcscd did not list its readers')), LIST_TIMEOUT_MS);
+      pcsc.start((error, data) => {
+        clearTimeout(timer);
+        if (error) {
+          current.dead = true; // the status thread has stopped; the next operation starts afresh
+          reject(mapPcscError(error, 'list'));
+          return;
+        }
+        current.latest = parseReaderNames(data);
+        resolve(current.latest);
+      });
+    });
+    current.names.catch(() => {});
+    generation = current;
+    return current;
+  }
+
+  function drop(): void {
+    const old = generation;
+    generation = null;
+    if (!old) return;
+    old.dead = true;
+    for (const reader of old.readers.values()) {
+      try {
+        reader.close();
+      } catch {}
+    }
+    try {
+      old.pcsc.close();
+    } catch {}
+  }
+
+  async function readerNames(current: Generation): Promise<string[]> {
+    return current.latest ?? (await current.names);
+  }
+
+  function readerFor(current: Generation, name: string): NativeCardReader {
+    let reader = current.readers.get(name);
+    if (!reader) {
+      reader = new (loadPcsc().CardReader)(name);
+      current.readers.set(name, reader);
+    }
+    return reader;
+  }
+
+  /** One exclusive connect attempt: the protocol, or the raw pcsclite error. */
+  function connect(reader: NativeCardReader, share = SHARE_EXCLUSIVE): Promise<number> {
+    return new Promise((resolve, reject) => {
+      reader._connect(share, PROTOCOL_T0 | PROTOCOL_T1, (error, protocol) => (error ? reject(error) : resolve(protocol)));
+    });
+  }
+
+  function disconnect(reader: NativeCardReader, disposition: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (!reader.connected) return resolve();
+      try {
+        reader._disconnect(disposition, () => resolve()); // a card already gone is not an error here
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  function transmitRaw(reader: NativeCardReader, protocol: number, apdu: Uint8Array): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      reader._transmit(Buffer.from(apdu), MAX_RESPONSE, protocol, (error, response) =>
+        error ? reject(error) : resolve(new Uint8Array(response.buffer, response.byteOffset, response.length)),
+      );
+    });
+  }
+
+  /** Is a card still in `name`? Asked with a separate handle: our own exclusive one may be dead. */
+  async function cardGone(name: string): Promise<boolean> {
+    const deadline = Date.now() + PRESENCE_WATCH_MS;
+    const { CardReader } = loadPcsc();
+    const probe = new CardReader(name);
+    try {
+      while (Date.now() < deadline) {
+        try {
+          await connect(probe, SHARE_SHARED);
+          await disconnect(probe, LEAVE_CARD);
+          return false; // nobody holds it and it answers: present (our handle was the casualty)
+        } catch (error) {
+          const code = pcscCode(error);
+          if (code === SCARD.E_NO_SMARTCARD || code === SCARD.W_REMOVED_CARD || code === SCARD.E_UNKNOWN_READER) return true;
+          if (isContextLost(error)) return false;
+        }
+        await sleep(100);
+      }
+      return false;
+    } finally {
+      try {
+        probe.close();
+      } catch {}
+    }
+  }
+
+  function transportFor(current: Generation, reader: NativeCardReader, protocol: number) {
+    return {
+      async transmit(apdu: Uint8Array): Promise<Uint8Array> {
+        try {
+          return await transmitRaw(reader, protocol, apdu);
+        } catch (error) {
+          if (isContextLost(error) && pcscCode(error) !== SCARD.E_INVALID_HANDLE) current.dead = true;
+          if (needsPresenceCheck(error) && (await cardGone(reader.name))) throw new JpkiError('ERR_JPKI_CARD_REMOVED', (error as Error).message);
+          throw mapPcscError(error, 'transmit');
+        }
+      },
+    };
+  }
+
+  /** Connects one reader and SELECTs the applet. Raw pcsclite errors escape for the caller to judge. */
+  async function probe(current: Generation, name: string, held: Held[]): Promise<ReaderSlot> {
+    const reader = readerFor(current, name);
+    let protocol: number;
+    try {
+      protocol = await connect(reader);
+    } catch (error) {
+      const code = pcscCode(error);
+      if (code === SCARD.E_NO_SMARTCARD || code === SCARD.W_REMOVED_CARD || code === SCARD.W_UNRESPONSIVE_CARD || code === SCARD.W_UNPOWERED_CARD) {
+        return { name, cardPresent: false, card: null, busy: false };
+      }
+      if (code === SCARD.E_SHARING_VIOLATION) return { name, cardPresent: true, card: null, busy: true };
+      if (code === SCARD.E_UNKNOWN_READER || code === SCARD.E_READER_UNAVAILABLE) return { name, cardPresent: false, card: null, busy: false };
+      throw error;
+    }
+    const card = new JpkiCard(transportFor(current, reader, protocol));
+    held.push({ reader, protocol, card });
+    try {
+      await card.selectAp();
+      return { name, cardPresent: true, card, busy: false };
+    } catch (error) {
+      if (error instanceof JpkiError && error.code === 'ERR_JPKI_NOT_JPKI_CARD') return { name, cardPresent: true, card: null, busy: false };
+      throw error;
+    }
+  }
+
+  async function attempt<T>(fn: (slots: ReaderSlot[]) => Promise<T>, mode: 'all' | 'one'): Promise<T> {
+    const current = open();
+    const names = await readerNames(current);
+    const held: Held[] = [];
+    try {
+      const slots: ReaderSlot[] = [];
+      for (const name of names) slots.push(await probe(current, name, held));
+      // Readers another process holds: wait for them (it may be our own other host), unless
+      // a one-card command already has its JPKI card in hand.
+      const deadline = Date.now() + busyWaitMs;
+      while (slots.some((s) => s.busy) && !(mode === 'one' && slots.some((s) => s.card)) && Date.now() < deadline) {
+        await sleep(BUSY_RETRY_MS);
+        for (let i = 0; i < slots.length; i++) if (slots[i]!.busy) slots[i] = await probe(current, slots[i]!.name, held);
+      }
+      return await fn(slots);
+    } finally {
+      for (const { reader, card } of held) await disconnect(reader, card.verifyAttempted ? RESET_CARD : LEAVE_CARD);
+    }
+  }
+
+  async function run<T>(fn: (slots: ReaderSlot[]) => Promise<T>, mode: 'all' | 'one'): Promise<T> {
+    try {
+      return await attempt(fn, mode);
+    } catch (error) {
+      // pcscd restarted since our context was made: its handles are void. Start over once —
+      // only errors from listing/connecting land here raw, i.e. before any APDU was sent.
+      if (!(error instanceof JpkiError) && isContextLost(error)) {
+        drop();
+        try {
+          return await attempt(fn, mode);
+        } catch (again) {
+          if (!(again instanceof JpkiError) && isContextLost(again)) drop();
+          throw mapPcscError(again, 'connect');
+        }
+      }
+      if (error instanceof JpkiError && error.code === 'ERR_JPKI_PCSC_UNAVAILABLE') drop();
+      throw mapPcscError(error, 'connect');
+    }
+  }
+
+  return {
+    withReaders<T>(fn: (slots: ReaderSlot[]) => Promise<T>, mode: 'all' | 'one'): Promise<T> {
+      // One operation at a time per host process (the browser's messages are sequential anyway).
+      const result = queue.then(() => run(fn, mode));
+      queue = result.catch(() => {});
+      return result;
+    },
+    async close() {
+      drop();
+    },
+  };
+}
+
+function parseReaderNames(data: Buffer | undefined): string[] {
+  if (!data || data.length === 0) return [];
+  return data
+    .toString('utf8')
+    .split('\0')
+    .filter((name) => name.length > 0);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

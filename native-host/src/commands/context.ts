@@ -1,0 +1,7 @@
+/** What every command gets: the card backend and a clock (tests move it to exercise expiry). */
+import type { CardBackend } from '../card/backend.ts';
+
+export interface CommandContext {
+  backend: CardBackend;
+  now(): Date;
+}
