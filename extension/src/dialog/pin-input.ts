@@ -1,0 +1,31 @@
+/**
+ * What the PIN field shows and allows as the user types (pure, unit-tested). The signing PIN is
+ * upper-cased as typed; submit is enabled only when checkPin accepts the PIN, and on the last try
+ * only after the explicit confirmation — so a malformed PIN can never be sent.
+ */
+import { type PinProblem, checkPin } from '@jpki-bridge/shared/pin';
+import type { PinKind } from '@jpki-bridge/shared/policy';
+import type { DialogPhase } from '../dialog-protocol.ts';
+
+export interface PinInputView {
+  /** The value to put back into the field (upper-cased for the signing PIN). */
+  value: string;
+  /** The rule the current value breaks, or null; not shown while the field is still empty. */
+  problem: PinProblem | null;
+  canSubmit: boolean;
+}
+
+export const MAX_LENGTH: Record<PinKind, number> = { auth: 4, sign: 16 };
+
+export function viewPinInput(kind: PinKind, raw: string, phase: DialogPhase, confirmed: boolean): PinInputView {
+  const value = (kind === 'sign' ? raw.toUpperCase() : raw).slice(0, MAX_LENGTH[kind]);
+  const check = checkPin(kind, value);
+  const problem = value.length === 0 || check.ok ? null : check.problem;
+  const phaseAllows = phase === 'enter' || (phase === 'confirm-last-try' && confirmed);
+  return { value, problem, canSubmit: check.ok && phaseAllows };
+}
+
+/** The i18n key of a PinProblem (`sign-too-short` → `pinProblem_sign_too_short`). */
+export function problemKey(problem: PinProblem): string {
+  return `pinProblem_${problem.replace(/-/g, '_')}`;
+}

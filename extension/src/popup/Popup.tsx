@@ -1,0 +1,151 @@
+/**
+ * The popup: the host's full `status` (readers, card, certificates, tries left), diagnostics to
+ * copy, and PIN change. Only the extension's own pages can ask the background for these.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { base64ToBytes } from '@jpki-bridge/shared/base64';
+import { JpkiError } from '@jpki-bridge/shared/errors';
+import type { HostStatus } from '../background/actions/host-status.ts';
+import { certificateValidity, renewalState } from '../lib/certificate-validity.ts';
+import { askBackground } from '../lib/ui-client.ts';
+import { browser } from '../lib/browser.ts';
+import { Text, useI18n } from '../ui/Text.tsx';
+import { ChangePin } from './ChangePin.tsx';
+import { diagnostics } from './diagnostics.ts';
+
+export function Popup() {
+  const i18n = useI18n();
+  const [status, setStatus] = useState<HostStatus | null>(null);
+  const [error, setError] = useState<JpkiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [copied, setCopied] = useState(false);
+
+  const refresh = () => {
+    setLoading(true);
+    askBackground<HostStatus>({ channel: 'ui', command: 'host-status' })
+      .then((s) => {
+        setStatus(s);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        setStatus(null);
+        setError(e instanceof JpkiError ? e : new JpkiError('ERR_JPKI_UNKNOWN'));
+      })
+      .finally(() => setLoading(false));
+  };
+  useEffect(refresh, []);
+
+  const copy = async () => {
+    await navigator.clipboard.writeText(diagnostics(status, error, navigator.userAgent)).catch(() => {});
+    setCopied(true);
+  };
+
+  return (
+    <main style="min-width: 380px">
+      <h1>
+        <Text k="popupTitle" />
+      </h1>
+      {loading && (
+        <p aria-live="polite">
+          <Text k="popupLoading" />
+        </p>
+      )}
+      {error && (
+        <div class="danger" role="alert" data-testid="popup-error">
+          <span lang={i18n.lang}>{i18n.t(`error_${error.code}`)}</span>
+          <span class="alt" aria-hidden="true">
+            {i18n.alt(`error_${error.code}`)}
+          </span>
+        </div>
+      )}
+      {status && <StatusView status={status} />}
+      <div class="buttons" style="justify-content:flex-start">
+        <button type="button" id="refresh" onClick={refresh}>
+          <Text k="popupRefresh" />
+        </button>
+        <button type="button" id="copy-diagnostics" onClick={copy}>
+          <Text k="popupCopyDiagnostics" />
+        </button>
+      </div>
+      {copied && (
+        <p class="small" aria-live="polite">
+          <Text k="popupCopied" />
+        </p>
+      )}
+      {status?.card && <ChangePin onChanged={refresh} />}
+      <p class="small">
+        <a href={browser.runtime.getURL('/options.html')} target="_blank" rel="noreferrer">
+          {i18n.t('popupOptions')}
+        </a>
+      </p>
+    </main>
+  );
+}
+
+function StatusView({ status }: { status: HostStatus }) {
+  const i18n = useI18n();
+  const card = status.card;
+  let validity: { notAfter: Date; renewal: ReturnType<typeof renewalState> } | null = null;
+  if (card) {
+    try {
+      const { notAfter } = certificateValidity(base64ToBytes(card.authCertificate));
+      validity = { notAfter, renewal: renewalState(notAfter, new Date()) };
+    } catch {
+      validity = null;
+    }
+  }
+  return (
+    <section data-testid="status">
+      <p class="small">
+        <Text k="popupVersions" subs={{ ext: status.extensionVersion, host: status.hostVersion }} />
+      </p>
+      <h2>
+        <Text k="popupReaders" />
+      </h2>
+      {status.readers.length === 0 ? (
+        <p>
+          <Text k="popupNoReader" />
+        </p>
+      ) : (
+        <ul class="plain" data-testid="readers">
+          {status.readers.map((reader) => (
+            <li key={reader.name}>
+              <span>{reader.name}</span>
+              <span class={reader.cardPresent ? 'ok' : 'small'}>{i18n.t(reader.cardPresent ? 'popupCardPresent' : 'popupNoCard')}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>
+        <Text k="popupCard" />
+      </h2>
+      {!card ? (
+        <p>
+          <Text k="popupNoCardInserted" />
+        </p>
+      ) : (
+        <div class="card-box" data-testid="card">
+          {validity && (
+            <>
+              <div data-testid="auth-valid-until">
+                <Text k="popupAuthValidUntil" subs={{ date: validity.notAfter.toLocaleDateString(i18n.lang === 'ja' ? 'ja-JP' : 'en-GB') }} />
+              </div>
+              <div class={validity.renewal === 'not-yet' ? 'small' : 'warning'} data-testid="renewal">
+                <Text k={validity.renewal === 'open' ? 'popupRenewalOpen' : validity.renewal === 'expired' ? 'popupExpired' : 'popupRenewalNotYet'} />
+              </div>
+            </>
+          )}
+          <div data-testid="signing-certificate" style="margin-top:6px">
+            <Text k={card.hasSigningCertificate ? 'popupSignCertPresent' : 'popupSignCertAbsent'} />
+          </div>
+          <div data-testid="tries-auth" style="margin-top:6px">
+            <Text k="popupTriesAuth" subs={{ count: card.retries.auth }} />
+          </div>
+          <div data-testid="tries-sign">
+            <Text k="popupTriesSign" subs={{ count: card.retries.sign }} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+/**
+ * "Copy diagnostics": what a helper needs to debug a setup, and nothing personal — versions,
+ * reader names, card presence and type, counters. No certificate, no name, no serial number.
+ */
+import type { HostStatus } from '../background/actions/host-status.ts';
+
+export function diagnostics(status: HostStatus | null, error: { code: string } | null, userAgent: string): string {
+  const lines = {
+    extensionVersion: status?.extensionVersion,
+    hostVersion: status?.hostVersion,
+    userAgent,
+    error: error?.code ?? null,
+    readers: status?.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent })) ?? [],
+    card: status?.card
+      ? { type: status.card.type, hasSigningCertificate: status.card.hasSigningCertificate, retries: status.card.retries }
+      : null,
+  };
+  return JSON.stringify(lines, null, 2);
+}

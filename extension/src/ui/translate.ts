@@ -1,0 +1,31 @@
+/**
+ * Two-language text from the `_locales` files (the single source of user-facing strings).
+ * The browser's UI language picks the primary language — English for `en*`, else Japanese
+ * (the default locale, as Chromium itself falls back) — and the other one is shown alongside,
+ * smaller: Japanese institutions' wording stays visible to English readers and vice versa.
+ * Placeholders are `{name}`. Pure: tests use it without a browser.
+ */
+export type Lang = 'ja' | 'en';
+export type Messages = Record<string, { message: string }>;
+export type Subs = Record<string, string | number>;
+
+export interface Translator {
+  lang: Lang;
+  altLang: Lang;
+  t(key: string, subs?: Subs): string;
+  alt(key: string, subs?: Subs): string;
+}
+
+export function primaryLang(uiLanguage: string): Lang {
+  return uiLanguage.toLowerCase().startsWith('en') ? 'en' : 'ja';
+}
+
+export function format(template: string, subs: Subs = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in subs ? String(subs[name]) : whole));
+}
+
+export function makeTranslator(lang: Lang, messages: Record<Lang, Messages>): Translator {
+  const altLang: Lang = lang === 'ja' ? 'en' : 'ja';
+  const get = (l: Lang, key: string, subs?: Subs) => format(messages[l][key]?.message ?? messages.ja[key]?.message ?? key, subs);
+  return { lang, altLang, t: (key, subs) => get(lang, key, subs), alt: (key, subs) => get(altLang, key, subs) };
+}
