@@ -85,11 +85,6 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
     generation = null;
     if (!old) return;
     old.dead = true;
-    for (const reader of old.readers.values()) {
-      try {
-        reader.close();
-      } catch {}
-    }
     try {
       old.pcsc.close();
     } catch {}
@@ -99,11 +94,12 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
     return current.latest ?? (await current.names);
   }
 
-  function readerFor(current: Generation, name: string): NativeCardReader {
-    let reader = current.readers.get(name);
+  function readerFor(current: Generation, name: string, role: 'use' | 'probe' = 'use'): NativeCardReader {
+    const key = `${role}:${name}`;
+    let reader = current.readers.get(key);
     if (!reader) {
-      reader = new (loadPcsc().CardReader)(name);
-      current.readers.set(name, reader);
+      reader = newCardReader(name);
+      current.readers.set(key, reader);
     }
     return reader;
   }
@@ -135,11 +131,10 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
   }
 
   /** Is a card still in `name`? Asked with a separate handle: our own exclusive one may be dead. */
-  async function cardGone(name: string): Promise<boolean> {
+  async function cardGone(current: Generation, name: string): Promise<boolean> {
     const deadline = Date.now() + PRESENCE_WATCH_MS;
-    const { CardReader } = loadPcsc();
-    const probe = new CardReader(name);
-    try {
+    const probe = readerFor(current, name, 'probe');
+    {
       while (Date.now() < deadline) {
         try {
           await connect(probe, SHARE_SHARED);
@@ -153,10 +148,6 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
         await sleep(100);
       }
       return false;
-    } finally {
-      try {
-        probe.close();
-      } catch {}
     }
   }
 
@@ -167,7 +158,7 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
           return await transmitRaw(reader, protocol, apdu);
         } catch (error) {
           if (isContextLost(error) && pcscCode(error) !== SCARD.E_INVALID_HANDLE) current.dead = true;
-          if (needsPresenceCheck(error) && (await cardGone(reader.name))) throw new JpkiError('ERR_JPKI_CARD_REMOVED', (error as Error).message);
+          if (needsPresenceCheck(error) && (await cardGone(current, reader.name))) throw new JpkiError('ERR_JPKI_CARD_REMOVED', (error as Error).message);
           throw mapPcscError(error, 'transmit');
         }
       },
@@ -251,6 +242,21 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
       drop();
     },
   };
+}
+
+/**
+ * pcsclite's CardReader leaves `m_status_thread` uninitialised unless get_status() ran, and both
+ * its close() and its C++ destructor (run when the GC collects it) then assert on joining that
+ * garbage thread id and abort the process. So we never call close() and never let one be
+ * collected: every CardReader ever made is pinned here. There is one per reader and role per
+ * pcscd context generation — a handful in a host's lifetime.
+ */
+const PINNED: NativeCardReader[] = [];
+
+function newCardReader(name: string): NativeCardReader {
+  const reader = new (loadPcsc().CardReader)(name);
+  PINNED.push(reader);
+  return reader;
 }
 
 function parseReaderNames(data: Buffer | undefined): string[] {

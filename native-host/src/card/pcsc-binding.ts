@@ -20,7 +20,6 @@ export interface NativeCardReader {
   _connect(shareMode: number, protocols: number, callback: (error: Error | null, protocol: number) => void): void;
   _transmit(data: Buffer, maxResponse: number, protocol: number, callback: (error: Error | null, response: Buffer) => void): void;
   _disconnect(disposition: number, callback: (error: Error | null) => void): void;
-  close(): number;
 }
 
 export interface PcscBinding {
