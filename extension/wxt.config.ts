@@ -22,13 +22,17 @@ export default defineConfig({
     default_locale: 'ja',
     version: VERSION,
     permissions: ['nativeMessaging', 'storage'],
-    action: { default_title: '__MSG_extName__' },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '115.0' } } }
       : { key: publicKey }),
     content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
   }),
   hooks: {
+    // WXT takes the toolbar title from popup.html's <title>; the manifest's should be localized.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      const action = manifest.action ?? manifest.browser_action;
+      if (action) action.default_title = '__MSG_extName__';
+    },
     // The content script runs on every https page, so it must stay tiny (target ≤ 4 KB): its
     // build gets a two-line `browser` shim instead of webextension-polyfill (which WXT's
     // ContentScriptContext would otherwise pull in, ~10 KB). Chromium's MV3 `chrome.*` and
