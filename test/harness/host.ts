@@ -1,0 +1,174 @@
+/**
+ * Spawns the real host process (`node native-host/bin/jpki-bridge.mjs host …`, exactly what the
+ * launcher runs) and speaks native-messaging frames to it. For the host's black-box tests, and
+ * reused by the extension's and the relying party's tests.
+ *
+ *   const host = await spawnHost({ card: 'virtual:/tmp/card.json' });
+ *   host.hello;                                   // {type:'hello', version, protocol}
+ *   const reply = await host.request('status', {}); // {id, result} | {id, error}
+ *   host.writeRaw(bytes); await host.readFrame(2000);
+ *   host.endInput(); await host.exited;            // exit code
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { MAX_RESPONSE_BYTES } from '@jpki-bridge/shared/constants';
+import { FrameDecoder } from '../../native-host/src/framing/decoder.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const HOST_BIN = `${ROOT}native-host/bin/jpki-bridge.mjs`;
+const BUNDLE = `${ROOT}native-host/dist/cli.mjs`;
+
+export interface HostReply {
+  id: number | null;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string; retriesLeft?: number };
+}
+
+export interface HostProcess {
+  child: ChildProcess;
+  hello: { type: string; version: string; protocol: number };
+  /** Sends `{id, command, arguments}` and resolves with the next frame (checked to carry that id). */
+  request(command: string, args: unknown, timeoutMs?: number): Promise<HostReply>;
+  /** Writes arbitrary bytes to the host's stdin (no framing added). */
+  writeRaw(bytes: Uint8Array): void;
+  /** Writes one frame around `body` (a JSON value, or raw bytes). */
+  writeFrame(body: unknown): void;
+  /** The next frame from the host, parsed; rejects after `timeoutMs` or if the host exits first. */
+  readFrame(timeoutMs?: number): Promise<any>;
+  /** Closes the host's stdin (what the browser does when the port disconnects). */
+  endInput(): void;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Everything the host wrote to stderr (its log, unless `log` was given). */
+  stderr(): string;
+  /** Bytes on stdout after the last complete frame (should stay 0: nothing but frames). */
+  strayBytes(): number;
+  kill(): void;
+}
+
+export interface SpawnHostOptions {
+  card?: string;
+  log?: string;
+  /** Extra arguments, e.g. what a browser appends (`chrome-extension://<id>/`). */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait for the hello. */
+  helloTimeoutMs?: number;
+}
+
+let built = false;
+function ensureBuilt(): void {
+  if (built || existsSync(BUNDLE)) return void (built = true);
+  execFileSync(process.execPath, [`${ROOT}native-host/build.mjs`], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+}
+
+export function frame(body: unknown): Uint8Array {
+  const bytes = body instanceof Uint8Array ? body : new TextEncoder().encode(JSON.stringify(body));
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setUint32(0, bytes.length, true);
+  out.set(bytes, 4);
+  return out;
+}
+
+export async function spawnHost(options: SpawnHostOptions = {}): Promise<HostProcess> {
+  ensureBuilt();
+  const args = [HOST_BIN, 'host'];
+  if (options.card) args.push('--card', options.card);
+  if (options.log) args.push('--log', options.log);
+  args.push(...(options.args ?? []));
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+  child.stdin!.on('error', () => {}); // EPIPE after the host exits is part of some tests
+
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+
+  // The host's own incremental decoder, with the reply limit (1 MiB) instead of the request one.
+  const frames: any[] = [];
+  const waiters: { resolve: (value: any) => void; reject: (error: Error) => void }[] = [];
+  const decoder = new FrameDecoder(MAX_RESPONSE_BYTES);
+  let exitedFlag = false;
+  const utf8 = new TextDecoder();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    for (const event of decoder.push(chunk)) {
+      let parsed: any;
+      if (event.type === 'fatal') parsed = { __badFrame: event.error.code };
+      else {
+        const body = utf8.decode(event.body);
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          parsed = { __unparsable: body };
+        }
+      }
+      const waiter = waiters.shift();
+      if (waiter) waiter.resolve(parsed);
+      else frames.push(parsed);
+    }
+  });
+
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      exitedFlag = true;
+      // Let stdout drain before failing the waiters.
+      setTimeout(() => {
+        for (const waiter of waiters.splice(0)) waiter.reject(new Error(`host exited (${code}) before answering; stderr:\n${stderr}`));
+      }, 50);
+      resolve(code);
+    });
+  });
+
+  const readFrame = (timeoutMs = 10_000): Promise<any> => {
+    const ready = frames.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    if (exitedFlag && child.stdout!.readableEnded) return Promise.reject(new Error('host has exited'));
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve: (value: any) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = waiters.indexOf(waiter);
+        if (i >= 0) waiters.splice(i, 1);
+        reject(new Error(`no frame from the host within ${timeoutMs} ms; stderr:\n${stderr}`));
+      }, timeoutMs);
+      waiters.push(waiter);
+    });
+  };
+
+  const writeRaw = (bytes: Uint8Array) => {
+    if (!child.stdin!.destroyed) child.stdin!.write(bytes);
+  };
+  let nextId = 1;
+  const hello = await readFrame(options.helloTimeoutMs ?? 10_000);
+
+  return {
+    child,
+    hello,
+    async request(command, args, timeoutMs = 60_000) {
+      const id = nextId++;
+      writeRaw(frame({ id, command, arguments: args }));
+      const reply = (await readFrame(timeoutMs)) as HostReply;
+      if (reply.id !== id) throw new Error(`expected the reply to #${id}, got ${JSON.stringify(reply).slice(0, 200)}`);
+      return reply;
+    },
+    writeRaw,
+    writeFrame: (body) => writeRaw(frame(body)),
+    readFrame,
+    endInput: () => child.stdin!.end(),
+    exited,
+    stderr: () => stderr,
+    strayBytes: () => decoder.pendingBytes,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}

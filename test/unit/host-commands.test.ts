@@ -1,0 +1,237 @@
+/**
+ * Every command and the policy of DESIGN §5, in process: the commands over the virtual card
+ * (A's VirtualJpkiCard) through a transport that records every APDU. The same cases run
+ * black-box through pcscd in test/system/host-commands.test.ts.
+ */
+import { constants, createHash, type KeyObject, publicDecrypt as rsaRecover, verify as rsaVerify, X509Certificate } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
+import { parseNativeRequest } from '@jpki-bridge/shared/protocol/validate';
+import { bytesToHex } from '../../native-host/src/card/apdu.ts';
+import { singleCardBackend } from '../../native-host/src/card/single-card-backend.ts';
+import type { CommandContext } from '../../native-host/src/commands/context.ts';
+import { authSignedData } from '../../native-host/src/commands/authenticate.ts';
+import { dispatch } from '../../native-host/src/host/dispatch.ts';
+import { createCardState, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+
+const ORIGIN = 'https://example.jp';
+const NONCE = Buffer.alloc(32, 7).toString('base64');
+const HASH = createHash('sha256').update('document').digest('base64');
+
+const personas: Record<string, VirtualCardState> = {};
+beforeAll(async () => {
+  for (const persona of ['adult', 'minor', 'expired'] as const) personas[persona] = await createCardState({ persona });
+});
+
+interface Rig {
+  state: VirtualCardState;
+  trace: string[];
+  ctx: CommandContext;
+  run(command: string, args: Record<string, unknown>): Promise<{ result?: any; error?: any }>;
+  verifies(): string[];
+}
+
+function rig(persona: 'adult' | 'minor' | 'expired' = 'adult', adjust?: (s: VirtualCardState) => void): Rig {
+  const state = structuredClone(personas[persona]!);
+  adjust?.(state);
+  const card = new VirtualJpkiCard(state);
+  const trace: string[] = [];
+  const backend = singleCardBackend('test reader', async () => ({
+    transport: { transmit: async (apdu) => (trace.push(bytesToHex(apdu)), card.transmit(apdu)) },
+    release: () => card.reset(),
+  }));
+  const ctx: CommandContext = { backend, now: () => new Date() };
+  return {
+    state,
+    trace,
+    ctx,
+    async run(command, args) {
+      try {
+        return { result: await dispatch(parseNativeRequest({ id: 1, command, arguments: args }), ctx) };
+      } catch (error) {
+        return { error: (error as { toJSON?: () => unknown }).toJSON?.() ?? error };
+      }
+    },
+    // VERIFY with data (a PIN try); the bare `00200080` only reads the counter.
+    verifies: () => trace.filter((apdu) => apdu.startsWith('00200080') && apdu.length > 8),
+  };
+}
+
+const auth = (pin: string, extra: Record<string, unknown> = {}) => ({ origin: ORIGIN, challengeNonce: NONCE, pin, ...extra });
+const signArgs = (pin: string, extra: Record<string, unknown> = {}) => ({ origin: ORIGIN, hashes: [HASH], hashFunction: 'SHA-256', pin, ...extra });
+
+describe('happy paths', () => {
+  it('Test_Status_DescribesTheCard_WithoutSpendingATry', async () => {
+    const r = rig();
+    const { result } = await r.run('status', {});
+    expect(result).toMatchObject({ card: { type: 'my-number-card', hasSigningCertificate: true, retries: { auth: 3, sign: 5 } } });
+    expect(r.verifies()).toEqual([]);
+  });
+
+  it('Test_Authenticate_TokenSignatureVerifiesOverSha256OriginAndSha256Nonce', async () => {
+    const r = rig();
+    const { result } = await r.run('authenticate', auth('1234'));
+    expect(result).toMatchObject({ format: 'web-eid:1.0', algorithm: 'RS256', appVersion: expect.stringMatching(/^https:\/\/.+\/\d+\.\d+\.\d+$/) });
+    const certificate = new X509Certificate(Buffer.from(result.unverifiedCertificate, 'base64'));
+    const signed = Buffer.concat([createHash('sha256').update(ORIGIN).digest(), createHash('sha256').update(NONCE).digest()]);
+    expect(Buffer.from(authSignedData(ORIGIN, NONCE))).toEqual(signed);
+    expect(rsaVerify('sha256', signed, certificate.publicKey, Buffer.from(result.signature, 'base64'))).toBe(true);
+    const root = new X509Certificate(Buffer.from(r.state.ca.auth.certificate, 'base64'));
+    expect(certificate.verify(root.publicKey)).toBe(true);
+  });
+
+  it('Test_Authenticate_APDUs_AreAtMost13', async () => {
+    const r = rig();
+    await r.run('authenticate', auth('1234'));
+    expect(r.trace.length).toBeLessThanOrEqual(13);
+  });
+
+  it('Test_Sign_EveryHashSignedWithTheSigningKey_OneVerify', async () => {
+    const r = rig();
+    const hashes = [HASH, createHash('sha256').update('two').digest('base64')];
+    const { result } = await r.run('sign', signArgs('abc123', { hashes }));
+    expect(result.signatureAlgorithm).toEqual({ cryptoAlgorithm: 'RSA', hashFunction: 'SHA-256', paddingScheme: 'PKCS1.5' });
+    const key = new X509Certificate(Buffer.from(result.certificate, 'base64')).publicKey;
+    hashes.forEach((hash, i) => {
+      const recovered = publicDecrypt(key, result.signatures[i]);
+      expect(recovered).toEqual(Buffer.from(buildDigestInfo('SHA-256', Buffer.from(hash, 'base64'))));
+    });
+    expect(r.verifies()).toHaveLength(1);
+  });
+
+  it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)('Test_Sign_%s_UsesItsDigestInfo', async (hashFunction) => {
+    const r = rig();
+    const name = { 'SHA-1': 'sha1', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }[hashFunction];
+    const hash = createHash(name).update('x').digest();
+    const { result } = await r.run('sign', signArgs('ABC123', { hashes: [hash.toString('base64')], hashFunction }));
+    const key = new X509Certificate(Buffer.from(result.certificate, 'base64')).publicKey;
+    expect(publicDecrypt(key, result.signatures[0])).toEqual(Buffer.from(buildDigestInfo(hashFunction, hash)));
+  });
+
+  it('Test_GetSigningCertificate_ReturnsTheSigningCertificate', async () => {
+    const r = rig();
+    const { result } = await r.run('get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' });
+    expect(result.certificate).toBe(r.state.sign!.certificate);
+  });
+
+  it('Test_PortalLogin_SignsTheDigestInfoWithTheAuthKey', async () => {
+    const r = rig();
+    const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 1))).toString('base64');
+    const { result } = await r.run('portal-login', { origin: ORIGIN, digestInfo, pin: '1234' });
+    expect(result.certificate).toBe(r.state.auth.certificate);
+    const key = new X509Certificate(Buffer.from(result.certificate, 'base64')).publicKey;
+    expect(publicDecrypt(key, result.signature).toString('base64')).toBe(digestInfo);
+  });
+
+  it('Test_PortalSign_SignsEachDigestInfoWithTheSignKey', async () => {
+    const r = rig();
+    const digestInfos = [1, 2].map((n) => Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, n))).toString('base64'));
+    const { result } = await r.run('portal-sign', { origin: ORIGIN, digestInfos, pin: 'ABC123' });
+    expect(result.certificate).toBe(r.state.sign!.certificate);
+    expect(result.signatures).toHaveLength(2);
+    expect(r.verifies()).toHaveLength(1);
+  });
+});
+
+describe('policy §5', () => {
+  it.each([
+    ['authenticate', '123'],
+    ['authenticate', '12345'],
+    ['authenticate', '12a4'],
+    ['authenticate', ''],
+    ['sign', 'AB12'],
+    ['sign', 'ABCDEFGH12345678X'],
+    ['sign', 'ABCDEF'],
+    ['sign', '123456'],
+    ['sign', 'ABC-123'],
+    ['sign', '1234'],
+    ['authenticate', 'ABC123'],
+  ])('Test_PinFormat_%s_%j_NeverTouchesTheCard', async (command, pin) => {
+    const r = rig();
+    const { error } = await r.run(command, command === 'sign' ? signArgs(pin) : auth(pin));
+    expect(error.code).toBe('ERR_JPKI_PIN_FORMAT');
+    expect(r.trace).toEqual([]);
+  });
+
+  it('Test_LastTry_NeedsConfirmLastTry_AndSendsNoVerifyWithout', async () => {
+    const r = rig('adult', (s) => void (s.pins.auth.retriesLeft = 1));
+    expect((await r.run('authenticate', auth('1234'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
+    expect(r.verifies()).toEqual([]);
+    expect((await r.run('authenticate', auth('1234', { confirmLastTry: true }))).result).toBeDefined();
+    expect(r.state.pins.auth.retriesLeft).toBe(3);
+  });
+
+  it('Test_LockedPin_IsPinLocked_NoVerify', async () => {
+    const r = rig('adult', (s) => void (s.pins.sign.retriesLeft = 0));
+    expect((await r.run('sign', signArgs('ABC123', { confirmLastTry: true }))).error.code).toBe('ERR_JPKI_PIN_LOCKED');
+    expect(r.verifies()).toEqual([]);
+  });
+
+  it('Test_WrongPin_IsPinIncorrectWithRetriesLeft', async () => {
+    const r = rig();
+    expect((await r.run('authenticate', auth('9999'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+    expect((await r.run('sign', signArgs('WRONG1'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 4 });
+  });
+
+  it('Test_Minor_HasNoSigningCertificate_NoVerify', async () => {
+    const r = rig('minor');
+    for (const [command, args] of [
+      ['sign', signArgs('ABC123')],
+      ['get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' }],
+    ] as const) {
+      expect((await r.run(command, args)).error.code).toBe('ERR_JPKI_NO_SIGNING_CERTIFICATE');
+    }
+    expect(r.verifies()).toEqual([]);
+    expect((await r.run('authenticate', auth('1234'))).result).toBeDefined();
+  });
+
+  it('Test_Expired_Authenticate_RefusedBeforeVerify_Sign_RefusedBeforeAnySignature', async () => {
+    const r = rig('expired');
+    expect((await r.run('authenticate', auth('1234'))).error.code).toBe('ERR_JPKI_CERTIFICATE_EXPIRED');
+    expect(r.verifies()).toEqual([]);
+    expect((await r.run('sign', signArgs('ABC123'))).error.code).toBe('ERR_JPKI_CERTIFICATE_EXPIRED');
+    expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
+  });
+
+  it('Test_CertificateMismatch_NothingSigned', async () => {
+    const r = rig();
+    const other = personas.expired!.sign!.certificate;
+    expect((await r.run('sign', signArgs('ABC123', { certificate: other }))).error.code).toBe('ERR_JPKI_CERTIFICATE_MISMATCH');
+    expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
+    expect((await r.run('sign', signArgs('ABC123', { certificate: r.state.sign!.certificate }))).result).toBeDefined();
+  });
+
+  it('Test_AuthPinCannotSign_SignPinCannotAuthenticate', async () => {
+    const r = rig();
+    expect((await r.run('sign', signArgs('1234'))).error.code).toBe('ERR_JPKI_PIN_FORMAT');
+    expect((await r.run('authenticate', auth('ABC123'))).error.code).toBe('ERR_JPKI_PIN_FORMAT');
+    expect(r.trace).toEqual([]);
+  });
+
+  it('Test_ChangePin_BothKinds_ThenTheNewPinWorks', async () => {
+    const r = rig();
+    expect((await r.run('change-pin', { kind: 'auth', pin: '1234', newPin: '4321' })).result).toEqual({});
+    expect((await r.run('authenticate', auth('4321'))).result).toBeDefined();
+    expect((await r.run('change-pin', { kind: 'sign', pin: 'abc123', newPin: 'newpin99' })).result).toEqual({});
+    expect((await r.run('sign', signArgs('NEWPIN99'))).result).toBeDefined();
+    expect(r.trace.filter((apdu) => apdu.startsWith('00240180'))).toHaveLength(2);
+  });
+
+  it.each([
+    ['auth', '1234', '12345'],
+    ['auth', '123', '4321'],
+    ['sign', 'ABC123', 'SHORT'],
+    ['sign', 'ABC123', 'ONLYLETTERS'],
+    ['sign', 'ABC', 'GOOD1234'],
+    ['sign', 'ABC123', '1234'],
+  ])('Test_ChangePin_%s_%s_to_%s_IsPinFormat_NoCardContact', async (kind, pin, newPin) => {
+    const r = rig();
+    expect((await r.run('change-pin', { kind, pin, newPin })).error.code).toBe('ERR_JPKI_PIN_FORMAT');
+    expect(r.trace).toEqual([]);
+  });
+});
+
+function publicDecrypt(key: KeyObject, signatureBase64: string): Buffer {
+  // RSASSA-PKCS1-v1_5 "recover": what the card padded, i.e. the DigestInfo it was given.
+  return rsaRecover({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signatureBase64, 'base64'));
+}

@@ -1,0 +1,131 @@
+/** The card layer against scripted APDU exchanges ({command} → {response}), libpcsc-mock style. */
+import { describe, expect, it } from 'vitest';
+import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
+import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
+import type { CardTransport } from '../../native-host/src/card/transport.ts';
+
+type Step = [command: string, response: string];
+
+/** Fails the test on any APDU that is not the next scripted one. */
+function scripted(steps: Step[]): CardTransport & { done(): void } {
+  let i = 0;
+  return {
+    async transmit(apdu) {
+      const step = steps[i++];
+      const sent = bytesToHex(apdu);
+      if (!step) throw new Error(`unexpected APDU ${sent}`);
+      expect(sent).toBe(step[0].replace(/\s+/g, ''));
+      return hexToBytes(step[1]);
+    },
+    done() {
+      expect(i).toBe(steps.length);
+    },
+  };
+}
+
+const SELECT_AP: Step = ['00a4040c0ad392f000260100000001', '9000'];
+
+function certificate(total: number): Uint8Array {
+  const der = new Uint8Array(total).fill(0xab);
+  der.set([0x30, 0x82, ((total - 4) >> 8) & 0xff, (total - 4) & 0xff]);
+  return der;
+}
+
+describe('JpkiCard', () => {
+  it('Test_SelectAp_6A82_IsNotJpkiCard', async () => {
+    const card = new JpkiCard(scripted([['00a4040c0ad392f000260100000001', '6a82']]));
+    await expect(card.selectAp()).rejects.toMatchObject({ code: 'ERR_JPKI_NOT_JPKI_CARD' });
+  });
+
+  it('Test_ReadCertificate_1500Bytes_Takes6Reads_LastOneExact', async () => {
+    const der = certificate(1500);
+    const t = scripted([
+      SELECT_AP,
+      ['00a4020c02000a', '9000'],
+      ['00b0000000', bytesToHex(der.subarray(0, 256)) + '9000'],
+      ['00b0010000', bytesToHex(der.subarray(256, 512)) + '9000'],
+      ['00b0020000', bytesToHex(der.subarray(512, 768)) + '9000'],
+      ['00b0030000', bytesToHex(der.subarray(768, 1024)) + '9000'],
+      ['00b0040000', bytesToHex(der.subarray(1024, 1280)) + '9000'],
+      ['00b00500dc', bytesToHex(der.subarray(1280, 1500)) + '9000'],
+    ]);
+    const card = new JpkiCard(t);
+    await card.selectAp();
+    expect(await card.readCertificate('000A')).toEqual(der);
+    t.done();
+  });
+
+  it('Test_ReadCertificate_ShorterThanOneChunk_IsCutAtItsLength', async () => {
+    const der = certificate(100);
+    const padded = bytesToHex(der) + 'ff'.repeat(156);
+    const t = scripted([SELECT_AP, ['00a4020c020001', '9000'], ['00b0000000', padded + '9000']]);
+    const card = new JpkiCard(t);
+    await card.selectAp();
+    expect(await card.readCertificate('0001')).toEqual(der);
+    t.done();
+  });
+
+  it('Test_Exchange_6Cxx_ResendsWithTheRightLe', async () => {
+    const der = certificate(100);
+    const t = scripted([SELECT_AP, ['00a4020c020001', '9000'], ['00b0000000', '6c64'], ['00b0000064', bytesToHex(der) + '9000']]);
+    const card = new JpkiCard(t);
+    await card.selectAp();
+    expect(await card.readCertificate('0001')).toEqual(der);
+    t.done();
+  });
+
+  it('Test_Exchange_61xx_FetchesTheRestWithGetResponse', async () => {
+    const signature = new Uint8Array(256).fill(0x5a);
+    const digestInfo = '3031300d060960864801650304020105000420' + '11'.repeat(32);
+    const t = scripted([
+      SELECT_AP,
+      ['00a4020c020017', '9000'],
+      [`802a008033${digestInfo}00`, bytesToHex(signature.subarray(0, 200)) + '6138'],
+      ['00c0000038', bytesToHex(signature.subarray(200)) + '9000'],
+    ]);
+    const card = new JpkiCard(t);
+    await card.selectAp();
+    expect(await card.sign('auth', hexToBytes(digestInfo))).toEqual(signature);
+    t.done();
+  });
+
+  it('Test_RetriesThenVerify_ShareOneSelect', async () => {
+    const t = scripted([SELECT_AP, ['00a4020c020018', '9000'], ['00200080', '63c3'], ['002000800431323334', '9000']]);
+    const card = new JpkiCard(t);
+    await card.selectAp();
+    expect(await card.retries('auth')).toBe(3);
+    await card.verify('auth', new TextEncoder().encode('1234'));
+    expect(card.verifyAttempted).toBe(true);
+    t.done();
+  });
+
+  it('Test_Verify_63C2_IsPinIncorrectWithRetriesLeft', async () => {
+    const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c02001b', '9000'], ['00200080064142433132ff', '63c2']]));
+    await card.selectAp();
+    await expect(card.verify('sign', Uint8Array.of(0x41, 0x42, 0x43, 0x31, 0x32, 0xff))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+  });
+
+  it.each([['63c0'], ['6984'], ['6983']])('Test_Verify_%s_IsPinLocked', async (sw) => {
+    const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020018', '9000'], ['002000800431323334', sw]]));
+    await card.selectAp();
+    await expect(card.verify('auth', new TextEncoder().encode('1234'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+  });
+
+  it('Test_RetryCounter_6984_IsZero', async () => {
+    const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020018', '9000'], ['00200080', '6984']]));
+    await card.selectAp();
+    expect(await card.retries('auth')).toBe(0);
+  });
+
+  it('Test_Availability_ReadsEf0008', async () => {
+    const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020008', '9000'], ['00b0000003', '008f009000']]));
+    await card.selectAp();
+    expect(await card.availability()).toEqual({ sign: false, auth: true });
+  });
+
+  it('Test_UnexpectedStatusWord_IsCardError', async () => {
+    const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020018', '6a82']]));
+    await card.selectAp();
+    await expect(card.retries('auth')).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR' });
+  });
+});
