@@ -1,0 +1,346 @@
+/** The background: origin derivation, the single-operation lock, the PIN loop, timeouts, native errors. */
+import { describe, expect, it } from 'vitest';
+import { JpkiError } from '../../shared/src/errors.ts';
+import { USER_TIMEOUT_MS } from '../../shared/src/constants.ts';
+import { OperationLock } from '../../extension/src/background/operation-lock.ts';
+import { isContentScript, isExtensionPage, originOfSender } from '../../extension/src/background/sender.ts';
+import { createDeadline, userTimeoutMs } from '../../extension/src/background/deadline.ts';
+import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
+import { route } from '../../extension/src/background/router.ts';
+import type { BackgroundContext } from '../../extension/src/background/context.ts';
+import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
+import { fakePrompt } from './extension-fakes/fake-prompt.ts';
+import type { PromptAnswer } from '../../extension/src/background/pin-prompt.ts';
+
+const NONCE = 'q'.repeat(43) + '=';
+const SELF = { id: 'ext', baseUrl: 'chrome-extension://ext/' };
+const page = (url = 'https://rp.example/login', origin?: string) => ({ id: 'ext', url, origin, tab: { id: 1 }, frameId: 0 });
+const TOKEN = { format: 'web-eid:1.0', unverifiedCertificate: 'MAA=', algorithm: 'RS256', signature: 'AAAA', appVersion: 'https://x/0.1.0' };
+
+function context(host: { connect: BackgroundContext['connect'] }, prompt: { open: BackgroundContext['openPrompt'] }, allow: string[] = []): BackgroundContext {
+  return { connect: host.connect, openPrompt: prompt.open, lock: new OperationLock(), allowList: async () => allow, extensionVersion: '0.1.0', helloTimeoutMs: 200, requestTimeoutMs: 500 };
+}
+
+/** A host whose card answers the PIN like the real one: 3/5 tries, counting down, locking at 0. */
+function cardHost(opts: { retries?: { auth: number; sign: number }; pins?: { auth: string; sign: string } } = {}) {
+  const retries = { ...(opts.retries ?? { auth: 3, sign: 5 }) };
+  const pins = opts.pins ?? { auth: '1234', sign: 'ABC123' };
+  const handler: Handler = (command, args) => {
+    if (command === 'status') return statusResult({ ...retries });
+    const kind = command === 'authenticate' || command === 'portal-login' ? 'auth' : 'sign';
+    if (retries[kind] === 0) throw new JpkiError('ERR_JPKI_PIN_LOCKED');
+    if (retries[kind] === 1 && args.confirmLastTry !== true) throw new JpkiError('ERR_JPKI_PIN_LAST_TRY', undefined, 1);
+    if (args.pin !== pins[kind]) {
+      retries[kind]--;
+      throw retries[kind] === 0 ? new JpkiError('ERR_JPKI_PIN_LOCKED') : new JpkiError('ERR_JPKI_PIN_INCORRECT', undefined, retries[kind]);
+    }
+    retries[kind] = kind === 'auth' ? 3 : 5;
+    if (command === 'authenticate') return TOKEN;
+    if (command === 'sign') return { certificate: 'MAA=', signatures: (args.hashes as string[]).map(() => 'AAAA'), signatureAlgorithm: { cryptoAlgorithm: 'RSA', hashFunction: args.hashFunction, paddingScheme: 'PKCS1.5' } };
+    return {};
+  };
+  return { host: fakeHost(handler), retries };
+}
+
+const pin = (p: string, confirmLastTry = false): PromptAnswer => ({ type: 'pin', pin: p, confirmLastTry });
+
+describe('origin of the sender', () => {
+  it('prefers sender.origin', () => expect(originOfSender({ origin: 'https://a.example', url: 'https://b.example/x' })).toBe('https://a.example'));
+  it('falls back to the origin of sender.url (Firefox)', () => expect(originOfSender({ url: 'https://rp.example:8443/p?q#f' })).toBe('https://rp.example:8443'));
+  it('serves http only on localhost and 127.0.0.1', () => {
+    expect(originOfSender({ url: 'http://localhost:3000/' })).toBe('http://localhost:3000');
+    expect(originOfSender({ url: 'http://127.0.0.1/' })).toBe('http://127.0.0.1');
+    expect(originOfSender({ url: 'http://evil.example/' })).toBeNull();
+    expect(originOfSender({ origin: 'http://evil.example' })).toBeNull();
+  });
+  it('refuses opaque, file and extension origins', () => {
+    expect(originOfSender({ origin: 'null', url: 'data:text/html,x' })).toBeNull();
+    expect(originOfSender({ url: 'file:///etc/passwd' })).toBeNull();
+    expect(originOfSender({ url: 'chrome-extension://other/x.html' })).toBeNull();
+    expect(originOfSender({})).toBeNull();
+  });
+  it('tells content scripts from extension pages', () => {
+    expect(isContentScript(page(), 'ext', SELF.baseUrl)).toBe(true);
+    expect(isContentScript({ ...page(), frameId: 3 }, 'ext', SELF.baseUrl)).toBe(false);
+    expect(isContentScript({ ...page(), id: 'other' }, 'ext', SELF.baseUrl)).toBe(false);
+    expect(isExtensionPage({ id: 'ext', url: 'chrome-extension://ext/popup.html', tab: { id: 2 } }, 'ext', SELF.baseUrl)).toBe(true);
+    expect(isExtensionPage(page(), 'ext', SELF.baseUrl)).toBe(false);
+  });
+});
+
+describe('timeouts', () => {
+  it('clamps the page timeout to at most 120 s and at least 1 s', () => {
+    expect(userTimeoutMs(undefined)).toBe(USER_TIMEOUT_MS);
+    expect(userTimeoutMs(10 * 60_000)).toBe(USER_TIMEOUT_MS);
+    expect(userTimeoutMs(5_000)).toBe(5_000);
+    expect(userTimeoutMs(1)).toBe(1_000);
+    expect(userTimeoutMs(Number.POSITIVE_INFINITY)).toBe(USER_TIMEOUT_MS);
+  });
+  it('a deadline rejects with USER_TIMEOUT', async () => {
+    const deadline = createDeadline(20);
+    await expect(deadline.race(new Promise(() => {}))).rejects.toMatchObject({ code: 'ERR_JPKI_USER_TIMEOUT' });
+  });
+});
+
+describe('OperationLock', () => {
+  it('refuses a second operation with ACTION_PENDING and frees itself on every path', async () => {
+    const lock = new OperationLock();
+    let release!: () => void;
+    const first = lock.run(() => new Promise<void>((r) => (release = r)));
+    await expect(lock.run(async () => 1)).rejects.toMatchObject({ code: 'ERR_JPKI_ACTION_PENDING' });
+    release();
+    await first;
+    await expect(lock.run(async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await expect(lock.run(async () => 2)).resolves.toBe(2);
+  });
+});
+
+describe('NativeSession', () => {
+  it.each([
+    'Specified native messaging host not found.',
+    'Access to the specified native messaging host is forbidden.',
+    'Native host has exited.',
+    undefined,
+  ])('a disconnect before hello (%s) is NATIVE_UNAVAILABLE telling to install and run doctor', async (reason) => {
+    const host = fakeHost(() => ({}), { disconnectReason: reason });
+    const error = await NativeSession.open(host.connect).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
+    expect((error as Error).message).toMatch(/jpki-bridge install.*jpki-bridge doctor/);
+  });
+  it('connectNative throwing is NATIVE_UNAVAILABLE', async () => {
+    await expect(NativeSession.open(() => { throw new Error('no permission'); })).rejects.toMatchObject({ code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
+  });
+  it('no hello in time is NATIVE_UNAVAILABLE, and the port is closed', async () => {
+    const host = fakeHost(() => ({}), { hello: null });
+    await expect(NativeSession.open(host.connect, { helloTimeoutMs: 30 })).rejects.toMatchObject({ code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
+    expect(host.closed).toBe(1);
+  });
+  it('another protocol version is VERSION_MISMATCH', async () => {
+    const host = fakeHost(() => ({}), { hello: { type: 'hello', version: '9.0.0', protocol: 2 } });
+    await expect(NativeSession.open(host.connect)).rejects.toMatchObject({ code: 'ERR_JPKI_VERSION_MISMATCH' });
+    expect(host.closed).toBe(1);
+  });
+  it('a malformed hello is VERSION_MISMATCH', async () => {
+    const host = fakeHost(() => ({}), { hello: { type: 'hi' } });
+    await expect(NativeSession.open(host.connect)).rejects.toMatchObject({ code: 'ERR_JPKI_VERSION_MISMATCH' });
+  });
+  it('host errors come back as typed JpkiErrors with retriesLeft', async () => {
+    const host = fakeHost(() => { throw new JpkiError('ERR_JPKI_PIN_INCORRECT', 'wrong', 2); });
+    const session = await NativeSession.open(host.connect);
+    await expect(session.request('authenticate', { origin: 'https://a.example', challengeNonce: NONCE, pin: '0000' })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+    session.close();
+  });
+  it('a malformed result is refused', async () => {
+    const host = fakeHost(() => ({ format: 'something' }));
+    const session = await NativeSession.open(host.connect);
+    await expect(session.request('authenticate', { origin: 'https://a.example', challengeNonce: NONCE, pin: '1234' })).rejects.toMatchObject({ code: 'ERR_JPKI_UNKNOWN' });
+    session.close();
+  });
+});
+
+describe('route: page requests', () => {
+  it('jpki:status gives only the versions', async () => {
+    const { host } = cardHost();
+    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
+    expect(out).toEqual({ ok: true, result: { extensionVersion: '0.1.0', hostVersion: '0.1.0' } });
+    expect(host.closed).toBe(host.opened);
+  });
+
+  it('authenticate binds the token to the sender origin, never a page-supplied one', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([pin('1234')]);
+    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, origin: 'https://bank.example' } }, page('https://rp.example/x'));
+    expect(out).toMatchObject({ ok: true, result: TOKEN });
+    const auth = host.requests.find((r) => r.command === 'authenticate');
+    expect(auth?.arguments).toEqual({ origin: 'https://rp.example', challengeNonce: NONCE, pin: '1234' });
+    expect(prompt.states[0]).toMatchObject({ origin: 'https://rp.example', use: 'authenticate', kind: 'auth', retriesLeft: 3, phase: 'enter' });
+    expect(prompt.closed).toBe(1);
+    expect(host.closed).toBe(host.opened);
+  });
+
+  it('refuses an unserved origin (http on a public host)', async () => {
+    const { host } = cardHost();
+    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:status', request: {} }, page('http://evil.example/'));
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_ORIGIN' } });
+    expect(host.opened).toBe(0);
+  });
+
+  it('refuses change-pin and host-status from web pages', async () => {
+    const { host } = cardHost();
+    const ctx = context(host, fakePrompt([]));
+    for (const command of ['change-pin', 'host-status']) {
+      const out = await route(ctx, SELF, { channel: 'ui', command, kind: 'auth', pin: '1234', newPin: '5678' }, page());
+      expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    }
+    expect(host.opened).toBe(0);
+  });
+
+  it('a bad nonce is INVALID_NONCE before any dialog', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([]);
+    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: 'short' } }, page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_NONCE' } });
+    expect(prompt.opened).toBe(0);
+  });
+
+  it('a hash of the wrong length is INVALID_HASH', async () => {
+    const { host } = cardHost();
+    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:sign', request: { hashes: ['AAAA'], hashFunction: 'SHA-256' } }, page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_HASH' } });
+  });
+
+  it('a second operation while one is open gets ACTION_PENDING', async () => {
+    const { host } = cardHost();
+    const ctx = context(host, fakePrompt(['hang']));
+    const first = route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } }, page());
+    await new Promise((r) => setTimeout(r, 30));
+    const second = await route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page('https://other.example/'));
+    expect(second).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ACTION_PENDING' } });
+    expect(await first).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_TIMEOUT' } });
+  });
+
+  it('sign: one PIN entry for all hashes', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([pin('abc123')]);
+    const hash = btoa('x'.repeat(32));
+    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:sign', request: { hashes: [hash, hash, hash], hashFunction: 'SHA-256' } }, page());
+    expect(out).toMatchObject({ ok: true, result: { signatures: ['AAAA', 'AAAA', 'AAAA'] } });
+    expect(prompt.states).toHaveLength(1);
+    expect(prompt.states[0]).toMatchObject({ use: 'sign', kind: 'sign', count: 3 });
+    // upper-cased before it leaves the background
+    expect(host.requests.find((r) => r.command === 'sign')?.arguments.pin).toBe('ABC123');
+  });
+
+  it('no signing certificate → NO_SIGNING_CERTIFICATE without a dialog', async () => {
+    const host = fakeHost((c) => (c === 'status' ? statusResult(undefined, { hasSigningCertificate: false }) : {}));
+    const prompt = fakePrompt([]);
+    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:get-signing-certificate', request: {} }, page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' } });
+    expect(prompt.opened).toBe(0);
+  });
+
+  it('no card / no reader are reported before a dialog', async () => {
+    const noCard = fakeHost((c) => (c === 'status' ? { ...statusResult(), card: null } : {}));
+    expect(await route(context(noCard, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
+    const noReader = fakeHost((c) => (c === 'status' ? { version: '0.1.0', readers: [], card: null } : {}));
+    expect(await route(context(noReader, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
+  });
+
+  it('a missing host is NATIVE_UNAVAILABLE', async () => {
+    const host = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
+    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+  });
+});
+
+describe('the PIN loop', () => {
+  const authenticate = (ctx: BackgroundContext, timeout?: number) =>
+    route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, ...(timeout ? { timeout } : {}) } }, page());
+
+  it('wrong PIN then right: the same dialog asks again with the tries left', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([pin('0000'), pin('1234')]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(prompt.opened).toBe(1);
+    expect(prompt.states[1]).toMatchObject({ phase: 'enter', retriesLeft: 2, error: { code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 } });
+  });
+
+  it('a malformed PIN from a tampered dialog never reaches the host', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([pin('12a4'), { type: 'cancel' }]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    expect(host.requests.map((r) => r.command)).toEqual(['status']);
+    expect(prompt.states[1]?.error).toEqual({ code: 'ERR_JPKI_PIN_FORMAT' });
+  });
+
+  it('one try left: the dialog starts in confirm-last-try and the PIN goes with confirmLastTry', async () => {
+    const { host } = cardHost({ retries: { auth: 1, sign: 5 } });
+    const prompt = fakePrompt([pin('1234', true)]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(prompt.states[0]).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1 });
+    expect(host.requests.find((r) => r.command === 'authenticate')?.arguments.confirmLastTry).toBe(true);
+  });
+
+  it('the host asking for confirmation (PIN_LAST_TRY) moves the dialog to confirm-last-try', async () => {
+    const { host } = cardHost({ retries: { auth: 2, sign: 5 } });
+    const prompt = fakePrompt([pin('0000'), pin('1234', true)]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(prompt.states[1]).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1 });
+  });
+
+  it('a confirmLastTry from the dialog is not forwarded unless the dialog was in confirm-last-try', async () => {
+    const { host } = cardHost();
+    await authenticate(context(host, fakePrompt([pin('1234', true)])));
+    expect(host.requests.find((r) => r.command === 'authenticate')?.arguments).not.toHaveProperty('confirmLastTry');
+  });
+
+  it('locked: the dialog explains and the page gets PIN_LOCKED', async () => {
+    const { host } = cardHost({ retries: { auth: 0, sign: 5 } });
+    const prompt = fakePrompt([{ type: 'close' }]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    expect(prompt.states[0]).toMatchObject({ phase: 'locked' });
+    expect(host.requests.map((r) => r.command)).toEqual(['status']);
+  });
+
+  it('the last wrong try locks: dialog shows locked, page gets PIN_LOCKED', async () => {
+    const { host } = cardHost({ retries: { auth: 1, sign: 5 } });
+    const prompt = fakePrompt([pin('0000', true), { type: 'close' }]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    expect(prompt.states[1]).toMatchObject({ phase: 'locked' });
+  });
+
+  it('cancel → USER_CANCELLED, dialog and port closed', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([{ type: 'cancel' }]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    expect(prompt.closed).toBe(1);
+    expect(host.closed).toBe(host.opened);
+  });
+
+  it('timeout → USER_TIMEOUT, dialog and port closed, lock released', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt(['hang', pin('1234')]);
+    const ctx = context(host, prompt);
+    const started = Date.now();
+    expect(await authenticate(ctx, 1_000)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_TIMEOUT' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(prompt.closed).toBe(1);
+    expect(host.closed).toBe(host.opened);
+    expect(ctx.lock.busy).toBe(false);
+    expect(await authenticate(ctx)).toMatchObject({ ok: true });
+  });
+
+  it('the port is closed after an error from the host too', async () => {
+    const host = fakeHost((c) => { if (c === 'status') return statusResult(); throw new JpkiError('ERR_JPKI_CARD_REMOVED'); });
+    const prompt = fakePrompt([pin('1234')]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_REMOVED' } });
+    expect(host.closed).toBe(host.opened);
+    expect(prompt.closed).toBe(1);
+  });
+});
+
+describe('route: portal', () => {
+  const di = (hash: string) => btoa(String.fromCharCode(...[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]) + hash);
+  it('is refused on origins not on the allow-list', async () => {
+    const { host } = cardHost();
+    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'portal', detail: JSON.stringify({ mode: '01', digest: di('h'.repeat(32)) }) }, page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    const hello = await route(context(host, fakePrompt([])), SELF, { channel: 'portal-hello' }, page());
+    expect(hello).toMatchObject({ allowed: false });
+    expect(host.opened).toBe(0);
+  });
+  it('mode 02 with an array signs each DigestInfo and answers an array', async () => {
+    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digestInfos as string[]).map(() => 'SIG=') }));
+    const prompt = fakePrompt([pin('ABC123')]);
+    const ctx = context(host, prompt, ['*.example']);
+    const out = await route(ctx, SELF, { channel: 'portal', detail: JSON.stringify({ mode: '02', digest: [di('a'.repeat(32)), di('b'.repeat(32))] }) }, page());
+    expect(out).toEqual({ ok: true, result: { signature: ['SIG=', 'SIG='], certificate: 'MAA=' } });
+    expect(prompt.states[0]).toMatchObject({ use: 'portal-sign', allowListed: true, count: 2 });
+  });
+  it('hello on an allow-listed origin reports the host version', async () => {
+    const { host } = cardHost();
+    const hello = await route(context(host, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
+    expect(hello).toEqual({ allowed: true, extensionMajor: '0', hostVersion: '0.1.0' });
+    expect(host.closed).toBe(host.opened);
+  });
+});

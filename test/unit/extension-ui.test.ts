@@ -1,0 +1,120 @@
+/** Dialog validation, translations, locales and the certificate validity reader. */
+import { readFileSync } from 'node:fs';
+import forge from 'node-forge';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../shared/src/errors.ts';
+import { PIN_PROBLEM_MESSAGES } from '../../shared/src/pin.ts';
+import { problemKey, viewPinInput } from '../../extension/src/dialog/pin-input.ts';
+import { format, makeTranslator, primaryLang, type Messages } from '../../extension/src/ui/translate.ts';
+import { certificateValidity, renewalState } from '../../extension/src/lib/certificate-validity.ts';
+import { diagnostics } from '../../extension/src/popup/diagnostics.ts';
+
+const locale = (lang: string) => JSON.parse(readFileSync(new URL(`../../extension/public/_locales/${lang}/messages.json`, import.meta.url), 'utf8')) as Messages;
+
+describe('viewPinInput (the dialog as the user types)', () => {
+  it('upper-cases the signing PIN and enables submit only when the rule holds', () => {
+    expect(viewPinInput('sign', 'abc12', 'enter', false)).toEqual({ value: 'ABC12', problem: 'sign-too-short', canSubmit: false });
+    expect(viewPinInput('sign', 'abc123', 'enter', false)).toEqual({ value: 'ABC123', problem: null, canSubmit: true });
+    expect(viewPinInput('sign', 'abcdef', 'enter', false)).toMatchObject({ problem: 'sign-needs-digit', canSubmit: false });
+    expect(viewPinInput('sign', '123456', 'enter', false)).toMatchObject({ problem: 'sign-needs-letter', canSubmit: false });
+    expect(viewPinInput('sign', 'abc-123', 'enter', false)).toMatchObject({ problem: 'sign-bad-character', canSubmit: false });
+  });
+  it('the authentication PIN needs exactly 4 digits', () => {
+    expect(viewPinInput('auth', '123', 'enter', false)).toMatchObject({ problem: 'auth-not-4-digits', canSubmit: false });
+    expect(viewPinInput('auth', '12a4', 'enter', false)).toMatchObject({ problem: 'auth-not-4-digits', canSubmit: false });
+    expect(viewPinInput('auth', '1234', 'enter', false)).toMatchObject({ problem: null, canSubmit: true });
+    expect(viewPinInput('auth', '12345', 'enter', false).value).toBe('1234');
+  });
+  it('an empty field shows no problem yet and cannot be submitted', () => {
+    expect(viewPinInput('auth', '', 'enter', false)).toEqual({ value: '', problem: null, canSubmit: false });
+  });
+  it('on the last try submit needs the explicit confirmation', () => {
+    expect(viewPinInput('auth', '1234', 'confirm-last-try', false).canSubmit).toBe(false);
+    expect(viewPinInput('auth', '1234', 'confirm-last-try', true).canSubmit).toBe(true);
+  });
+  it('nothing can be submitted when locked', () => {
+    expect(viewPinInput('auth', '1234', 'locked', true).canSubmit).toBe(false);
+  });
+});
+
+describe('locales', () => {
+  const ja = locale('ja');
+  const en = locale('en');
+  it('ja and en have the same keys', () => expect(Object.keys(en).sort()).toEqual(Object.keys(ja).sort()));
+  it('every error code and PIN problem has a message in both', () => {
+    for (const code of ERROR_CODES) {
+      expect(ja[`error_${code}`]?.message, code).toBeTruthy();
+      expect(en[`error_${code}`]?.message, code).toBeTruthy();
+    }
+    for (const problem of Object.keys(PIN_PROBLEM_MESSAGES)) expect(ja[problemKey(problem as never)]?.message).toBeTruthy();
+  });
+  it('the manifest name and description are localized', () => {
+    for (const m of [ja, en]) expect(m.extName?.message && m.extDescription?.message).toBeTruthy();
+  });
+  it('the signing dialog names the personal data given to the site', () => {
+    expect(ja.personalDataWarning?.message).toMatch(/氏名.*住所.*生年月日.*性別/);
+  });
+});
+
+describe('translate', () => {
+  it('picks English for en-*, else Japanese (the default locale)', () => {
+    expect(primaryLang('en-US')).toBe('en');
+    expect(primaryLang('ja')).toBe('ja');
+    expect(primaryLang('fr')).toBe('ja');
+  });
+  it('substitutes {placeholders} and shows the other language alongside', () => {
+    expect(format('残り {count} 回', { count: 2 })).toBe('残り 2 回');
+    const t = makeTranslator('ja', { ja: locale('ja'), en: locale('en') });
+    expect(t.t('wrongPin', { count: 2 })).toBe('暗証番号が違います。残り 2 回です。');
+    expect(t.alt('wrongPin', { count: 2 })).toBe('Wrong PIN. 2 tries left.');
+  });
+});
+
+describe('certificate validity (DER reader)', () => {
+  const makeCert = (notBefore: Date, notAfter: Date) => {
+    const keys = forge.pki.rsa.generateKeyPair(512);
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = keys.publicKey;
+    cert.serialNumber = '01';
+    cert.validity.notBefore = notBefore;
+    cert.validity.notAfter = notAfter;
+    cert.setSubject([{ name: 'commonName', value: 'x' }]);
+    cert.setIssuer([{ name: 'commonName', value: 'x' }]);
+    cert.sign(keys.privateKey, forge.md.sha256.create());
+    return Uint8Array.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), (c) => c.charCodeAt(0));
+  };
+  it('reads notBefore/notAfter (UTCTime and GeneralizedTime)', () => {
+    const a = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
+    const b = new Date(Date.UTC(2051, 5, 6, 7, 8, 9)); // ≥ 2050 is GeneralizedTime
+    const v = certificateValidity(makeCert(a, b));
+    expect(v.notBefore.toISOString()).toBe(a.toISOString());
+    expect(v.notAfter.toISOString()).toBe(b.toISOString());
+  });
+  it('throws on garbage rather than inventing a date', () => {
+    expect(() => certificateValidity(Uint8Array.from([0x30, 0x82, 0xff]))).toThrow();
+  });
+  it('renewal opens 3 months before the end of validity', () => {
+    const end = new Date(Date.UTC(2030, 5, 30));
+    expect(renewalState(end, new Date(Date.UTC(2030, 2, 29)))).toBe('not-yet');
+    expect(renewalState(end, new Date(Date.UTC(2030, 2, 30)))).toBe('open');
+    expect(renewalState(end, new Date(Date.UTC(2030, 6, 1)))).toBe('expired');
+  });
+});
+
+describe('diagnostics', () => {
+  it('carries versions and readers but no certificate', () => {
+    const text = diagnostics(
+      {
+        extensionVersion: '0.1.0',
+        hostVersion: '0.1.0',
+        version: '0.1.0',
+        readers: [{ name: 'Virtual PCD 00 00', cardPresent: true }],
+        card: { type: 'jpki', authCertificate: 'MIIsecretcert', hasSigningCertificate: true, retries: { auth: 3, sign: 5 } },
+      },
+      null,
+      'UA',
+    );
+    expect(text).toContain('Virtual PCD 00 00');
+    expect(text).not.toContain('MIIsecretcert');
+  });
+});
