@@ -314,3 +314,33 @@ describe('trust anchors', () => {
     expect(() => trustAnchorsFrom(pki.auth.pem, 'leaf.pem')).toThrow(/not a CA/);
   });
 });
+
+describe('token shape check', () => {
+  it('agrees with the shared authTokenSchema on well-formed and malformed tokens', async () => {
+    const v = await import('valibot');
+    const { authTokenSchema } = await import('@jpki-bridge/shared');
+    const { isAuthTokenShaped } = await import('../../relying-party/src/verifier/verifier.ts');
+    const good = makeToken(pki.auth, ORIGIN, Buffer.alloc(32).toString('base64'));
+    const cases: unknown[] = [
+      good,
+      { ...good, format: 'web-eid:1.1' },
+      { ...good, algorithm: 'PS256' },
+      { ...good, appVersion: 1 },
+      { ...good, signature: 5 },
+      { ...good, unverifiedCertificate: 'x'.repeat(20_000) },
+      [good],
+      null,
+    ];
+    for (const token of cases) {
+      const schemaSays = v.safeParse(authTokenSchema, token).success;
+      expect(isAuthTokenShaped(token), JSON.stringify(token)?.slice(0, 80)).toBe(schemaSays);
+    }
+  });
+
+  it.each(['A-AA', 'A_AA', 'AA=A', 'AAA', '====', 'AAAA AAAA'])('refuses the signature encoding %j', async (signature) => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const token = { ...makeToken(pki.auth, ORIGIN, nonce), signature };
+    expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ code: 'TOKEN_FORMAT' });
+  });
+});

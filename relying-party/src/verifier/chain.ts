@@ -9,6 +9,7 @@
  * re-checked on every call because they depend on the clock and the operation.
  */
 import type { KeyObject } from 'node:crypto';
+import { isBase64 } from '@jpki-bridge/shared';
 import { CertificateParseError, parseCertificate, type ParsedCertificate } from './certificate.ts';
 import { VerificationError } from './errors.ts';
 import type { TrustAnchor } from './trust-anchors.ts';
@@ -19,6 +20,8 @@ export interface ChainedCertificate {
   publicKey: KeyObject;
   notBefore: Date;
   notAfter: Date;
+  anchorNotBefore: Date;
+  anchorNotAfter: Date;
 }
 
 type CacheEntry = ChainedCertificate | VerificationError;
@@ -26,7 +29,8 @@ type CacheEntry = ChainedCertificate | VerificationError;
 const CACHE_SIZE = 1024;
 
 export class ChainValidator {
-  private readonly cache = new Map<string, CacheEntry>();
+  /** Insertion-ordered: the oldest entry is dropped first (certificates are few and long-lived). */
+  private readonly cache = new Map<string, { base64: string; entry: CacheEntry }>();
 
   constructor(private readonly anchors: readonly TrustAnchor[]) {
     if (anchors.length === 0) throw new Error('at least one trust anchor is required');
@@ -36,8 +40,7 @@ export class ChainValidator {
   validate(certificateBase64: string, at: Date): ChainedCertificate {
     const chained = this.chain(certificateBase64);
     const { anchor, notBefore, notAfter } = chained;
-    const anchorX509 = anchor.certificate.x509;
-    if (at < new Date(anchorX509.validFrom) || at > new Date(anchorX509.validTo)) {
+    if (at < chained.anchorNotBefore || at > chained.anchorNotAfter) {
       throw new VerificationError('UNTRUSTED_CERTIFICATE', `the trust anchor ${anchor.source} is not valid at ${at.toISOString()}`);
     }
     if (at < notBefore) throw new VerificationError('CERTIFICATE_NOT_YET_VALID', `valid from ${notBefore.toISOString()}`);
@@ -46,21 +49,25 @@ export class ChainValidator {
   }
 
   private chain(certificateBase64: string): ChainedCertificate {
-    const cached = this.cache.get(certificateBase64);
+    // Keyed by the last 64 characters (the tail of the issuer's signature: unique per certificate)
+    // and confirmed by comparing the whole string: hashing a fresh 2 KB string on every lookup
+    // cost more than everything else the verifier adds to the RSA operation.
+    const key = certificateBase64.slice(-64);
+    const cached = this.cache.get(key);
     let entry: CacheEntry;
-    if (cached) {
-      this.cache.delete(certificateBase64); // re-insert below: Map order is the LRU order
-      entry = cached;
+    if (cached && cached.base64 === certificateBase64) {
+      entry = cached.entry;
     } else {
       entry = this.compute(certificateBase64);
+      this.cache.set(key, { base64: certificateBase64, entry });
+      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     }
-    this.cache.set(certificateBase64, entry);
-    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     if (entry instanceof VerificationError) throw entry;
     return entry;
   }
 
   private compute(certificateBase64: string): CacheEntry {
+    if (!isBase64(certificateBase64)) return new VerificationError('TOKEN_FORMAT', 'the certificate is not base64');
     let certificate: ParsedCertificate;
     try {
       certificate = parseCertificate(Buffer.from(certificateBase64, 'base64'));
@@ -79,6 +86,8 @@ export class ChainValidator {
         publicKey: x509.publicKey,
         notBefore: new Date(x509.validFrom),
         notAfter: new Date(x509.validTo),
+        anchorNotBefore: new Date(anchor.certificate.x509.validFrom),
+        anchorNotAfter: new Date(anchor.certificate.x509.validTo),
       };
     }
     return new VerificationError('UNTRUSTED_CERTIFICATE', `issuer "${oneLine(x509.issuer)}" is not a configured trust anchor`);

@@ -12,6 +12,8 @@ export interface NonceStore {
   issue(): Promise<string>;
   /** Marks the nonce used, atomically: of two concurrent consumers exactly one gets 'ok'. */
   consume(nonce: string): Promise<ConsumeResult>;
+  /** In-process stores may offer this too; the verifier then saves a promise round trip per token. */
+  consumeSync?(nonce: string): ConsumeResult;
 }
 
 export const NONCE_BYTES = 32;
@@ -56,6 +58,10 @@ export class MemoryNonceStore implements NonceStore {
   }
 
   async consume(nonce: string): Promise<ConsumeResult> {
+    return this.consumeSync(nonce);
+  }
+
+  consumeSync(nonce: string): ConsumeResult {
     const entry = this.entries.get(nonce);
     if (!entry || this.now() - entry.issuedAt > this.lifetimeMs + NONCE_RETENTION_MS) return 'unknown';
     if (entry.used) return 'reused';

@@ -25,7 +25,7 @@ export interface CertificateInfo {
 
 export interface AuthSuccess {
   ok: true;
-  certificateInfo: CertificateInfo;
+  certificateInfo: Readonly<CertificateInfo>;
   subject: string;
   serial: string;
   notAfter: Date;
@@ -41,10 +41,18 @@ export interface SignatureSuccess extends Omit<AuthSuccess, 'ok'> {
 export type AuthResult = AuthSuccess | VerificationFailure;
 export type SignatureResult = SignatureSuccess | VerificationFailure;
 
-export function describe(chained: ChainedCertificate, kind: CertificateKind): CertificateInfo {
+/** Computed once per certificate (it only depends on the certificate); results share it, frozen. */
+const described = new WeakMap<ChainedCertificate, Partial<Record<CertificateKind, Readonly<CertificateInfo>>>>();
+
+export function describe(chained: ChainedCertificate, kind: CertificateKind): Readonly<CertificateInfo> {
+  let byKind = described.get(chained);
+  if (!byKind) described.set(chained, (byKind = {}));
+  return (byKind[kind] ??= Object.freeze({ ...summarize(chained), kind }));
+}
+
+function summarize(chained: ChainedCertificate): Omit<CertificateInfo, 'kind'> {
   const { x509, der, fingerprint256 } = chained.certificate;
   return {
-    kind,
     subject: oneLine(x509.subject),
     issuer: oneLine(x509.issuer),
     serial: x509.serialNumber.toUpperCase(),
