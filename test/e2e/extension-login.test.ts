@@ -1,0 +1,108 @@
+/**
+ * End to end through Chromium, the extension, the real host, pcscd and the virtual card:
+ * login, origin binding, cancel, timeout, one operation at a time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
+import { type E2E, dialogText, newNonce, run, startE2E, verifyToken } from './extension-setup.ts';
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E({ lang: 'ja' });
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+describe('jpki:* login through the browser', () => {
+  it('status gives the versions only', async () => {
+    const page = await e2e.open('status.html');
+    const out = await run(page);
+    expect(out).toEqual({ ok: true, result: { extensionVersion: '0.1.0', hostVersion: '0.1.0' } });
+    await page.close();
+  });
+
+  it('login: the token verifies for the origin and nonce the test chose', async () => {
+    const page = await e2e.open('authenticate.html');
+    const nonce = newNonce();
+    const pending = run(page, 'run', nonce);
+    const dialog = await e2e.session.waitForDialog();
+    expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
+    expect(await dialog.$('[data-testid=untrusted-warning]')).not.toBeNull();
+    expect(await dialogText(dialog, '[data-testid=what]')).toContain('ログイン');
+    expect(await dialogText(dialog, '[data-testid=tries]')).toContain('残り 3 回');
+    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    const out = await pending;
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(verifyToken(out.result, e2e.server.url, nonce)).toBe(true);
+    expect(verifyToken(out.result, 'https://bank.example', nonce)).toBe(false);
+    expect(out.result.appVersion).toMatch(/0\.1\.0$/);
+    await page.close();
+  });
+
+  it('an origin the page puts in its message is ignored: the token is bound to the real origin', async () => {
+    const page = await e2e.open('spoof-origin.html');
+    const nonce = newNonce();
+    const pending = run(page, 'run', nonce);
+    const dialog = await e2e.session.waitForDialog();
+    expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
+    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    const out = await pending;
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(verifyToken(out.result, e2e.server.url, nonce)).toBe(true);
+    expect(verifyToken(out.result, 'https://bank.example', nonce)).toBe(false);
+    await page.close();
+  });
+
+  it('cancel → ERR_JPKI_USER_CANCELLED, and the dialog window goes away', async () => {
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    await dialog.click('#cancel');
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED', isJpkiError: true });
+    await page.close();
+  });
+
+  it('Escape cancels too (keyboard only)', async () => {
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    // The window closes while the key is still down: the keyup has no target any more.
+    await dialog.keyboard.press('Escape').catch(() => {});
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
+    await page.close();
+  });
+
+  it('closing the dialog window cancels', async () => {
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    await dialog.close();
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
+    await page.close();
+  });
+
+  it('the page asks for a short timeout → ERR_JPKI_USER_TIMEOUT', async () => {
+    const page = await e2e.open('authenticate.html');
+    const started = Date.now();
+    const pending = run(page, 'run', newNonce(), 3_000);
+    await e2e.session.waitForDialog();
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_TIMEOUT' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+    await page.close();
+  });
+
+  it('a second request while one is open → ERR_JPKI_ACTION_PENDING', async () => {
+    const first = await e2e.open('authenticate.html');
+    const second = await e2e.open('authenticate.html', e2e.server.url.replace('localhost', '127.0.0.1'));
+    const pending = run(first, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    expect(await run(second, 'run', newNonce())).toMatchObject({ ok: false, code: 'ERR_JPKI_ACTION_PENDING' });
+    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    expect(await pending).toMatchObject({ ok: true });
+    await first.close();
+    await second.close();
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Shared set-up of the extension's end-to-end tests: pcscd, a virtual card in reader 00 00,
+ * the fixture server and Chromium with the real host (`--card pcsc`).
+ */
+import { createHash, verify, X509Certificate } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'puppeteer-core';
+import { ensurePcscd } from '../harness/pcscd.ts';
+import { createCardState, serveCard, type Persona, type ServedCard } from '../harness/virtual-card.ts';
+import { type BrowserSession, type LaunchOptions, type StaticServer, launchBrowser, serveStatic } from '../harness/browser.ts';
+
+export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
+
+export interface E2E {
+  card: ServedCard;
+  server: StaticServer;
+  session: BrowserSession;
+  /** Replaces the card with a fresh one (full tries) of `persona`. */
+  freshCard(persona?: Persona): Promise<void>;
+  open(fixture: string, origin?: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(options: LaunchOptions & { persona?: Persona } = {}): Promise<E2E> {
+  await ensurePcscd();
+  let card = await serveCard({ stateFile: await createCardState({ persona: options.persona ?? 'adult' }), port: 35963 });
+  const server = await serveStatic({ root: FIXTURES });
+  const session = await launchBrowser(options);
+  const e2e: E2E = {
+    card,
+    server,
+    session,
+    async freshCard(persona = 'adult') {
+      await card.stop();
+      card = await serveCard({ stateFile: await createCardState({ persona }), port: 35963 });
+      e2e.card = card;
+    },
+    open: (fixture, origin = server.url) => session.openPage(`${origin}/${fixture}`),
+    async close() {
+      await session.close();
+      await server.close();
+      await card.stop();
+    },
+  };
+  return e2e;
+}
+
+export type CallResult<T = any> = { ok: true; result: T } | { ok: false; code: string; message: string; retriesLeft?: number; isJpkiError: boolean };
+
+/** Starts `window.run(...args)` in the page without waiting (the dialog must be answered first). */
+export function run<T = any>(page: Page, fn = 'run', ...args: unknown[]): Promise<CallResult<T>> {
+  return page.evaluate((name, a) => (window as any)[name](...a), fn, args) as Promise<CallResult<T>>;
+}
+
+export function newNonce(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+}
+
+/**
+ * The test's own check of a web-eid:1.0 token (DESIGN §6), with nothing but Node's crypto:
+ * RS256 over SHA-256(origin) ‖ SHA-256(nonce) with the certificate's key.
+ */
+export function verifyToken(token: { format: string; algorithm: string; unverifiedCertificate: string; signature: string }, origin: string, nonce: string): boolean {
+  if (token.format !== 'web-eid:1.0' || token.algorithm !== 'RS256') return false;
+  const certificate = new X509Certificate(Buffer.from(token.unverifiedCertificate, 'base64'));
+  const data = Buffer.concat([createHash('sha256').update(origin, 'utf8').digest(), createHash('sha256').update(nonce, 'utf8').digest()]);
+  return verify('sha256', data, certificate.publicKey, Buffer.from(token.signature, 'base64'));
+}
+
+/** Command APDUs of VERIFY with a PIN (INS 20, Lc > 0) in the card's trace. */
+export async function verifyCommands(card: ServedCard): Promise<string[]> {
+  return (await card.traceCommands()).filter((apdu) => /^00200080[0-9a-f]{2}/.test(apdu) && apdu.length > 8);
+}
+
+export async function dialogText(dialog: Page, selector: string): Promise<string> {
+  return dialog.$eval(selector, (el) => el.textContent ?? '');
+}
