@@ -1,5 +1,154 @@
-// Placeholder until the subcommand is built (see the open issues).
-export async function main(_args: string[], _mode?: string): Promise<number> {
-  process.stderr.write('jpki-bridge: doctor is not built yet\n');
-  return 70;
+/**
+ * `jpki-bridge doctor [--user-data-dir DIR] [--browser …]`: for each installed manifest, OK/NG
+ * per step (日本語 / English) with a hint for every NG; exit code 1 when any step is NG.
+ * Steps: manifest → launcher → the host started as the browser starts it (hello) → a real
+ * `status` round trip → pcscd → readers → the card.
+ */
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { CHROMIUM_EXTENSION_ID, GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
+import { NATIVE_HOST_NAME, PROTOCOL_VERSION } from '@jpki-bridge/shared/constants';
+import { ERROR_MESSAGES, isErrorCode } from '@jpki-bridge/shared/errors';
+import { VERSION } from '@jpki-bridge/shared/version';
+import { findManifests } from '../doctor/find-manifest.ts';
+import { probeHost } from '../doctor/probe-host.ts';
+import { CHROMIUM_ORIGIN } from '../install/manifest.ts';
+import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
+
+const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
+
+export async function main(args: string[]): Promise<number> {
+  let userDataDir: string | undefined;
+  let browser: Browser | 'all' = 'all';
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--user-data-dir') userDataDir = args[++i];
+    else if (args[i] === '--browser') {
+      const b = args[++i];
+      if (b !== 'all' && !(BROWSERS as readonly string[]).includes(b ?? '')) return usage(`unknown browser "${b}"`);
+      browser = b as Browser | 'all';
+    } else return usage(`unknown option ${args[i]}`);
+  }
+  const os: Os = process.platform === 'win32' ? 'win32' : process.platform === 'darwin' ? 'darwin' : 'linux';
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  let failures = 0;
+  const ok = (ja: string, en: string, detail = '') => out(`[OK] ${ja} / ${en}${detail ? `: ${detail}` : ''}`);
+  const ng = (ja: string, en: string, detail: string, hint: { ja: string; en: string }) => {
+    failures++;
+    out(`[NG] ${ja} / ${en}: ${detail}`);
+    out(`     ヒント: ${hint.ja}`);
+    out(`     hint:   ${hint.en}`);
+  };
+
+  out(`jpki-bridge doctor ${VERSION}`);
+  const { found, searched } = findManifests({ userDataDir, browser, os });
+  if (found.length === 0) {
+    ng('マニフェスト', 'manifest', `not found (searched ${searched.join(', ')})`, {
+      ja: '`jpki-bridge install` を実行してください。',
+      en: 'Run `jpki-bridge install`.',
+    });
+    return 1;
+  }
+
+  for (const manifest of found) {
+    out(`-- ${manifest.browser}: ${manifest.path}`);
+    let parsed: Record<string, any>;
+    try {
+      parsed = JSON.parse(readFileSync(manifest.path, 'utf8'));
+    } catch (error) {
+      ng('マニフェスト', 'manifest', `unreadable: ${(error as Error).message}`, { ja: '`jpki-bridge install` をやり直してください。', en: 'Run `jpki-bridge install` again.' });
+      continue;
+    }
+    const firefox = manifest.browser === 'firefox';
+    const allowed = firefox ? parsed.allowed_extensions?.includes(GECKO_EXTENSION_ID) : parsed.allowed_origins?.includes(CHROMIUM_ORIGIN);
+    if (parsed.name !== NATIVE_HOST_NAME || parsed.type !== 'stdio' || !allowed || typeof parsed.path !== 'string') {
+      ng('マニフェスト', 'manifest', `name/type/path/${firefox ? 'allowed_extensions' : 'allowed_origins'} are not as expected`, {
+        ja: '`jpki-bridge install` をやり直してください。',
+        en: 'Run `jpki-bridge install` again.',
+      });
+      continue;
+    }
+    ok('マニフェスト', 'manifest', `${parsed.name}, ${firefox ? GECKO_EXTENSION_ID : CHROMIUM_EXTENSION_ID}`);
+
+    const launcher: string = parsed.path;
+    let launcherOk = existsSync(launcher);
+    try {
+      if (launcherOk && os !== 'win32') accessSync(launcher, constants.X_OK);
+    } catch {
+      launcherOk = false;
+    }
+    if (!launcherOk) {
+      ng('起動スクリプト', 'launcher', `${launcher} is missing or not executable`, { ja: '`jpki-bridge install` をやり直してください。', en: 'Run `jpki-bridge install` again.' });
+      continue;
+    }
+    ok('起動スクリプト', 'launcher', launcher);
+    const virtualCard = /--card\s+['"]?virtual:/.test(readFileSync(launcher, 'utf8'));
+
+    const probe = await probeHost(launcher, firefox ? [manifest.path, GECKO_EXTENSION_ID] : [CHROMIUM_ORIGIN]);
+    const hello = probe.hello;
+    if (!hello || hello.type !== 'hello') {
+      ng('ホストの起動', 'host start', `${probe.problem ?? 'no hello'}${probe.stderr ? ` — ${probe.stderr.trim().split('\n').pop()}` : ''}`, {
+        ja: 'Node.js の場所が変わった場合は `jpki-bridge install` をやり直してください。',
+        en: 'If Node.js or jpki-bridge moved, run `jpki-bridge install` again.',
+      });
+      continue;
+    }
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      ng('ホストの起動', 'host start', `protocol ${String(hello.protocol)}, expected ${PROTOCOL_VERSION}`, {
+        ja: '拡張機能とホストを同じバージョンにしてください。',
+        en: 'Install matching versions of the extension and the host.',
+      });
+      continue;
+    }
+    ok('ホストの起動', 'host start', `hello ${String(hello.version)}, protocol ${String(hello.protocol)}`);
+
+    const status = probe.status;
+    if (!status) {
+      ng('status 往復', 'status round trip', probe.problem ?? 'no reply', { ja: 'ログ (--log) を確認してください。', en: 'Check the host log (--log).' });
+      continue;
+    }
+    const error = status.error as { code?: string; message?: string } | undefined;
+    ok('status 往復', 'status round trip', error ? `answered ${error.code}` : 'answered');
+
+    if (!virtualCard && os === 'linux') {
+      if (existsSync(PCSCD_SOCKET) && error?.code !== 'ERR_JPKI_PCSC_UNAVAILABLE') ok('pcscd', 'pcscd', PCSCD_SOCKET);
+      else {
+        ng('pcscd', 'pcscd', error?.code === 'ERR_JPKI_PCSC_UNAVAILABLE' ? error.message ?? '' : `${PCSCD_SOCKET} is missing`, {
+          ja: 'pcscd を起動してください (例: `sudo systemctl enable --now pcscd.socket`)。',
+          en: 'Start pcscd (e.g. `sudo systemctl enable --now pcscd.socket`).',
+        });
+        continue;
+      }
+    } else if (virtualCard) ok('pcscd', 'pcscd', '仮想カードのため不要 / not needed (virtual card)');
+
+    if (error) {
+      const message = isErrorCode(error.code) ? ERROR_MESSAGES[error.code] : ERROR_MESSAGES.ERR_JPKI_UNKNOWN;
+      ng('カードリーダー', 'readers', `${error.code}: ${error.message}`, message);
+      continue;
+    }
+    const result = status.result as { readers: { name: string; cardPresent: boolean }[]; card: null | { type: string; hasSigningCertificate: boolean; retries: { auth: number; sign: number } } };
+    if (result.readers.length === 0) {
+      ng('カードリーダー', 'readers', 'none', { ja: 'カードリーダーを接続してください。', en: 'Connect a card reader.' });
+      continue;
+    }
+    ok('カードリーダー', 'readers', result.readers.map((r) => `${r.name}${r.cardPresent ? ' (card)' : ''}`).join(', '));
+    const card = result.card;
+    if (!card) {
+      const present = result.readers.some((r) => r.cardPresent);
+      ng('カード', 'card', present ? 'a card is present but it is not (only one) My Number card' : 'no card', {
+        ja: present ? 'マイナンバーカードを1枚だけリーダーに置いてください。' : 'マイナンバーカードをリーダーに置いてください。',
+        en: present ? 'Leave exactly one My Number card in a reader.' : 'Put your My Number card on the reader.',
+      });
+      continue;
+    }
+    const detail = `${card.type}; 署名用 / signing: ${card.hasSigningCertificate ? 'yes' : 'no'}; retries auth ${card.retries.auth}, sign ${card.retries.sign}`;
+    if (card.retries.auth === 0 || (card.hasSigningCertificate && card.retries.sign === 0)) {
+      ng('カード', 'card', detail, ERROR_MESSAGES.ERR_JPKI_PIN_LOCKED);
+    } else ok('カード', 'card', detail);
+  }
+  out(failures === 0 ? '結果: すべて OK / Result: all OK' : `結果: NG ${failures} 件 / Result: ${failures} NG`);
+  return failures === 0 ? 0 : 1;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`jpki-bridge doctor: ${message}\nusage: jpki-bridge doctor [--user-data-dir DIR] [--browser chrome|chromium|edge|brave|firefox|all]\n`);
+  return 64;
 }

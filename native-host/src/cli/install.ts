@@ -1,5 +1,76 @@
-// Placeholder until the subcommand is built (see the open issues).
-export async function main(_args: string[], _mode?: string): Promise<number> {
-  process.stderr.write('jpki-bridge: install is not built yet\n');
-  return 70;
+/**
+ * `jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system]
+ *  [--card pcsc|virtual:FILE] [--dry-run] [--user-data-dir DIR]`
+ */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseCardSpec } from '../card/create-backend.ts';
+import { apply } from '../install/apply.ts';
+import { builtCliPath } from '../install/cli-path.ts';
+import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
+import { describeAction, plan } from '../install/plan.ts';
+
+export async function main(args: string[], mode?: 'uninstall'): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(args);
+  } catch (error) {
+    process.stderr.write(`jpki-bridge ${mode ?? 'install'}: ${(error as Error).message}\n`);
+    return 64;
+  }
+  const os = process.platform === 'win32' ? 'win32' : process.platform === 'darwin' ? 'darwin' : ('linux' as Os);
+  let cli: string;
+  try {
+    cli = builtCliPath();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 70;
+  }
+  const actions = plan({
+    mode: mode ?? 'install',
+    os,
+    env: { home: homedir(), localAppData: process.env.LOCALAPPDATA, appData: process.env.APPDATA, programData: process.env.ProgramData },
+    browser: parsed.browser,
+    scope: parsed.scope,
+    userDataDir: parsed.userDataDir,
+    card: parsed.card,
+    node: process.execPath,
+    cli,
+  });
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const verb = mode === 'uninstall' ? 'アンインストール / uninstall' : 'インストール / install';
+  if (parsed.dryRun) {
+    print(`${verb} (--dry-run: 何も変更しません / nothing is changed):`);
+    for (const action of actions) print(`  ${describeAction(action)}`);
+    return 0;
+  }
+  print(`${verb}:`);
+  const ok = apply(actions, print);
+  if (ok && mode !== 'uninstall') print('次に `jpki-bridge doctor` で確認してください / Next, check with `jpki-bridge doctor`.');
+  return ok ? 0 : 1;
+}
+
+function parseArgs(args: string[]) {
+  const out = { browser: 'all' as Browser | 'all', scope: 'user' as 'user' | 'system', card: 'pcsc', dryRun: false, userDataDir: undefined as string | undefined };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--browser') {
+      const b = value();
+      if (b !== 'all' && !(BROWSERS as readonly string[]).includes(b)) throw new Error(`unknown browser "${b}" (${BROWSERS.join('|')}|all)`);
+      out.browser = b as Browser | 'all';
+    } else if (arg === '--user') out.scope = 'user';
+    else if (arg === '--system') out.scope = 'system';
+    else if (arg === '--dry-run') out.dryRun = true;
+    else if (arg === '--card') {
+      const spec = parseCardSpec(value());
+      out.card = spec.kind === 'pcsc' ? 'pcsc' : `virtual:${resolve(spec.file)}`;
+    } else if (arg === '--user-data-dir') out.userDataDir = resolve(value());
+    else throw new Error(`unknown option ${arg}`);
+  }
+  return out;
 }

@@ -19,9 +19,9 @@ const USAGE = `jpki-bridge ${VERSION} — My Number card (JPKI) for the web / �
 
 usage:
   jpki-bridge host [--card pcsc|virtual:FILE] [--log FILE]
-  jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system] [--card …] [--dry-run]
-  jpki-bridge doctor
-  jpki-bridge run <command> '<json arguments>'
+  jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system] [--card …] [--dry-run] [--user-data-dir DIR]
+  jpki-bridge doctor [--user-data-dir DIR] [--browser …]
+  jpki-bridge run <command> '<json arguments>' [--card pcsc|virtual:FILE]   (the PIN is asked, never an argument)
   jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …
   jpki-bridge --version
 `;

@@ -1,5 +1,65 @@
-// Placeholder until the subcommand is built (see the open issues).
-export async function main(_args: string[], _mode?: string): Promise<number> {
-  process.stderr.write('jpki-bridge: run is not built yet\n');
-  return 70;
+/**
+ * `jpki-bridge run <command> '<json arguments>' [--card pcsc|virtual:FILE]` — one command without
+ * a browser, through the same validation, policy and card code as the host. The PIN (and the new
+ * PIN of change-pin) is asked on the terminal without echo, or read from stdin; a `pin` in the
+ * JSON is refused, because argv is visible to every user of the machine.
+ */
+import { serializeError } from '@jpki-bridge/shared/errors';
+import { isCommand } from '@jpki-bridge/shared/protocol/native';
+import { parseNativeRequest, RequestError } from '@jpki-bridge/shared/protocol/validate';
+import { createBackend, parseCardSpec } from '../card/create-backend.ts';
+import { dispatch } from '../host/dispatch.ts';
+import { secretReader } from './read-secret.ts';
+
+export async function main(args: string[]): Promise<number> {
+  const positional: string[] = [];
+  let card: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--card') card = args[++i];
+    else if (args[i]!.startsWith('--card=')) card = args[i]!.slice('--card='.length);
+    else positional.push(args[i]!);
+  }
+  const [command, json = '{}'] = positional;
+  if (!command || positional.length > 2 || !isCommand(command)) {
+    process.stderr.write(`usage: jpki-bridge run <status|authenticate|get-signing-certificate|sign|portal-login|portal-sign|change-pin> '<json arguments>' [--card pcsc|virtual:FILE]\n`);
+    return 64;
+  }
+  let args0: Record<string, unknown>;
+  try {
+    args0 = JSON.parse(json);
+    if (typeof args0 !== 'object' || args0 === null || Array.isArray(args0)) throw new Error('not an object');
+  } catch (error) {
+    process.stderr.write(`jpki-bridge run: the arguments must be a JSON object (${(error as Error).message})\n`);
+    return 64;
+  }
+  if ('pin' in args0 || 'newPin' in args0) {
+    process.stderr.write('jpki-bridge run: 暗証番号を引数に書かないでください (入力を求めます) / do not put PINs in argv: you will be asked\n');
+    return 64;
+  }
+  let backend;
+  try {
+    backend = createBackend(parseCardSpec(card));
+  } catch (error) {
+    process.stderr.write(`jpki-bridge run: ${(error as Error).message}\n`);
+    return 64;
+  }
+  const secrets = secretReader();
+  try {
+    const full: Record<string, unknown> = { ...args0 };
+    if (command !== 'status') {
+      const kind = command === 'change-pin' ? args0.kind : ['authenticate', 'portal-login'].includes(command) ? 'auth' : 'sign';
+      full.pin = await secrets.read(kind === 'auth' ? '利用者証明用暗証番号 (数字4桁) / authentication PIN: ' : '署名用パスワード / signing password: ');
+      if (command === 'change-pin') full.newPin = await secrets.read('新しい暗証番号 / new PIN: ');
+    }
+    const result = await dispatch(parseNativeRequest({ id: 0, command, arguments: full }), { backend, now: () => new Date() });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    const typed = error instanceof RequestError ? error.error : error;
+    process.stdout.write(`${JSON.stringify({ error: serializeError(typed) }, null, 2)}\n`);
+    return 1;
+  } finally {
+    secrets.close();
+    await backend.close();
+  }
 }

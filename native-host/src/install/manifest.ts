@@ -1,0 +1,29 @@
+/** The native-messaging manifest and the launcher script it points to. */
+import { NATIVE_HOST_NAME } from '@jpki-bridge/shared/constants';
+import { CHROMIUM_EXTENSION_ID, GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
+import type { Browser, Os } from './paths.ts';
+
+export const CHROMIUM_ORIGIN = `chrome-extension://${CHROMIUM_EXTENSION_ID}/`;
+
+export function manifestFor(browser: Browser, launcherPath: string): Record<string, unknown> {
+  const base = {
+    name: NATIVE_HOST_NAME,
+    description: 'jpki-bridge: マイナンバーカード (JPKI) をウェブで / My Number card (JPKI) for the web',
+    path: launcherPath,
+    type: 'stdio',
+  };
+  return browser === 'firefox' ? { ...base, allowed_extensions: [GECKO_EXTENSION_ID] } : { ...base, allowed_origins: [CHROMIUM_ORIGIN] };
+}
+
+/**
+ * A launcher that depends neither on PATH nor on an npx cache: the absolute node binary and the
+ * absolute bundle, then `host --card …`; the browser's own arguments are passed through.
+ */
+export function launcherScript(os: Os, node: string, cli: string, card: string): string {
+  if (os === 'win32') {
+    const q = (s: string) => `"${s.replace(/"/g, '')}"`;
+    return `@echo off\r\nrem jpki-bridge native messaging host, written by \`jpki-bridge install\`.\r\n${q(node)} ${q(cli)} host --card ${q(card)} %*\r\n`;
+  }
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return `#!/bin/sh\n# jpki-bridge native messaging host, written by \`jpki-bridge install\`.\nexec ${q(node)} ${q(cli)} host --card ${q(card)} "$@"\n`;
+}

@@ -1,0 +1,196 @@
+/**
+ * Every command of DESIGN §4 and the policy of §5, black-box: the real host process (PC/SC
+ * backend) → pcscd → vpcd → the virtual card (A's harness), with the card's own APDU trace as
+ * the witness of what reached the card.
+ */
+import { constants, createHash, publicDecrypt, verify as rsaVerify, X509Certificate } from 'node:crypto';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
+import { VERSION } from '@jpki-bridge/shared/version';
+import { ensurePcscd } from '../harness/pcscd.ts';
+import { type HostProcess, spawnHost } from '../harness/host.ts';
+import { createCardState, type ServedCard, serveCard } from '../harness/virtual-card.ts';
+
+const ORIGIN = 'https://example.jp';
+const NONCE = Buffer.alloc(32, 9).toString('base64');
+const HASH = createHash('sha256').update('document').digest('base64');
+
+let pcscd: { stop(): Promise<void> };
+let dir: string;
+const templates: Record<string, string> = {};
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  pcscd = await ensurePcscd();
+  dir = await mkdtemp(join(tmpdir(), 'jpki-host-system-'));
+  for (const persona of ['adult', 'minor', 'expired'] as const) templates[persona] = await createCardState({ persona, dir });
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  await pcscd?.stop();
+});
+
+let counter = 0;
+/** A fresh copy of a persona's card in reader 00 00, and a host talking PC/SC. */
+async function setup(persona: 'adult' | 'minor' | 'expired' = 'adult', edit?: (state: any) => void) {
+  const stateFile = join(dir, `card-${persona}-${++counter}.json`);
+  await copyFile(templates[persona]!, stateFile);
+  if (edit) {
+    const state = JSON.parse(await readFile(stateFile, 'utf8'));
+    edit(state);
+    await (await import('node:fs/promises')).writeFile(stateFile, JSON.stringify(state));
+  }
+  const card = await serveCard({ stateFile });
+  cleanups.push(() => card.stop());
+  const host = await spawnHost({ card: 'pcsc' });
+  cleanups.push(() => host.kill());
+  const state = JSON.parse(await readFile(stateFile, 'utf8'));
+  return { card, host, state, stateFile };
+}
+
+const verifies = async (card: ServedCard) => (await card.traceCommands()).filter((c) => c.startsWith('00200080') && c.length > 8);
+const signs = async (card: ServedCard) => (await card.traceCommands()).filter((c) => c.startsWith('802a'));
+const auth = (pin: string, extra = {}) => ({ origin: ORIGIN, challengeNonce: NONCE, pin, ...extra });
+const signArgs = (pin: string, extra = {}) => ({ origin: ORIGIN, hashes: [HASH], hashFunction: 'SHA-256', pin, ...extra });
+const recover = (certificate: string, signature: string) =>
+  publicDecrypt({ key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64'));
+
+describe('every command through pcscd', () => {
+  it('Test_HelloThenStatus_ListsBothVirtualReaders_AndTheCard', async () => {
+    const { host } = await setup();
+    expect(host.hello).toEqual({ type: 'hello', version: VERSION, protocol: 1 });
+    const { result } = await host.request('status', {});
+    expect(result).toMatchObject({
+      version: VERSION,
+      readers: expect.arrayContaining([
+        expect.objectContaining({ name: 'Virtual PCD 00 00', cardPresent: true }),
+        expect.objectContaining({ name: 'Virtual PCD 00 01', cardPresent: false }),
+      ]),
+      card: { type: 'my-number-card', hasSigningCertificate: true, retries: { auth: 3, sign: 5 } },
+    });
+  });
+
+  it('Test_Authenticate_SignatureOverOriginAndNonceHashes_ChainsToTheDevCa', async () => {
+    const { host, state, card } = await setup();
+    const { result } = await host.request('authenticate', auth('1234'));
+    expect(result).toMatchObject({ format: 'web-eid:1.0', algorithm: 'RS256', appVersion: expect.stringContaining(`/${VERSION}`) });
+    const certificate = new X509Certificate(Buffer.from(result!.unverifiedCertificate as string, 'base64'));
+    const signed = Buffer.concat([createHash('sha256').update(ORIGIN).digest(), createHash('sha256').update(NONCE).digest()]);
+    expect(rsaVerify('sha256', signed, certificate.publicKey, Buffer.from(result!.signature as string, 'base64'))).toBe(true);
+    expect(certificate.verify(new X509Certificate(Buffer.from(state.ca.auth.certificate, 'base64')).publicKey)).toBe(true);
+    expect((await card.traceCommands()).length).toBeLessThanOrEqual(13);
+  });
+
+  it('Test_Sign_TwoHashes_OneVerify_SignedWithTheSigningKey', async () => {
+    const { host, card } = await setup();
+    const hashes = [HASH, createHash('sha256').update('2').digest('base64')];
+    const { result } = await host.request('sign', signArgs('abc123', { hashes }));
+    expect((result!.signatures as string[]).map((s) => recover(result!.certificate as string, s).toString('hex'))).toEqual(
+      hashes.map((h) => Buffer.from(buildDigestInfo('SHA-256', Buffer.from(h, 'base64'))).toString('hex')),
+    );
+    expect(await verifies(card)).toHaveLength(1);
+  });
+
+  it('Test_GetSigningCertificate_PortalLogin_PortalSign_ChangePin', async () => {
+    const { host, state } = await setup();
+    expect((await host.request('get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' })).result).toEqual({ certificate: state.sign.certificate });
+    const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 3))).toString('base64');
+    const login = (await host.request('portal-login', { origin: ORIGIN, digestInfo, pin: '1234' })).result!;
+    expect(recover(login.certificate as string, login.signature as string).toString('base64')).toBe(digestInfo);
+    expect(login.certificate).toBe(state.auth.certificate);
+    const portal = (await host.request('portal-sign', { origin: ORIGIN, digestInfos: [digestInfo, digestInfo], pin: 'ABC123' })).result!;
+    expect(portal.certificate).toBe(state.sign.certificate);
+    expect((portal.signatures as string[]).map((s) => recover(portal.certificate as string, s).toString('base64'))).toEqual([digestInfo, digestInfo]);
+    expect((await host.request('change-pin', { kind: 'auth', pin: '1234', newPin: '2580' })).result).toEqual({});
+    expect((await host.request('authenticate', auth('2580'))).result).toBeDefined();
+    expect((await host.request('change-pin', { kind: 'sign', pin: 'ABC123', newPin: 'X9Y8Z7' })).result).toEqual({});
+    expect((await host.request('sign', signArgs('x9y8z7'))).result).toBeDefined();
+  });
+});
+
+describe('policy §5 through pcscd', () => {
+  const FORMAT_CASES: [string, string][] = [
+    ['authenticate', '123'],
+    ['authenticate', '12345'],
+    ['authenticate', '12ab'],
+    ['sign', 'AB123'],
+    ['sign', 'ABCDEFGHIJ1234567'],
+    ['sign', 'ABCDEFG'],
+    ['sign', '1234567'],
+    ['sign', 'ABC!23'],
+    ['sign', '1234'],
+    ['authenticate', 'ABC123'],
+  ];
+  it('Test_EveryPinFormatViolation_IsPinFormat_AndNoVerifyReachesTheCard', async () => {
+    const { host, card } = await setup();
+    for (const [command, pin] of FORMAT_CASES) {
+      const reply = await host.request(command, command === 'sign' ? signArgs(pin) : auth(pin));
+      expect(reply.error?.code, `${command} ${pin}`).toBe('ERR_JPKI_PIN_FORMAT');
+    }
+    expect(await card.traceCommands()).toEqual([]);
+  });
+
+  it('Test_LastTry_RequiresConfirmLastTry', async () => {
+    const { host, card } = await setup('adult', (s) => void (s.pins.auth.retriesLeft = 1));
+    expect((await host.request('authenticate', auth('1234'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
+    expect(await verifies(card)).toEqual([]);
+    expect((await host.request('authenticate', auth('1234', { confirmLastTry: true }))).result).toBeDefined();
+  });
+
+  it('Test_LockedPin_IsPinLocked_WithoutVerify', async () => {
+    const { host, card } = await setup('adult', (s) => void (s.pins.sign.retriesLeft = 0));
+    expect((await host.request('sign', signArgs('ABC123', { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+    expect(await verifies(card)).toEqual([]);
+  });
+
+  it('Test_WrongPin_CountsDown_ThenLocks', async () => {
+    const { host } = await setup();
+    expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+    expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 1 });
+    expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY' });
+    const last = await host.request('authenticate', auth('0000', { confirmLastTry: true }));
+    expect(['ERR_JPKI_PIN_LOCKED', 'ERR_JPKI_PIN_INCORRECT']).toContain(last.error?.code);
+    expect((await host.request('authenticate', auth('1234', { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+  });
+
+  it('Test_Minor_NoSigningCertificate_NoVerify', async () => {
+    const { host, card } = await setup('minor');
+    expect((await host.request('sign', signArgs('ABC123'))).error).toMatchObject({ code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' });
+    expect(await verifies(card)).toEqual([]);
+    expect((await host.request('status', {})).result).toMatchObject({ card: { hasSigningCertificate: false } });
+  });
+
+  it('Test_Expired_AuthenticateRefusedBeforeVerify_SignRefusedBeforeSignature', async () => {
+    const { host, card } = await setup('expired');
+    expect((await host.request('authenticate', auth('1234'))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
+    expect(await verifies(card)).toEqual([]);
+    expect((await host.request('sign', signArgs('ABC123'))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
+    expect(await signs(card)).toEqual([]);
+  });
+
+  it('Test_CertificateArgumentMismatch_NoSignatureApdu', async () => {
+    const { host, card } = await setup();
+    const other = JSON.parse(await readFile(templates.expired!, 'utf8')).sign.certificate;
+    const mm = await host.request('sign', signArgs('ABC123', { certificate: other }));
+    expect(mm.error?.code, JSON.stringify(mm) + host.stderr()).toBe('ERR_JPKI_CERTIFICATE_MISMATCH');
+    expect(await signs(card)).toEqual([]);
+  });
+
+  it('Test_ChangePin_FormatOfEitherPinChecked_BeforeTheCard', async () => {
+    const { host, card } = await setup();
+    for (const args of [
+      { kind: 'auth', pin: '1234', newPin: '123' },
+      { kind: 'auth', pin: 'abcd', newPin: '1234' },
+      { kind: 'sign', pin: 'ABC123', newPin: 'ABCDEF' },
+      { kind: 'sign', pin: 'ABC123', newPin: '12345678901234567' },
+    ]) {
+      expect((await host.request('change-pin', args)).error).toMatchObject({ code: 'ERR_JPKI_PIN_FORMAT' });
+    }
+    expect(await card.traceCommands()).toEqual([]);
+  });
+});
