@@ -1,0 +1,88 @@
+/**
+ * `install` then `doctor`, as a user runs them: the CLI bundle, a temporary Chromium profile
+ * (--user-data-dir), the host started exactly as the browser starts it, through pcscd to the
+ * virtual card.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, mkdtemp, stat } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
+import { installTarget, type Browser } from '../../native-host/src/install/paths.ts';
+import { HOST_BIN } from '../harness/host.ts';
+import { ensurePcscd } from '../harness/pcscd.ts';
+import { createCardState, type ServedCard, serveCard } from '../harness/virtual-card.ts';
+
+const run = promisify(execFile);
+const cli = (...args: string[]) => run(process.execPath, [HOST_BIN, ...args]).then(
+  (r) => ({ code: 0, stdout: r.stdout }),
+  (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+);
+
+let pcscd: { stop(): Promise<void> };
+let card: ServedCard | undefined;
+beforeAll(async () => {
+  pcscd = await ensurePcscd();
+});
+afterAll(async () => {
+  await card?.stop();
+  await pcscd?.stop();
+});
+
+describe('install --dry-run', () => {
+  it.each(['chrome', 'chromium', 'edge', 'brave', 'firefox'] as Browser[])('Test_DryRun_%s_PrintsTheTablePaths_AndWritesNothing', async (browser) => {
+    for (const scope of ['user', 'system'] as const) {
+      const { code, stdout } = await cli('install', '--dry-run', '--browser', browser, `--${scope}`);
+      expect(code).toBe(0);
+      const target = installTarget('linux', browser, scope, { home: homedir() });
+      expect(stdout).toContain(target.manifestPath);
+      expect(stdout).toContain(target.launcherPath);
+      await expect(stat(target.manifestPath)).rejects.toThrow(); // nothing written
+    }
+  });
+});
+
+describe('install then doctor', () => {
+  it('Test_InstallChromiumUserDataDir_ThenDoctor_AllOk', async () => {
+    card = await serveCard({ stateFile: await createCardState({ persona: 'adult' }) });
+    const profile = await mkdtemp(join(tmpdir(), 'jpki-profile-'));
+    const install = await cli('install', '--browser', 'chromium', '--user-data-dir', profile);
+    expect(install.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(profile, 'NativeMessagingHosts', 'jpki_bridge.json'), 'utf8'));
+    expect(manifest).toMatchObject({ name: 'jpki_bridge', type: 'stdio', allowed_origins: [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`] });
+    const launcher = await readFile(manifest.path, 'utf8');
+    expect(launcher).toContain(process.execPath);
+    expect(launcher).toContain('native-host/dist/cli.mjs');
+    const doctor = await cli('doctor', '--user-data-dir', profile);
+    expect(doctor.stdout).not.toContain('[NG]');
+    expect(doctor.stdout).toMatch(/\[OK\] status 往復/);
+    expect(doctor.stdout).toMatch(/\[OK\] カード \/ card: my-number-card/);
+    expect(doctor.code, doctor.stdout).toBe(0);
+  });
+
+  it('Test_Doctor_WithoutACard_IsNG_WithAHint', async () => {
+    await card?.stop();
+    card = undefined;
+    const profile = await mkdtemp(join(tmpdir(), 'jpki-profile-'));
+    await cli('install', '--browser', 'chromium', '--user-data-dir', profile);
+    const doctor = await cli('doctor', '--user-data-dir', profile);
+    expect(doctor.code).not.toBe(0);
+    expect(doctor.stdout).toMatch(/\[NG\] カード/);
+    expect(doctor.stdout).toContain('hint:');
+  });
+
+  it('Test_Doctor_NoManifest_IsNG', async () => {
+    const doctor = await cli('doctor', '--user-data-dir', await mkdtemp(join(tmpdir(), 'jpki-empty-')));
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/\[NG\] マニフェスト/);
+  });
+
+  it('Test_Uninstall_RemovesWhatInstallWrote', async () => {
+    const profile = await mkdtemp(join(tmpdir(), 'jpki-profile-'));
+    await cli('install', '--browser', 'chromium', '--user-data-dir', profile);
+    expect((await cli('uninstall', '--browser', 'chromium', '--user-data-dir', profile)).code).toBe(0);
+    await expect(stat(join(profile, 'NativeMessagingHosts', 'jpki_bridge.json'))).rejects.toThrow();
+  });
+});
