@@ -77,8 +77,9 @@ describe('every command through pcscd', () => {
 
   it('Test_Authenticate_SignatureOverOriginAndNonceHashes_ChainsToTheDevCa', async () => {
     const { host, state, card } = await setup();
-    const { result } = await host.request('authenticate', auth('1234'));
-    expect(result).toMatchObject({ format: 'web-eid:1.0', algorithm: 'RS256', appVersion: expect.stringContaining(`/${VERSION}`) });
+    const reply = await host.request('authenticate', auth('1234'));
+    const { result } = reply;
+    expect(result, JSON.stringify(reply)).toMatchObject({ format: 'web-eid:1.0', algorithm: 'RS256', appVersion: expect.stringContaining(`/${VERSION}`) });
     const certificate = new X509Certificate(Buffer.from(result!.unverifiedCertificate as string, 'base64'));
     const signed = Buffer.concat([createHash('sha256').update(ORIGIN).digest(), createHash('sha256').update(NONCE).digest()]);
     expect(rsaVerify('sha256', signed, certificate.publicKey, Buffer.from(result!.signature as string, 'base64'))).toBe(true);

@@ -1,0 +1,143 @@
+/**
+ * Faults, black-box through pcscd: the card pulled out at every APDU of authenticate and of
+ * sign; pcscd stopped (and back: the same host process recovers); two hosts at one card.
+ */
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { ensurePcscd, restartPcscd, stopPcscd } from '../harness/pcscd.ts';
+import { type HostProcess, spawnHost } from '../harness/host.ts';
+import { createCardState, type ServedCard, serveCard } from '../harness/virtual-card.ts';
+
+const ORIGIN = 'https://example.jp';
+const AUTH = { origin: ORIGIN, challengeNonce: Buffer.alloc(32, 1).toString('base64'), pin: '1234' };
+const SIGN = { origin: ORIGIN, hashes: [createHash('sha256').update('doc').digest('base64')], hashFunction: 'SHA-256', pin: 'ABC123' };
+
+let pcscd: { stop(): Promise<void> };
+let dir: string;
+let template: string;
+const cleanups: (() => Promise<void> | void)[] = [];
+beforeAll(async () => {
+  pcscd = await ensurePcscd();
+  dir = await mkdtemp(join(tmpdir(), 'jpki-host-faults-'));
+  template = await createCardState({ persona: 'adult', dir });
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  await pcscd?.stop();
+});
+
+let n = 0;
+async function freshCard(removeAt?: number): Promise<{ card: ServedCard; stateFile: string }> {
+  const stateFile = join(dir, `card-${++n}.json`);
+  await copyFile(template, stateFile);
+  const card = await serveCard({ stateFile, removeAt });
+  cleanups.push(() => card.stop());
+  return { card, stateFile };
+}
+async function host(): Promise<HostProcess> {
+  const h = await spawnHost({ card: 'pcsc' });
+  cleanups.push(() => h.kill());
+  return h;
+}
+const retriesOf = async (stateFile: string) => JSON.parse(await readFile(stateFile, 'utf8')).pins as { auth: { retriesLeft: number }; sign: { retriesLeft: number } };
+
+/** How many APDUs a whole command sends (measured once, so the sweep covers each of them). */
+async function apduCount(command: string, args: unknown): Promise<number> {
+  const { card } = await freshCard();
+  const h = await host();
+  expect((await h.request(command, args)).result).toBeDefined();
+  return (await card.traceCommands()).length;
+}
+
+describe('card pulled out mid-operation', () => {
+  for (const [command, args] of [
+    ['authenticate', AUTH],
+    ['sign', SIGN],
+  ] as const) {
+    it(`Test_${command}_CardPulledAtEveryApdu_IsCardRemoved_AndNoTryIsLost`, async () => {
+      const total = await apduCount(command, args);
+      for (let at = 1; at <= total; at++) {
+        const { card, stateFile } = await freshCard(at);
+        const h = await host();
+        const reply = await h.request(command, args, 30_000);
+        expect(reply.error?.code, `pulled at APDU #${at} of ${total}: ${JSON.stringify(reply)}`).toBe('ERR_JPKI_CARD_REMOVED');
+        // Nothing was lost: a VERIFY either never ran or ran with the right PIN (which resets the counter).
+        expect(await retriesOf(stateFile), `after pulling at #${at}`).toMatchObject({ auth: { retriesLeft: 3 }, sign: { retriesLeft: 5 } });
+        // The card back in, the same host process works again.
+        await card.insert();
+        expect((await h.request('status', {})).result, `status after re-inserting (#${at})`).toBeDefined();
+        h.kill();
+        await card.stop();
+      }
+    });
+  }
+
+  it('Test_WrongPin_CardPulledAtTheVerify_SpendsNoTry', async () => {
+    const total = await apduCount('authenticate', AUTH);
+    // The VERIFY with data is the 3rd from the end (VERIFY, SELECT key, SIGN).
+    const { stateFile } = await freshCard(total - 2);
+    const h = await host();
+    expect((await h.request('authenticate', { ...AUTH, pin: '9999' })).error?.code).toBe('ERR_JPKI_CARD_REMOVED');
+    expect((await retriesOf(stateFile)).auth.retriesLeft).toBe(3);
+  });
+});
+
+describe('pcscd', () => {
+  it('Test_PcscdStopped_IsPcscUnavailable_ThenTheSameHostRecovers', async () => {
+    const h = await host();
+    await stopPcscd();
+    try {
+      const reply = await h.request('status', {}, 15_000);
+      expect(reply.error?.code).toBe('ERR_JPKI_PCSC_UNAVAILABLE');
+      expect((await h.request('authenticate', AUTH, 15_000)).error?.code).toBe('ERR_JPKI_PCSC_UNAVAILABLE');
+    } finally {
+      await restartPcscd();
+    }
+    await freshCard();
+    const again = await h.request('status', {}, 30_000);
+    expect(again.result, JSON.stringify(again)).toMatchObject({ card: { type: 'my-number-card' } });
+  });
+
+  it('Test_PcscdRestartedBetweenCommands_TheSameHostReconnects', async () => {
+    await freshCard();
+    const h = await host();
+    expect((await h.request('status', {})).result).toBeDefined();
+    await restartPcscd();
+    const { card } = await freshCard(); // the previous card's serve reconnects or is replaced
+    void card;
+    const reply = await h.request('authenticate', AUTH, 30_000);
+    expect(reply.result, JSON.stringify(reply)).toBeDefined();
+  });
+});
+
+describe('two hosts, one card', () => {
+  it('Test_TwoHostsSigningAtOnce_NeverInterleaveOnTheCard', async () => {
+    const { card } = await freshCard();
+    const [a, b] = [await host(), await host()];
+    const replies = await Promise.all([a.request('sign', SIGN), b.request('sign', SIGN)]);
+    for (const reply of replies) {
+      if (reply.error) expect(reply.error.code).toBe('ERR_JPKI_CARD_BUSY');
+      else expect(reply.result).toHaveProperty('signatures');
+    }
+    expect(replies.some((r) => r.result)).toBe(true);
+    // Split the trace at each SELECT of the applet: every session must be one whole, identical sign.
+    const trace = await card.traceCommands();
+    const sessions: string[][] = [];
+    for (const apdu of trace) {
+      if (apdu.startsWith('00a4040c')) sessions.push([]);
+      sessions.at(-1)!.push(apdu);
+    }
+    const whole = sessions.filter((s) => s.some((apdu) => apdu.startsWith('802a')));
+    expect(whole.length).toBe(replies.filter((r) => r.result).length);
+    for (const session of whole) {
+      expect(session).toEqual(whole[0]);
+      expect(session.filter((apdu) => apdu.startsWith('00200080') && apdu.length > 8)).toHaveLength(1);
+      expect(session.at(-1)!.startsWith('802a')).toBe(true);
+    }
+  });
+});
