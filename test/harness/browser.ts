@@ -114,6 +114,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       '--disable-component-update',
       '--disable-sync',
       `--lang=${lang}`,
+      `--accept-lang=${lang === 'ja' ? 'ja,en' : 'en,ja'}`,
       `--load-extension=${EXTENSION_DIR}`,
       `--disable-extensions-except=${EXTENSION_DIR}`,
     ],

@@ -57,10 +57,12 @@ describe('locales', () => {
 });
 
 describe('translate', () => {
-  it('picks English for en-*, else Japanese (the default locale)', () => {
-    expect(primaryLang('en-US')).toBe('en');
-    expect(primaryLang('ja')).toBe('ja');
-    expect(primaryLang('fr')).toBe('ja');
+  it('picks the first preferred language we have, else Japanese (the default locale)', () => {
+    expect(primaryLang(['en-US'])).toBe('en');
+    expect(primaryLang(['ja', 'en-US'])).toBe('ja');
+    expect(primaryLang(['fr', 'en-GB', 'ja'])).toBe('en');
+    expect(primaryLang(['fr'])).toBe('ja');
+    expect(primaryLang([])).toBe('ja');
   });
   it('substitutes {placeholders} and shows the other language alongside', () => {
     expect(format('残り {count} 回', { count: 2 })).toBe('残り 2 回');

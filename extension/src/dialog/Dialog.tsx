@@ -4,7 +4,7 @@
  * explains a lock. Keyboard: focus starts in the PIN field, Enter submits, Escape cancels.
  * Errors are announced through an aria-live region. The PIN lives only in the field until sent.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { POLICY } from '@jpki-bridge/shared/policy';
 import type { DialogState } from '../dialog-protocol.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
@@ -20,14 +20,18 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
   const closeRef = useRef<HTMLButtonElement>(null);
   const view = viewPinInput(state.kind, raw, state.phase, confirmed);
 
-  // A new state from the background (first show, wrong PIN, last try, lock): reset and refocus.
-  useEffect(() => {
+  // A new state from the background (first show, wrong PIN, last try, lock): start over.
+  useLayoutEffect(() => {
     setRaw('');
     setConfirmed(false);
     setBusy(false);
+  }, [state]);
+  // Focus where the user continues, once the field is enabled again (a disabled field cannot take focus).
+  useLayoutEffect(() => {
+    if (busy) return;
     if (state.phase === 'locked') closeRef.current?.focus();
     else pinRef.current?.focus();
-  }, [state]);
+  }, [state, busy]);
 
   const cancel = () => {
     connection.send(state.phase === 'locked' ? { type: 'close' } : { type: 'cancel' });

@@ -6,7 +6,7 @@ export async function loadTranslator(): Promise<Translator> {
   const load = async (lang: Lang): Promise<Messages> =>
     (await fetch(browser.runtime.getURL(`/_locales/${lang}/messages.json`))).json() as Promise<Messages>;
   const [ja, en] = await Promise.all([load('ja'), load('en')]);
-  const lang = primaryLang(browser.i18n.getUILanguage());
+  const lang = primaryLang([...navigator.languages, browser.i18n.getUILanguage()]);
   document.documentElement.lang = lang;
   return makeTranslator(lang, { ja, en });
 }

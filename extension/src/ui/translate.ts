@@ -1,7 +1,7 @@
 /**
  * Two-language text from the `_locales` files (the single source of user-facing strings).
- * The browser's UI language picks the primary language — English for `en*`, else Japanese
- * (the default locale, as Chromium itself falls back) — and the other one is shown alongside,
+ * The user's preferred language picks the primary language (see primaryLang) — Japanese unless
+ * English comes first — and the other one is shown alongside,
  * smaller: Japanese institutions' wording stays visible to English readers and vice versa.
  * Placeholders are `{name}`. Pure: tests use it without a browser.
  */
@@ -16,8 +16,19 @@ export interface Translator {
   alt(key: string, subs?: Subs): string;
 }
 
-export function primaryLang(uiLanguage: string): Lang {
-  return uiLanguage.toLowerCase().startsWith('en') ? 'en' : 'ja';
+/**
+ * The first of the user's preferred languages (navigator.languages, then the browser UI
+ * language) that we have; Japanese otherwise. Preferred languages come first because a browser
+ * whose UI is only available in English (e.g. Linux builds without language packs) still
+ * carries the user's own choice there.
+ */
+export function primaryLang(preferred: readonly string[]): Lang {
+  for (const tag of preferred) {
+    const lower = tag.toLowerCase();
+    if (lower.startsWith('ja')) return 'ja';
+    if (lower.startsWith('en')) return 'en';
+  }
+  return 'ja';
 }
 
 export function format(template: string, subs: Subs = {}): string {

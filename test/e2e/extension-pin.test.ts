@@ -1,0 +1,119 @@
+/**
+ * The PIN dialog against the real card's counters: signing with one PIN entry, a malformed PIN
+ * that cannot be sent, wrong-then-right, the last-try confirmation, a lock.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
+import { type E2E, dialogText, newNonce, run, startE2E, verifyCommands } from './extension-setup.ts';
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E({ lang: 'ja' });
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
+
+describe('signing and the PIN dialog', () => {
+  it('signs three hashes with one PIN entry; the certificate carries the persona name', async () => {
+    const page = await e2e.open('sign.html');
+    const hashes = ['一', '二', '三'].map(sha256);
+    const pending = run(page, 'run', hashes, 'SHA-256');
+    const dialog = await e2e.session.waitForDialog();
+    const what = await dialogText(dialog, '[data-testid=what]');
+    expect(what).toContain('電子署名');
+    expect(what).toContain('3 件');
+    expect(await dialogText(dialog, '[data-testid=personal-data]')).toMatch(/氏名・住所・生年月日・性別/);
+    expect(await dialogText(dialog, 'label[for=pin]')).toContain('署名用パスワード');
+    // typed in lowercase: the dialog upper-cases it
+    await e2e.session.enterPin(dialog, VIRTUAL_PINS.sign.toLowerCase());
+    const out = await pending;
+    expect(out).toMatchObject({ ok: true, result: { signatureAlgorithm: { cryptoAlgorithm: 'RSA', hashFunction: 'SHA-256', paddingScheme: 'PKCS1.5' } } });
+    if (!out.ok) return;
+    expect(out.result.signatures).toHaveLength(3);
+    const der = Buffer.from(out.result.certificate, 'base64');
+    expect(der.includes(Buffer.from('デジタル 太郎', 'utf8'))).toBe(true);
+    expect((await verifyCommands(e2e.card)).length).toBe(1); // one VERIFY for the three signatures
+    await page.close();
+  });
+
+  it('a malformed PIN cannot be submitted, and the card sees no VERIFY', async () => {
+    const before = (await verifyCommands(e2e.card)).length;
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    await dialog.type('#pin', '12a');
+    expect(await dialog.$eval('#submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await dialogText(dialog, '[data-testid=pin-problem]')).toContain('数字4桁');
+    await dialog.keyboard.press('Enter'); // Enter on an invalid PIN does nothing either
+    expect(await dialog.$eval('#pin', (i) => (i as HTMLInputElement).getAttribute('aria-invalid'))).toBe('true');
+    await dialog.click('#cancel');
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
+    expect((await verifyCommands(e2e.card)).length).toBe(before);
+    await page.close();
+  });
+
+  it('a wrong PIN shows the tries left in the same dialog; the right one then works', async () => {
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    await e2e.session.enterPin(dialog, '9999');
+    await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'), { timeout: 15_000 });
+    expect(await dialogText(dialog, '[data-testid=tries]')).toContain('残り 2 回');
+    // focus is back in the PIN field for the next try
+    expect(await dialog.evaluate(() => document.activeElement?.id)).toBe('pin');
+    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    expect(await pending).toMatchObject({ ok: true });
+    await page.close();
+  });
+
+  it('the last try needs an explicit confirmation', async () => {
+    await e2e.freshCard();
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    await e2e.session.enterPin(dialog, '9999');
+    await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
+    await e2e.session.enterPin(dialog, '9998');
+    await dialog.waitForSelector('#confirm-last-try', { timeout: 15_000 });
+    await dialog.type('#pin', VIRTUAL_PINS.auth);
+    expect(await dialog.$eval('#submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await dialog.click('#confirm-last-try');
+    await dialog.waitForSelector('#submit:not([disabled])');
+    await dialog.click('#submit');
+    expect(await pending).toMatchObject({ ok: true });
+    await page.close();
+  });
+
+  it('a locked PIN is explained in the dialog and the page gets ERR_JPKI_PIN_LOCKED', async () => {
+    await e2e.freshCard();
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    const dialog = await e2e.session.waitForDialog();
+    await e2e.session.enterPin(dialog, '9999');
+    await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
+    await e2e.session.enterPin(dialog, '9998');
+    await dialog.waitForSelector('#confirm-last-try', { timeout: 10_000 }).catch(async (e) => {
+      console.log(await dialog.evaluate(() => document.body.innerText), await e2e.card.traceCommands());
+      throw e;
+    });
+    await e2e.session.enterPin(dialog, '9997', { confirmLastTry: true });
+    await dialog.waitForSelector('[data-testid=locked]', { timeout: 15_000 });
+    expect(await dialogText(dialog, '[data-testid=locked]')).toContain('市区町村の窓口');
+    expect(await dialog.evaluate(() => document.activeElement?.id)).toBe('close');
+    await dialog.click('#close');
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_PIN_LOCKED' });
+    // asking again opens the explanation straight away, and the card is not touched
+    const before = (await verifyCommands(e2e.card)).length;
+    const again = run(page, 'run', newNonce());
+    const second = await e2e.session.waitForDialog();
+    await second.waitForSelector('[data-testid=locked]');
+    await second.click('#close');
+    expect(await again).toMatchObject({ ok: false, code: 'ERR_JPKI_PIN_LOCKED' });
+    expect((await verifyCommands(e2e.card)).length).toBe(before);
+    await page.close();
+  });
+});
