@@ -172,3 +172,17 @@ export async function spawnHost(options: SpawnHostOptions = {}): Promise<HostPro
     },
   };
 }
+
+/**
+ * Polls `status` until the host sees a JPKI card (or throws after `timeoutMs`). A card served a
+ * moment ago may not be visible to PC/SC yet; tests call this before the command they measure.
+ */
+export async function settle(host: HostProcess, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await host.request('status', {}, timeoutMs);
+    if ((reply.result as { card: unknown } | undefined)?.card) return;
+    if (Date.now() > deadline) throw new Error(`the host never saw the card: ${JSON.stringify(reply)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

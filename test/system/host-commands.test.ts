@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VERSION } from '@jpki-bridge/shared/version';
 import { ensurePcscd } from '../harness/pcscd.ts';
-import { type HostProcess, spawnHost } from '../harness/host.ts';
+import { type HostProcess, settle, spawnHost } from '../harness/host.ts';
 import { createCardState, type ServedCard, serveCard } from '../harness/virtual-card.ts';
 
 const ORIGIN = 'https://example.jp';
@@ -49,12 +49,18 @@ async function setup(persona: 'adult' | 'minor' | 'expired' = 'adult', edit?: (s
   cleanups.push(() => card.stop());
   const host = await spawnHost({ card: 'pcsc' });
   cleanups.push(() => host.kill());
+  // serveCard can return a moment before PC/SC really has the card: wait until the host sees it,
+  // then only count the APDUs that come after (the trace is the witness of each test's command).
+  await settle(host);
+  const base = (await card.traceCommands()).length;
+  const commands = async () => (await card.traceCommands()).slice(base);
   const state = JSON.parse(await readFile(stateFile, 'utf8'));
-  return { card, host, state, stateFile };
+  return { card: { traceCommands: commands }, host, state, stateFile };
 }
 
-const verifies = async (card: ServedCard) => (await card.traceCommands()).filter((c) => c.startsWith('00200080') && c.length > 8);
-const signs = async (card: ServedCard) => (await card.traceCommands()).filter((c) => c.startsWith('802a'));
+type Trace = Pick<ServedCard, 'traceCommands'>;
+const verifies = async (card: Trace) => (await card.traceCommands()).filter((c) => c.startsWith('00200080') && c.length > 8);
+const signs = async (card: Trace) => (await card.traceCommands()).filter((c) => c.startsWith('802a'));
 const auth = (pin: string, extra = {}) => ({ origin: ORIGIN, challengeNonce: NONCE, pin, ...extra });
 const signArgs = (pin: string, extra = {}) => ({ origin: ORIGIN, hashes: [HASH], hashFunction: 'SHA-256', pin, ...extra });
 const recover = (certificate: string, signature: string) =>
