@@ -188,7 +188,13 @@ const TYPES: Record<string, string> = {
  * built page library) and any `extra` routes. `http://localhost:PORT` is a secure context and
  * a served origin, and the content script matches it.
  */
-export async function serveStatic(options: { root: string; extra?: Record<string, string | (() => string)>; port?: number }): Promise<StaticServer> {
+export async function serveStatic(options: {
+  root: string;
+  extra?: Record<string, string | (() => string)>;
+  port?: number;
+  /** Listen address; the URL says `localhost` for 127.0.0.1, else the address itself. */
+  host?: string;
+}): Promise<StaticServer> {
   ensureExtensionBuilt();
   const root = normalize(options.root);
   const server = createServer(async (req, res) => {
@@ -211,13 +217,18 @@ export async function serveStatic(options: { root: string; extra?: Record<string
       res.writeHead(404).end('not found');
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as { port: number }).port;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`,
     port,
     server,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the browser keeps connections alive; do not wait for it
+      }),
   };
 }
 
