@@ -10,7 +10,7 @@ import { DIALOG_PORT_PREFIX, type DialogToBackground } from '../dialog-protocol.
 import type { PinPrompt, PromptAnswer } from './pin-prompt.ts';
 
 const WIDTH = 480;
-const HEIGHT = 640;
+const HEIGHT = 760;
 const CONNECT_TIMEOUT_MS = 15_000;
 
 type Waiter = (port: Runtime.Port) => void;
