@@ -235,3 +235,56 @@ export async function serveStatic(options: {
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+export const FIREFOX = '/usr/bin/firefox-esr';
+
+export interface FirefoxSession {
+  browser: Browser;
+  home: string;
+  extensionId: string;
+  openPage(url: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * firefox-esr over WebDriver BiDi with the Firefox build installed as a temporary add-on
+ * (`webExtension.install`). Firefox looks for per-user native hosts in
+ * `~/.mozilla/native-messaging-hosts/`, so HOME points at a temp dir holding that manifest
+ * (`allowed_extensions: [GECKO_EXTENSION_ID]`). Extension pages (the PIN dialog) cannot be
+ * driven over BiDi; web pages can.
+ */
+export async function launchFirefox(options: { host?: HostInstall | false } = {}): Promise<FirefoxSession> {
+  ensureExtensionBuilt();
+  if (!existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: ROOT, stdio: 'inherit' });
+  const home = await mkdtemp(join(tmpdir(), 'jpki-bridge-firefox-'));
+  const host = options.host === undefined ? { card: 'pcsc' } : options.host;
+  if (host) {
+    const dir = join(home, '.mozilla/native-messaging-hosts');
+    await mkdir(dir, { recursive: true });
+    const launcher = join(dir, 'jpki-bridge-host.sh');
+    const args = ['host', '--card', host.card ?? 'pcsc', ...(host.log ? ['--log', host.log] : [])];
+    await writeFile(launcher, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(HOST_BIN)} ${args.map(shellQuote).join(' ')} "$@"\n`);
+    await chmod(launcher, 0o755);
+    const { GECKO_EXTENSION_ID } = await import('@jpki-bridge/shared/extension-ids');
+    await writeFile(
+      join(dir, `${NATIVE_HOST_NAME}.json`),
+      JSON.stringify({ name: NATIVE_HOST_NAME, description: 'jpki-bridge native host (test)', path: launcher, type: 'stdio', allowed_extensions: [GECKO_EXTENSION_ID] }),
+    );
+  }
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, env: { ...process.env, HOME: home } });
+  const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
+  return {
+    browser,
+    home,
+    extensionId,
+    async openPage(url) {
+      const page = await browser.newPage();
+      await page.goto(url, { waitUntil: 'load' });
+      return page;
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await rm(home, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+}
