@@ -20,7 +20,7 @@ export interface VpcdOptions {
   removeAt?: number;
   /** Sees every exchange (for the trace file). */
   onExchange?: (command: Uint8Array, response: Uint8Array) => void;
-  /** Connected / disconnected from vpcd (the card is in / out of the reader). */
+  /** vpcd started / stopped talking to this card (it is in / out of the reader). */
   onStatus?: (status: 'inserted' | 'waiting' | 'disconnected') => void;
 }
 
@@ -85,11 +85,17 @@ export class VpcdBridge {
       let removed = false;
       let pending: Buffer = Buffer.alloc(0);
       socket.setNoDelay(true);
+      let talking = false;
       socket.on('connect', () => {
         connected = true;
-        this.options.onStatus?.('inserted');
       });
       socket.on('data', (chunk: Buffer) => {
+        // Inserted only once vpcd talks to us: it accepts one card per port, and a second
+        // connection just waits in the listen backlog while another card is in the reader.
+        if (!talking) {
+          talking = true;
+          this.options.onStatus?.('inserted');
+        }
         pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
         while (pending.length >= 2 && !removed) {
           const length = pending.readUInt16BE(0);
@@ -107,7 +113,7 @@ export class VpcdBridge {
         this.socket = null;
         // A new insertion is a fresh power-up: no selection, no verified PIN.
         this.card.reset();
-        if (connected && !removed) this.options.onStatus?.('disconnected');
+        if (talking && !removed) this.options.onStatus?.('disconnected');
         resolve(removed ? 'removed' : connected ? 'served' : 'refused');
       });
     });

@@ -1,0 +1,138 @@
+/**
+ * A tiny PC/SC client for tests of the virtual card (pcsclite, the same addon the product uses).
+ * Not the product's driver — that lives in native-host/src/card/. pcsclite is callback/event
+ * based; this wraps just what tests need in promises: watch readers, connect, transmit, close.
+ */
+import pcsclite from 'pcsclite';
+
+type PCSCLite = ReturnType<typeof pcsclite>;
+type CardReader = Parameters<Parameters<PCSCLite['on']>[1]>[0] extends infer R ? (R extends { transmit: unknown } ? R : never) : never;
+
+const SCARD_STATE_PRESENT = 0x20;
+
+export interface CardConnection {
+  readonly readerName: string;
+  /** Sends a command APDU (hex, spaces allowed) and returns the response hex (lowercase, with SW). */
+  transmit(hex: string): Promise<string>;
+  transmitBytes(apdu: Uint8Array): Promise<Uint8Array>;
+  /** 'reset' = warm reset on disconnect (clears the card's security status). */
+  disconnect(disposition?: 'leave' | 'reset' | 'unpower'): Promise<void>;
+}
+
+export class PcscClient {
+  private readonly readers = new Map<string, CardReader>();
+  private readonly present = new Map<string, boolean>();
+  private readonly waiters = new Set<() => void>();
+  private lastError: unknown = null;
+  private closed = false;
+
+  private constructor(private readonly pcsc: PCSCLite) {
+    pcsc.on('error', (error: unknown) => {
+      this.lastError = error;
+      this.notify();
+    });
+    pcsc.on('reader', (reader: CardReader) => {
+      this.readers.set(reader.name, reader);
+      reader.on('error', (error: unknown) => {
+        this.lastError = error;
+      });
+      reader.on('status', (status: { state: number }) => {
+        this.present.set(reader.name, (status.state & SCARD_STATE_PRESENT) !== 0);
+        this.notify();
+      });
+      reader.on('end', () => {
+        this.readers.delete(reader.name);
+        this.present.delete(reader.name);
+        this.notify();
+      });
+      this.notify();
+    });
+  }
+
+  static open(): PcscClient {
+    return new PcscClient(pcsclite());
+  }
+
+  readerNames(): string[] {
+    return [...this.readers.keys()];
+  }
+
+  isCardPresent(readerName: string): boolean {
+    return this.present.get(readerName) === true;
+  }
+
+  /** Resolves once `predicate` holds for the observed reader/card state, else rejects after timeoutMs. */
+  async waitFor(description: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (predicate()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        const cause = this.lastError ? ` (last PC/SC error: ${String(this.lastError)})` : '';
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}${cause}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  waitForCard(readerName: string, present: boolean, timeoutMs = 10_000): Promise<void> {
+    return this.waitFor(`card ${present ? 'present in' : 'gone from'} "${readerName}"`, () =>
+      present ? this.isCardPresent(readerName) : this.readers.has(readerName) && !this.isCardPresent(readerName), timeoutMs);
+  }
+
+  async connect(readerName: string, share: 'exclusive' | 'shared' = 'shared'): Promise<CardConnection> {
+    await this.waitForCard(readerName, true);
+    const reader = this.readers.get(readerName)!;
+    // pcsclite answers connect() on an already connected reader without a protocol; a handle
+    // left over from an earlier card (pulled since) is stale anyway: drop it first.
+    if (reader.connected) {
+      await new Promise<void>((resolve) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => resolve()));
+    }
+    const protocol = await new Promise<number>((resolve, reject) => {
+      reader.connect(
+        { share_mode: share === 'exclusive' ? reader.SCARD_SHARE_EXCLUSIVE : reader.SCARD_SHARE_SHARED },
+        (error, p) => (error ? reject(error) : resolve(p)),
+      );
+    });
+    const transmitBytes = (apdu: Uint8Array) =>
+      new Promise<Uint8Array>((resolve, reject) => {
+        reader.transmit(Buffer.from(apdu), 258 + 2, protocol, (error, data) => (error ? reject(error) : resolve(new Uint8Array(data))));
+      });
+    return {
+      readerName,
+      transmitBytes,
+      transmit: async (hex) => Buffer.from(await transmitBytes(Buffer.from(hex.replace(/\s+/g, ''), 'hex'))).toString('hex'),
+      disconnect: (disposition = 'leave') =>
+        new Promise<void>((resolve, reject) => {
+          const code = { leave: reader.SCARD_LEAVE_CARD, reset: reader.SCARD_RESET_CARD, unpower: reader.SCARD_UNPOWER_CARD }[disposition];
+          reader.disconnect(code, (error) => (error ? reject(error) : resolve()));
+        }),
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const reader of this.readers.values()) reader.close();
+    this.pcsc.close();
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** Opens a client, runs `use`, always closes it. */
+export async function withPcsc<T>(use: (client: PcscClient) => Promise<T>): Promise<T> {
+  const client = PcscClient.open();
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * One cross-process lock for the two vpcd readers. DESIGN §8: there are only two virtual readers,
+ * so test files that use them must not overlap — vitest's `system` project runs its files one at
+ * a time, but several vitest processes (several developers, or a watch run beside CI) would still
+ * collide: a second `serve` on the same port silently never gets a reader. The lock is a file
+ * holding the owner's pid, re-entrant within a process, and taken over when its owner has died.
+ */
+import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const READER_LOCK_FILE = join(tmpdir(), 'jpki-bridge-virtual-readers.lock');
+
+let holds = 0;
+
+/** Waits (up to timeoutMs) for the readers; call releaseReaders() once per acquireReaders(). */
+export async function acquireReaders(timeoutMs = 600_000): Promise<void> {
+  if (holds > 0) {
+    holds++;
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (tryCreate()) {
+      holds = 1;
+      return;
+    }
+    const owner = readOwner();
+    if (owner === process.pid) {
+      holds = 1;
+      return;
+    }
+    // No pid yet may mean its owner is between creating and writing the file: look again.
+    if (owner === null) await sleep(100);
+    if ((owner === null && readOwner() === null) || (owner !== null && !alive(owner))) {
+      try {
+        unlinkSync(READER_LOCK_FILE);
+      } catch {}
+      continue;
+    }
+    if (Date.now() >= deadline) throw new Error(`the virtual readers are still in use by pid ${owner} (${READER_LOCK_FILE})`);
+    await sleep(200);
+  }
+}
+
+/** Takes the readers only if nobody else holds them right now. */
+export async function tryAcquireReaders(): Promise<boolean> {
+  try {
+    await acquireReaders(0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function releaseReaders(): void {
+  if (holds === 0) return;
+  holds--;
+  if (holds > 0) return;
+  if (readOwner() === process.pid) {
+    try {
+      unlinkSync(READER_LOCK_FILE);
+    } catch {}
+  }
+}
+
+function tryCreate(): boolean {
+  try {
+    const fd = openSync(READER_LOCK_FILE, 'wx');
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readOwner(): number | null {
+  try {
+    const pid = Number(readFileSync(READER_LOCK_FILE, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
