@@ -186,3 +186,26 @@ export async function settle(host: HostProcess, timeoutMs = 15_000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Waits until PC/SC can connect to a card in `readerName` — without sending an APDU (a card
+ * served with removeAt counts APDUs, so `settle` would spend them). Connect + disconnect only.
+ */
+export async function waitForCardInReader(readerName: string, timeoutMs = 15_000): Promise<void> {
+  const { loadPcsc, SHARE_SHARED, PROTOCOL_T0, PROTOCOL_T1, LEAVE_CARD } = await import('../../native-host/src/card/pcsc-binding.ts');
+  // pcsclite CardReader objects must never be garbage-collected (see docs/DECISIONS.md): keep them.
+  const reader = (probeReaders[readerName] ??= new (loadPcsc().CardReader)(readerName));
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const error = await new Promise<Error | null>((resolve) => reader._connect(SHARE_SHARED, PROTOCOL_T0 | PROTOCOL_T1, (e: Error | null) => resolve(e)));
+    if (!error) {
+      await new Promise<void>((resolve) => reader._disconnect(LEAVE_CARD, () => resolve()));
+      return;
+    }
+    last = error.message;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no card in "${readerName}" within ${timeoutMs} ms (${last})`);
+}
+const probeReaders: Record<string, any> = {};

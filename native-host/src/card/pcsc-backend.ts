@@ -7,6 +7,7 @@
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { CardBackend, ReaderSlot } from './backend.ts';
+import { Apdu } from './apdu.ts';
 import { JpkiCard } from './jpki-card.ts';
 import {
   LEAVE_CARD,
@@ -17,7 +18,6 @@ import {
   PROTOCOL_T1,
   RESET_CARD,
   SHARE_EXCLUSIVE,
-  SHARE_SHARED,
 } from './pcsc-binding.ts';
 import { isContextLost, mapPcscError, needsPresenceCheck, pcscCode, SCARD } from './pcsc-errors.ts';
 
@@ -130,37 +130,55 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
     });
   }
 
-  /** Is a card still in `name`? Asked with a separate handle: our own exclusive one may be dead. */
-  async function cardGone(current: Generation, name: string): Promise<boolean> {
+  /**
+   * After a failed exchange: is the card still in the reader? Our own exclusive handle is let go
+   * first — while it is open pcscd answers any other connect with a sharing violation, card or no
+   * card — with LEAVE, not RESET: resetting a card that is gone wedges the vpcd reader, and a card
+   * that is still there gets its reset below. Then a second handle asks, for as long as pcscd may
+   * take to notice a pulled card (it polls): "present" only when the card answers an APDU.
+   */
+  async function cardGone(current: Generation, reader: NativeCardReader): Promise<boolean> {
+    await disconnect(reader, LEAVE_CARD);
     const deadline = Date.now() + PRESENCE_WATCH_MS;
-    const probe = readerFor(current, name, 'probe');
-    {
-      while (Date.now() < deadline) {
-        try {
-          await connect(probe, SHARE_SHARED);
-          await disconnect(probe, LEAVE_CARD);
-          return false; // nobody holds it and it answers: present (our handle was the casualty)
-        } catch (error) {
-          const code = pcscCode(error);
-          if (code === SCARD.E_NO_SMARTCARD || code === SCARD.W_REMOVED_CARD || code === SCARD.E_UNKNOWN_READER) return true;
-          if (isContextLost(error)) return false;
-        }
+    const probe = readerFor(current, reader.name, 'probe');
+    while (Date.now() < deadline) {
+      let protocol: number;
+      try {
+        protocol = await connect(probe, SHARE_EXCLUSIVE);
+      } catch (error) {
+        const code = pcscCode(error);
+        if (code === SCARD.E_NO_SMARTCARD || code === SCARD.W_REMOVED_CARD || code === SCARD.E_UNKNOWN_READER) return true;
+        if (code === SCARD.E_SHARING_VIOLATION || isContextLost(error)) return false; // someone else has it: present
         await sleep(100);
+        continue;
       }
-      return false;
+      const answer = await transmitRaw(probe, protocol, Apdu.selectAp()).catch(() => new Uint8Array(0));
+      // Present: reset it (our VERIFY may have gone through) and say so.
+      await disconnect(probe, answer.length >= 2 ? RESET_CARD : LEAVE_CARD);
+      if (answer.length >= 2) return false;
+      await sleep(100);
     }
+    return true; // no answer for the whole watch: as good as gone
   }
 
   function transportFor(current: Generation, reader: NativeCardReader, protocol: number) {
     return {
       async transmit(apdu: Uint8Array): Promise<Uint8Array> {
+        let response: Uint8Array;
         try {
-          return await transmitRaw(reader, protocol, apdu);
+          response = await transmitRaw(reader, protocol, apdu);
         } catch (error) {
           if (isContextLost(error) && pcscCode(error) !== SCARD.E_INVALID_HANDLE) current.dead = true;
-          if (needsPresenceCheck(error) && (await cardGone(current, reader.name))) throw new JpkiError('ERR_JPKI_CARD_REMOVED', (error as Error).message);
+          if (needsPresenceCheck(error) && (await cardGone(current, reader))) throw new JpkiError('ERR_JPKI_CARD_REMOVED', (error as Error).message);
           throw mapPcscError(error, 'transmit');
         }
+        // No status word at all: the reader lost the card mid-exchange (vpcd answers an empty
+        // response when the card's socket closes). Ask the reader before blaming the card.
+        if (response.length < 2) {
+          if (await cardGone(current, reader)) throw new JpkiError('ERR_JPKI_CARD_REMOVED', 'the card stopped answering');
+          throw new JpkiError('ERR_JPKI_CARD_ERROR', 'the card answered without a status word');
+        }
+        return response;
       },
     };
   }
