@@ -1,0 +1,144 @@
+/**
+ * `npm run demo` — the demo sites with the virtual card, end to end on one machine:
+ *   1. build what is missing; create `.demo/card.json` (a virtual card) if there is none
+ *   2. serve the card through pcscd + vpcd when they are installed (starting pcscd if needed),
+ *      else let the host open it in process (`--card virtual:FILE`)
+ *   3. start the demo server on http://localhost:8765 (or a free port)
+ *   4. install the host manifest into `.demo/chromium-profile`, open Chromium there with the
+ *      extension, add the demo origin to the portal allow-list, open the demo
+ * `npm run demo -- --headless` walks both flows itself (typing the demo PINs into the extension's
+ * dialog), writes screenshots to test-output/demo/ (and the two README ones to docs/screenshots/),
+ * prints the verdicts and exits 0 when every flow succeeded.
+ * Options: --headless, --port N, --in-process (skip PC/SC), --keep-open (headless: do not exit).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { allowPortalOrigin, launchBrowser } from './browser.ts';
+import { startDemoServer, type DemoServer } from './server.ts';
+import { ensurePcscd } from './pcscd.ts';
+import { CARD_FILE, DEMO_DIR, ROOT, EXTENSION_DIR, PROFILE_DIR, ensureBuilt, ensureCard, installHostManifest, pcscInstalled } from './setup.ts';
+import { createDemoVerifier } from './verifier-setup.ts';
+import { walkFiling, walkLogin, walkPortalLogin, type Verdict } from './walkthrough.ts';
+
+const DEFAULT_PORT = 8765;
+const PINS = { auth: '1234', sign: 'ABC123' } as const;
+
+const started = Date.now();
+const log = (line: string) => process.stdout.write(`[demo ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      headless: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      'in-process': { type: 'boolean', default: false },
+      'keep-open': { type: 'boolean', default: false },
+    },
+  });
+  const headless = values.headless === true;
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) {
+      // A step that hangs (a browser that will not close) must not keep the demo from ending.
+      await Promise.race([step().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+    }
+    cleanups.length = 0;
+    log('stopped');
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+
+  try {
+    ensureBuilt(log);
+    await ensureCard({ resetPins: headless }, log);
+    const card = await connectCard(values['in-process'] === true, cleanups);
+
+    const server = await startServer(values.port ? Number(values.port) : DEFAULT_PORT);
+    cleanups.push(() => server.close());
+    log(`demo server: ${server.url}  (login: ${server.url}/login, e-Tax: ${server.url}/etax)`);
+
+    await installHostManifest(card, log);
+    if (!headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+      log('no display: open the URLs above in a browser with the extension, or run `npm run demo -- --headless`');
+    }
+    const browser = await launchBrowser({ extensionDir: EXTENSION_DIR, userDataDir: PROFILE_DIR, headless });
+    cleanups.push(() => browser.close());
+    const list = await allowPortalOrigin(browser, server.url);
+    log(`portal allow-list: ${list.join(', ')}`);
+
+    if (!headless) {
+      const [page] = await browser.pages();
+      await (page ?? (await browser.newPage())).goto(server.url);
+      log(`Chromium is open on the demo. PINs: authentication ${PINS.auth}, signing ${PINS.sign}. Ctrl+C to stop.`);
+      await new Promise<void>((resolve) => browser.once('disconnected', () => resolve()));
+      cleanups.pop(); // the browser is gone already
+      return 0;
+    }
+
+    const screenshotDir = join(ROOT, 'test-output/demo');
+    mkdirSync(screenshotDir, { recursive: true });
+    mkdirSync(join(ROOT, 'docs/screenshots'), { recursive: true });
+    const walk = {
+      browser,
+      baseUrl: server.url,
+      pins: PINS,
+      screenshotDir,
+      readmeShots: { login: join(ROOT, 'docs/screenshots/demo-login.png'), filing: join(ROOT, 'docs/screenshots/demo-etax-signed.png') },
+    };
+    const verdicts: Verdict[] = [];
+    for (const flow of [walkLogin, walkPortalLogin, walkFiling]) {
+      try {
+        verdicts.push(await flow(walk));
+      } catch (error) {
+        verdicts.push({ flow: flow.name, ok: false, detail: (error as Error).message });
+      }
+    }
+    for (const verdict of verdicts) log(`${verdict.ok ? 'OK' : 'NG'}  ${verdict.flow}: ${verdict.detail}`);
+    log(`screenshots: ${screenshotDir}`);
+    if (values['keep-open']) await new Promise<void>((resolve) => browser.once('disconnected', () => resolve()));
+    return verdicts.every((v) => v.ok) ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Returns the host's `--card` value: `pcsc` with the card served into vpcd, else `virtual:FILE`. */
+async function connectCard(inProcess: boolean, cleanups: (() => Promise<void>)[]): Promise<string> {
+  if (!inProcess && pcscInstalled()) {
+    try {
+      const pcscd = await ensurePcscd(DEMO_DIR);
+      cleanups.push(() => pcscd.stop());
+      // The test harness already knows how to serve a card into a vpcd reader through the real
+      // CLI and wait until PC/SC sees it; the demo reuses it rather than copy it.
+      const { serveCard } = await import('../../test/harness/virtual-card.ts');
+      const served = await serveCard({ stateFile: CARD_FILE, port: 35963 });
+      cleanups.push(() => served.stop());
+      log(`virtual card inserted in "${served.readerName}" (pcscd${pcscd.startedByUs ? ', started by the demo' : ''})`);
+      return 'pcsc';
+    } catch (error) {
+      log(`PC/SC path unavailable (${(error as Error).message.split('\n')[0]}); the host opens the card in process`);
+    }
+  }
+  return `virtual:${CARD_FILE}`;
+}
+
+async function startServer(port: number): Promise<DemoServer> {
+  const options = {
+    log,
+    // Trusts the card's development CA, and the real J-LIS roots beside the checkout when present.
+    createVerifier: async (origin: string) =>
+      (await createDemoVerifier({ origin, cardStateFile: CARD_FILE, realRootsDir: join(ROOT, '../shared/data/jpki-roots') })).verifier,
+  };
+  try {
+    return await startDemoServer({ ...options, port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    log(`port ${port} is busy; using a free one`);
+    return startDemoServer({ ...options, port: 0 });
+  }
+}
+
+// Exit explicitly: pcsclite's native watcher threads (used to see the card go in and out) would
+// otherwise keep the process alive after everything is closed.
+process.exit(await main());

@@ -1,0 +1,260 @@
+/**
+ * The demo sites, one Node http server on localhost (no framework):
+ *   /login  a Mynaportal-like login: `jpki:authenticate` (origin-bound token) or the
+ *           portal-compatible `launchApp` mode 01 (DigestInfo from the server)
+ *   /etax   an e-Tax-like filing: form → XML → prepareXmlSignature → `jpki:sign` → XMLDSig
+ * Every verdict is the server's (JpkiVerifier); the pages only carry values back and forth.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  buildTaxReturnXml,
+  completeXmlSignature,
+  prepareXmlSignature,
+  TaxReturnError,
+  validateTaxReturn,
+  verifyXmlSignature,
+  XmlSignatureError,
+  type JpkiVerifier,
+  type AuthResult,
+} from '../src/index.ts';
+import { renderWelcome } from './welcome-page.ts';
+import { SessionStore, type Session } from './sessions.ts';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const PUBLIC = join(HERE, 'public');
+export const PAGE_LIBRARY = join(HERE, '..', 'dist', 'jpki-bridge.js');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
+const STATIC: Record<string, string> = {
+  '/': 'index.html',
+  '/login': 'login.html',
+  '/etax': 'etax.html',
+  '/demo.css': 'demo.css',
+  '/login.js': 'login.js',
+  '/etax.js': 'etax.js',
+  '/api.js': 'api.js',
+};
+const MAX_BODY = 64 * 1024;
+
+export interface DemoServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface DemoServerOptions {
+  /** Made once the server listens: the verifier is bound to the origin the port decides. */
+  createVerifier: (origin: string) => Promise<JpkiVerifier>;
+  port: number;
+  /** Log verdicts (for `npm run demo`); never logs tokens, signatures or personal data. */
+  log?: (line: string) => void;
+}
+
+export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
+  const sessions = new SessionStore();
+  const log = options.log ?? (() => {});
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as { port: number };
+  // localhost, not 127.0.0.1: the origin the verifier expects must be the one the browser sends.
+  const url = `http://localhost:${port}`;
+  let verifier: JpkiVerifier;
+  try {
+    verifier = await options.createVerifier(url);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+
+  const api: Record<string, (session: Session, body: Record<string, unknown>) => Promise<[number, unknown]>> = {
+    // --- login: jpki:authenticate ---------------------------------------------------------
+    async 'POST /api/auth/nonce'(session) {
+      session.authNonce = await verifier.issueNonce();
+      return [200, { nonce: session.authNonce }];
+    },
+    async 'POST /api/auth/login'(session, body) {
+      const nonce = session.authNonce;
+      session.authNonce = undefined; // one attempt per challenge, whatever the outcome
+      const result = await verifier.verifyAuthToken(body.token, { nonce: nonce ?? '' });
+      return loggedIn(session, 'jpki:authenticate', result);
+    },
+    // --- login: portal-compatible launchApp mode 01 --------------------------------------
+    async 'POST /api/portal/challenge'(session) {
+      const challenge = await verifier.issuePortalChallenge();
+      session.portalNonce = challenge.nonce;
+      return [200, { digest: challenge.digestInfo }];
+    },
+    async 'POST /api/portal/login'(session, body) {
+      const nonce = session.portalNonce;
+      session.portalNonce = undefined;
+      const result = await verifier.verifyPortalLogin({
+        nonce: nonce ?? '',
+        signature: typeof body.signature === 'string' ? body.signature : '',
+        certificate: typeof body.certificate === 'string' ? body.certificate : '',
+      });
+      return loggedIn(session, 'launchApp', result);
+    },
+    // --- e-Tax-like filing ---------------------------------------------------------------
+    async 'POST /api/etax/prepare'(session, body) {
+      const input = validateTaxReturn(body);
+      const id = randomUUID();
+      const prepared = prepareXmlSignature(buildTaxReturnXml(input, id, new Date()));
+      session.filings.set(id, { prepared });
+      return [200, { id, hash: prepared.hash, hashFunction: prepared.hashFunction }];
+    },
+    async 'POST /api/etax/complete'(session, body) {
+      const filing = typeof body.id === 'string' ? session.filings.get(body.id) : undefined;
+      if (!filing || filing.signedXml) return [404, { ok: false, code: 'UNKNOWN_FILING', message: 'no such filing in progress' }];
+      const signature = typeof body.signature === 'string' ? body.signature : '';
+      const certificate = typeof body.certificate === 'string' ? body.certificate : '';
+      // The certificate's trust and kind (signing, not authentication) and the holder's data…
+      const verdict = await verifier.verifySignature({
+        hash: filing.prepared.hash,
+        hashFunction: 'SHA-256',
+        signature,
+        certificate,
+      });
+      log(`e-Tax filing: ${verdict.ok ? 'signature verified' : `REJECTED ${verdict.code}`}`);
+      if (!verdict.ok) return [400, verdict];
+      // …then the XMLDSig itself, assembled and checked again with xml-crypto.
+      const signedXml = completeXmlSignature(filing.prepared, signature, certificate);
+      const check = verifyXmlSignature(signedXml);
+      if (!check.valid) return [400, { ok: false, code: 'SIGNATURE_INVALID', message: 'the XML signature does not verify' }];
+      filing.signedXml = signedXml;
+      filing.holder = verdict.holder;
+      return [
+        200,
+        {
+          ok: true,
+          holder: verdict.holder,
+          certificate: { subject: verdict.subject, serial: verdict.serial, notAfter: verdict.notAfter, issuer: verdict.certificateInfo.issuer },
+          revocation: verdict.revocation,
+          download: `/api/etax/${String(body.id)}.xml`,
+          xml: signedXml,
+        },
+      ];
+    },
+  };
+
+  function loggedIn(session: Session, via: 'jpki:authenticate' | 'launchApp', result: AuthResult): [number, unknown] {
+    log(`login via ${via}: ${result.ok ? `OK (${result.subject})` : `REJECTED ${result.code}`}`);
+    if (!result.ok) return [401, result];
+    session.login = { via, result, at: new Date() };
+    return [200, { ok: true, redirect: '/welcome' }];
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const session = sessions.get(request, response);
+    response.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'");
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+
+    if (request.method === 'GET' && url.pathname === '/jpki-bridge.js') return sendFile(response, PAGE_LIBRARY);
+    if (request.method === 'GET' && STATIC[url.pathname]) return sendFile(response, join(PUBLIC, STATIC[url.pathname]!));
+    if (request.method === 'GET' && url.pathname === '/welcome') {
+      if (!session.login) return redirect(response, '/login');
+      return send(response, 200, TYPES['.html']!, renderWelcome(session.login));
+    }
+    if (request.method === 'POST' && url.pathname === '/logout') {
+      session.login = undefined;
+      return redirect(response, '/login');
+    }
+    const download = /^\/api\/etax\/([0-9a-f-]{36})\.xml$/.exec(url.pathname);
+    if (request.method === 'GET' && download) {
+      const xml = session.filings.get(download[1]!)?.signedXml;
+      if (!xml) return send(response, 404, 'text/plain', 'not found');
+      response.setHeader('Content-Disposition', `attachment; filename="tax-return-${download[1]}.xml"`);
+      return send(response, 200, 'application/xml; charset=utf-8', xml);
+    }
+    const route = api[`${request.method} ${url.pathname}`];
+    if (!route) return send(response, 404, 'text/plain', 'not found');
+    // Same-origin JSON only: a cross-site form cannot post application/json without CORS.
+    if (!String(request.headers['content-type']).startsWith('application/json')) {
+      return sendJson(response, 415, { ok: false, message: 'JSON only' });
+    }
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(await readBody(request));
+      body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return sendJson(response, 400, { ok: false, message: 'bad JSON' });
+    }
+    try {
+      const [status, payload] = await route(session, body);
+      sendJson(response, status, payload);
+    } catch (error) {
+      if (error instanceof TaxReturnError || error instanceof XmlSignatureError) {
+        return sendJson(response, 400, { ok: false, code: 'BAD_INPUT', message: error.message });
+      }
+      throw error;
+    }
+  }
+
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    handle(request, response).catch((error: unknown) => {
+      log(`demo server error: ${(error as Error).message}`);
+      if (!response.headersSent) sendJson(response, 500, { ok: false, message: 'internal error' });
+      else response.end();
+    });
+  });
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function sendFile(response: ServerResponse, path: string): Promise<void> {
+  try {
+    const body = await readFile(path);
+    send(response, 200, TYPES[extname(path)] ?? 'application/octet-stream', body);
+  } catch {
+    send(response, 404, 'text/plain', 'not found');
+  }
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+  response.end(body);
+}
+
+function sendJson(response: ServerResponse, status: number, payload: unknown): void {
+  send(response, status, 'application/json; charset=utf-8', JSON.stringify(payload));
+}
+
+function redirect(response: ServerResponse, location: string): void {
+  response.writeHead(303, { Location: location });
+  response.end();
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}

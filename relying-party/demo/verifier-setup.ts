@@ -1,0 +1,44 @@
+/**
+ * The demo's verifier: trusts the development CA of the virtual card it serves (read from the
+ * card's state file, as a developer would export EF 000B/0002), plus the real J-LIS roots when
+ * they are present beside the checkout (fingerprint-pinned), and accepts both the production and
+ * the test policy OIDs. A production site passes only the roots it downloaded and the production
+ * OIDs (see docs/DECISIONS.md, "Relying party").
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  JpkiVerifier,
+  JPKI_POLICY_OIDS,
+  JPKI_TEST_POLICY_OIDS,
+  loadTrustAnchors,
+  mergePolicies,
+  trustAnchorsFrom,
+  type TrustAnchor,
+} from '../src/index.ts';
+
+export interface DemoVerifierOptions {
+  origin: string;
+  cardStateFile: string;
+  /** A directory of real JPKI roots (PEM); loaded with pinning when it exists. */
+  realRootsDir?: string;
+}
+
+export async function createDemoVerifier(options: DemoVerifierOptions): Promise<{ verifier: JpkiVerifier; anchors: TrustAnchor[] }> {
+  const state = JSON.parse(await readFile(options.cardStateFile, 'utf8')) as { ca: { auth: { certificate: string }; sign: { certificate: string } } };
+  const anchors: TrustAnchor[] = [
+    ...trustAnchorsFrom(Buffer.from(state.ca.auth.certificate, 'base64'), 'virtual card: development CA (auth)'),
+    ...trustAnchorsFrom(Buffer.from(state.ca.sign.certificate, 'base64'), 'virtual card: development CA (sign)'),
+  ];
+  if (options.realRootsDir && existsSync(options.realRootsDir)) {
+    const files = readdirSync(options.realRootsDir).filter((name) => name.endsWith('.pem'));
+    anchors.push(...loadTrustAnchors(files.map((name) => join(options.realRootsDir!, name)), { pin: true }));
+  }
+  const verifier = new JpkiVerifier({
+    trustAnchors: anchors,
+    policies: mergePolicies(JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS),
+    origin: options.origin,
+  });
+  return { verifier, anchors };
+}
