@@ -79,15 +79,17 @@ export class VpcdBridge {
   /** One connection: 'refused' if it never connected, 'served' when vpcd closed it. */
   private session(): Promise<'refused' | 'served' | 'removed'> {
     return new Promise((resolve) => {
-      const socket = connect({ host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 35963 });
+      // No Nagle: every response is one small write that vpcd waits for; with Nagle each APDU
+      // would wait for a delayed ACK (~40 ms) and a certificate read would take seconds.
+      const socket = connect({ host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 35963, noDelay: true });
       this.socket = socket;
       let connected = false;
       let removed = false;
       let pending: Buffer = Buffer.alloc(0);
-      socket.setNoDelay(true);
       let talking = false;
       socket.on('connect', () => {
         connected = true;
+        socket.setNoDelay(true);
       });
       socket.on('data', (chunk: Buffer) => {
         // Inserted only once vpcd talks to us: it accepts one card per port, and a second
