@@ -1,0 +1,90 @@
+/**
+ * The demo sites end to end: Chromium with the built extension, the real host (`--card pcsc`),
+ * the virtual card behind pcscd + vpcd, the demo server with its verifier. Each flow goes from a
+ * click to the server's verdict, with the PIN typed into the extension's dialog.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
+import { ensurePcscd } from '../harness/pcscd.ts';
+import { createCardState, serveCard, VIRTUAL_PINS, type ServedCard } from '../harness/virtual-card.ts';
+import { launchBrowser, type BrowserSession } from '../harness/browser.ts';
+import { startDemoServer, type DemoServer } from '../../relying-party/demo/server.ts';
+import { createDemoVerifier } from '../../relying-party/demo/verifier-setup.ts';
+import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../relying-party/demo/walkthrough.ts';
+import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
+
+let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
+let card: ServedCard;
+let server: DemoServer;
+let session: BrowserSession;
+let walk: WalkOptions;
+let persona: { name: string; address: string };
+
+beforeAll(async () => {
+  pcscd = await ensurePcscd();
+  const stateFile = await createCardState({ persona: 'adult' });
+  persona = (JSON.parse(await readFile(stateFile, 'utf8')) as { persona: { name: string; address: string } }).persona;
+  card = await serveCard({ stateFile, port: 35963 });
+  // The verifier trusts this card's development CA only.
+  server = await startDemoServer({
+    port: 0,
+    createVerifier: async (origin) => (await createDemoVerifier({ origin, cardStateFile: stateFile })).verifier,
+  });
+  session = await launchBrowser({ lang: 'ja', host: { card: 'pcsc' } });
+  await session.setAllowList([...DEFAULT_PORTAL_ALLOW_LIST, server.url]);
+  walk = { browser: session.browser, baseUrl: server.url, pins: VIRTUAL_PINS, screenshotDir: null };
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.close();
+  await card?.stop();
+  await pcscd?.stop();
+});
+
+describe('demo sites', () => {
+  it('logs in with jpki:authenticate: the server verifies the token and shows the certificate subject', async () => {
+    const verdict = await walkLogin(walk);
+    expect(verdict, verdict.detail).toMatchObject({ ok: true });
+    expect(verdict.detail).toMatch(/subject C=JP/);
+  });
+
+  it('logs in with the portal-compatible launchApp mode 01 on the allow-listed demo origin', async () => {
+    const verdict = await walkPortalLogin(walk);
+    expect(verdict, verdict.detail).toMatchObject({ ok: true });
+  });
+
+  it('files an e-Tax-like return: XMLDSig verified, signer’s name and address from the signing certificate', async () => {
+    const verdict = await walkFiling(walk);
+    expect(verdict, verdict.detail).toMatchObject({ ok: true });
+    expect(verdict.detail).toContain(persona.name);
+    expect(verdict.detail).toContain(persona.address);
+  });
+
+  it('serves the signed XML for download, and it verifies with xml-crypto', async () => {
+    const page = await session.openPage(`${server.url}/etax`);
+    try {
+      const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
+      await page.click('#sign');
+      await session.enterPin(await session.waitForDialog(), VIRTUAL_PINS.sign);
+      await pending;
+      const xml = await page.evaluate(async () => {
+        const href = (document.getElementById('download') as HTMLAnchorElement).href;
+        return (await fetch(href)).text();
+      });
+      expect(verifyXmlSignature(xml).valid).toBe(true);
+      expect(verifyXmlSignature(xml.replace('<Income currency="JPY">', '<Income currency="JPY">1')).valid).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses a card whose CA the site does not trust (UNTRUSTED_CERTIFICATE shown to the user)', async () => {
+    await card.stop();
+    card = await serveCard({ stateFile: await createCardState({ persona: 'adult' }), port: 35963 });
+    const verdict = await walkLogin(walk);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.detail).toContain('UNTRUSTED_CERTIFICATE');
+  });
+});
