@@ -27,6 +27,8 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: options.headless,
     userDataDir: options.userDataDir,
+    // The extension's dialog follows the browser's UI language: Japanese first, as the sites.
+    env: { ...process.env, LANGUAGE: 'ja', LANG: 'ja_JP.UTF-8' },
     defaultViewport: options.headless ? { width: 960, height: 760 } : null,
     // Puppeteer disables extensions by default; the demo is about one.
     ignoreDefaultArgs: ['--disable-extensions'],
@@ -39,6 +41,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--lang=ja',
+      '--accept-lang=ja,en',
       `--load-extension=${options.extensionDir}`,
       `--disable-extensions-except=${options.extensionDir}`,
     ],

@@ -107,10 +107,14 @@ async function main(): Promise<number> {
 async function connectCard(inProcess: boolean, cleanups: (() => Promise<void>)[]): Promise<string> {
   if (!inProcess && pcscInstalled()) {
     try {
+      // The test harness already knows how to serve a card into a vpcd reader through the real
+      // CLI and wait until PC/SC sees it, and holds the cross-process lock on the two virtual
+      // readers; the demo reuses it rather than copy it. Readers busy (a test run) → in process.
+      const { tryAcquireReaders, releaseReaders } = await import('../../test/harness/reader-lock.ts');
+      if (!(await tryAcquireReaders())) throw new Error('the virtual readers are in use by another process');
+      cleanups.push(async () => releaseReaders());
       const pcscd = await ensurePcscd(DEMO_DIR);
       cleanups.push(() => pcscd.stop());
-      // The test harness already knows how to serve a card into a vpcd reader through the real
-      // CLI and wait until PC/SC sees it; the demo reuses it rather than copy it.
       const { serveCard } = await import('../../test/harness/virtual-card.ts');
       const served = await serveCard({ stateFile: CARD_FILE, port: 35963 });
       cleanups.push(() => served.stop());
