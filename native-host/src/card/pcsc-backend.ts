@@ -19,7 +19,7 @@ import {
   RESET_CARD,
   SHARE_EXCLUSIVE,
 } from './pcsc-binding.ts';
-import { isContextLost, mapPcscError, needsPresenceCheck, pcscCode, SCARD } from './pcsc-errors.ts';
+import { connectOutcome, isContextLost, mapPcscError, needsPresenceCheck, pcscCode, SCARD } from './pcsc-errors.ts';
 
 export interface PcscBackendOptions {
   /** How long to wait for a card another process holds exclusively before ERR_JPKI_CARD_BUSY. */
@@ -146,9 +146,9 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
       try {
         protocol = await connect(probe, SHARE_EXCLUSIVE);
       } catch (error) {
-        const code = pcscCode(error);
-        if (code === SCARD.E_NO_SMARTCARD || code === SCARD.W_REMOVED_CARD || code === SCARD.E_UNKNOWN_READER) return true;
-        if (code === SCARD.E_SHARING_VIOLATION || isContextLost(error)) return false; // someone else has it: present
+        const outcome = connectOutcome(error);
+        if (outcome === 'no-card') return true;
+        if (outcome === 'busy' || isContextLost(error)) return false; // someone else has it: present
         await sleep(100);
         continue;
       }
@@ -170,7 +170,10 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
         } catch (error) {
           if (isContextLost(error) && pcscCode(error) !== SCARD.E_INVALID_HANDLE) current.dead = true;
           if (needsPresenceCheck(error) && (await cardGone(current, reader))) throw new JpkiError('ERR_JPKI_CARD_REMOVED', (error as Error).message);
-          throw mapPcscError(error, 'transmit');
+          const mapped = mapPcscError(error, 'transmit');
+          // A card that is gone is let go as it is: a RESET sent to it wedges the vpcd reader.
+          if (mapped.code === 'ERR_JPKI_CARD_REMOVED') await disconnect(reader, LEAVE_CARD);
+          throw mapped;
         }
         // No status word at all: the reader lost the card mid-exchange (vpcd answers an empty
         // response when the card's socket closes). Ask the reader before blaming the card.
@@ -190,12 +193,9 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
     try {
       protocol = await connect(reader);
     } catch (error) {
-      const code = pcscCode(error);
-      if (code === SCARD.E_NO_SMARTCARD || code === SCARD.W_REMOVED_CARD || code === SCARD.W_UNRESPONSIVE_CARD || code === SCARD.W_UNPOWERED_CARD) {
-        return { name, cardPresent: false, card: null, busy: false };
-      }
-      if (code === SCARD.E_SHARING_VIOLATION) return { name, cardPresent: true, card: null, busy: true };
-      if (code === SCARD.E_UNKNOWN_READER || code === SCARD.E_READER_UNAVAILABLE) return { name, cardPresent: false, card: null, busy: false };
+      const outcome = connectOutcome(error);
+      if (outcome === 'no-card') return { name, cardPresent: false, card: null, busy: false };
+      if (outcome === 'busy') return { name, cardPresent: true, card: null, busy: true };
       throw error;
     }
     const card = new JpkiCard(transportFor(current, reader, protocol));

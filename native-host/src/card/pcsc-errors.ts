@@ -99,3 +99,23 @@ export function needsPresenceCheck(error: unknown): boolean {
     code === SCARD.E_TIMEOUT
   );
 }
+
+/**
+ * What a failed SCardConnect says about a reader while surveying: no card in it, a card someone
+ * else holds, or a failure the operation cannot go on from (raised, then mapped above).
+ */
+export function connectOutcome(error: unknown): 'no-card' | 'busy' | 'fail' {
+  switch (pcscCode(error)) {
+    case SCARD.E_NO_SMARTCARD:
+    case SCARD.W_REMOVED_CARD:
+    case SCARD.W_UNRESPONSIVE_CARD:
+    case SCARD.W_UNPOWERED_CARD:
+    case SCARD.E_UNKNOWN_READER:
+    case SCARD.E_READER_UNAVAILABLE:
+      return 'no-card';
+    case SCARD.E_SHARING_VIOLATION:
+      return 'busy';
+    default:
+      return 'fail';
+  }
+}

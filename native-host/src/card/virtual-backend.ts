@@ -5,6 +5,7 @@
  * counters, locks or PINs. The card module (and its crypto) is loaded on first use only.
  */
 import { resolve } from 'node:path';
+import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { CardBackend } from './backend.ts';
 import { singleCardBackend } from './single-card-backend.ts';
 
@@ -14,7 +15,14 @@ export function createVirtualBackend(file: string): CardBackend {
   const stateFile = resolve(file);
   return singleCardBackend(VIRTUAL_READER_NAME, async () => {
     const { VirtualJpkiCard, loadCardState, saveCardStateSync } = await import('../virtual-card/index.ts');
-    const state = await loadCardState(stateFile);
+    let state;
+    try {
+      state = await loadCardState(stateFile);
+    } catch (error) {
+      // No (readable) state file is "no card in the reader" for this backend.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new JpkiError('ERR_JPKI_CARD_ERROR', `the virtual card state ${stateFile} is unreadable`);
+    }
     const virtual = new VirtualJpkiCard(state, { onStateChange: (changed) => saveCardStateSync(stateFile, changed) });
     return {
       transport: { transmit: async (apdu) => virtual.transmit(apdu) },
