@@ -201,3 +201,26 @@ describe('policy §5 through pcscd', () => {
     expect(await card.traceCommands()).toEqual([]);
   });
 });
+
+describe('several readers', () => {
+  it('Test_TwoJpkiCards_StatusListsBoth_CommandsRefuseToChoose_NoVerify', async () => {
+    const { host, card } = await setup();
+    const second = join(dir, `card-second-${++counter}.json`);
+    await copyFile(templates.adult!, second);
+    const other = await serveCard({ stateFile: second, port: 35964 });
+    cleanups.push(() => other.stop());
+    const deadline = Date.now() + 15_000;
+    let status = await host.request('status', {});
+    while ((status.result?.readers as { jpki: boolean }[]).filter((r) => r.jpki).length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = await host.request('status', {});
+    }
+    expect(status.result).toMatchObject({ card: null });
+    expect((status.result!.readers as { cardPresent: boolean; jpki: boolean }[]).filter((r) => r.cardPresent && r.jpki)).toHaveLength(2);
+    const reply = await host.request('authenticate', auth('1234'));
+    expect(reply.error?.code).toBe('ERR_JPKI_CARD_ERROR');
+    expect(reply.error?.message).toContain('Virtual PCD 00 01');
+    expect(await verifies(card)).toEqual([]);
+    expect((await other.traceCommands()).filter((c) => c.startsWith('00200080') && c.length > 8)).toEqual([]);
+  });
+});
