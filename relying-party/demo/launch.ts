@@ -49,6 +49,10 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
+  if (!headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    log('no display for a Chromium window: run `npm run demo -- --headless` to walk the demo without one');
+    return 2;
+  }
   try {
     ensureBuilt(log);
     await ensureCard({ resetPins: headless }, log);
@@ -59,9 +63,6 @@ async function main(): Promise<number> {
     log(`demo server: ${server.url}  (login: ${server.url}/login, e-Tax: ${server.url}/etax)`);
 
     await installHostManifest(card, log);
-    if (!headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-      log('no display: open the URLs above in a browser with the extension, or run `npm run demo -- --headless`');
-    }
     const browser = await launchBrowser({ extensionDir: EXTENSION_DIR, userDataDir: PROFILE_DIR, headless });
     cleanups.push(() => browser.close());
     const list = await allowPortalOrigin(browser, server.url);
