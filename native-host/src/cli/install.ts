@@ -38,6 +38,10 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
     cli,
   });
   const print = (line: string) => process.stdout.write(`${line}\n`);
+  if (/[\\/]_npx[\\/]/.test(cli) && mode !== 'uninstall') {
+    // The launcher names this bundle by its absolute path; an npx cache can be cleaned at any time.
+    print(`注意: ${cli} は npx のキャッシュです。恒久的な場所にインストールしてから実行してください / warning: ${cli} is in the npx cache, which may be cleaned: install jpki-bridge permanently (npm install -g, or a checkout) and run install from there.`);
+  }
   const verb = mode === 'uninstall' ? 'アンインストール / uninstall' : 'インストール / install';
   if (parsed.dryRun) {
     print(`${verb} (--dry-run: 何も変更しません / nothing is changed):`);
