@@ -83,7 +83,13 @@ export class JpkiCard {
   async verify(kind: PinKind, pin: Uint8Array): Promise<void> {
     await this.selectEf(POLICY[kind].pinEf);
     this.verifyAttempted = true;
-    const { sw } = await exchange(this.transport, Apdu.verify(pin));
+    const apdu = Apdu.verify(pin);
+    let sw: number;
+    try {
+      ({ sw } = await exchange(this.transport, apdu));
+    } finally {
+      apdu.fill(0); // the APDU holds a copy of the PIN
+    }
     if (sw === SW.OK) return;
     if (sw === SW.PIN_LOCKED || sw === 0x6983 || sw === 0x63c0) throw new JpkiError('ERR_JPKI_PIN_LOCKED');
     if (isRetryCounter(sw)) throw new JpkiError('ERR_JPKI_PIN_INCORRECT', undefined, sw & 0x0f);
@@ -93,8 +99,13 @@ export class JpkiCard {
   /** CHANGE REFERENCE DATA for the PIN just verified. */
   async changePin(kind: PinKind, newPin: Uint8Array): Promise<void> {
     await this.selectEf(POLICY[kind].pinEf);
-    const { sw } = await exchange(this.transport, Apdu.changePin(newPin));
-    expectOk(sw, 'CHANGE REFERENCE DATA');
+    const apdu = Apdu.changePin(newPin);
+    try {
+      const { sw } = await exchange(this.transport, apdu);
+      expectOk(sw, 'CHANGE REFERENCE DATA');
+    } finally {
+      apdu.fill(0); // the APDU holds a copy of the new PIN
+    }
   }
 
   /** RSA-2048 PKCS#1 v1.5 over a DigestInfo with the key of `kind` (needs its PIN verified). */

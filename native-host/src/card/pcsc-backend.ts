@@ -123,10 +123,13 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
   }
 
   function transmitRaw(reader: NativeCardReader, protocol: number, apdu: Uint8Array): Promise<Uint8Array> {
+    const copy = Buffer.from(apdu); // pcsclite wants a Buffer; wiped once sent (it may hold a PIN)
     return new Promise((resolve, reject) => {
-      reader._transmit(Buffer.from(apdu), MAX_RESPONSE, protocol, (error, response) =>
-        error ? reject(error) : resolve(new Uint8Array(response.buffer, response.byteOffset, response.length)),
-      );
+      reader._transmit(copy, MAX_RESPONSE, protocol, (error, response) => {
+        copy.fill(0);
+        if (error) reject(error);
+        else resolve(new Uint8Array(response.buffer, response.byteOffset, response.length));
+      });
     });
   }
 
