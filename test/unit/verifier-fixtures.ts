@@ -190,3 +190,33 @@ export function makeTestPki(): TestPki {
     otherCaAuth: issueLeaf(otherRoot, { kind: 'auth' }),
   };
 }
+
+/** A v2 CRL issued by `ca`, listing `revoked` (certificates), signed sha256WithRSA with Node. */
+export function makeCrl(ca: Issued, revoked: Issued[], thisUpdate: Date, nextUpdate: Date): Buffer {
+  const seq = (value: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, value);
+  const oid = (dotted: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(dotted).getBytes());
+  const time = (date: Date) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date));
+  const integer = (hex: string) => {
+    const even = hex.length % 2 ? `0${hex}` : hex;
+    const positive = parseInt(even.slice(0, 2), 16) >= 0x80 ? `00${even}` : even;
+    return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(positive));
+  };
+  const algorithm = seq([oid('1.2.840.113549.1.1.11'), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
+  const entries = revoked.map((cert) => seq([integer(cert.forgeCert.serialNumber), time(thisUpdate)]));
+  const tbs = seq([
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, String.fromCharCode(1)),
+    algorithm,
+    pki.distinguishedNameToAsn1(ca.forgeCert.subject),
+    time(thisUpdate),
+    time(nextUpdate),
+    ...(entries.length ? [seq(entries)] : []),
+  ]);
+  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
+  const signature = cryptoSign('sha256', tbsDer, ca.privateKey);
+  const crl = seq([
+    tbs,
+    algorithm,
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, String.fromCharCode(0) + signature.toString('binary')),
+  ]);
+  return Buffer.from(asn1.toDer(crl).getBytes(), 'binary');
+}

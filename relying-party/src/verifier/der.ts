@@ -8,6 +8,8 @@
 export interface Tlv {
   /** The identifier octet (class, constructed bit, tag number ≤ 30). */
   tag: number;
+  /** Offset of the identifier octet within `bytes`: `bytes.subarray(offset, end)` is the whole TLV. */
+  offset: number;
   /** Offset of the content within `bytes`. */
   start: number;
   /** Offset just past the content. */
@@ -34,7 +36,7 @@ export function readTlv(bytes: Uint8Array, offset = 0): Tlv {
   }
   const end = start + length;
   if (end > bytes.length) throw new DerError('content runs past the end');
-  return { tag, start, end, bytes };
+  return { tag, offset, start, end, bytes };
 }
 
 /** The TLVs directly inside a constructed TLV. */
@@ -111,4 +113,29 @@ export function certificateExtensions(der: Uint8Array): Map<string, { critical: 
     out.set(oid, { critical, value: readTlv(content(octets)) });
   }
   return out;
+}
+
+/** The whole encoding of a TLV (identifier, length and content). */
+export function encoded(tlv: Tlv): Uint8Array {
+  return tlv.bytes.subarray(tlv.offset, tlv.end);
+}
+
+/** UTCTime (YY < 50 → 20YY, RFC 5280) or GeneralizedTime, both in the `…Z` form DER requires. */
+export function decodeTime(tlv: Tlv): Date {
+  const text = new TextDecoder().decode(content(tlv));
+  const match =
+    tlv.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : tlv.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : null;
+  if (!match) throw new DerError('not a DER time');
+  const year = tlv.tag === 0x17 ? (Number(match[1]) < 50 ? 2000 : 1900) + Number(match[1]) : Number(match[1]);
+  return new Date(Date.UTC(year, Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])));
+}
+
+/** An INTEGER's magnitude as uppercase hex without leading zeros (how serials are compared). */
+export function integerHex(tlv: Tlv): string {
+  if (tlv.tag !== 0x02) throw new DerError('not an INTEGER');
+  return normalizeSerial(Buffer.from(content(tlv)).toString('hex'));
+}
+
+export function normalizeSerial(hex: string): string {
+  return hex.toUpperCase().replace(/^0+(?=.)/, '');
 }

@@ -7,6 +7,7 @@ export * from './holder.ts';
 export * from './nonce-store.ts';
 export * from './redis-nonce-store.ts';
 export * from './revocation.ts';
+export * from './crl.ts';
 export * from './result.ts';
 export * from './verifier.ts';
 export { ChainValidator, type ChainedCertificate } from './chain.ts';
