@@ -6,7 +6,6 @@ import { hash, publicDecrypt, constants, timingSafeEqual, verify as cryptoVerify
 import {
   buildDigestInfo,
   HASH_INFO,
-  isBase64,
   isValidOrigin,
   TOKEN_ALGORITHM,
   TOKEN_FORMAT,
@@ -109,13 +108,13 @@ export class JpkiVerifier {
   /** A signature over a hash (jpki:sign), with the signing certificate; returns the holder's data. */
   async verifySignature(input: SignatureInput): Promise<SignatureResult> {
     try {
-      const hash = typeof input.hash === 'string' ? decodeBase64(input.hash, 'hash') : input.hash;
-      if (!Object.hasOwn(HASH_INFO, input.hashFunction) || hash.length !== HASH_INFO[input.hashFunction].length) {
+      const digest = typeof input.hash === 'string' ? decodeBase64(input.hash, 'hash') : input.hash;
+      if (!Object.hasOwn(HASH_INFO, input.hashFunction) || digest.length !== HASH_INFO[input.hashFunction].length) {
         throw new VerificationError('TOKEN_FORMAT', `not a ${input.hashFunction} hash`);
       }
       const signature = decodeBase64(input.signature, 'signature');
       const chained = this.checkCertificate(input.certificate, 'sign');
-      checkDigestInfo(chained.publicKey, buildDigestInfo(input.hashFunction, hash), signature, 'SIGNATURE_INVALID');
+      checkDigestInfo(chained.publicKey, buildDigestInfo(input.hashFunction, digest), signature, 'SIGNATURE_INVALID');
       const result = await this.success(chained, 'sign');
       return { ...result, holder: readHolder(chained.certificate) };
     } catch (error) {
