@@ -1,6 +1,21 @@
 /**
  * The relying-party package for Node servers: the verifier and the XML signature helper.
  * The browser page library is a separate entry (`@jpki-bridge/relying-party/page`).
+ *
+ *   import { JpkiVerifier, loadTrustAnchors } from '@jpki-bridge/relying-party';
+ *   const verifier = new JpkiVerifier({
+ *     // the roots downloaded from https://www.jpki.go.jp/ca/ — refused unless their SHA-256 is J-LIS's
+ *     trustAnchors: loadTrustAnchors(['authca.pem', 'signca.pem'], { pin: true }),
+ *     origin: 'https://example.jp',
+ *     // nonceStore: new RedisNonceStore(redisClient)   — when several servers share logins
+ *     // revocation: CrlRevocationChecker.fromFiles([...]) — certified verifiers only
+ *   });
+ *   // login:   nonce = await verifier.issueNonce()  → page: jpki.authenticate(nonce) → token
+ *   const login = await verifier.verifyAuthToken(token, { nonce });
+ *   if (!login.ok) reject(login.code); else accept(login.certificateInfo.fingerprint256);
+ *   // signing: verifier.verifySignature({hash, hashFunction, signature, certificate}) → holder
+ *   // XML:     prepareXmlSignature(xml) → page: jpki.sign([prepared.hash], 'SHA-256')
+ *   //          → completeXmlSignature(prepared, signatures[0], certificate)
  */
 export * from './verifier/index.ts';
 export * from './xml/index.ts';
