@@ -84,6 +84,11 @@ describe('persona rules', () => {
     expect(fifthBirthdayAfter('1985-04-01', new Date('2026-03-31T00:00:00Z')).toISOString()).toBe('2030-04-01T14:59:59.000Z');
     expect(fifthBirthdayAfter('1985-04-01', new Date('2026-04-02T00:00:00Z')).toISOString()).toBe('2031-04-01T14:59:59.000Z');
   });
+  it('a birthday on the day of issuance (JST) does not count', () => {
+    expect(fifthBirthdayAfter('2016-11-25', new Date('2026-11-25T02:00:00Z')).toISOString()).toBe('2031-11-25T14:59:59.000Z');
+    // 2026-11-24T16:00Z is already 25 November in Japan.
+    expect(fifthBirthdayAfter('2016-11-25', new Date('2026-11-24T16:00:00Z')).toISOString()).toBe('2031-11-25T14:59:59.000Z');
+  });
   it('a 29 February birthday ends on 28 February in a common year', () => {
     expect(fifthBirthdayAfter('2000-02-29', new Date('2026-06-01T00:00:00Z')).toISOString()).toBe('2031-02-28T14:59:59.000Z');
   });

@@ -37,15 +37,18 @@ export function makePersona(options: PersonaOptions = {}): Persona {
 }
 
 /**
- * The 5th birthday strictly after issuance, at 23:59:59 JST (14:59:59Z), which is how JPKI
+ * The 5th birthday strictly after the day of issuance, at 23:59:59 JST (14:59:59Z), which is how JPKI
  * certificates end. A 29 February birthday falls on 28 February in common years.
  */
 export function fifthBirthdayAfter(birth: string, issued: Date): Date {
   const { month, day } = parseIsoDate(birth);
+  // Dates are Japanese calendar days: a birthday on the day of issuance does not count.
+  const jst = new Date(issued.getTime() + 9 * 3600_000);
+  const endOfIssueDay = Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), 14, 59, 59);
   let count = 0;
-  for (let year = issued.getUTCFullYear(); ; year++) {
+  for (let year = jst.getUTCFullYear(); ; year++) {
     const end = new Date(Date.UTC(year, month - 1, clampDay(year, month, day), 14, 59, 59));
-    if (end > issued && ++count === 5) return end;
+    if (end.getTime() > endOfIssueDay && ++count === 5) return end;
   }
 }
 
