@@ -7,11 +7,13 @@
  *   4. install the host manifest into `.demo/chromium-profile`, open Chromium there with the
  *      extension, add the demo origin to the portal allow-list, open the demo
  * `npm run demo -- --headless` walks both flows itself (typing the demo PINs into the extension's
- * dialog), writes screenshots to test-output/demo/ (and the two README ones to docs/screenshots/),
- * prints the verdicts and exits 0 when every flow succeeded.
- * Options: --headless, --port N, --in-process (skip PC/SC), --keep-open (headless: do not exit).
+ * dialog), writes screenshots to test-output/demo/ (and the README's two to docs/screenshots/ with
+ * --update-screenshots, or when they are missing), prints the verdicts and exits 0 when every
+ * flow succeeded.
+ * Options: --headless, --port N, --in-process (skip PC/SC), --keep-open (headless: do not exit),
+ * --update-screenshots.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allowPortalOrigin, launchBrowser } from './browser.ts';
@@ -34,6 +36,7 @@ async function main(): Promise<number> {
       port: { type: 'string' },
       'in-process': { type: 'boolean', default: false },
       'keep-open': { type: 'boolean', default: false },
+      'update-screenshots': { type: 'boolean', default: false },
     },
   });
   const headless = values.headless === true;
@@ -80,13 +83,11 @@ async function main(): Promise<number> {
     const screenshotDir = join(ROOT, 'test-output/demo');
     mkdirSync(screenshotDir, { recursive: true });
     mkdirSync(join(ROOT, 'docs/screenshots'), { recursive: true });
-    const walk = {
-      browser,
-      baseUrl: server.url,
-      pins: PINS,
-      screenshotDir,
-      readmeShots: { login: join(ROOT, 'docs/screenshots/demo-login.png'), filing: join(ROOT, 'docs/screenshots/demo-etax-signed.png') },
-    };
+    // The README's two screenshots are tracked files: rewritten only on request (or when missing),
+    // so that an ordinary run leaves the working tree clean.
+    const readmeShots = { login: join(ROOT, 'docs/screenshots/demo-login.png'), filing: join(ROOT, 'docs/screenshots/demo-etax-signed.png') };
+    const updateReadme = values['update-screenshots'] === true || !existsSync(readmeShots.login) || !existsSync(readmeShots.filing);
+    const walk = { browser, baseUrl: server.url, pins: PINS, screenshotDir, ...(updateReadme ? { readmeShots } : {}) };
     const verdicts: Verdict[] = [];
     for (const flow of [walkLogin, walkPortalLogin, walkFiling]) {
       try {
