@@ -1,6 +1,7 @@
 /** The card layer against scripted APDU exchanges ({command} → {response}), libpcsc-mock style. */
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
+import { onlyJpkiCard } from '../../native-host/src/card/choose-card.ts';
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
 import type { CardTransport } from '../../native-host/src/card/transport.ts';
 
@@ -128,4 +129,24 @@ describe('JpkiCard', () => {
     await card.selectAp();
     await expect(card.retries('auth')).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR' });
   });
+});
+
+describe('onlyJpkiCard (which card a command uses)', () => {
+  const card = new JpkiCard({ transmit: async () => hexToBytes('9000') });
+  const slot = (name: string, extra: Partial<{ cardPresent: boolean; card: JpkiCard | null; busy: boolean }>) => ({
+    name,
+    cardPresent: false,
+    card: null,
+    busy: false,
+    ...extra,
+  });
+  it('Test_NoReaders_IsNoReader', () => expect(() => onlyJpkiCard([])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_READER' })));
+  it('Test_EmptyReaders_IsNoCard', () => expect(() => onlyJpkiCard([slot('a', {})])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_CARD' })));
+  it('Test_OtherCard_IsNotJpkiCard', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NOT_JPKI_CARD' })));
+  it('Test_BusyReader_IsCardBusy', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true, busy: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_CARD_BUSY' })));
+  it('Test_OneJpkiAmongOthers_IsChosen', () => expect(onlyJpkiCard([slot('a', { cardPresent: true }), slot('b', { cardPresent: true, card })])).toBe(card));
+  it('Test_TwoJpkiCards_IsCardErrorNamingTheReaders', () =>
+    expect(() => onlyJpkiCard([slot('r1', { cardPresent: true, card }), slot('r2', { cardPresent: true, card })])).toThrow(
+      expect.objectContaining({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('r1, r2') }),
+    ));
 });

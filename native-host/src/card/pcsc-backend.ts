@@ -6,132 +6,44 @@
  * pcscd no longer knows (it restarted) is dropped and re-established once, before any card contact.
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import type { CardBackend, ReaderSlot } from './backend.ts';
 import { Apdu } from './apdu.ts';
+import type { CardBackend, ReaderSlot } from './backend.ts';
 import { JpkiCard } from './jpki-card.ts';
-import {
-  LEAVE_CARD,
-  loadPcsc,
-  type NativeCardReader,
-  type NativePcscLite,
-  PROTOCOL_T0,
-  PROTOCOL_T1,
-  RESET_CARD,
-  SHARE_EXCLUSIVE,
-} from './pcsc-binding.ts';
+import { LEAVE_CARD, type NativeCardReader, RESET_CARD, SHARE_EXCLUSIVE } from './pcsc-binding.ts';
+import { PcscContext } from './pcsc-context.ts';
 import { connectOutcome, isContextLost, mapPcscError, needsPresenceCheck, pcscCode, SCARD } from './pcsc-errors.ts';
+import { connect, disconnect, transmit } from './pcsc-reader.ts';
+import type { CardTransport } from './transport.ts';
 
 export interface PcscBackendOptions {
   /** How long to wait for a card another process holds exclusively before ERR_JPKI_CARD_BUSY. */
   busyWaitMs?: number;
 }
 
-const LIST_TIMEOUT_MS = 3000;
 const BUSY_RETRY_MS = 50;
 /** After an ambiguous transmit failure, how long to watch for pcscd noticing a pulled card. */
 const PRESENCE_WATCH_MS = 1500;
-const MAX_RESPONSE = 4096;
-
-interface Generation {
-  pcsc: NativePcscLite;
-  names: Promise<string[]>;
-  latest: string[] | null;
-  dead: boolean;
-  readers: Map<string, NativeCardReader>;
-}
 
 interface Held {
   reader: NativeCardReader;
-  protocol: number;
   card: JpkiCard;
 }
 
 export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend {
   const busyWaitMs = options.busyWaitMs ?? Number(process.env.JPKI_BRIDGE_BUSY_WAIT_MS ?? 5000);
-  let generation: Generation | null = null;
+  let context: PcscContext | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
-  function open(): Generation {
-    if (generation && !generation.dead) return generation;
+  const open = (): PcscContext => {
+    if (context && !context.dead) return context;
     drop();
-    const { PCSCLite } = loadPcsc();
-    let pcsc: NativePcscLite;
-    try {
-      pcsc = new PCSCLite(); // SCardEstablishContext: throws at once when pcscd is not there
-    } catch (error) {
-      throw mapPcscError(error, 'establish');
-    }
-    const current: Generation = { pcsc, names: Promise.resolve([]), latest: null, dead: false, readers: new Map() };
-    current.names = new Promise<string[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new JpkiError('ERR_JPKI_PCSC_UNAVAILABLE', 'pcscd did not list its readers')), LIST_TIMEOUT_MS);
-      pcsc.start((error, data) => {
-        clearTimeout(timer);
-        if (error) {
-          current.dead = true; // the status thread has stopped; the next operation starts afresh
-          reject(mapPcscError(error, 'list'));
-          return;
-        }
-        current.latest = parseReaderNames(data);
-        resolve(current.latest);
-      });
-    });
-    current.names.catch(() => {});
-    generation = current;
-    return current;
-  }
-
-  function drop(): void {
-    const old = generation;
-    generation = null;
-    if (!old) return;
-    old.dead = true;
-    try {
-      old.pcsc.close();
-    } catch {}
-  }
-
-  async function readerNames(current: Generation): Promise<string[]> {
-    return current.latest ?? (await current.names);
-  }
-
-  function readerFor(current: Generation, name: string, role: 'use' | 'probe' = 'use'): NativeCardReader {
-    const key = `${role}:${name}`;
-    let reader = current.readers.get(key);
-    if (!reader) {
-      reader = newCardReader(name);
-      current.readers.set(key, reader);
-    }
-    return reader;
-  }
-
-  /** One exclusive connect attempt: the protocol, or the raw pcsclite error. */
-  function connect(reader: NativeCardReader, share = SHARE_EXCLUSIVE): Promise<number> {
-    return new Promise((resolve, reject) => {
-      reader._connect(share, PROTOCOL_T0 | PROTOCOL_T1, (error, protocol) => (error ? reject(error) : resolve(protocol)));
-    });
-  }
-
-  function disconnect(reader: NativeCardReader, disposition: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (!reader.connected) return resolve();
-      try {
-        reader._disconnect(disposition, () => resolve()); // a card already gone is not an error here
-      } catch {
-        resolve();
-      }
-    });
-  }
-
-  function transmitRaw(reader: NativeCardReader, protocol: number, apdu: Uint8Array): Promise<Uint8Array> {
-    const copy = Buffer.from(apdu); // pcsclite wants a Buffer; wiped once sent (it may hold a PIN)
-    return new Promise((resolve, reject) => {
-      reader._transmit(copy, MAX_RESPONSE, protocol, (error, response) => {
-        copy.fill(0);
-        if (error) reject(error);
-        else resolve(new Uint8Array(response.buffer, response.byteOffset, response.length));
-      });
-    });
-  }
+    context = PcscContext.establish();
+    return context;
+  };
+  const drop = () => {
+    context?.close();
+    context = null;
+  };
 
   /**
    * After a failed exchange: is the card still in the reader? Our own exclusive handle is let go
@@ -140,10 +52,10 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
    * that is still there gets its reset below. Then a second handle asks, for as long as pcscd may
    * take to notice a pulled card (it polls): "present" only when the card answers an APDU.
    */
-  async function cardGone(current: Generation, reader: NativeCardReader): Promise<boolean> {
+  async function cardGone(current: PcscContext, reader: NativeCardReader): Promise<boolean> {
     await disconnect(reader, LEAVE_CARD);
     const deadline = Date.now() + PRESENCE_WATCH_MS;
-    const probe = readerFor(current, reader.name, 'probe');
+    const probe = current.reader(reader.name, 'probe');
     while (Date.now() < deadline) {
       let protocol: number;
       try {
@@ -155,7 +67,7 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
         await sleep(100);
         continue;
       }
-      const answer = await transmitRaw(probe, protocol, Apdu.selectAp()).catch(() => new Uint8Array(0));
+      const answer = await transmit(probe, protocol, Apdu.selectAp()).catch(() => new Uint8Array(0));
       // Present: reset it (our VERIFY may have gone through) and say so.
       await disconnect(probe, answer.length >= 2 ? RESET_CARD : LEAVE_CARD);
       if (answer.length >= 2) return false;
@@ -164,12 +76,12 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
     return true; // no answer for the whole watch: as good as gone
   }
 
-  function transportFor(current: Generation, reader: NativeCardReader, protocol: number) {
+  function transportFor(current: PcscContext, reader: NativeCardReader, protocol: number): CardTransport {
     return {
       async transmit(apdu: Uint8Array): Promise<Uint8Array> {
         let response: Uint8Array;
         try {
-          response = await transmitRaw(reader, protocol, apdu);
+          response = await transmit(reader, protocol, apdu);
         } catch (error) {
           if (isContextLost(error) && pcscCode(error) !== SCARD.E_INVALID_HANDLE) current.dead = true;
           if (needsPresenceCheck(error) && (await cardGone(current, reader))) throw new JpkiError('ERR_JPKI_CARD_REMOVED', (error as Error).message);
@@ -190,8 +102,8 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
   }
 
   /** Connects one reader and SELECTs the applet. Raw pcsclite errors escape for the caller to judge. */
-  async function probe(current: Generation, name: string, held: Held[]): Promise<ReaderSlot> {
-    const reader = readerFor(current, name);
+  async function probe(current: PcscContext, name: string, held: Held[]): Promise<ReaderSlot> {
+    const reader = current.reader(name);
     let protocol: number;
     try {
       protocol = await connect(reader);
@@ -202,7 +114,7 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
       throw error;
     }
     const card = new JpkiCard(transportFor(current, reader, protocol));
-    held.push({ reader, protocol, card });
+    held.push({ reader, card });
     try {
       await card.selectAp();
       return { name, cardPresent: true, card, busy: false };
@@ -214,7 +126,7 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
 
   async function attempt<T>(fn: (slots: ReaderSlot[]) => Promise<T>, mode: 'all' | 'one'): Promise<T> {
     const current = open();
-    const names = await readerNames(current);
+    const names = await current.readerNames();
     const held: Held[] = [];
     try {
       const slots: ReaderSlot[] = [];
@@ -263,29 +175,6 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
       drop();
     },
   };
-}
-
-/**
- * pcsclite's CardReader leaves `m_status_thread` uninitialised unless get_status() ran, and both
- * its close() and its C++ destructor (run when the GC collects it) then assert on joining that
- * garbage thread id and abort the process. So we never call close() and never let one be
- * collected: every CardReader ever made is pinned here. There is one per reader and role per
- * pcscd context generation — a handful in a host's lifetime.
- */
-const PINNED: NativeCardReader[] = [];
-
-function newCardReader(name: string): NativeCardReader {
-  const reader = new (loadPcsc().CardReader)(name);
-  PINNED.push(reader);
-  return reader;
-}
-
-function parseReaderNames(data: Buffer | undefined): string[] {
-  if (!data || data.length === 0) return [];
-  return data
-    .toString('utf8')
-    .split('\0')
-    .filter((name) => name.length > 0);
 }
 
 function sleep(ms: number): Promise<void> {
