@@ -29,7 +29,7 @@ export interface HostReply {
 export interface HostProcess {
   child: ChildProcess;
   hello: { type: string; version: string; protocol: number };
-  /** Sends `{id, command, arguments}` and resolves with the next frame (checked to carry that id). */
+  /** Sends `{id, command, arguments}` and resolves with the next frame (checked to carry that id). One at a time: for pipelining use writeFrame + readFrame. */
   request(command: string, args: unknown, timeoutMs?: number): Promise<HostReply>;
   /** Writes arbitrary bytes to the host's stdin (no framing added). */
   writeRaw(bytes: Uint8Array): void;
