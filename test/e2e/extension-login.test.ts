@@ -26,7 +26,7 @@ describe('jpki:* login through the browser', () => {
     const page = await e2e.open('authenticate.html');
     const nonce = newNonce();
     const pending = run(page, 'run', nonce);
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
     expect(await dialog.$('[data-testid=untrusted-warning]')).not.toBeNull();
     expect(await dialogText(dialog, '[data-testid=what]')).toContain('ログイン');
@@ -45,7 +45,7 @@ describe('jpki:* login through the browser', () => {
     const page = await e2e.open('spoof-origin.html');
     const nonce = newNonce();
     const pending = run(page, 'run', nonce);
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
     await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
     const out = await pending;
@@ -59,7 +59,7 @@ describe('jpki:* login through the browser', () => {
   it('cancel → ERR_JPKI_USER_CANCELLED, and the dialog window goes away', async () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     await dialog.click('#cancel');
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED', isJpkiError: true });
     await page.close();
@@ -68,7 +68,7 @@ describe('jpki:* login through the browser', () => {
   it('Escape cancels too (keyboard only)', async () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     // The window closes while the key is still down: the keyup has no target any more.
     await dialog.keyboard.press('Escape').catch(() => {});
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
@@ -78,7 +78,7 @@ describe('jpki:* login through the browser', () => {
   it('closing the dialog window cancels', async () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     await dialog.close();
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
     await page.close();
@@ -88,7 +88,7 @@ describe('jpki:* login through the browser', () => {
     const page = await e2e.open('authenticate.html');
     const started = Date.now();
     const pending = run(page, 'run', newNonce(), 3_000);
-    await e2e.session.waitForDialog();
+    await e2e.session.waitForDialog(undefined, pending);
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_TIMEOUT' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
     await page.close();
@@ -98,7 +98,7 @@ describe('jpki:* login through the browser', () => {
     const first = await e2e.open('authenticate.html');
     const second = await e2e.open('authenticate.html', e2e.server.url.replace('localhost', '127.0.0.1'));
     const pending = run(first, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await run(second, 'run', newNonce())).toMatchObject({ ok: false, code: 'ERR_JPKI_ACTION_PENDING' });
     await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
     expect(await pending).toMatchObject({ ok: true });

@@ -22,7 +22,7 @@ describe('signing and the PIN dialog', () => {
     const page = await e2e.open('sign.html');
     const hashes = ['一', '二', '三'].map(sha256);
     const pending = run(page, 'run', hashes, 'SHA-256');
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     const what = await dialogText(dialog, '[data-testid=what]');
     expect(what).toContain('電子署名');
     expect(what).toContain('3 件');
@@ -44,7 +44,7 @@ describe('signing and the PIN dialog', () => {
     const before = (await verifyCommands(e2e.card)).length;
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     await dialog.type('#pin', '12a');
     expect(await dialog.$eval('#submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     expect(await dialogText(dialog, '[data-testid=pin-problem]')).toContain('数字4桁');
@@ -59,7 +59,7 @@ describe('signing and the PIN dialog', () => {
   it('a wrong PIN shows the tries left in the same dialog; the right one then works', async () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     await e2e.session.enterPin(dialog, '9999');
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'), { timeout: 15_000 });
     expect(await dialogText(dialog, '[data-testid=tries]')).toContain('残り 2 回');
@@ -74,7 +74,7 @@ describe('signing and the PIN dialog', () => {
     await e2e.freshCard();
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     await e2e.session.enterPin(dialog, '9999');
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
     await e2e.session.enterPin(dialog, '9998');
@@ -92,7 +92,7 @@ describe('signing and the PIN dialog', () => {
     await e2e.freshCard();
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     await e2e.session.enterPin(dialog, '9999');
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
     await e2e.session.enterPin(dialog, '9998');
@@ -109,7 +109,7 @@ describe('signing and the PIN dialog', () => {
     // asking again opens the explanation straight away, and the card is not touched
     const before = (await verifyCommands(e2e.card)).length;
     const again = run(page, 'run', newNonce());
-    const second = await e2e.session.waitForDialog();
+    const second = await e2e.session.waitForDialog(undefined, again);
     await second.waitForSelector('[data-testid=locked]');
     await second.click('#close');
     expect(await again).toMatchObject({ ok: false, code: 'ERR_JPKI_PIN_LOCKED' });

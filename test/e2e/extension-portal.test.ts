@@ -32,7 +32,7 @@ describe('portal surface', () => {
   it('mode 01 signs the DigestInfo with the authentication key', async () => {
     const page = await e2e.open('portal.html');
     const pending = launch(page, { mode: '01', digest: digestInfo('login challenge') });
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
     expect(await dialog.$('[data-testid=trusted-badge]')).not.toBeNull();
     expect(await dialogText(dialog, 'label[for=pin]')).toContain('利用者証明用');
@@ -47,7 +47,7 @@ describe('portal surface', () => {
   it('mode 02 with an array signs each DigestInfo with the signing key, one PIN entry', async () => {
     const page = await e2e.open('portal.html');
     const pending = launch(page, { mode: '02', digest: [digestInfo('doc 1'), digestInfo('doc 2')] });
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '[data-testid=personal-data]')).toContain('氏名');
     await e2e.session.enterPin(dialog, VIRTUAL_PINS.sign);
     const answer = await pending;
@@ -63,7 +63,7 @@ describe('portal surface', () => {
   it('a cancelled dialog answers result "1" with the error code', async () => {
     const page = await e2e.open('portal.html');
     const pending = launch(page, { mode: '01', digest: digestInfo('x') });
-    const dialog = await e2e.session.waitForDialog();
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
     await dialog.click('#cancel');
     expect(await pending).toEqual({ mode: '01', result: '1', errcode: 'ERR_JPKI_USER_CANCELLED' });
     await page.close();

@@ -21,7 +21,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 async function dialogShot(e2e: E2E, fixture: string, name: string, args: unknown[], prepare?: (dialog: Page) => Promise<void>): Promise<void> {
   const page = await e2e.open(fixture);
   const pending = run(page, 'run', ...args);
-  const dialog = await e2e.session.waitForDialog();
+  const dialog = await e2e.session.waitForDialog(undefined, pending);
   await dialog.setViewport({ width: 480, height: 760 });
   await prepare?.(dialog);
   await shoot(dialog, name);
@@ -53,7 +53,7 @@ for (const lang of ['ja', 'en'] as const) {
     it('the dialog shows the primary language first', async () => {
       const page = await e2e.open('authenticate.html');
       const pending = run(page, 'run', newNonce());
-      const dialog = await e2e.session.waitForDialog();
+      const dialog = await e2e.session.waitForDialog(undefined, pending);
       expect(await dialog.evaluate(() => document.documentElement.lang)).toBe(lang);
       const title = await dialog.$eval('#title span', (e) => e.textContent);
       expect(title).toBe(lang === 'ja' ? 'マイナンバーカードの暗証番号' : 'My Number card PIN');
@@ -93,7 +93,7 @@ for (const lang of ['ja', 'en'] as const) {
         // the new PIN logs in
         const login = await e2e.open('authenticate.html');
         const pending = run(login, 'run', newNonce());
-        await e2e.session.enterPin(await e2e.session.waitForDialog(), '5678');
+        await e2e.session.enterPin(await e2e.session.waitForDialog(undefined, pending), '5678');
         expect(await pending).toMatchObject({ ok: true });
         await login.close();
         await page.reload();

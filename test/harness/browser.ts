@@ -57,8 +57,11 @@ export interface BrowserSession {
   extensionId: string;
   extensionUrl(path: string): string;
   openPage(url: string): Promise<Page>;
-  /** The PIN dialog window's page, once it has rendered its first state. */
-  waitForDialog(timeoutMs?: number): Promise<Page>;
+  /**
+   * The PIN dialog window's page, once it has rendered its first state. Pass the pending page
+   * call as `operation` to fail at once (with its result) when it ends without a dialog.
+   */
+  waitForDialog(timeoutMs?: number, operation?: Promise<unknown>): Promise<Page>;
   /** Types a PIN into the dialog (optionally ticking the last-try box) and submits. */
   enterPin(dialog: Page, pin: string, options?: { confirmLastTry?: boolean }): Promise<void>;
   /** Replaces the portal allow-list in the extension's storage. */
@@ -136,7 +139,14 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       await page.goto(url, { waitUntil: 'load' });
       return page;
     },
-    async waitForDialog(timeoutMs = 15_000) {
+    async waitForDialog(timeoutMs = 15_000, operation) {
+      if (operation) {
+        const ended = operation.then((result) => {
+          throw new Error(`the operation ended without a PIN dialog: ${JSON.stringify(result)}`);
+        });
+        ended.catch(() => {});
+        return Promise.race([session.waitForDialog(timeoutMs), ended]);
+      }
       const target = await browser.waitForTarget((t) => t.url().includes('/dialog.html') && !seenDialogs.has(t.url()), { timeout: timeoutMs });
       seenDialogs.add(target.url());
       const page = await target.asPage();

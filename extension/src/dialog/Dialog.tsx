@@ -37,7 +37,9 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
     connection.send(state.phase === 'locked' ? { type: 'close' } : { type: 'cancel' });
     window.close();
   };
-  useEffect(() => {
+  // A layout effect, so that Escape works from the first painted frame (plain effects wait for
+  // an animation frame, which a background window may not get soon).
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') {
         event.preventDefault();
