@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireReaders, releaseReaders } from '../harness/reader-lock.ts';
 import { ensurePcscd } from '../harness/pcscd.ts';
 import { createCardState, serveCard, VIRTUAL_PINS, type ServedCard } from '../harness/virtual-card.ts';
 
@@ -19,12 +20,14 @@ let served: ServedCard;
 let work: string;
 
 beforeAll(async () => {
+  await acquireReaders(); // the whole file: other processes' tests wait (see reader-lock.ts)
   pcscd = await ensurePcscd();
   served = await serveCard({ stateFile: await createCardState(), port: 35963 });
   work = await mkdtemp(join(tmpdir(), 'jpki-opensc-'));
-});
+}, 900_000);
 afterAll(async () => {
   await served?.stop();
+  releaseReaders();
   await pcscd?.stop();
 });
 

@@ -7,7 +7,8 @@ import forge from 'node-forge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { JPKI_SAN_OID, decodeBirthDate } from '@jpki-bridge/shared/jpki-certificate';
-import { ensurePcscd } from '../harness/pcscd.ts';
+import { acquireReaders, releaseReaders } from '../harness/reader-lock.ts';
+import { ensurePcscd, restartPcscd } from '../harness/pcscd.ts';
 import { PcscClient, type CardConnection } from '../harness/pcsc-client.ts';
 import { createCardState, serveCard, VIRTUAL_PINS, type ServedCard } from '../harness/virtual-card.ts';
 
@@ -19,16 +20,20 @@ let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let client: PcscClient;
 let served: ServedCard | null = null;
 
+// The whole file holds the two readers (other processes' tests wait), so that its cards are
+// served back to back instead of queueing behind other files between tests.
 beforeAll(async () => {
+  await acquireReaders();
   pcscd = await ensurePcscd();
   client = PcscClient.open();
-});
+}, 900_000);
 afterEach(async () => {
   await served?.stop();
   served = null;
 });
 afterAll(async () => {
   client?.close();
+  releaseReaders();
   await pcscd?.stop();
 });
 
@@ -155,6 +160,23 @@ describe('virtual card through pcscd + vpcd', () => {
     await served.pull();
     await client.waitForCard(served.readerName, false);
     expect(client.isCardPresent(served.readerName)).toBe(false);
+  });
+
+  it('serve puts the card back by itself after pcscd restarts', async () => {
+    const { served } = await serve();
+    await restartPcscd();
+    const fresh = PcscClient.open();
+    try {
+      await fresh.waitForCard(served.readerName, true, 30_000);
+      const card = await fresh.connect(served.readerName);
+      expect(await card.transmit(SELECT_AP)).toBe('9000');
+      await card.disconnect('reset');
+    } finally {
+      fresh.close();
+    }
+    // The long-lived client's context died with the old pcscd: give the remaining tests a new one.
+    client.close();
+    client = PcscClient.open();
   });
 
   it('removeAt pulls the card on the N-th APDU without answering it', async () => {
