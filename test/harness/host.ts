@@ -193,8 +193,10 @@ export async function settle(host: HostProcess, timeoutMs = 15_000): Promise<voi
  */
 export async function waitForCardInReader(readerName: string, timeoutMs = 15_000): Promise<void> {
   const { loadPcsc, SHARE_SHARED, PROTOCOL_T0, PROTOCOL_T1, LEAVE_CARD } = await import('../../native-host/src/card/pcsc-binding.ts');
+  // A fresh reader (and so a fresh PC/SC context) per call: pcscd may have been restarted since.
   // pcsclite CardReader objects must never be garbage-collected (see docs/DECISIONS.md): keep them.
-  const reader = (probeReaders[readerName] ??= new (loadPcsc().CardReader)(readerName));
+  const reader = new (loadPcsc().CardReader)(readerName);
+  probeReaders.push(reader);
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -208,4 +210,4 @@ export async function waitForCardInReader(readerName: string, timeoutMs = 15_000
   }
   throw new Error(`no card in "${readerName}" within ${timeoutMs} ms (${last})`);
 }
-const probeReaders: Record<string, any> = {};
+const probeReaders: unknown[] = [];
