@@ -24,9 +24,11 @@ export async function ensurePcscd(): Promise<{ startedByUs: boolean; stop(): Pro
     await waitReady();
     return { startedByUs: false, stop: async () => {} };
   }
-  await startPcscd();
+  const child = await startPcscd();
+  // Another process may have started one at the same moment: ours then exited at once.
+  const startedByUs = ours === child;
   return {
-    startedByUs: true,
+    startedByUs,
     stop: async () => {
       // Only a pcscd this process started, and not while another process's tests use the readers
       // (they found it running and rely on it): then it stays, and is simply no longer ours.
@@ -38,6 +40,14 @@ export async function ensurePcscd(): Promise<{ startedByUs: boolean; stop(): Pro
       }
     },
   };
+}
+
+/**
+ * For serveCard, with the readers held: make sure a pcscd runs *now* — another process's
+ * `ensurePcscd().stop()` may have stopped the one this process saw in its beforeAll.
+ */
+export async function pcscdRunningNow(): Promise<void> {
+  if (runningPid() === null) await startPcscd();
 }
 
 /** Kills whatever pcscd runs (fault injection) and starts a fresh one, owned by this process. */
@@ -115,9 +125,12 @@ async function waitReady(timeoutMs = 15_000): Promise<void> {
 function runningPid(): number | null {
   if (ours && ours.exitCode === null && ours.pid !== undefined) return ours.pid;
   try {
-    const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
+    // pcscd writes "<pid>\n\0": parseInt stops at the first non-digit.
+    const pid = parseInt(readFileSync(PID_FILE, 'utf8'), 10);
     if (!Number.isInteger(pid) || pid <= 0) return null;
     process.kill(pid, 0);
+    // A killed pcscd whose parent is gone can linger as a zombie (signal 0 still succeeds).
+    if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return null;
     return pid;
   } catch {
     return null;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { withPcsc } from './pcsc-client.ts';
+import { pcscdRunningNow } from './pcscd.ts';
 import { acquireReaders, releaseReaders } from './reader-lock.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,6 +101,7 @@ export async function serveCard(options: { stateFile: string; port?: 35963 | 359
   await acquireReaders();
   let released = false;
   try {
+    await pcscdRunningNow();
     await start(options.removeAt);
   } catch (error) {
     await kill().catch(() => {});
