@@ -6,7 +6,8 @@
 import pcsclite from 'pcsclite';
 
 type PCSCLite = ReturnType<typeof pcsclite>;
-type CardReader = Parameters<Parameters<PCSCLite['on']>[1]>[0] extends infer R ? (R extends { transmit: unknown } ? R : never) : never;
+// pcsclite's typings do not export CardReader; it is what the last `on` overload ('reader') hands out.
+type CardReader = Parameters<Parameters<PCSCLite['on']>[1]>[0];
 
 const SCARD_STATE_PRESENT = 0x20;
 

@@ -2,7 +2,9 @@
  * The virtual card through the real PC/SC stack: pcscd + vpcd + pcsclite, with `virtual-card
  * serve` as a separate process — exactly how the product's driver will see it.
  */
+import { execFile } from 'node:child_process';
 import { constants, createHash, verify, X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
@@ -121,6 +123,20 @@ describe('virtual card through pcscd + vpcd', () => {
     await again.transmit(selectEf('0018'));
     expect(await again.transmit('00200080')).toBe('63c0');
     expect(await again.transmit(verifyApdu(VIRTUAL_PINS.auth))).toBe('6984');
+  });
+
+  it('reset-pins while the card is served takes effect at the next reset', async () => {
+    const { card, served } = await serve();
+    await card.transmit(selectEf('0018'));
+    for (let i = 0; i < 3; i++) await card.transmit(verifyApdu('0000'));
+    expect(await card.transmit('00200080')).toBe('63c0');
+    await promisify(execFile)(process.execPath, ['native-host/bin/jpki-bridge.mjs', 'virtual-card', 'reset-pins', '--state', served.stateFile]);
+    await card.disconnect('reset');
+    const again = await client.connect(served.readerName);
+    await again.transmit(SELECT_AP);
+    await again.transmit(selectEf('0018'));
+    expect(await again.transmit('00200080')).toBe('63c3');
+    expect(await again.transmit(verifyApdu(VIRTUAL_PINS.auth))).toBe('9000');
   });
 
   it('the 5th miss locks the signing PIN', async () => {

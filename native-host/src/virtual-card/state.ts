@@ -91,17 +91,18 @@ export async function saveCardState(file: string, state: VirtualCardState): Prom
 }
 
 /**
- * The same, synchronously: `serve` persists a changed counter before the card answers, as a real
+ * The same, synchronously (returns the text written): `serve` persists a changed counter before the card answers, as a real
  * card writes its EEPROM before the status word — a process killed right after a wrong PIN must
  * still remember the miss.
  */
-export function saveCardStateSync(file: string, state: VirtualCardState): void {
+export function saveCardStateSync(file: string, state: VirtualCardState): string {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const text = `${JSON.stringify(state, null, 2)}\n`;
   const fd = openSync(temp, 'w', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+    writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -114,6 +115,7 @@ export function saveCardStateSync(file: string, state: VirtualCardState): void {
     } catch {}
     throw error;
   }
+  return text;
 }
 
 export { createCardState } from './issue.ts';
