@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, dialogText, newNonce, run, startE2E, verifyToken } from './extension-setup.ts';
+import { type E2E, dialogText, newNonce, run, startE2E, verifyToken, clickClosing } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -60,7 +60,7 @@ describe('jpki:* login through the browser', () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await dialog.click('#cancel');
+    await clickClosing(dialog, '#cancel');
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED', isJpkiError: true });
     await page.close();
   });

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, dialogText, newNonce, run, startE2E, verifyCommands } from './extension-setup.ts';
+import { type E2E, dialogText, newNonce, run, startE2E, verifyCommands, clickClosing } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -40,6 +40,32 @@ describe('signing and the PIN dialog', () => {
     await page.close();
   });
 
+  it('getSigningCertificate asks the signing PIN and returns the persona certificate', async () => {
+    const page = await e2e.open('sign.html');
+    const pending = run(page, 'runCertificate');
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
+    expect(await dialogText(dialog, '[data-testid=personal-data]')).toContain('氏名');
+    await e2e.session.enterPin(dialog, VIRTUAL_PINS.sign);
+    const out = await pending;
+    expect(out.ok).toBe(true);
+    if (out.ok) expect(Buffer.from(out.result.certificate, 'base64').includes(Buffer.from('デジタル 太郎', 'utf8'))).toBe(true);
+    await page.close();
+  });
+
+  it('sign with a certificate that is not the card’s → ERR_JPKI_CERTIFICATE_MISMATCH', async () => {
+    const page = await e2e.open('sign.html');
+    const login = await e2e.open('authenticate.html');
+    // the authentication certificate is a real certificate, just not the signing one
+    const token = run(login, 'run', newNonce());
+    await e2e.session.enterPin(await e2e.session.waitForDialog(undefined, token), VIRTUAL_PINS.auth);
+    const authCertificate = ((await token) as { ok: true; result: { unverifiedCertificate: string } }).result.unverifiedCertificate;
+    const pending = run(page, 'run', [sha256('x')], 'SHA-256', authCertificate);
+    await e2e.session.enterPin(await e2e.session.waitForDialog(undefined, pending), VIRTUAL_PINS.sign);
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_CERTIFICATE_MISMATCH' });
+    await page.close();
+    await login.close();
+  });
+
   it('a malformed PIN cannot be submitted, and the card sees no VERIFY', async () => {
     const before = (await verifyCommands(e2e.card)).length;
     const page = await e2e.open('authenticate.html');
@@ -50,7 +76,7 @@ describe('signing and the PIN dialog', () => {
     expect(await dialogText(dialog, '[data-testid=pin-problem]')).toContain('数字4桁');
     await dialog.keyboard.press('Enter'); // Enter on an invalid PIN does nothing either
     expect(await dialog.$eval('#pin', (i) => (i as HTMLInputElement).getAttribute('aria-invalid'))).toBe('true');
-    await dialog.click('#cancel');
+    await clickClosing(dialog, '#cancel');
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
     expect((await verifyCommands(e2e.card)).length).toBe(before);
     await page.close();
@@ -104,14 +130,14 @@ describe('signing and the PIN dialog', () => {
     await dialog.waitForSelector('[data-testid=locked]', { timeout: 15_000 });
     expect(await dialogText(dialog, '[data-testid=locked]')).toContain('市区町村の窓口');
     expect(await dialog.evaluate(() => document.activeElement?.id)).toBe('close');
-    await dialog.click('#close');
+    await clickClosing(dialog, '#close');
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_PIN_LOCKED' });
     // asking again opens the explanation straight away, and the card is not touched
     const before = (await verifyCommands(e2e.card)).length;
     const again = run(page, 'run', newNonce());
     const second = await e2e.session.waitForDialog(undefined, again);
     await second.waitForSelector('[data-testid=locked]');
-    await second.click('#close');
+    await clickClosing(second, '#close');
     expect(await again).toMatchObject({ ok: false, code: 'ERR_JPKI_PIN_LOCKED' });
     expect((await verifyCommands(e2e.card)).length).toBe(before);
     await page.close();

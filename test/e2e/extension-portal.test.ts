@@ -5,7 +5,7 @@
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, dialogText, startE2E } from './extension-setup.ts';
+import { type E2E, dialogText, startE2E, clickClosing } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -64,7 +64,7 @@ describe('portal surface', () => {
     const page = await e2e.open('portal.html');
     const pending = launch(page, { mode: '01', digest: digestInfo('x') });
     const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await dialog.click('#cancel');
+    await clickClosing(dialog, '#cancel');
     expect(await pending).toEqual({ mode: '01', result: '1', errcode: 'ERR_JPKI_USER_CANCELLED' });
     await page.close();
   });

@@ -75,3 +75,10 @@ export async function verifyCommands(card: ServedCard): Promise<string[]> {
 export async function dialogText(dialog: Page, selector: string): Promise<string> {
   return dialog.$eval(selector, (el) => el.textContent ?? '');
 }
+
+/** Clicks a button that closes the dialog window: the window may be gone before the click returns. */
+export async function clickClosing(dialog: Page, selector: string): Promise<void> {
+  await dialog.click(selector).catch((error: Error) => {
+    if (!/Target closed|Session closed|detached/i.test(error.message)) throw error;
+  });
+}

@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../harness/browser.ts';
 import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, newNonce, run, startE2E } from './extension-setup.ts';
+import { type E2E, newNonce, run, startE2E, clickClosing } from './extension-setup.ts';
 
 const SHOTS = join(ROOT, 'test-output/screenshots');
 
@@ -25,7 +25,7 @@ async function dialogShot(e2e: E2E, fixture: string, name: string, args: unknown
   await dialog.setViewport({ width: 480, height: 760 });
   await prepare?.(dialog);
   await shoot(dialog, name);
-  await dialog.click('#cancel');
+  await clickClosing(dialog, '#cancel');
   await pending;
   await page.close();
 }
@@ -57,7 +57,7 @@ for (const lang of ['ja', 'en'] as const) {
       expect(await dialog.evaluate(() => document.documentElement.lang)).toBe(lang);
       const title = await dialog.$eval('#title span', (e) => e.textContent);
       expect(title).toBe(lang === 'ja' ? 'マイナンバーカードの暗証番号' : 'My Number card PIN');
-      await dialog.click('#cancel');
+      await clickClosing(dialog, '#cancel');
       await pending;
       await page.close();
     });
