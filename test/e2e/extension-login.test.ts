@@ -84,6 +84,24 @@ describe('jpki:* login through the browser', () => {
     await page.close();
   });
 
+  it('closing the requesting page closes its dialog', async () => {
+    const page = await e2e.open('authenticate.html');
+    const pending = run(page, 'run', newNonce());
+    pending.catch(() => {}); // the page is closed below: its call never answers
+    const dialog = await e2e.session.waitForDialog(undefined, pending);
+    const closed = new Promise<void>((resolve) => dialog.once('close', () => resolve()));
+    await page.close();
+    await closed;
+    // and the lock is free again
+    const next = await e2e.open('status.html');
+    const login = await e2e.open('authenticate.html');
+    const again = run(login, 'run', newNonce());
+    await clickClosing(await e2e.session.waitForDialog(undefined, again), '#cancel');
+    expect(await again).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
+    await next.close();
+    await login.close();
+  });
+
   it('the page asks for a short timeout → ERR_JPKI_USER_TIMEOUT', async () => {
     const page = await e2e.open('authenticate.html');
     const started = Date.now();

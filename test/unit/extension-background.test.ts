@@ -310,6 +310,25 @@ describe('the PIN loop', () => {
     expect(await authenticate(ctx)).toMatchObject({ ok: true });
   });
 
+  it('the requesting tab going away cancels the dialog (USER_CANCELLED), and only that tab is watched', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt(['hang']);
+    const watched: number[] = [];
+    let disposed = 0;
+    const ctx: BackgroundContext = {
+      ...context(host, prompt),
+      watchTab: (tabId) => {
+        watched.push(tabId);
+        return { gone: new Promise<never>((_, reject) => setTimeout(() => reject(new JpkiError('ERR_JPKI_USER_CANCELLED')), 50)), dispose: () => disposed++ };
+      },
+    };
+    expect(await authenticate(ctx)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    expect(watched).toEqual([1]);
+    expect(disposed).toBe(1);
+    expect(prompt.closed).toBe(1);
+    expect(host.closed).toBe(host.opened);
+  });
+
   it('the port is closed after an error from the host too', async () => {
     const host = fakeHost((c) => { if (c === 'status') return statusResult(); throw new JpkiError('ERR_JPKI_CARD_REMOVED'); });
     const prompt = fakePrompt([pin('1234')]);

@@ -10,6 +10,13 @@ export interface BackgroundContext {
   /** The portal allow-list patterns (storage, else the preset). */
   allowList(): Promise<readonly string[]>;
   extensionVersion: string;
+  /** The tab whose page asked (set per request by the router). */
+  requesterTab?: number;
+  /**
+   * Rejects with USER_CANCELLED when that tab closes or loads another page, so that a dialog
+   * never outlives the page it answers; `dispose` stops watching.
+   */
+  watchTab?(tabId: number): { gone: Promise<never>; dispose(): void };
   /** Overrides for tests (milliseconds). */
   helloTimeoutMs?: number;
   requestTimeoutMs?: number;

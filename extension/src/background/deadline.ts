@@ -17,7 +17,8 @@ export interface Deadline {
   clear(): void;
 }
 
-export function createDeadline(ms: number, now: () => number = Date.now): Deadline {
+/** `abandon`, when given, ends every race too (the requesting page went away). */
+export function createDeadline(ms: number, now: () => number = Date.now, abandon?: Promise<never>): Deadline {
   const at = now() + ms;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   return {
@@ -28,6 +29,7 @@ export function createDeadline(ms: number, now: () => number = Date.now): Deadli
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new JpkiError('ERR_JPKI_USER_TIMEOUT')), left);
         timers.add(timer);
+        abandon?.catch(reject);
         promise.then(resolve, reject).finally(() => {
           clearTimeout(timer);
           timers.delete(timer);

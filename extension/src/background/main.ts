@@ -7,6 +7,7 @@ import { connectBrowserNative } from './native/browser-channel.ts';
 import { OperationLock } from './operation-lock.ts';
 import { readAllowList } from './allow-list.ts';
 import { route } from './router.ts';
+import { watchTab } from './tab-watch.ts';
 
 export function startBackground(): void {
   const ctx: BackgroundContext = {
@@ -15,6 +16,7 @@ export function startBackground(): void {
     lock: new OperationLock(),
     allowList: readAllowList,
     extensionVersion: VERSION,
+    watchTab,
   };
   const self = { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
   listenForDialogs();

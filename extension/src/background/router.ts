@@ -38,6 +38,8 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
   const origin = originOfSender(sender);
   if (channel === 'portal-hello') return origin ? portalHello(ctx, origin) : { allowed: false, extensionMajor: '', hostVersion: null };
   if (!origin) return refuse('ERR_JPKI_INVALID_ORIGIN');
+  const tab = (sender.tab as { id?: number } | undefined)?.id;
+  ctx = { ...ctx, requesterTab: tab }; // the lock and adapters are shared; only the requester differs
 
   if (channel === 'portal') {
     if (!isOriginAllowed(origin, await ctx.allowList())) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');

@@ -21,7 +21,9 @@ export interface PinActionSpec<T> {
 
 export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Promise<T> {
   return ctx.lock.run(async () => {
-    const deadline = createDeadline(spec.timeoutMs);
+    const watch = ctx.requesterTab !== undefined ? ctx.watchTab?.(ctx.requesterTab) : undefined;
+    watch?.gone.catch(() => {});
+    const deadline = createDeadline(spec.timeoutMs, Date.now, watch?.gone);
     try {
       const allowListed = isOriginAllowed(spec.origin, await ctx.allowList());
       return await withSession(
@@ -44,6 +46,7 @@ export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Prom
       );
     } finally {
       deadline.clear();
+      watch?.dispose();
     }
   });
 }
