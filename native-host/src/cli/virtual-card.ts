@@ -73,7 +73,7 @@ async function create(args: string[]): Promise<number> {
     sex: values.sex as JpkiSex | undefined,
   });
   await saveCardState(file, state);
-  log(`virtual-card: created ${persona === 'minor' ? 'a' : 'an'} ${persona} card in ${file} (PINs 1234 / ABC123)`);
+  log(`virtual-card: created ${persona === 'minor' ? 'a' : 'an'} ${persona} card in ${file} (PINs: the documented test defaults)`);
   return 0;
 }
 
