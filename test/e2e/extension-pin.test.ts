@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, dialogText, newNonce, run, startE2E, verifyCommands, clickClosing } from './extension-setup.ts';
+import { type E2E, dialogText, newNonce, run, screenshot, startE2E, verifyCommands, clickClosing } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -107,6 +107,7 @@ describe('signing and the PIN dialog', () => {
     await dialog.waitForSelector('#confirm-last-try', { timeout: 15_000 });
     await dialog.type('#pin', VIRTUAL_PINS.auth);
     expect(await dialog.$eval('#submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await screenshot(dialog, 'dialog-last-try-ja', { width: 480, height: 760 });
     await dialog.click('#confirm-last-try');
     await dialog.waitForSelector('#submit:not([disabled])');
     await dialog.click('#submit');
@@ -130,6 +131,7 @@ describe('signing and the PIN dialog', () => {
     await dialog.waitForSelector('[data-testid=locked]', { timeout: 15_000 });
     expect(await dialogText(dialog, '[data-testid=locked]')).toContain('市区町村の窓口');
     expect(await dialog.evaluate(() => document.activeElement?.id)).toBe('close');
+    await screenshot(dialog, 'dialog-locked-ja', { width: 480, height: 760 });
     await clickClosing(dialog, '#close');
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_PIN_LOCKED' });
     // asking again opens the explanation straight away, and the card is not touched

@@ -3,6 +3,7 @@
  * the fixture server and Chromium with the real host (`--card pcsc`).
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { ensurePcscd } from '../harness/pcscd.ts';
@@ -81,4 +82,12 @@ export async function clickClosing(dialog: Page, selector: string): Promise<void
   await dialog.click(selector).catch((error: Error) => {
     if (!/Target closed|Session closed|detached/i.test(error.message)) throw error;
   });
+}
+
+/** A full-page screenshot into test-output/screenshots/<name>.png (the dialog at its window size). */
+export async function screenshot(page: Page, name: string, viewport?: { width: number; height: number }): Promise<void> {
+  const dir = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  if (viewport) await page.setViewport(viewport);
+  await page.screenshot({ path: `${dir}${name}.png`, fullPage: true });
 }

@@ -68,7 +68,7 @@ describe('translate', () => {
     expect(format('残り {count} 回', { count: 2 })).toBe('残り 2 回');
     const t = makeTranslator('ja', { ja: locale('ja'), en: locale('en') });
     expect(t.t('wrongPin', { count: 2 })).toBe('暗証番号が違います。残り 2 回です。');
-    expect(t.alt('wrongPin', { count: 2 })).toBe('Wrong PIN. 2 tries left.');
+    expect(t.alt('wrongPin', { count: 2 })).toBe('Wrong PIN. Tries left: 2.');
   });
 });
 
