@@ -42,6 +42,11 @@ export async function ensurePcscd(): Promise<{ startedByUs: boolean; stop(): Pro
   };
 }
 
+/** Is a pcscd process running right now (by its pid file)? */
+export function pcscdIsRunning(): boolean {
+  return runningPid() !== null;
+}
+
 /**
  * For serveCard, with the readers held: make sure a pcscd runs *now* — another process's
  * `ensurePcscd().stop()` may have stopped the one this process saw in its beforeAll.
