@@ -21,7 +21,8 @@ export function manifestFor(browser: Browser, launcherPath: string): Record<stri
  */
 export function launcherScript(os: Os, node: string, cli: string, card: string): string {
   if (os === 'win32') {
-    const q = (s: string) => `"${s.replace(/"/g, '')}"`;
+    // cmd.exe: quotes cannot be escaped inside "…" (none are legal in Windows paths anyway); % must be doubled.
+    const q = (s: string) => `"${s.replace(/"/g, '').replace(/%/g, '%%')}"`;
     return `@echo off\r\nrem jpki-bridge native messaging host, written by \`jpki-bridge install\`.\r\n${q(node)} ${q(cli)} host --card ${q(card)} %*\r\n`;
   }
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
