@@ -97,7 +97,10 @@ async function stopUnlocked(): Promise<void> {
 
 async function startPcscd(): Promise<ChildProcess> {
   const log = openSync(PCSCD_LOG, 'a');
-  const child = spawn('pcscd', ['-f', '-a'], { stdio: ['ignore', log, log] });
+  // Its own session: a pcscd outlives the test process that started it (as a daemon would) unless
+  // that process stops it on purpose; otherwise it would die with its starter under other users.
+  const child = spawn('pcscd', ['-f', '-a'], { stdio: ['ignore', log, log], detached: true });
+  child.unref();
   closeSync(log);
   ours = child;
   child.once('exit', () => {
