@@ -2,8 +2,10 @@
  * Facts about JPKI end-entity certificates that both the virtual card (which issues them) and the
  * verifier (which reads them) need. Pure: no Node, no DOM.
  *
- * The personal-data OIDs are J-LIS's (DESIGN §8). The certificate policy OIDs are TEST values of
- * this project's development CA, not J-LIS's production policies (see docs/DECISIONS.md).
+ * The personal-data OIDs are J-LIS's (DESIGN §8). The certificate policy OIDs are those of this
+ * project's development CA: signing uses DESIGN's test arc; authentication uses
+ * 1.2.392.200149.8.5.1.3.30, the arc real authentication certificates carry — the development CA's
+ * trust anchor, not the policy, is what separates a virtual card from a real one (docs/DECISIONS.md).
  */
 
 /** subjectAltName otherName type-ids carrying the personal data of the signing certificate. */
@@ -14,7 +16,7 @@ export const JPKI_SAN_OID = {
   address: '1.2.392.200149.8.5.5.5',
 } as const;
 
-/** certificatePolicies of the development CA's certificates (test OIDs). */
+/** certificatePolicies of the development CA's certificates. */
 export const DEV_POLICY_OID = {
   auth: '1.2.392.200149.8.5.1.3.30',
   sign: '1.2.392.200149.8.5.1.0.20',
@@ -24,18 +26,30 @@ export const DEV_POLICY_OID = {
 export type JpkiSex = '1' | '2' | '9';
 
 /**
- * DESIGN §8 gives the date of birth as `EYYYYMMDD`: one calendar code then the date. The
- * development CA writes E = `1` (Gregorian calendar) and a Gregorian `YYYYMMDD`; a reader should
- * take the last eight digits as the Gregorian date when E is `1`.
+ * Japanese eras by their first day, newest first: the era code is the first digit of the date
+ * of birth in a JPKI signing certificate (1 明治, 2 大正, 3 昭和, 4 平成, 5 令和).
+ */
+const ERAS: readonly (readonly [code: string, firstDay: string])[] = [
+  ['5', '2019-05-01'],
+  ['4', '1989-01-08'],
+  ['3', '1926-12-25'],
+  ['2', '1912-07-30'],
+  ['1', '1868-01-25'],
+];
+
+/**
+ * DESIGN §8's `EYYYYMMDD`: E is the era code of the date (as on real cards) and YYYYMMDD is the
+ * Gregorian date — not the year within the era. A date before 明治 gets E = 0 (unknown).
  */
 export function encodeBirthDate(isoDate: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) throw new RangeError(`date of birth must be YYYY-MM-DD, got ${isoDate}`);
-  return `1${match[1]}${match[2]}${match[3]}`;
+  const era = ERAS.find(([, firstDay]) => isoDate >= firstDay)?.[0] ?? '0';
+  return `${era}${match[1]}${match[2]}${match[3]}`;
 }
 
-/** `1YYYYMMDD` → `YYYY-MM-DD`, or null for any other form. */
+/** `EYYYYMMDD` → `YYYY-MM-DD` (the era digit is not needed for the Gregorian date), or null. */
 export function decodeBirthDate(value: string): string | null {
-  const match = /^1(\d{4})(\d{2})(\d{2})$/.exec(value);
+  const match = /^[0-5](\d{4})(\d{2})(\d{2})$/.exec(value);
   return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
 }

@@ -54,7 +54,7 @@ describe('end-entity certificates', () => {
       .toContain(Buffer.from(forge.asn1.oidToDer(DEV_POLICY_OID.auth).getBytes(), 'binary').toString('hex'));
     expect(JSON.stringify(cert.subject.attributes)).not.toContain('試験');
   });
-  it('the signing certificate carries name, sex, DOB (1YYYYMMDD) and address as UTF8String otherNames', () => {
+  it('the signing certificate carries name, sex, DOB (era code + YYYYMMDD) and address as UTF8String otherNames', () => {
     const cert = forgeCert(state.sign!.certificate);
     const ku = cert.getExtension('keyUsage') as { digitalSignature: boolean; nonRepudiation: boolean };
     expect([ku.digitalSignature, ku.nonRepudiation]).toEqual([true, true]);
@@ -69,7 +69,7 @@ describe('end-entity certificates', () => {
     );
     expect(entries.get(JPKI_SAN_OID.name)).toBe('試験 花子');
     expect(entries.get(JPKI_SAN_OID.sex)).toBe('2');
-    expect(entries.get(JPKI_SAN_OID.dateOfBirth)).toBe('119900228');
+    expect(entries.get(JPKI_SAN_OID.dateOfBirth)).toBe('419900228'); // 4 = 平成
     expect(entries.get(JPKI_SAN_OID.address)).toBe('大阪府大阪市北区1-1');
   });
   it('both end at the 5th birthday after issuance, 23:59:59 JST', () => {
@@ -99,8 +99,12 @@ describe('persona rules', () => {
     expect(() => makePersona({ birth: '1990-02-30', now })).toThrow(RangeError);
   });
   it('encodes and decodes the date of birth', () => {
-    expect(encodeBirthDate('1985-04-01')).toBe('119850401');
-    expect(decodeBirthDate('119850401')).toBe('1985-04-01');
+    expect(encodeBirthDate('1985-04-01')).toBe('319850401'); // 昭和
+    expect(encodeBirthDate('1989-01-07')).toBe('319890107'); // last day of 昭和
+    expect(encodeBirthDate('1989-01-08')).toBe('419890108'); // 平成
+    expect(encodeBirthDate('2019-05-01')).toBe('520190501'); // 令和
+    expect(encodeBirthDate('1920-01-01')).toBe('219200101'); // 大正
+    expect(decodeBirthDate('319850401')).toBe('1985-04-01');
     expect(decodeBirthDate('3600401')).toBeNull();
   });
 });
