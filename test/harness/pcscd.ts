@@ -4,7 +4,7 @@
  * restartPcscd()/stopPcscd(), whose whole point is to take PC/SC away.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,12 +84,23 @@ async function stopUnlocked(): Promise<void> {
     } catch {}
   }
   const deadline = Date.now() + 10_000;
-  while (runningPid() !== null || existsSync(COMM_SOCKET)) {
+  while (runningPid() !== null) {
     if (Date.now() > deadline) {
-      if (pid !== null) process.kill(pid, 'SIGKILL');
+      try {
+        if (pid !== null) process.kill(pid, 'SIGKILL');
+      } catch {}
+      await sleep(200);
       break;
     }
     await sleep(50);
+  }
+  // A clean exit removes these; a killed (or long dead) pcscd leaves them for the next one to trip on.
+  if (runningPid() === null) {
+    for (const file of [COMM_SOCKET, PID_FILE]) {
+      try {
+        unlinkSync(file);
+      } catch {}
+    }
   }
   if (ours) await exited(ours);
   ours = null;
@@ -145,7 +156,8 @@ function runningPid(): number | null {
   }
 }
 
+/** The child is unref'd (it may outlive us), so a referenced timer keeps this wait alive; bounded. */
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+  return Promise.race([new Promise<void>((resolve) => child.once('exit', () => resolve())), sleep(2_000)]);
 }
