@@ -16,6 +16,26 @@ import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
 export const CHROMIUM = '/usr/bin/chromium';
 export const ALLOW_LIST_KEY = 'portalAllowList';
 
+/**
+ * The flags of DESIGN §11 (a closed network: no background traffic), the UI language, and the
+ * one extension to load. Shared with the end-to-end harness so both run Chromium alike.
+ */
+export function chromiumArgs(extensionDir: string, lang: 'ja' | 'en'): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--lang=${lang}`,
+    `--accept-lang=${lang === 'ja' ? 'ja,en' : 'en,ja'}`,
+    `--load-extension=${extensionDir}`,
+    `--disable-extensions-except=${extensionDir}`,
+  ];
+}
+
 export interface LaunchOptions {
   extensionDir: string;
   userDataDir: string;
@@ -32,19 +52,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
     defaultViewport: options.headless ? { width: 960, height: 760 } : null,
     // Puppeteer disables extensions by default; the demo is about one.
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--lang=ja',
-      '--accept-lang=ja,en',
-      `--load-extension=${options.extensionDir}`,
-      `--disable-extensions-except=${options.extensionDir}`,
-    ],
+    args: chromiumArgs(options.extensionDir, 'ja'),
   });
 }
 

@@ -16,7 +16,7 @@
  * `host: false` leaves it out: the "host not installed" case.
  */
 import { createServer, type Server } from 'node:http';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -25,9 +25,10 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { NATIVE_HOST_NAME } from '@jpki-bridge/shared/constants';
+import { CHROMIUM, chromiumArgs } from '../../relying-party/demo/browser.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const EXTENSION_DIR = join(ROOT, 'extension/.output/chrome-mv3');
 export const FIREFOX_EXTENSION_DIR = join(ROOT, 'extension/.output/firefox-mv2');
 export const PAGE_LIBRARY = join(ROOT, 'relying-party/dist/jpki-bridge.js');
@@ -75,24 +76,16 @@ export function ensureExtensionBuilt(): void {
   if (!existsSync(PAGE_LIBRARY)) execFileSync('npm', ['run', 'build:page'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** Writes the launcher and the Chromium host manifest into `userDataDir`. */
+/**
+ * Installs the host into `userDataDir` with the product's own `jpki-bridge install --browser
+ * chromium --user-data-dir …`, so every end-to-end test also proves the installer's manifest and
+ * launcher. Returns the manifest's path.
+ */
 export async function installHost(userDataDir: string, host: HostInstall): Promise<string> {
-  const dir = join(userDataDir, 'NativeMessagingHosts');
-  await mkdir(dir, { recursive: true });
-  const launcher = join(dir, 'jpki-bridge-host.sh');
-  const args = ['host', '--card', host.card ?? 'pcsc', ...(host.log ? ['--log', host.log] : [])];
-  await writeFile(launcher, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(HOST_BIN)} ${args.map(shellQuote).join(' ')} "$@"\n`);
-  await chmod(launcher, 0o755);
-  const manifest = {
-    name: NATIVE_HOST_NAME,
-    description: 'jpki-bridge native host (test)',
-    path: launcher,
-    type: 'stdio',
-    allowed_origins: [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`],
-  };
-  const file = join(dir, `${NATIVE_HOST_NAME}.json`);
-  await writeFile(file, JSON.stringify(manifest, null, 2));
-  return file;
+  const args = ['install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--card', host.card ?? 'pcsc'];
+  if (host.log) args.push('--log', host.log);
+  execFileSync(process.execPath, [HOST_BIN, ...args], { cwd: ROOT, stdio: 'pipe' });
+  return join(userDataDir, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`);
 }
 
 export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
@@ -108,19 +101,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     userDataDir,
     defaultViewport: options.viewport ?? { width: 900, height: 700 },
     env: { ...process.env, LANGUAGE: lang, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--lang=${lang}`,
-      `--accept-lang=${lang === 'ja' ? 'ja,en' : 'en,ja'}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-    ],
+    args: chromiumArgs(EXTENSION_DIR, lang),
   });
   // The service worker's start proves the extension loaded (and its id is the pinned one).
   const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().includes(CHROMIUM_EXTENSION_ID), { timeout: 15_000 });
@@ -242,10 +223,6 @@ export async function serveStatic(options: {
   };
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 export const FIREFOX = '/usr/bin/firefox-esr';
 
 export interface FirefoxSession {
@@ -269,17 +246,9 @@ export async function launchFirefox(options: { host?: HostInstall | false } = {}
   const home = await mkdtemp(join(tmpdir(), 'jpki-bridge-firefox-'));
   const host = options.host === undefined ? { card: 'pcsc' } : options.host;
   if (host) {
-    const dir = join(home, '.mozilla/native-messaging-hosts');
-    await mkdir(dir, { recursive: true });
-    const launcher = join(dir, 'jpki-bridge-host.sh');
-    const args = ['host', '--card', host.card ?? 'pcsc', ...(host.log ? ['--log', host.log] : [])];
-    await writeFile(launcher, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(HOST_BIN)} ${args.map(shellQuote).join(' ')} "$@"\n`);
-    await chmod(launcher, 0o755);
-    const { GECKO_EXTENSION_ID } = await import('@jpki-bridge/shared/extension-ids');
-    await writeFile(
-      join(dir, `${NATIVE_HOST_NAME}.json`),
-      JSON.stringify({ name: NATIVE_HOST_NAME, description: 'jpki-bridge native host (test)', path: launcher, type: 'stdio', allowed_extensions: [GECKO_EXTENSION_ID] }),
-    );
+    // The product's installer, for Firefox's per-user directory under this HOME.
+    const args = ['install', '--browser', 'firefox', '--user', '--card', host.card ?? 'pcsc', ...(host.log ? ['--log', host.log] : [])];
+    execFileSync(process.execPath, [HOST_BIN, ...args], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, HOME: home } });
   }
   const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, env: { ...process.env, HOME: home } });
   const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);

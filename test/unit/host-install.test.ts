@@ -88,6 +88,11 @@ describe('manifest and launcher', () => {
     const cmd = launcherScript('win32', 'C:\\Program Files\\nodejs\\node.exe', 'C:\\jb\\cli.mjs', 'pcsc');
     expect(cmd).toContain('"C:\\Program Files\\nodejs\\node.exe" "C:\\jb\\cli.mjs" host --card "pcsc" %*');
   });
+
+  it('Test_Launcher_PassesTheLogFile_WhenInstalledWithLog', () => {
+    expect(launcherScript('linux', '/n', '/c.mjs', 'pcsc', '/var/log/jb.log')).toContain(`host --card 'pcsc' --log '/var/log/jb.log' "$@"`);
+    expect(launcherScript('win32', 'n.exe', 'c.mjs', 'pcsc', 'C:\\jb.log')).toContain('host --card "pcsc" --log "C:\\jb.log" %*');
+  });
 });
 
 describe('plan', () => {

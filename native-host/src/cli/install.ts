@@ -1,6 +1,6 @@
 /**
  * `jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system]
- *  [--card pcsc|virtual:FILE] [--dry-run] [--user-data-dir DIR]`
+ *  [--card pcsc|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
@@ -34,6 +34,7 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
     scope: parsed.scope,
     userDataDir: parsed.userDataDir,
     card: parsed.card,
+    log: parsed.log,
     node: process.execPath,
     cli,
   });
@@ -55,7 +56,7 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
 }
 
 function parseArgs(args: string[]) {
-  const out = { browser: 'all' as Browser | 'all', scope: 'user' as 'user' | 'system', card: 'pcsc', dryRun: false, userDataDir: undefined as string | undefined };
+  const out = { browser: 'all' as Browser | 'all', scope: 'user' as 'user' | 'system', card: 'pcsc', dryRun: false, userDataDir: undefined as string | undefined, log: undefined as string | undefined };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {
@@ -74,6 +75,7 @@ function parseArgs(args: string[]) {
       const spec = parseCardSpec(value());
       out.card = spec.kind === 'pcsc' ? 'pcsc' : `virtual:${resolve(spec.file)}`;
     } else if (arg === '--user-data-dir') out.userDataDir = resolve(value());
+    else if (arg === '--log') out.log = resolve(value());
     else throw new Error(`unknown option ${arg}`);
   }
   return out;

@@ -24,6 +24,8 @@ export interface PlanOptions {
   userDataDir?: string;
   /** `pcsc` or `virtual:/absolute/file`. */
   card: string;
+  /** The host's `--log FILE`, written into the launcher (for debugging a browser's host). */
+  log?: string;
   node: string;
   cli: string;
   /** Injected for tests; defaults to existsSync. */
@@ -57,7 +59,7 @@ export function plan(options: PlanOptions): Action[] {
     for (const t of targets) dirs.add(p.dirname(t.manifestPath));
     for (const dir of dirs) actions.push({ kind: 'mkdir', path: dir });
     for (const launcher of launchers) {
-      actions.push({ kind: 'write', what: 'launcher', path: launcher, content: launcherScript(options.os, options.node, options.cli, options.card), mode: 0o755 });
+      actions.push({ kind: 'write', what: 'launcher', path: launcher, content: launcherScript(options.os, options.node, options.cli, options.card, options.log), mode: 0o755 });
     }
     const written = new Set<string>();
     for (const t of targets) {
