@@ -80,6 +80,46 @@ describe('XML signature (enveloped XMLDSig, rsa-sha256, exc-c14n)', () => {
     expect(() => completeXmlSignature(prepared, cardSigns(prepared.hash, pki.auth), pki.sign.certificate)).toThrow(XmlSignatureError);
   });
 
+  /** A signature made with xml-crypto directly (another signer's software), over `references`. */
+  function signWith(xml: string, reference: { xpath: string; isEmptyUri?: boolean; transforms: string[] }): string {
+    const signer = new SignedXml({
+      privateKey: pki.sign.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicCert: pki.sign.pem,
+      signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+      canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+    });
+    signer.addReference({ ...reference, digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256' });
+    signer.computeSignature(xml, { location: { reference: '/*', action: 'append' } });
+    return signer.getSignedXml();
+  }
+
+  it('refuses a signature whose reference covers only part of the document (wrapping)', () => {
+    const original = '<Return><Income>5000000</Income><Note Id="n">signed part</Note></Return>';
+    const signed = signWith(original, {
+      xpath: "//*[@Id='n']",
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    });
+    // xml-crypto alone accepts it: the one reference (#n) is intact…
+    const checker = new SignedXml({ publicCert: pki.sign.pem });
+    checker.loadSignature(/<Signature[\s\S]*<\/Signature>/.exec(signed)![0]);
+    const wrapped = signed.replace('<Income>5000000</Income>', '<Income>1</Income>');
+    expect(checker.checkSignature(wrapped)).toBe(true);
+    // …but the document a server reads was never signed as a whole.
+    expect(verifyXmlSignature(signed).valid).toBe(false);
+    expect(verifyXmlSignature(wrapped).valid).toBe(false);
+  });
+
+  it('accepts another signer\'s whole-document enveloped signature', () => {
+    const signed = signWith('<Return><Income>5000000</Income></Return>', {
+      xpath: '/*',
+      isEmptyUri: true,
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    });
+    const result = verifyXmlSignature(signed);
+    expect(result.valid).toBe(true);
+    expect(result.signedReferences).toEqual(['<Return><Income>5000000</Income></Return>']);
+  });
+
   it('escapes form input into the document', () => {
     expect(document()).toContain('<Name>所得税及び復興特別所得税の確定申告書 &lt;テスト&gt; &amp; 控え</Name>');
     expect(() => validateTaxReturn({ returnName: '', year: 2025, income: 1, deductions: 0 })).toThrow();

@@ -113,7 +113,8 @@ export interface XmlVerification {
 }
 
 /**
- * Checks an enveloped signature with xml-crypto, with the key taken from KeyInfo. Only the
+ * Checks an enveloped signature with xml-crypto, with the key taken from KeyInfo: valid only when
+ * its one Reference covers the whole document (URI="" + enveloped-signature). Only the
  * cryptography: pair it with JpkiVerifier.verifySignature for the certificate's trust.
  */
 export function verifyXmlSignature(xml: string): XmlVerification {
@@ -134,9 +135,26 @@ export function verifyXmlSignature(xml: string): XmlVerification {
   const checker = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
   try {
     checker.loadSignature(signature as unknown as Node);
-    const valid = checker.checkSignature(xml);
+    const valid = checker.checkSignature(xml) && coversWholeDocument(checker);
     return { valid, certificate, signedReferences: valid ? checker.getSignedReferences() : [] };
   } catch {
     return invalid(certificate);
   }
+}
+
+/** Transforms that keep an empty-URI reference equal to "the document without this signature". */
+const WHOLE_DOCUMENT_TRANSFORMS = new Set([ENVELOPED, EXC_C14N, 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315']);
+
+/**
+ * Against signature wrapping: xml-crypto accepts a signature over any referenced element (`#id`),
+ * leaving the rest of the document unsigned, while a site reads the document as a whole. Only one
+ * (verified) Reference, with URI="" (the document element) and the enveloped-signature transform,
+ * means the whole document except the Signature itself is what was signed.
+ */
+function coversWholeDocument(checker: SignedXml): boolean {
+  const references = checker.getReferences();
+  if (references.length !== 1) return false;
+  const [reference] = references;
+  const transforms = reference?.transforms ?? [];
+  return reference?.uri === '' && transforms.includes(ENVELOPED) && transforms.every((t) => WHOLE_DOCUMENT_TRANSFORMS.has(t));
 }
