@@ -75,6 +75,27 @@ describe('JpkiCard', () => {
     t.done();
   });
 
+  it('Test_Exchange_6Cxx_ToVerify_IsNeverResent_NoSecondTry', async () => {
+    // VERIFY has no Le: "re-sending with Le = xx" would overwrite the PIN's last byte and spend a
+    // try on a PIN the user never typed. The scripted card fails the test on any further APDU.
+    const t = scripted([SELECT_AP, ['00a4020c020018', '9000'], ['002000800431323334', '6c04']]);
+    const card = new JpkiCard(t);
+    await card.selectAp();
+    await expect(card.verify('auth', new TextEncoder().encode('1234'))).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR' });
+    t.done();
+  });
+
+  it('Test_Exchange_6Cxx_ToSelectEf_IsNeverResent_NoOtherKeySelected', async () => {
+    // SELECT EF 001A (signing key) answered 6C 17: re-sending "with Le" would SELECT EF 0017,
+    // the authentication key, and sign with it.
+    const digestInfo = '3031300d060960864801650304020105000420' + '11'.repeat(32);
+    const t = scripted([SELECT_AP, ['00a4020c02001a', '6c17']]);
+    const card = new JpkiCard(t);
+    await card.selectAp();
+    await expect(card.sign('sign', hexToBytes(digestInfo))).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR' });
+    t.done();
+  });
+
   it('Test_Exchange_61xx_FetchesTheRestWithGetResponse', async () => {
     const signature = new Uint8Array(256).fill(0x5a);
     const digestInfo = '3031300d060960864801650304020105000420' + '11'.repeat(32);

@@ -13,8 +13,10 @@ const MAX_GET_RESPONSE = 32; // a bound, so a card that keeps answering 61 xx ca
 
 export async function exchange(transport: CardTransport, command: Uint8Array): Promise<Response> {
   let response = splitResponse(await transport.transmit(command));
-  if (response.sw >> 8 === 0x6c) {
+  if (response.sw >> 8 === 0x6c && endsWithLe(command)) {
     // Wrong Le: the card tells the right one; resend the same command with it (case 2 / 4: Le is last).
+    // Never for a command without Le (SELECT, VERIFY): its last byte is data — a FID byte or a PIN
+    // byte — and re-sending it altered would select another EF or spend a try on a wrong PIN.
     const again = command.slice();
     again[again.length - 1] = response.sw & 0xff;
     response = splitResponse(await transport.transmit(again));
@@ -34,6 +36,12 @@ export async function exchange(transport: CardTransport, command: Uint8Array): P
     at += part.length;
   }
   return { data, sw: response.sw };
+}
+
+/** A short command APDU whose last byte is Le: case 2 (header + Le) or case 4 (header + Lc + data + Le). */
+function endsWithLe(command: Uint8Array): boolean {
+  if (command.length === 5) return true;
+  return command.length > 5 && command.length === 6 + command[4]!;
 }
 
 /** Wraps a transport and counts its APDUs (bench figures). Counts only: it keeps no bytes (a PIN passes here). */
