@@ -16,9 +16,13 @@ export type PinCheck = { ok: true; pin: string } | { ok: false; problem: PinProb
 const AUTH_RULE = /^[0-9]{4}$/;
 const SIGN_RULE = /^(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{6,16}$/;
 
-/** The signing PIN is case-insensitive for the user: lowercase input is upper-cased. */
+/**
+ * The signing PIN is case-insensitive for the user: lowercase input (a–z) is upper-cased. Only
+ * ASCII: String#toUpperCase maps other letters into A–Z too ('ſ' → 'S', 'ı' → 'I', 'ß' → 'SS'),
+ * which would turn a PIN outside the rule into one that passes it and reaches the card.
+ */
 export function normalizePin(kind: PinKind, pin: string): string {
-  return kind === 'sign' ? pin.toUpperCase() : pin;
+  return kind === 'sign' ? pin.replace(/[a-z]+/g, (letters) => letters.toUpperCase()) : pin;
 }
 
 /** Checks a PIN against its kind's rule; on success returns the normalized PIN to send. */

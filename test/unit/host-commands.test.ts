@@ -145,6 +145,8 @@ describe('policy §5', () => {
     ['sign', '123456'],
     ['sign', 'ABC-123'],
     ['sign', '1234'],
+    ['sign', 'ſ12345'], // 'ſ'.toUpperCase() is 'S': still not A–Z
+    ['sign', 'ß1234'], // 'ß'.toUpperCase() is 'SS'
     ['authenticate', 'ABC123'],
   ])('Test_PinFormat_%s_%j_NeverTouchesTheCard', async (command, pin) => {
     const r = rig();
