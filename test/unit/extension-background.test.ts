@@ -55,6 +55,9 @@ describe('origin of the sender', () => {
   });
   it('refuses opaque, file and extension origins', () => {
     expect(originOfSender({ origin: 'null', url: 'data:text/html,x' })).toBeNull();
+    // A sandboxed document (CSP `sandbox`, or a popup opened from a sandboxed iframe) has an
+    // opaque origin although its URL is https on a real site: it must not be served as that site.
+    expect(originOfSender({ origin: 'null', url: 'https://portal.example.go.jp/uploads/x.html' })).toBeNull();
     expect(originOfSender({ url: 'file:///etc/passwd' })).toBeNull();
     expect(originOfSender({ url: 'chrome-extension://other/x.html' })).toBeNull();
     expect(originOfSender({})).toBeNull();
@@ -308,6 +311,20 @@ describe('the PIN loop', () => {
     expect(host.closed).toBe(host.opened);
     expect(ctx.lock.busy).toBe(false);
     expect(await authenticate(ctx)).toMatchObject({ ok: true });
+  });
+
+  it('a dialog that finishes opening after the operation ended is closed, not left behind', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt(['hang']);
+    let opened!: () => void;
+    const slow: BackgroundContext['openPrompt'] = () => new Promise((resolve) => (opened = () => resolve(prompt.open())));
+    const ctx = { ...context(host, prompt), openPrompt: slow };
+    expect(await authenticate(ctx, 1_000)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_TIMEOUT' } });
+    opened(); // the window's port connects only now
+    await new Promise((r) => setTimeout(r, 10));
+    expect(prompt.opened).toBe(1);
+    expect(prompt.closed).toBe(1);
+    expect(prompt.states).toHaveLength(0); // it never asked for a PIN
   });
 
   it('the requesting tab going away cancels the dialog (USER_CANCELLED), and only that tab is watched', async () => {

@@ -50,7 +50,12 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
     deadline: op.deadline.at,
   };
 
-  const prompt = await op.deadline.race(op.openPrompt());
+  const opening = op.openPrompt();
+  const prompt = await op.deadline.race(opening).catch((error: unknown) => {
+    // Timed out or the page left while the window was still opening: close it once it is up.
+    void opening.then((late) => late.close(), () => {});
+    throw error;
+  });
   try {
     for (;;) {
       const answer = await op.deadline.race(prompt.ask({ ...state })).catch((error: unknown) => {

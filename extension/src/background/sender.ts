@@ -14,9 +14,8 @@ export interface SenderLike {
 }
 
 export function originOfSender(sender: SenderLike): string | null {
-  if (typeof sender.origin === 'string' && sender.origin !== 'null') {
-    return isValidOrigin(sender.origin) ? sender.origin : null;
-  }
+  // 'null' is an opaque origin (a sandboxed document): its URL names a site it does not speak for.
+  if (typeof sender.origin === 'string') return isValidOrigin(sender.origin) ? sender.origin : null;
   return originOfUrl(sender.url);
 }
 
