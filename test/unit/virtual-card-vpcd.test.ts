@@ -160,6 +160,10 @@ describe('trace', () => {
     expect(traceCommand(Buffer.from('002000800431323334', 'hex'))).toBe('0020008004********');
     expect(traceCommand(Buffer.from('0024018006414243313233', 'hex'))).toBe('0024018006************');
   });
+  it('masks every byte after Lc even when Lc understates the data (a malformed VERIFY still holds a PIN)', () => {
+    expect(traceCommand(Buffer.from('002000800131323334', 'hex'))).toBe('0020008001********');
+    expect(traceCommand(Buffer.from('0024018002414243313233', 'hex'))).toBe('0024018002************');
+  });
   it('leaves the retry-counter query and other APDUs as they are', () => {
     expect(traceCommand(Buffer.from('00200080', 'hex'))).toBe('00200080');
     expect(traceCommand(Buffer.from('00a4020c02000a', 'hex'))).toBe('00a4020c02000a');

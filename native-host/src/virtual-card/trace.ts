@@ -10,8 +10,9 @@ export function traceCommand(command: Uint8Array): string {
   const hex = Buffer.from(command).toString('hex');
   const ins = command[1];
   if (command.length > 5 && (ins === 0x20 || ins === 0x24)) {
-    const lc = command[4]!;
-    return hex.slice(0, 10) + '**'.repeat(lc) + hex.slice(10 + 2 * lc);
+    // Every byte after Lc, whatever Lc says: an APDU whose Lc understates its data (the card
+    // answers 67 00) must not show the PIN bytes beyond Lc.
+    return hex.slice(0, 10) + '**'.repeat(command.length - 5);
   }
   return hex;
 }
