@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing';
 
-// Two projects: `unit` runs in parallel and touches no device; `system` reaches the virtual
+// Three projects: `unit` runs in parallel and touches no device; `system` reaches the virtual
 // card through the real pcscd + vpcd (and real Chromium). There are only two vpcd readers, so
-// `system` files run one at a time (DESIGN §8).
+// `system` files run one at a time (DESIGN §8). `extension` runs test/extension/** under WXT's
+// vitest plugin, configured from extension/wxt.config.ts: the global `browser`/`chrome` and
+// `wxt/browser` are WXT's in-memory `fakeBrowser` (webextension-polyfill, which our code imports,
+// hands back that global as it is), so those tests drive the real browser-API code paths.
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +24,14 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [WxtVitest({ root: 'extension' })],
+        test: {
+          name: 'extension',
+          include: ['test/extension/**/*.test.ts', 'test/extension/**/*.test.tsx'],
+          testTimeout: 30_000,
         },
       },
     ],

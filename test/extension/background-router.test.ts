@@ -1,0 +1,134 @@
+/**
+ * The background as installed by startBackground(), against WXT's `fakeBrowser`: messages arrive
+ * through `runtime.onMessage` with a `runtime.MessageSender`, the extension's identity comes from
+ * `runtime.id` / `runtime.getURL`, the portal allow-list from storage.local. (The unit project
+ * proves the router's rules with a hand-written identity; this proves the wiring that feeds it.)
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import type { Runtime } from 'webextension-polyfill';
+import { startBackground } from '../../extension/src/background/main.ts';
+import { ALLOW_LIST_KEY } from '../../extension/src/background/allow-list.ts';
+import { installRuntimePorts } from './runtime-ports.ts';
+
+const EXTENSION_ID = fakeBrowser.runtime.id;
+const extensionPage = (path = '/popup.html', extra: Partial<Runtime.MessageSender> = {}): Runtime.MessageSender => ({
+  id: fakeBrowser.runtime.id,
+  url: fakeBrowser.runtime.getURL(path),
+  ...extra,
+});
+/** What the browser says about our content script in a web page's top frame. */
+const contentScript = (where: { url?: string; origin?: string }, frameId = 0): Runtime.MessageSender => ({
+  id: EXTENSION_ID,
+  tab: { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false },
+  frameId,
+  ...where,
+});
+
+/** Sends like the browser does: every onMessage listener gets the message and the sender. */
+async function send(message: unknown, sender: Runtime.MessageSender): Promise<unknown> {
+  const answers = await fakeBrowser.runtime.onMessage.trigger(message, sender);
+  expect(answers).toHaveLength(1);
+  return answers[0];
+}
+
+let connectNative: ReturnType<typeof vi.fn>;
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  // fakeBrowser leaves runtime.onConnect and connectNative unimplemented: ports as in
+  // runtime-ports.ts, and no native host installed (connectNative throws).
+  installRuntimePorts();
+  connectNative = vi.fn(() => {
+    throw new Error('No such native application jpki_bridge');
+  });
+  vi.spyOn(fakeBrowser.runtime, 'connectNative').mockImplementation(connectNative as never);
+  startBackground();
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('background wiring: who may ask what', () => {
+  it('installs exactly one runtime.onMessage listener', async () => {
+    expect(await fakeBrowser.runtime.onMessage.trigger({ channel: 'something-else' }, extensionPage())).toEqual([undefined]);
+  });
+
+  it('an extension page (popup, also opened as a tab) reaches the ui commands', async () => {
+    const popup = await send({ channel: 'ui', command: 'host-status' }, extensionPage('/popup.html'));
+    expect(popup).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+    const tab = await send({ channel: 'ui', command: 'host-status' }, extensionPage('/options.html', { tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }));
+    expect(tab).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+    expect(connectNative).toHaveBeenCalledTimes(2);
+    expect(connectNative).toHaveBeenCalledWith('jpki_bridge');
+  });
+
+  it('change-pin and host-status from a web page are refused before the host is touched', async () => {
+    for (const command of ['change-pin', 'host-status']) {
+      const out = await send({ channel: 'ui', command, kind: 'auth', pin: '1234', newPin: '5678' }, contentScript({ url: 'https://rp.example/', origin: 'https://rp.example' }));
+      expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    }
+    expect(connectNative).not.toHaveBeenCalled();
+  });
+
+  it('another extension, or a page of another extension id, is not one of our pages', async () => {
+    const other = await send({ channel: 'ui', command: 'change-pin', kind: 'auth', pin: '1234', newPin: '5678' }, { id: 'other-extension', url: 'chrome-extension://other-extension/popup.html' });
+    expect(other).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    const spoofedUrl = await send({ channel: 'ui', command: 'host-status' }, { id: EXTENSION_ID, url: 'https://evil.example/chrome-extension://test-extension-id/' });
+    expect(spoofedUrl).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    expect(connectNative).not.toHaveBeenCalled();
+  });
+
+  it('page requests from our own extension pages are refused (content scripts only)', async () => {
+    const out = await send({ channel: 'page', action: 'jpki:status', request: {} }, extensionPage('/popup.html', { tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }));
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+  });
+
+  it('a content script in a sub-frame is refused', async () => {
+    const out = await send({ channel: 'page', action: 'jpki:status', request: {} }, contentScript({ url: 'https://rp.example/' }, 3));
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    expect(connectNative).not.toHaveBeenCalled();
+  });
+
+  it('messages that are not ours are left to other listeners (undefined)', async () => {
+    expect(await send({ channel: 'something-else' }, extensionPage())).toBeUndefined();
+    expect(await send('jpki:status', contentScript({ url: 'https://rp.example/' }))).toBeUndefined();
+  });
+});
+
+describe('background wiring: the origin comes from the MessageSender', () => {
+  it('http on a public host is refused before the host is touched; http://localhost is served', async () => {
+    const evil = await send({ channel: 'page', action: 'jpki:status', request: {} }, contentScript({ url: 'http://rp.example/login' }));
+    expect(evil).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_ORIGIN' } });
+    expect(connectNative).not.toHaveBeenCalled();
+    const local = await send({ channel: 'page', action: 'jpki:status', request: {} }, contentScript({ url: 'http://localhost:5173/demo' }));
+    expect(local).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+    expect(connectNative).toHaveBeenCalledTimes(1);
+  });
+
+  it('portal-hello: sender.origin (Chromium) wins over sender.url, checked against storage.local', async () => {
+    await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example'] });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ origin: 'https://city.example', url: 'https://elsewhere.example/p' }))).toMatchObject({ allowed: true });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ origin: 'https://elsewhere.example', url: 'https://city.example/p' }))).toMatchObject({ allowed: false });
+  });
+
+  it('portal-hello: without sender.origin (Firefox) the origin of sender.url is used', async () => {
+    await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example'] });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://city.example/login?x#y' }))).toMatchObject({ allowed: true });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'http://city.example/login' }))).toMatchObject({ allowed: false, hostVersion: null });
+  });
+
+  it('portal-hello: absent list = the preset; an allowed origin with no host gets hostVersion null', async () => {
+    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://myna.go.jp/' }))).toEqual({ allowed: true, extensionMajor: '0', hostVersion: null });
+    expect(connectNative).toHaveBeenCalledTimes(1);
+    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://city.example/' }))).toMatchObject({ allowed: false });
+    expect(connectNative).toHaveBeenCalledTimes(1); // not allowed: the host is not even asked
+  });
+
+  it('the allow-list is read on every request: a change in storage applies at once', async () => {
+    const sender = contentScript({ url: 'https://city.example/' });
+    expect(await send({ channel: 'portal-hello' }, sender)).toMatchObject({ allowed: false });
+    await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example'] });
+    expect(await send({ channel: 'portal-hello' }, sender)).toMatchObject({ allowed: true });
+    await fakeBrowser.storage.local.remove(ALLOW_LIST_KEY);
+    expect(await send({ channel: 'portal', detail: JSON.stringify({ mode: '05' }) }, sender)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+  });
+});
