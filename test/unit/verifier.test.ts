@@ -254,6 +254,18 @@ describe('signature over a hash', () => {
   });
 });
 
+describe('inputs of the wrong type (request bodies handed straight in)', () => {
+  it.each([123, null, {}, ['MAA=']])('answers TOKEN_FORMAT for the certificate %j instead of throwing', async (certificate) => {
+    const v = verifier();
+    const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', sha256('document')));
+    const hash = sha256('document').toString('base64');
+    const bad = certificate as unknown as string;
+    await expect(v.verifySignature({ hash, hashFunction: 'SHA-256', signature, certificate: bad })).resolves.toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
+    const challenge = await v.issuePortalChallenge();
+    await expect(v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: bad })).resolves.toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
+  });
+});
+
 describe('portal-compatible login (launchApp mode 01)', () => {
   it('verifies the card’s signature over the DigestInfo the server issued', async () => {
     const v = verifier();

@@ -149,6 +149,8 @@ export class JpkiVerifier {
 
   /** The certificate checks alone: chain, validity, kind (policy + keyUsage). Throws VerificationError. */
   checkCertificate(certificateBase64: string, kind: CertificateKind): ChainedCertificate {
+    // Sites hand request bodies straight in: a non-string is a bad input, not a crash.
+    if (typeof certificateBase64 !== 'string') throw new VerificationError('TOKEN_FORMAT', 'the certificate is not base64');
     // Base64 strictness is checked by the chain validator on a cache miss (a hit was checked then).
     const chained = this.chains.validate(certificateBase64, this.now());
     // The kind depends only on the certificate and this verifier's policies: check once per entry.
