@@ -128,7 +128,10 @@ describe('happy paths', () => {
     const digestInfos = [1, 2].map((n) => Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, n))).toString('base64'));
     const { result } = await r.run('portal-sign', { origin: ORIGIN, digestInfos, pin: 'ABC123' });
     expect(result.certificate).toBe(r.state.sign!.certificate);
-    expect(result.signatures).toHaveLength(2);
+    // Each signature is the signing key's over its own DigestInfo (recovered with the signing certificate's key).
+    const key = new X509Certificate(Buffer.from(r.state.sign!.certificate, 'base64')).publicKey;
+    expect(result.signatures.map((signature: string) => publicDecrypt(key, signature).toString('base64'))).toEqual(digestInfos);
+    expect(r.trace.filter((apdu) => apdu.startsWith('00a4020c02')).filter((apdu) => apdu.endsWith('0017'))).toEqual([]); // never the auth key EF
     expect(r.verifies()).toHaveLength(1);
   });
 });
@@ -230,6 +233,69 @@ describe('policy §5', () => {
     const r = rig();
     expect((await r.run('change-pin', { kind, pin, newPin })).error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect(r.trace).toEqual([]);
+  });
+});
+
+describe('policy §5 in every PIN command', () => {
+  const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 5))).toString('base64');
+  const COMMANDS: [string, 'auth' | 'sign', (pin: string, extra?: Record<string, unknown>) => Record<string, unknown>][] = [
+    ['authenticate', 'auth', (pin, extra = {}) => auth(pin, extra)],
+    ['portal-login', 'auth', (pin, extra = {}) => ({ origin: ORIGIN, digestInfo, pin, ...extra })],
+    ['sign', 'sign', (pin, extra = {}) => signArgs(pin, extra)],
+    ['get-signing-certificate', 'sign', (pin, extra = {}) => ({ origin: ORIGIN, pin, ...extra })],
+    ['portal-sign', 'sign', (pin, extra = {}) => ({ origin: ORIGIN, digestInfos: [digestInfo], pin, ...extra })],
+    ['change-pin (auth)', 'auth', (pin, extra = {}) => ({ kind: 'auth', pin, newPin: '8642', ...extra })],
+    ['change-pin (sign)', 'sign', (pin, extra = {}) => ({ kind: 'sign', pin, newPin: 'NEW777', ...extra })],
+  ];
+  const PINS = { auth: '1234', sign: 'ABC123' };
+  const commandOf = (name: string) => name.replace(/ \(.*\)$/, '');
+  /** Each APDU named by its policy step (the rest: null). */
+  const steps = (trace: string[]) =>
+    trace
+      .map((apdu) =>
+        apdu === '00200080' ? 'counter'
+        : apdu.startsWith('00200080') ? 'verify'
+        : apdu === '00a4020c020008' ? 'availability'
+        : apdu.startsWith('802a') ? 'sign'
+        : apdu.startsWith('00240180') ? 'change'
+        : null,
+      )
+      .filter((step) => step !== null);
+
+  it.each(COMMANDS)('Test_%s_StepOrder_Counter_Availability_Verify_ThenUse', async (name, kind, args) => {
+    const r = rig();
+    expect((await r.run(commandOf(name), args(PINS[kind]))).result).toBeDefined();
+    const use = name.startsWith('change-pin') ? 'change' : 'sign';
+    const expected = kind === 'sign' ? ['counter', 'availability', 'verify'] : ['counter', 'verify'];
+    if (name !== 'get-signing-certificate') expected.push(use);
+    expect(steps(r.trace)).toEqual(expected);
+  });
+
+  it.each(COMMANDS)('Test_%s_LastTry_WithoutConfirm_IsPinLastTry_NoVerify', async (name, kind, args) => {
+    const r = rig('adult', (s) => void (s.pins[kind].retriesLeft = 1));
+    expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
+    expect(r.verifies()).toEqual([]);
+    expect((await r.run(commandOf(name), args(PINS[kind], { confirmLastTry: true }))).result).toBeDefined();
+  });
+
+  it.each(COMMANDS)('Test_%s_Locked_IsPinLocked_NoVerify', async (name, kind, args) => {
+    const r = rig('adult', (s) => void (s.pins[kind].retriesLeft = 0));
+    expect((await r.run(commandOf(name), args(PINS[kind], { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+    expect(r.verifies()).toEqual([]);
+  });
+
+  it.each(COMMANDS.filter(([, kind]) => kind === 'sign'))('Test_%s_Minor_IsNoSigningCertificate_NoVerify', async (name, kind, args) => {
+    const r = rig('minor');
+    expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' });
+    expect(r.verifies()).toEqual([]);
+  });
+
+  it.each(COMMANDS.filter(([name]) => !name.startsWith('change-pin')))('Test_%s_Expired_IsCertificateExpired_NoSignature', async (name, kind, args) => {
+    const r = rig('expired');
+    expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
+    expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
+    // Authentication: refused before VERIFY (its certificate needs no PIN); signing: right after it.
+    expect(r.verifies()).toHaveLength(kind === 'auth' ? 0 : 1);
   });
 });
 
