@@ -6,6 +6,8 @@
 export const MAX_ORIGIN_LENGTH = 255;
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
+/** A DNS name (IDNs arrive as punycode), an IPv4 address, or a bracketed IPv6 address. */
+const HOSTNAME = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$/;
 
 /**
  * True for `https://host[:port]` and `http://localhost[:port]`, `http://127.0.0.1[:port]`,
@@ -21,6 +23,9 @@ export function isValidOrigin(origin: unknown): origin is string {
     return false;
   }
   if (url.origin !== origin) return false; // rejects paths, trailing slashes, default ports, uppercase
+  // WHATWG URLs allow `*`, `!`, `$` … in a host; no site has one, and `https://*.example.jp` typed
+  // into the allow-list must not pass as an origin that silently never matches.
+  if (!HOSTNAME.test(url.hostname)) return false;
   if (url.protocol === 'https:') return url.hostname.length > 0;
   return url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
 }

@@ -16,6 +16,8 @@ describe('isValidOrigin', () => {
     'http://localhost',
     'http://localhost:3000',
     'http://127.0.0.1:8080',
+    'https://xn--eckwd4c7c.xn--zckzah', // an IDN, as the browser serializes it
+    'https://[::1]:8443',
   ])('accepts %s', (origin) => expect(isValidOrigin(origin)).toBe(true));
 
   it.each([
@@ -31,6 +33,8 @@ describe('isValidOrigin', () => {
     'chrome-extension://abcdefghijklmnopabcdefghijklmnop',
     'http://localhost.evil.jp',
     'http://127.0.0.2',
+    'https://*.example.jp',
+    'https://a$b.jp',
     'null',
     '',
     `https://${'a'.repeat(250)}.jp`,
@@ -91,5 +95,6 @@ describe('portal allow-list', () => {
     expect(isValidAllowListPattern('*')).toBe(false);
     expect(isValidAllowListPattern('example.jp')).toBe(false);
     expect(isValidAllowListPattern('http://example.jp')).toBe(false);
+    expect(isValidAllowListPattern('https://*.example.jp')).toBe(false);
   });
 });
