@@ -29,7 +29,8 @@ export async function main(args: string[]): Promise<number> {
     args0 = JSON.parse(json);
     if (typeof args0 !== 'object' || args0 === null || Array.isArray(args0)) throw new Error('not an object');
   } catch (error) {
-    process.stderr.write(`jpki-bridge run: the arguments must be a JSON object (${(error as Error).message})\n`);
+    // Not the parser's own message: newer V8 quotes the input in it, and a PIN may be in there.
+    process.stderr.write(`jpki-bridge run: the arguments must be a JSON object (${error instanceof SyntaxError ? 'not valid JSON' : 'not an object'})\n`);
     return 64;
   }
   if ('pin' in args0 || 'newPin' in args0) {
