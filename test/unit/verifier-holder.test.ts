@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJpkiBirthDate, readHolder, type ParsedCertificate } from '../../relying-party/src/verifier/index.ts';
 import { decodeOid, readTlv } from '../../relying-party/src/verifier/der.ts';
-import { MemoryNonceStore } from '../../relying-party/src/verifier/index.ts';
+import { MemoryNonceStore, RedisNonceStore } from '../../relying-party/src/verifier/index.ts';
 
 describe('JPKI date of birth', () => {
   it.each([
@@ -100,5 +100,19 @@ describe('MemoryNonceStore', () => {
     await store.issue();
     await store.issue();
     await expect(store.issue()).rejects.toThrow(/full/);
+  });
+});
+
+describe('RedisNonceStore with a client that answers in Buffers', () => {
+  it('takes a Buffer "OK" as success (one SET), and gives up rather than looping when SET keeps failing', async () => {
+    const sets: string[][] = [];
+    const buffers = new RedisNonceStore({ sendCommand: async (args) => (sets.push(args), Buffer.from('OK')) });
+    await expect(buffers.issue()).resolves.toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(sets).toHaveLength(1);
+
+    let calls = 0;
+    const broken = new RedisNonceStore({ sendCommand: async () => (calls++, 'QUEUED') });
+    await expect(broken.issue()).rejects.toThrow(/SET/);
+    expect(calls).toBeLessThanOrEqual(3);
   });
 });

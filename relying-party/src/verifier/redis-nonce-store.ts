@@ -44,21 +44,28 @@ export class RedisNonceStore implements NonceStore {
   }
 
   async issue(): Promise<string> {
-    for (;;) {
+    // A 256-bit collision (null) is drawn again; anything else that is not OK is an error, never a loop.
+    for (let attempt = 0; attempt < 3; attempt++) {
       const nonce = newNonce();
       const ttl = String(this.lifetimeMs + NONCE_RETENTION_MS);
       const reply = await this.client.sendCommand(['SET', this.prefix + nonce, String(this.now()), 'PX', ttl, 'NX']);
-      if (reply === 'OK') return nonce; // null: a 256-bit collision; draw again
+      if (asText(reply) === 'OK') return nonce;
     }
+    throw new Error('RedisNonceStore: SET … NX did not answer OK');
   }
 
   async consume(nonce: string): Promise<ConsumeResult> {
     if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 1024) return 'unknown';
     const reply = await this.client.sendCommand(['EVAL', CONSUME, '1', this.prefix + nonce]);
-    const text = typeof reply === 'string' ? reply : Buffer.isBuffer(reply) ? reply.toString() : String(reply);
+    const text = asText(reply);
     if (text === 'unknown' || text === 'reused') return text;
     const issuedAt = Number(text);
     if (!Number.isFinite(issuedAt)) return 'unknown';
     return this.now() - issuedAt > this.lifetimeMs ? 'expired' : 'ok';
   }
+}
+
+/** node-redis answers strings, or Buffers when asked to; ioredis adapters may do either. */
+function asText(reply: unknown): string {
+  return typeof reply === 'string' ? reply : Buffer.isBuffer(reply) ? reply.toString() : String(reply);
 }
