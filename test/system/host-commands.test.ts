@@ -156,13 +156,15 @@ describe('policy §5 through pcscd', () => {
   });
 
   it('Test_WrongPin_CountsDown_ThenLocks', async () => {
-    const { host } = await setup();
+    const { host, card } = await setup();
     expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
     expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 1 });
     expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY' });
     const last = await host.request('authenticate', auth('0000', { confirmLastTry: true }));
-    expect(['ERR_JPKI_PIN_LOCKED', 'ERR_JPKI_PIN_INCORRECT']).toContain(last.error?.code);
+    expect(last.error?.code).toBe('ERR_JPKI_PIN_LOCKED'); // the miss that reaches 0 answers 63 C0: locked, not "incorrect, 0 left"
+    expect(await verifies(card)).toHaveLength(3);
     expect((await host.request('authenticate', auth('1234', { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+    expect(await verifies(card)).toHaveLength(3); // locked: refused from the counter, no 4th VERIFY
   });
 
   it('Test_Minor_NoSigningCertificate_NoVerify', async () => {
