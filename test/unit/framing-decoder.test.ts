@@ -108,6 +108,18 @@ describe('FrameDecoder', () => {
     expect(b.pendingBytes).toBe(7);
   });
 
+  it('Test_Decode_FrameSplitOverChunks_TheChunksItWasCopiedFromAreWiped', () => {
+    // A body split over reads is copied into one buffer (which the session zeroes after parsing);
+    // the reads themselves must not keep the PIN bytes.
+    const body = new TextEncoder().encode('{"id":1,"command":"authenticate","arguments":{"pin":"8642"}}');
+    const stream = framed(body);
+    const chunks = [stream.slice(0, 30), stream.slice(30)];
+    const events = feed(new FrameDecoder(), chunks);
+    expect(events).toEqual([{ type: 'frame', body }]);
+    const bodyBytes = [...chunks[0]!.subarray(4), ...chunks[1]!]; // the 4-byte prefix is not secret
+    expect(bodyBytes.every((byte) => byte === 0)).toBe(true);
+  });
+
   it('Test_Decode_OneByteChunksOf64KiB_IsLinear', () => {
     const body = new Uint8Array(64 * 1024).fill(0x41);
     const stream = framed(body);

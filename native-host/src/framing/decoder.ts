@@ -85,6 +85,8 @@ export class FrameDecoder {
       const chunk = this.chunks[this.head]!;
       const count = Math.min(n - filled, chunk.length - this.headOffset);
       out.set(chunk.subarray(this.headOffset, this.headOffset + count), filled);
+      // The copy is what the session zeroes after parsing; wipe the bytes it was made from (a body may hold a PIN).
+      chunk.fill(0, this.headOffset, this.headOffset + count);
       filled += count;
       this.advance(count);
     }
