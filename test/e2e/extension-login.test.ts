@@ -56,6 +56,37 @@ describe('jpki:* login through the browser', () => {
     await page.close();
   });
 
+  it('a message another window posts into the page (a cross-origin iframe) is ignored: no ack, no dialog', async () => {
+    const page = await e2e.open('status.html');
+    const other = e2e.server.url.replace('localhost', '127.0.0.1');
+    await page.evaluate(() => {
+      (window as any).seen = [] as string[];
+      addEventListener('message', (event) => (window as any).seen.push(String(event.data?.action)));
+    });
+    await page.evaluate((src) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.append(frame);
+      return new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    }, `${other}/status.html`);
+    const frame = page.frames().find((f) => f.url().startsWith(other))!;
+    expect(frame).toBeDefined();
+    // The framed page (another origin) posts a login request into its parent, as the library would.
+    await frame.evaluate((nonce) => {
+      const message = { action: 'jpki:authenticate', requestId: 'from-frame', challengeNonce: nonce };
+      for (let i = 0; i < 20; i++) setTimeout(() => parent.postMessage(message, '*'), i * 100);
+    }, newNonce());
+    await new Promise((r) => setTimeout(r, 2_500));
+    const seen: string[] = await page.evaluate(() => (window as any).seen);
+    expect(seen.filter((a) => a === 'jpki:authenticate').length).toBeGreaterThan(0); // they did arrive
+    expect(seen.filter((a) => a.startsWith('jpki:authenticate-'))).toEqual([]); // and were not answered
+    expect(e2e.session.browser.targets().filter((t) => t.url().includes('/dialog.html'))).toHaveLength(0);
+    // The same page posting to itself is served (the check above is not vacuous).
+    await page.evaluate(() => postMessage({ action: 'jpki:status', requestId: 'own' }, location.origin));
+    await page.waitForFunction(() => (window as any).seen.includes('jpki:status-success'), { timeout: 10_000 });
+    await page.close();
+  });
+
   it('cancel → ERR_JPKI_USER_CANCELLED, and the dialog window goes away', async () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
