@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import forge from 'node-forge';
 import {
   CrlRevocationChecker,
   JpkiVerifier,
@@ -49,6 +50,18 @@ describe('CRL revocation checker', () => {
   it('ignores a CRL signed by another CA, even if it names the right issuer', async () => {
     const forged = makeCrl({ ...pki.otherRoot, forgeCert: pki.authRoot.forgeCert }, [pki.auth], new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + DAY));
     expect(await login(verifier([forged]), pki.auth)).toMatchObject({ ok: true, revocation: 'unknown' });
+  });
+
+  it('does not take a CRL with a critical extension it cannot honour (delta CRL, partitioned CRL) as complete', async () => {
+    const number = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.INTEGER, false, String.fromCharCode(7));
+    const window = [new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + DAY)] as const;
+    // A delta CRL lists only what changed since its base: its silence about a certificate is not "good".
+    const delta = makeCrl(pki.authRoot, [], ...window, [{ oid: '2.5.29.27', critical: true, value: number }]);
+    expect(await login(verifier([delta]), revokedAuth)).toMatchObject({ ok: true, revocation: 'unknown' });
+    // A non-critical extension (cRLNumber) changes nothing.
+    const numbered = makeCrl(pki.authRoot, [revokedAuth], ...window, [{ oid: '2.5.29.20', critical: false, value: number }]);
+    expect(await login(verifier([numbered]), pki.auth)).toMatchObject({ ok: true, revocation: 'good' });
+    expect(await login(verifier([numbered]), revokedAuth)).toMatchObject({ ok: false, code: 'REVOKED' });
   });
 
   it('says unknown without a CRL for the issuer', async () => {

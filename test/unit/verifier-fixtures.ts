@@ -192,7 +192,13 @@ export function makeTestPki(): TestPki {
 }
 
 /** A v2 CRL issued by `ca`, listing `revoked` (certificates), signed sha256WithRSA with Node. */
-export function makeCrl(ca: Issued, revoked: Issued[], thisUpdate: Date, nextUpdate: Date): Buffer {
+export function makeCrl(
+  ca: Issued,
+  revoked: Issued[],
+  thisUpdate: Date,
+  nextUpdate: Date,
+  extensions: Array<{ oid: string; critical: boolean; value: forge.asn1.Asn1 }> = [],
+): Buffer {
   const seq = (value: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, value);
   const oid = (dotted: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(dotted).getBytes());
   const time = (date: Date) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date));
@@ -210,6 +216,21 @@ export function makeCrl(ca: Issued, revoked: Issued[], thisUpdate: Date, nextUpd
     time(thisUpdate),
     time(nextUpdate),
     ...(entries.length ? [seq(entries)] : []),
+    ...(extensions.length
+      ? [
+          asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+            seq(
+              extensions.map((ext) =>
+                seq([
+                  oid(ext.oid),
+                  ...(ext.critical ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BOOLEAN, false, String.fromCharCode(0xff))] : []),
+                  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(ext.value).getBytes()),
+                ]),
+              ),
+            ),
+          ]),
+        ]
+      : []),
   ]);
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
   const signature = cryptoSign('sha256', tbsDer, ca.privateKey);

@@ -26,6 +26,11 @@ interface ParsedCrl {
   tbs: Buffer;
   hash: string;
   signature: Buffer;
+  /**
+   * A critical crlExtension (deltaCRLIndicator, issuingDistributionPoint, …): this checker honours
+   * none, so such a CRL is not a complete list for its issuer and is never used (RFC 5280 §5.2).
+   */
+  hasCriticalExtension: boolean;
 }
 
 export class CrlError extends Error {}
@@ -44,7 +49,14 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     let nextUpdate: Date | null = null;
     if (fields[i] && (fields[i]!.tag === 0x17 || fields[i]!.tag === 0x18)) nextUpdate = decodeTime(fields[i++]!);
     const revoked = new Set<string>();
-    if (fields[i]?.tag === 0x30) for (const entry of children(fields[i]!)) revoked.add(integerHex(children(entry)[0]!));
+    if (fields[i]?.tag === 0x30) for (const entry of children(fields[i++]!)) revoked.add(integerHex(children(entry)[0]!));
+    let hasCriticalExtension = false;
+    if (fields[i]?.tag === 0xa0) {
+      for (const extension of children(children(fields[i]!)[0]!)) {
+        const parts = children(extension);
+        if (parts.length === 3 && parts[1]!.tag === 0x01 && content(parts[1]!)[0] !== 0) hasCriticalExtension = true;
+      }
+    }
     return {
       issuer: Buffer.from(encoded(issuer)),
       thisUpdate,
@@ -53,6 +65,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
       tbs: Buffer.from(encoded(tbsTlv)),
       hash,
       signature: Buffer.from(content(signatureBits).subarray(1)), // skip the unused-bits octet
+      hasCriticalExtension,
     };
   } catch (error) {
     if (error instanceof CrlError) throw error;
@@ -87,7 +100,7 @@ export class CrlRevocationChecker implements RevocationChecker {
     const serial = normalizeSerial(certificate.serialNumber);
     let current = false;
     for (const crl of this.crls) {
-      if (!crl.issuer.equals(name)) continue;
+      if (crl.hasCriticalExtension || !crl.issuer.equals(name)) continue;
       if (!cryptoVerify(crl.hash, crl.tbs, issuer.publicKey, crl.signature)) continue;
       if (at < crl.thisUpdate || (crl.nextUpdate && at > crl.nextUpdate)) continue;
       if (crl.revoked.has(serial)) return 'revoked';
