@@ -7,6 +7,7 @@ import { isContentScript, isExtensionPage, originOfSender } from '../../extensio
 import { createDeadline, userTimeoutMs } from '../../extension/src/background/deadline.ts';
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
 import { route } from '../../extension/src/background/router.ts';
+import { HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
 import { fakePrompt } from './extension-fakes/fake-prompt.ts';
@@ -147,6 +148,25 @@ describe('route: page requests', () => {
     const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
     expect(out).toEqual({ ok: true, result: { extensionVersion: '0.1.0', hostVersion: '0.1.0' } });
     expect(host.closed).toBe(host.opened);
+  });
+
+  it('jpki:status polled by a page starts one host, not one per call; a failure is not cached', async () => {
+    let clock = 0;
+    const cache = new HostVersionCache(() => clock);
+    const { host } = cardHost();
+    const ctx = { ...context(host, fakePrompt([])), hostVersionCache: cache };
+    const calls = Array.from({ length: 5 }, () => route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page()));
+    for (const out of await Promise.all(calls)) expect(out).toMatchObject({ ok: true, result: { hostVersion: '0.1.0' } });
+    expect(host.opened).toBe(1);
+    clock += HOST_VERSION_TTL_MS;
+    await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
+    expect(host.opened).toBe(2);
+
+    const missing = new HostVersionCache(() => clock);
+    const absent = fakeHost(() => ({}), { hello: null, disconnectReason: 'Specified native messaging host not found.' });
+    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: missing };
+    expect(await route(noHost, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: false });
+    expect(await route({ ...noHost, connect: host.connect }, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
   });
 
   it('authenticate binds the token to the sender origin, never a page-supplied one', async () => {

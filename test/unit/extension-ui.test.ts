@@ -14,6 +14,8 @@ const locale = (lang: string) => JSON.parse(readFileSync(new URL(`../../extensio
 describe('viewPinInput (the dialog as the user types)', () => {
   it('upper-cases the signing PIN and enables submit only when the rule holds', () => {
     expect(viewPinInput('sign', 'abc12', 'enter', false)).toEqual({ value: 'ABC12', problem: 'sign-too-short', canSubmit: false });
+    // Only a–z are upper-cased: a letter that toUpperCase() maps into A–Z stays itself and is refused.
+    expect(viewPinInput('sign', 'ſ12345', 'enter', false)).toEqual({ value: 'ſ12345', problem: 'sign-bad-character', canSubmit: false });
     expect(viewPinInput('sign', 'abc123', 'enter', false)).toEqual({ value: 'ABC123', problem: null, canSubmit: true });
     expect(viewPinInput('sign', 'abcdef', 'enter', false)).toMatchObject({ problem: 'sign-needs-digit', canSubmit: false });
     expect(viewPinInput('sign', '123456', 'enter', false)).toMatchObject({ problem: 'sign-needs-letter', canSubmit: false });

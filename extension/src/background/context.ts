@@ -1,4 +1,5 @@
 /** What the actions need from the outside world; the background's main supplies the real ones, tests fakes. */
+import type { HostVersionCache } from './host-version-cache.ts';
 import type { NativeConnector } from './native/channel.ts';
 import type { OperationLock } from './operation-lock.ts';
 import type { OpenPrompt } from './pin-prompt.ts';
@@ -10,6 +11,8 @@ export interface BackgroundContext {
   /** The portal allow-list patterns (storage, else the preset). */
   allowList(): Promise<readonly string[]>;
   extensionVersion: string;
+  /** Reuses the host's hello for `jpki:status` (absent: every call asks the host). */
+  hostVersionCache?: HostVersionCache;
   /** The tab whose page asked (set per request by the router). */
   requesterTab?: number;
   /**

@@ -4,6 +4,7 @@ import { VERSION } from '@jpki-bridge/shared/version';
 import type { BackgroundContext } from './context.ts';
 import { openDialogWindow, listenForDialogs } from './dialog-window.ts';
 import { connectBrowserNative } from './native/browser-channel.ts';
+import { HostVersionCache } from './host-version-cache.ts';
 import { OperationLock } from './operation-lock.ts';
 import { readAllowList } from './allow-list.ts';
 import { route } from './router.ts';
@@ -16,6 +17,7 @@ export function startBackground(): void {
     lock: new OperationLock(),
     allowList: readAllowList,
     extensionVersion: VERSION,
+    hostVersionCache: new HostVersionCache(),
     watchTab,
   };
   const self = { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };

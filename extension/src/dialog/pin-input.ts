@@ -3,7 +3,7 @@
  * upper-cased as typed; submit is enabled only when checkPin accepts the PIN, and on the last try
  * only after the explicit confirmation — so a malformed PIN can never be sent.
  */
-import { type PinProblem, checkPin } from '@jpki-bridge/shared/pin';
+import { type PinProblem, checkPin, normalizePin } from '@jpki-bridge/shared/pin';
 import type { PinKind } from '@jpki-bridge/shared/policy';
 import type { DialogPhase } from '../dialog-protocol.ts';
 
@@ -18,7 +18,8 @@ export interface PinInputView {
 export const MAX_LENGTH: Record<PinKind, number> = { auth: 4, sign: 16 };
 
 export function viewPinInput(kind: PinKind, raw: string, phase: DialogPhase, confirmed: boolean): PinInputView {
-  const value = (kind === 'sign' ? raw.toUpperCase() : raw).slice(0, MAX_LENGTH[kind]);
+  // The shared rule's upper-casing (ASCII only): 'ſ' stays 'ſ' and is refused, never shown as 'S'.
+  const value = normalizePin(kind, raw).slice(0, MAX_LENGTH[kind]);
   const check = checkPin(kind, value);
   const problem = value.length === 0 || check.ok ? null : check.problem;
   const phaseAllows = phase === 'enter' || (phase === 'confirm-last-try' && confirmed);
