@@ -1,14 +1,9 @@
 /** `jpki-bridge run` argument handling: a PIN given in argv is refused and never echoed. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../native-host/src/cli/run.ts';
+import { captureOutput } from '../harness/capture-output.ts';
 
-function capture() {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -4,15 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../native-host/src/cli/virtual-card.ts';
+import { captureOutput } from '../harness/capture-output.ts';
 import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/state.ts';
 
-function capture() {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => vi.restoreAllMocks());
 
