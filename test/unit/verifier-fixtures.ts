@@ -6,7 +6,8 @@
  */
 import { constants, createHash, createPrivateKey, generateKeyPairSync, privateEncrypt, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { TOKEN_FORMAT, TOKEN_ALGORITHM, type AuthToken } from '@jpki-bridge/shared';
+import { buildDigestInfo, type AuthToken } from '@jpki-bridge/shared';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 
 const { pki, asn1 } = forge;
 
@@ -141,16 +142,33 @@ export function issueLeaf(ca: Issued, options: LeafOptions): Issued {
 
 export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
 
-/** What the host does for `authenticate` (DESIGN §6). */
+/** SHA-256(SHA-256(origin) ‖ SHA-256(nonce)): the hash a login token (and a web-eid token) binds. */
+export function tokenHash(origin: string, nonce: string): Buffer {
+  return sha256(Buffer.concat([sha256(origin), sha256(nonce)]));
+}
+
+/** What the host does for `authenticate`: the card signs the labelled block (shared/src/auth-token.ts). */
 export function makeToken(leaf: Issued, origin: string, nonce: string): AuthToken {
-  const signedData = Buffer.concat([sha256(origin), sha256(nonce)]);
+  return wrapToken(leaf, signDigestInfo(leaf, buildAuthBlock(tokenHash(origin, nonce))));
+}
+
+/**
+ * The forgery of issue 10: what a portal page can have the card sign through `launchApp` mode 01 —
+ * the web-eid DigestInfo over another site's origin and nonce (not the token's block).
+ */
+export function portalDigestInfoSignature(leaf: Issued, origin: string, nonce: string): string {
+  return signDigestInfo(leaf, buildDigestInfo('SHA-256', tokenHash(origin, nonce)));
+}
+
+/** A token around any signature by `leaf`'s key. */
+export function wrapToken(leaf: Issued, signature: string): AuthToken {
   return {
-    format: TOKEN_FORMAT,
+    format: AUTH_TOKEN_FORMAT,
     unverifiedCertificate: leaf.certificate,
-    algorithm: TOKEN_ALGORITHM,
-    signature: cryptoSign('sha256', signedData, leaf.privateKey).toString('base64'),
+    algorithm: AUTH_TOKEN_ALGORITHM,
+    signature,
     appVersion: 'https://github.com/jpki-bridge/jpki-bridge/0.1.0',
-  };
+  } as unknown as AuthToken;
 }
 
 /** The card's COMPUTE DIGITAL SIGNATURE: PKCS#1 v1.5 over a DigestInfo it is handed. */

@@ -1,19 +1,20 @@
 /**
- * Tokens and signatures made by the virtual card (engineer A's in-process VirtualJpkiCard, driven
- * with the APDUs of DESIGN §7), verified against its development CA: the same certificates and
- * keys the demo and the end-to-end tests use.
+ * Tokens and signatures made by the virtual card (the in-process VirtualJpkiCard, driven with the
+ * JPKI APDUs the host sends), verified against its development CA: the same certificates and keys
+ * the demo and the end-to-end tests use.
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { createCardState, devCaRoots, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
 
 const ORIGIN = 'http://localhost:8443';
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
 
-/** SELECT the applet, VERIFY the PIN, SELECT the key, COMPUTE DIGITAL SIGNATURE over a DigestInfo. */
-function cardSign(state: VirtualCardState, kind: 'auth' | 'sign', pin: string, digestInfo: Uint8Array): Buffer {
+/** SELECT the applet, VERIFY the PIN, SELECT the key, COMPUTE DIGITAL SIGNATURE over `data` (the card pads whatever it gets). */
+function cardSign(state: VirtualCardState, kind: 'auth' | 'sign', pin: string, data: Uint8Array): Buffer {
   const card = new VirtualJpkiCard(state);
   const send = (hex: string, data?: Uint8Array, le = false) => {
     const header = Buffer.from(hex, 'hex');
@@ -28,8 +29,17 @@ function cardSign(state: VirtualCardState, kind: 'auth' | 'sign', pin: string, d
   send('00a4020c', Buffer.from(kind === 'auth' ? '0018' : '001b', 'hex'));
   send('00200080', Buffer.from(pin, 'ascii'));
   send('00a4020c', Buffer.from(kind === 'auth' ? '0017' : '001a', 'hex'));
-  return send('802a0080', digestInfo, true);
+  return send('802a0080', data, true);
 }
+
+const tokenHash = (nonce: string) => sha256(Buffer.concat([sha256(ORIGIN), sha256(nonce)]));
+const token = (state: VirtualCardState, signature: Buffer, format = AUTH_TOKEN_FORMAT, algorithm = AUTH_TOKEN_ALGORITHM) => ({
+  format,
+  unverifiedCertificate: state.auth.certificate,
+  algorithm,
+  signature: signature.toString('base64'),
+  appVersion: 'https://github.com/jpki-bridge/jpki-bridge/0.1.0',
+});
 
 let adult: VirtualCardState;
 let expired: VirtualCardState;
@@ -50,19 +60,23 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('verifier × virtual card', () => {
-  it('accepts an auth token the card signed (DigestInfo of SHA-256(origin) ‖ SHA-256(nonce))', async () => {
+  it('accepts a login token the card signed over the labelled block of SHA-256(SHA-256(origin) ‖ SHA-256(nonce))', async () => {
     const nonce = await verifier.issueNonce();
-    const signedData = Buffer.concat([sha256(ORIGIN), sha256(nonce)]);
-    const signature = cardSign(adult, 'auth', '1234', buildDigestInfo('SHA-256', sha256(signedData)));
-    const token = {
-      format: 'web-eid:1.0',
-      unverifiedCertificate: adult.auth.certificate,
-      algorithm: 'RS256',
-      signature: signature.toString('base64'),
-      appVersion: 'https://github.com/jpki-bridge/jpki-bridge/0.1.0',
-    };
-    const result = await verifier.verifyAuthToken(token, { nonce });
+    const signature = cardSign(adult, 'auth', '1234', buildAuthBlock(tokenHash(nonce)));
+    const result = await verifier.verifyAuthToken(token(adult, signature), { nonce });
     expect(result).toMatchObject({ ok: true, revocation: 'not-checked' });
+  });
+
+  it('refuses a token forged through the portal surface: the card’s auth-key signature over the web-eid DigestInfo', async () => {
+    // What an allow-listed portal page gets signed with launchApp mode 01 for another site's nonce.
+    for (const [format, algorithm, code] of [
+      [AUTH_TOKEN_FORMAT, AUTH_TOKEN_ALGORITHM, 'SIGNATURE_INVALID'],
+      ['web-eid:1.0', 'RS256', 'TOKEN_FORMAT'],
+    ] as const) {
+      const nonce = await verifier.issueNonce();
+      const forged = cardSign(adult, 'auth', '1234', buildDigestInfo('SHA-256', tokenHash(nonce)));
+      expect(await verifier.verifyAuthToken(token(adult, forged, format, algorithm), { nonce }), format).toMatchObject({ ok: false, code });
+    }
   });
 
   it('reads the persona from the card’s signing certificate', async () => {
@@ -83,8 +97,8 @@ describe('verifier × virtual card', () => {
     const nonce = await verifier.issueNonce();
     const hash = sha256('x');
     const signature = cardSign(adult, 'auth', '1234', buildDigestInfo('SHA-256', hash)).toString('base64');
-    const token = { format: 'web-eid:1.0', unverifiedCertificate: adult.sign!.certificate, algorithm: 'RS256', signature, appVersion: 'x' };
-    expect(await verifier.verifyAuthToken(token, { nonce })).toMatchObject({ code: 'WRONG_CERTIFICATE_TYPE' });
+    const offered = { ...token(adult, Buffer.alloc(0)), unverifiedCertificate: adult.sign!.certificate, signature };
+    expect(await verifier.verifyAuthToken(offered, { nonce })).toMatchObject({ code: 'WRONG_CERTIFICATE_TYPE' });
     expect(await verifier.verifySignature({ hash, hashFunction: 'SHA-256', signature, certificate: adult.auth.certificate })).toMatchObject({
       code: 'WRONG_CERTIFICATE_TYPE',
     });
@@ -92,7 +106,7 @@ describe('verifier × virtual card', () => {
 
   it('rejects the expired persona’s certificate as CERTIFICATE_EXPIRED', async () => {
     const nonce = await verifier.issueNonce();
-    const token = { format: 'web-eid:1.0', unverifiedCertificate: expired.auth.certificate, algorithm: 'RS256', signature: 'AAAA', appVersion: 'x' };
-    expect(await verifier.verifyAuthToken(token, { nonce })).toMatchObject({ code: 'CERTIFICATE_EXPIRED' });
+    const offered = { ...token(expired, Buffer.alloc(0)), signature: 'AAAA' };
+    expect(await verifier.verifyAuthToken(offered, { nonce })).toMatchObject({ code: 'CERTIFICATE_EXPIRED' });
   });
 });

@@ -13,7 +13,18 @@ import {
   type RevocationChecker,
   type VerifierOptions,
 } from '../../relying-party/src/verifier/index.ts';
-import { issueLeaf, makeTestPki, makeToken, sha256, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
+import { buildAuthBlock } from '@jpki-bridge/shared/auth-token';
+import {
+  issueLeaf,
+  makeTestPki,
+  makeToken,
+  portalDigestInfoSignature,
+  sha256,
+  signDigestInfo,
+  tokenHash,
+  wrapToken,
+  type TestPki,
+} from './verifier-fixtures.ts';
 
 const ORIGIN = 'https://login.example.jp';
 const NOW = new Date(Date.UTC(2026, 5, 1));
@@ -54,6 +65,29 @@ describe('auth token', () => {
     const nonce = await v.issueNonce();
     const result = await v.verifyAuthToken(makeToken(pki.auth, 'https://evil.example', nonce), { nonce });
     expect(result).toMatchObject({ ok: false, code: 'ORIGIN_MISMATCH' });
+  });
+
+  it('rejects the portal forgery (the web-eid DigestInfo the card signed through launchApp mode 01) as SIGNATURE_INVALID', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const forged = wrapToken(pki.auth, portalDigestInfoSignature(pki.auth, ORIGIN, nonce));
+    expect(await v.verifyAuthToken(forged, { nonce })).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+  });
+
+  it('rejects the same forgery in the old web-eid:1.0 wrapping as TOKEN_FORMAT', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const forged = { ...wrapToken(pki.auth, portalDigestInfoSignature(pki.auth, ORIGIN, nonce)), format: 'web-eid:1.0', algorithm: 'RS256' };
+    expect(await v.verifyAuthToken(forged, { nonce })).toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
+  });
+
+  it('rejects a token whose block is signed with a DigestInfo around it (crypto.sign RS256) as SIGNATURE_INVALID', async () => {
+    const { sign } = await import('node:crypto');
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const block = buildAuthBlock(tokenHash(ORIGIN, nonce));
+    const token = wrapToken(pki.auth, sign('sha256', block, pki.auth.privateKey).toString('base64'));
+    expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
   });
 
   it('rejects a reused nonce as NONCE_REUSED', async () => {
@@ -161,6 +195,7 @@ describe('auth token', () => {
     ['null', null],
     ['a string', 'token'],
     ['the wrong format', { format: 'web-eid:0.9' }],
+    ['the web-eid:1.0 format and RS256', { format: 'web-eid:1.0', algorithm: 'RS256' }],
     ['the wrong algorithm', { algorithm: 'ES256' }],
     ['a non-base64 certificate', { unverifiedCertificate: 'not base64!' }],
     ['a non-base64 signature', { signature: '***' }],

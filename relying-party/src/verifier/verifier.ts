@@ -2,16 +2,9 @@
  * The relying party's verifier (DESIGN §6): auth tokens, signatures over hashes, and the
  * portal-compatible login, all after the same certificate checks.
  */
-import { hash, publicDecrypt, constants, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import {
-  buildDigestInfo,
-  HASH_INFO,
-  isValidOrigin,
-  TOKEN_ALGORITHM,
-  TOKEN_FORMAT,
-  type AuthToken,
-  type HashFunction,
-} from '@jpki-bridge/shared';
+import { hash, publicDecrypt, constants, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { buildDigestInfo, HASH_INFO, isValidOrigin, type AuthToken, type HashFunction } from '@jpki-bridge/shared';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock, isInAuthTokenDomain } from '@jpki-bridge/shared/auth-token';
 import { ChainValidator, type ChainedCertificate } from './chain.ts';
 import { failure, VerificationError } from './errors.ts';
 import { readHolder } from './holder.ts';
@@ -85,10 +78,14 @@ export class JpkiVerifier {
     return this.nonces.issue();
   }
 
-  /** Verifies a web-eid:1.0 token (DESIGN §6), in the order §6 gives. */
+  /**
+   * Verifies a `jpki-bridge:1` login token: shape, certificate, origin, nonce, then the signature,
+   * which must open to exactly the token's labelled block (shared/src/auth-token.ts). A signature
+   * over a DigestInfo — what a portal page can have the same key make — never passes.
+   */
   async verifyAuthToken(token: unknown, context: AuthTokenContext): Promise<AuthResult> {
     try {
-      if (!isAuthTokenShaped(token)) throw new VerificationError('TOKEN_FORMAT', 'not a web-eid:1.0 token');
+      if (!isAuthTokenShaped(token)) throw new VerificationError('TOKEN_FORMAT', `not a ${AUTH_TOKEN_FORMAT} token`);
       const { unverifiedCertificate } = token;
       if (typeof context.nonce !== 'string') throw new VerificationError('NONCE_UNKNOWN', 'no nonce');
       const signature = decodeBase64(token.signature, 'signature');
@@ -98,7 +95,7 @@ export class JpkiVerifier {
       const signedData = Buffer.allocUnsafe(64);
       signedData.set(this.originHash(origin), 0);
       signedData.set(sha256(context.nonce), 32);
-      this.checkSignature(chained.publicKey, signedData, signature, 'ORIGIN_MISMATCH');
+      checkAuthBlock(chained.publicKey, buildAuthBlock(sha256(signedData)), signature);
       return this.options.revocation ? await this.success(chained, 'auth') : this.result(chained, 'auth', 'not-checked');
     } catch (error) {
       return failure(error);
@@ -180,12 +177,6 @@ export class JpkiVerifier {
     checkNonceOutcome(this.nonces.consumeSync ? this.nonces.consumeSync(nonce) : await this.nonces.consume(nonce));
   }
 
-  private checkSignature(key: KeyObject, data: Buffer, signature: Buffer, mismatch: 'ORIGIN_MISMATCH'): void {
-    // Fast path: one RSA public operation. Only a failure pays for the diagnosis below.
-    if (cryptoVerify('sha256', data, key, signature)) return;
-    checkDigestInfo(key, buildDigestInfo('SHA-256', sha256(data)), signature, mismatch);
-  }
-
   private async success(chained: ChainedCertificate, kind: CertificateKind): Promise<AuthSuccess> {
     return this.result(chained, kind, await this.revocationStatus(chained));
   }
@@ -222,17 +213,37 @@ function checkNonceOutcome(outcome: ConsumeResult): void {
 }
 
 /**
+ * Opens the token's signature (RSASSA-PKCS1-v1_5 padding around the raw block, as the card makes
+ * it) and requires exactly `expected`. One RSA public operation: publicDecrypt is also faster
+ * than crypto.verify (no digest to compute), and crypto.verify cannot express "no DigestInfo"
+ * for RSA — with a null algorithm OpenSSL 3 falls back to SHA-256. A genuine token block for
+ * another origin or nonce is ORIGIN_MISMATCH; anything else this key signed (a DigestInfo from
+ * the portal surface) is SIGNATURE_INVALID.
+ */
+function checkAuthBlock(key: KeyObject, expected: Uint8Array, signature: Buffer): void {
+  const recovered = openSignature(key, signature);
+  if (recovered.equals(expected)) return;
+  if (isInAuthTokenDomain(recovered)) {
+    throw new VerificationError('ORIGIN_MISMATCH', 'the token is genuine but was made for another origin or challenge');
+  }
+  throw new VerificationError('SIGNATURE_INVALID', 'the signature is not over a login token block');
+}
+
+function openSignature(key: KeyObject, signature: Buffer): Buffer {
+  try {
+    return publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
+  } catch {
+    throw new VerificationError('SIGNATURE_INVALID', 'the signature does not verify with the certificate');
+  }
+}
+
+/**
  * Verifies a PKCS#1 v1.5 signature against an expected DigestInfo by recovering the signed
  * DigestInfo with the public key. Tells apart a signature that is not this key's (or was tampered
  * with: SIGNATURE_INVALID) from a genuine signature over other data (`mismatch`).
  */
 function checkDigestInfo(key: KeyObject, expected: Uint8Array, signature: Buffer, mismatch: 'ORIGIN_MISMATCH' | 'SIGNATURE_INVALID'): void {
-  let recovered: Buffer;
-  try {
-    recovered = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
-  } catch {
-    throw new VerificationError('SIGNATURE_INVALID', 'the signature does not verify with the certificate');
-  }
+  const recovered = openSignature(key, signature);
   if (recovered.length === expected.length && timingSafeEqual(recovered, expected)) return;
   if (mismatch === 'ORIGIN_MISMATCH') {
     throw new VerificationError('ORIGIN_MISMATCH', 'the signature is genuine but was made for another origin or challenge');
@@ -250,8 +261,8 @@ export function isAuthTokenShaped(token: unknown): token is AuthToken {
   if (typeof token !== 'object' || token === null || Array.isArray(token)) return false;
   const t = token as Record<string, unknown>;
   return (
-    t.format === TOKEN_FORMAT &&
-    t.algorithm === TOKEN_ALGORITHM &&
+    t.format === AUTH_TOKEN_FORMAT &&
+    t.algorithm === AUTH_TOKEN_ALGORITHM &&
     typeof t.unverifiedCertificate === 'string' &&
     t.unverifiedCertificate.length > 0 &&
     t.unverifiedCertificate.length <= 16_384 &&
