@@ -2,34 +2,55 @@
 // of the host reads one file instead of resolving hundreds of TS modules. pcsclite is a native
 // addon and stays external; heavy modules (the card backends, the virtual card and its crypto,
 // install/doctor) are split into chunks loaded lazily through dynamic import().
+//
+// `node native-host/build.mjs --sea FILE` writes instead the one CommonJS file that a Node
+// single executable application runs (the Debian package's host, tools/package/sea.ts): Node 20
+// runs only CommonJS there, without splitting, and only built-in modules can be require()d, so
+// everything but the addon is bundled and the module's own URL is the executable's.
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const outdir = `${here}dist`;
+const { values } = parseArgs({ options: { sea: { type: 'string' } } });
 
-const result = await build({
+const common = {
   entryPoints: { cli: `${here}src/cli/main.ts` },
-  outdir,
-  outExtension: { '.js': '.mjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external: ['pcsclite'],
-  sourcemap: 'linked',
-  metafile: true,
   logLevel: 'warning',
-  // Bundled CommonJS (node-forge) calls require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __jpkiCreateRequire } from 'node:module'; const require = __jpkiCreateRequire(import.meta.url);" },
-});
+};
 
-// Remove chunks of earlier builds (content-hashed names pile up otherwise). Only files this
-// build did not write are removed, so a host already running from the current build is unaffected.
-const written = new Set(Object.keys(result.metafile.outputs).map((file) => basename(file)));
-for (const file of readdirSync(outdir)) {
-  if (!written.has(file)) rmSync(`${outdir}/${file}`, { force: true });
+if (values.sea) {
+  await build({
+    ...common,
+    outfile: values.sea,
+    format: 'cjs',
+    define: { 'import.meta.url': '__jpkiModuleUrl' },
+    banner: { js: "const __jpkiModuleUrl = require('node:url').pathToFileURL(process.execPath).href;" },
+  });
+} else {
+  const result = await build({
+    ...common,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    format: 'esm',
+    sourcemap: 'linked',
+    metafile: true,
+    // Bundled CommonJS (node-forge) calls require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __jpkiCreateRequire } from 'node:module'; const require = __jpkiCreateRequire(import.meta.url);" },
+  });
+
+  // Remove chunks of earlier builds (content-hashed names pile up otherwise). Only files this
+  // build did not write are removed, so a host already running from the current build is unaffected.
+  const written = new Set(Object.keys(result.metafile.outputs).map((file) => basename(file)));
+  for (const file of readdirSync(outdir)) {
+    if (!written.has(file)) rmSync(`${outdir}/${file}`, { force: true });
+  }
 }

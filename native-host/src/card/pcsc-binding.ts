@@ -4,8 +4,10 @@
  * package's wrapper: the wrapper starts a status thread per reader and has no "listing finished"
  * signal, which a one-shot command needs.
  */
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { isSea } from 'node:sea';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 
 export interface NativePcscLite {
@@ -40,14 +42,29 @@ let binding: PcscBinding | null = null;
 export function loadPcsc(): PcscBinding {
   if (binding) return binding;
   try {
-    const require = createRequire(import.meta.url);
-    const packageDir = dirname(require.resolve('pcsclite/package.json'));
-    const fromPackage = createRequire(join(packageDir, 'index.js'));
-    // The wrapper module copies EventEmitter onto the native classes; the addon calls `emit` on them.
-    fromPackage(packageDir);
-    binding = fromPackage('bindings')({ bindings: 'pcsclite', module_root: packageDir }) as PcscBinding;
+    binding = isSea() ? loadBesideExecutable() : loadFromPackage();
     return binding;
   } catch (error) {
     throw new JpkiError('ERR_JPKI_PCSC_UNAVAILABLE', `the pcsclite module could not be loaded: ${(error as Error).message}`);
   }
+}
+
+function loadFromPackage(): PcscBinding {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('pcsclite/package.json'));
+  const fromPackage = createRequire(join(packageDir, 'index.js'));
+  // The wrapper module copies EventEmitter onto the native classes; the addon calls `emit` on them.
+  fromPackage(packageDir);
+  return fromPackage('bindings')({ bindings: 'pcsclite', module_root: packageDir }) as PcscBinding;
+}
+
+/**
+ * The single executable of the Debian package (docs/packaging.md) has no node_modules: the addon
+ * alone lies beside it, and we do what the package's wrapper would (copy EventEmitter on).
+ */
+function loadBesideExecutable(): PcscBinding {
+  const addon = join(dirname(process.execPath), 'pcsclite.node');
+  const native = createRequire(process.execPath)(addon) as PcscBinding;
+  for (const nativeClass of [native.PCSCLite, native.CardReader]) Object.assign(nativeClass.prototype, EventEmitter.prototype);
+  return native;
 }

@@ -43,4 +43,7 @@ async function main(argv: string[]): Promise<number> {
   return (await load()).main(rest);
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the packaged single executable runs this module as CommonJS (docs/packaging.md).
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
