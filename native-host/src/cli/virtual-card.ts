@@ -1,12 +1,12 @@
 /**
- * `jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …` (DESIGN §8).
+ * `jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …` (docs/virtual-card-apps.md).
  * Wiring only: the card and its bridge live in ../virtual-card/.
  */
 import { parseArgs } from 'node:util';
 import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
 
 const USAGE = `usage:
-  jpki-bridge virtual-card create --state FILE [--persona adult|minor|expired] [--name NAME] [--birth YYYY-MM-DD] [--address ADDRESS] [--sex 1|2|9]
+  jpki-bridge virtual-card create --state FILE [--persona adult|minor|expired] [--name NAME] [--birth YYYY-MM-DD] [--address ADDRESS] [--sex 1|2|9] [--atr neutral|contact|contactless]
   jpki-bridge virtual-card serve --state FILE [--port 35963|35964] [--trace FILE] [--remove-at N]
   jpki-bridge virtual-card reset-pins --state FILE
   jpki-bridge virtual-card show --state FILE
@@ -58,12 +58,16 @@ async function create(args: string[]): Promise<number> {
       birth: { type: 'string' },
       address: { type: 'string' },
       sex: { type: 'string' },
+      atr: { type: 'string', default: 'neutral' },
     },
   });
   const file = stateOption(values);
   const persona = values.persona;
   if (persona !== 'adult' && persona !== 'minor' && persona !== 'expired') throw new UsageError('--persona must be adult, minor or expired');
   if (values.sex !== undefined && !['1', '2', '9'].includes(values.sex)) throw new UsageError('--sex must be 1, 2 or 9');
+  const { ATR_CHOICES, isAtrChoice } = await import('../virtual-card/atr.ts');
+  const atr = values.atr;
+  if (!isAtrChoice(atr)) throw new UsageError(`--atr must be ${ATR_CHOICES.join(', ')}`);
   const { createCardState, saveCardState } = await import('../virtual-card/state.ts');
   const state = await createCardState({
     persona,
@@ -71,9 +75,10 @@ async function create(args: string[]): Promise<number> {
     birth: values.birth,
     address: values.address,
     sex: values.sex as JpkiSex | undefined,
+    atr,
   });
   await saveCardState(file, state);
-  log(`virtual-card: created ${persona === 'minor' ? 'a' : 'an'} ${persona} card in ${file} (PINs: the documented test defaults)`);
+  log(`virtual-card: created ${persona === 'minor' ? 'a' : 'an'} ${persona} card in ${file} (${atr} ATR; PINs: the documented test defaults)`);
   return 0;
 }
 
@@ -109,7 +114,7 @@ async function resetPinsCommand(args: string[]): Promise<number> {
   const state = await loadCardState(file);
   resetPins(state);
   await saveCardState(file, state);
-  log('virtual-card: both PINs reset to their defaults, counters full, locks cleared');
+  log('virtual-card: every PIN (authentication, signing, text) reset to its default, counters full, locks cleared');
   return 0;
 }
 

@@ -1,4 +1,4 @@
-/** Short command APDUs (ISO 7816-4 §5.1): the JPKI applet speaks nothing else (DESIGN §7). */
+/** Short command APDUs (ISO 7816-4 §5.1): the card's applications speak nothing else. */
 
 export interface CommandApdu {
   cla: number;
@@ -15,6 +15,9 @@ export interface CommandApdu {
 export const SW_EXTRA = {
   COMMAND_NOT_ALLOWED: 0x6986,
   WRONG_DATA: 0x6a80,
+  RECORD_NOT_FOUND: 0x6a83,
+  /** `6C xx`: wrong Le, xx is the length to ask for. */
+  WRONG_LE: 0x6c00,
 } as const;
 
 /** Parses a short APDU, or returns null when its length bytes are inconsistent (→ 67 00). */

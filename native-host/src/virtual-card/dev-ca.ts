@@ -1,16 +1,16 @@
 /**
- * The development CA (DESIGN §8), made with node-forge, mirroring JPKI's profile
+ * The development CA of the virtual card, made with node-forge, mirroring JPKI's profile
  * (shared/data/jpki-roots/README.md): two self-signed RSA-2048 roots with no intermediates, and
  * end-entity certificates issued directly by them. Test OIDs: see docs/DECISIONS.md.
  */
 import forge from 'node-forge';
 import { randomBytes } from 'node:crypto';
 import { DEV_POLICY_OID, JPKI_SAN_OID, encodeBirthDate } from '@jpki-bridge/shared/jpki-certificate';
-import type { Persona, PinKind, VirtualCardState } from './state.ts';
+import type { KeyKind, Persona, VirtualCardState } from './state.ts';
 
 const { asn1, pki } = forge;
 
-const ROOT_OU: Record<PinKind, string> = {
+const ROOT_OU: Record<KeyKind, string> = {
   auth: 'JPKI for user authentication',
   sign: 'JPKI for digital signature',
 };
@@ -30,7 +30,7 @@ interface Issue {
   extensions: object[];
 }
 
-export function rootSubject(kind: PinKind): forge.pki.CertificateField[] {
+export function rootSubject(kind: KeyKind): forge.pki.CertificateField[] {
   return [
     { shortName: 'C', value: 'JP' },
     { shortName: 'O', value: 'JPKI-TEST' },
@@ -40,7 +40,7 @@ export function rootSubject(kind: PinKind): forge.pki.CertificateField[] {
 }
 
 /** A self-signed root: keyCertSign+cRLSign and CA:TRUE, both critical, as J-LIS's roots. */
-export function makeRoot(kind: PinKind, key: KeyPairPem, notBefore: Date, notAfter: Date): string {
+export function makeRoot(kind: KeyKind, key: KeyPairPem, notBefore: Date, notAfter: Date): string {
   return issue({
     subjectKey: key,
     issuerKey: key,

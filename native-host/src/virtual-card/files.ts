@@ -4,14 +4,14 @@
  * using the `30 82 LL LL` header gets padding — the real card's trap, reproduced on purpose.
  */
 import { CERTIFICATE_PRESENT, EF, TOKEN_INFO_LABEL } from '@jpki-bridge/shared/card';
-import type { PinKind, VirtualCardState } from './state.ts';
+import type { KeyKind, PinKind, VirtualCardState } from './state.ts';
 
 /** Who may read or use the file. */
 export type Access = 'always' | PinKind;
 
 export type CardFile =
   | { kind: 'binary'; data: Uint8Array; access: Access }
-  | { kind: 'key'; pin: PinKind }
+  | { kind: 'key'; pin: KeyKind }
   | { kind: 'pin'; pin: PinKind };
 
 /** Size of a certificate EF; the certificate is followed by padding up to it. */

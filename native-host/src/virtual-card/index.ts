@@ -1,5 +1,6 @@
-/** The virtual JPKI card (DESIGN §8): what the host's `virtual:FILE` backend and tests import. */
+/** The virtual My Number card: what the host's `virtual:FILE` backend and tests import. */
 export { VirtualJpkiCard, VIRTUAL_ATR, type VirtualCardOptions } from './card.ts';
+export { ATRS, ATR_CHOICES, isAtrChoice, type AtrChoice } from './atr.ts';
 export {
   loadCardState,
   saveCardState,
@@ -10,6 +11,7 @@ export {
   type VirtualCardState,
   type PersonaKind,
   type PinKind,
+  type KeyKind,
   type PinState,
   type Persona,
 } from './state.ts';

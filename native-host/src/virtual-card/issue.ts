@@ -1,10 +1,15 @@
-/** Makes a new virtual card: keys (Node's native RSA: fast), the development CA and certificates. */
-import { generateKeyPairSync } from 'node:crypto';
+/** Makes a new virtual card: keys (Node's native RSA: fast), the development CA, certificates and the card's numbers. */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { AtrChoice } from './atr.ts';
+import { fakeMyNumberFrom, manufactureNumberFrom } from './card-numbers.ts';
 import { makeAuthCertificate, makeRoot, makeSignCertificate, type KeyPairPem } from './dev-ca.ts';
 import { addYears, fifthBirthdayAfter, makePersona, type PersonaOptions } from './persona.ts';
-import { freshPins, type VirtualCardState } from './state.ts';
+import { STATE_FORMAT, freshPins, type VirtualCardState } from './state.ts';
 
-export type CreateCardOptions = PersonaOptions;
+export interface CreateCardOptions extends PersonaOptions {
+  /** Which ATR the card answers with (atr.ts); `neutral` by default. */
+  atr?: AtrChoice;
+}
 
 export async function createCardState(options: CreateCardOptions = {}): Promise<VirtualCardState> {
   const persona = makePersona(options);
@@ -20,8 +25,11 @@ export async function createCardState(options: CreateCardOptions = {}): Promise<
   const hasSign = persona.kind !== 'minor';
   const signKey = hasSign ? rsaKeyPair() : null;
   return {
-    format: 'jpki-bridge-virtual-card/1',
+    format: STATE_FORMAT,
+    atr: options.atr ?? 'neutral',
     persona,
+    cardId: { manufactureNumber: manufactureNumberFrom(randomBytes(32)) },
+    text: { myNumber: fakeMyNumberFrom(randomBytes(32)) },
     ca: {
       auth: { key: caAuth.privateKey, certificate: makeRoot('auth', caAuth, rootFrom, rootTo) },
       sign: { key: caSign.privateKey, certificate: makeRoot('sign', caSign, rootFrom, rootTo) },

@@ -1,7 +1,7 @@
 /** `virtual-card serve`: the card from a state file, in a vpcd reader, persisting every change. */
 import { readFileSync } from 'node:fs';
 import { VirtualJpkiCard } from './card.ts';
-import { loadCardState, saveCardStateSync, type VirtualCardState } from './state.ts';
+import { loadCardState, parseCardState, saveCardStateSync, type VirtualCardState } from './state.ts';
 import { TraceFile } from './trace.ts';
 import { VpcdBridge, type VpcdCard } from './vpcd.ts';
 
@@ -80,7 +80,7 @@ class FileBackedCard implements VpcdCard {
     }
     if (onDisk !== this.lastWritten) {
       this.lastWritten = onDisk;
-      this.card = this.make(JSON.parse(onDisk) as VirtualCardState);
+      this.card = this.make(parseCardState(onDisk, this.file));
     } else {
       this.card.reset();
     }

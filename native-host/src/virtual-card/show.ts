@@ -1,4 +1,4 @@
-/** `virtual-card show`: what is on the card. Never the PINs, only whether they are still the defaults. */
+/** `virtual-card show`: what is on the card. Never the PINs (only whether they are still the defaults), nor the fake My Number. */
 import { X509Certificate } from 'node:crypto';
 import type { PinKind, VirtualCardState } from './state.ts';
 
@@ -10,12 +10,15 @@ export function describe(state: VirtualCardState): string {
     `birth: ${persona.birth}  sex: ${persona.sex}`,
     `address: ${persona.address}`,
     `issued: ${persona.issued}`,
+    `ATR: ${state.atr}`,
+    `manufacture number (card-ID application): ${state.cardId.manufactureNumber}`,
     ...certificate('authentication certificate', state.auth.certificate),
     ...(state.sign ? certificate('signing certificate', state.sign.certificate) : ['signing certificate: none (under 15)']),
     ...certificate('authentication CA', state.ca.auth.certificate),
     ...certificate('signing CA', state.ca.sign.certificate),
     pin('auth', 'authentication PIN', state),
     pin('sign', 'signing PIN', state),
+    pin('text', 'text PIN (券面事項入力補助用)', state),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 /**
- * The virtual card's state: one JSON file holding keys, certificates, PINs, retry counters and
- * locks (DESIGN §8). Written atomically so that a crash or a pulled card mid-write never leaves a
+ * The virtual card's state: one JSON file holding keys, certificates, the card's numbers, PINs,
+ * retry counters and locks. Written atomically so that a crash or a pulled card mid-write never leaves a
  * half-written file — a lock must survive restarts, so losing a write would be a lie to the tests.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,9 +8,14 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writ
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
+import type { AtrChoice } from './atr.ts';
+import { upgradeCardState } from './upgrade.ts';
 
 export type PersonaKind = 'adult' | 'minor' | 'expired';
-export type PinKind = 'auth' | 'sign';
+/** The JPKI applet's two keys (and their certificates, CAs and PINs). */
+export type KeyKind = 'auth' | 'sign';
+/** The card's PINs: the JPKI applet's two and the text application's (券面事項入力補助用暗証番号). */
+export type PinKind = KeyKind | 'text';
 
 export interface PinState {
   /** The PIN in ASCII as the card compares it. Test card only: never printed. */
@@ -18,7 +23,7 @@ export interface PinState {
   maxRetries: number;
   /** 0 = locked; stays 0 across restarts until `reset-pins`. */
   retriesLeft: number;
-  /** Still the documented default (1234 / ABC123)? `show` says this instead of the value. */
+  /** Still the documented default (1234 / ABC123 / 1234)? `show` says this instead of the value. */
   isDefault: boolean;
 }
 
@@ -40,10 +45,18 @@ export interface Persona {
   issued: string;
 }
 
+export const STATE_FORMAT = 'jpki-bridge-virtual-card/2';
+
 export interface VirtualCardState {
-  format: 'jpki-bridge-virtual-card/1';
+  format: typeof STATE_FORMAT;
+  /** The ATR the card answers with (atr.ts): `neutral` unless `create --atr` chose a real card's. */
+  atr: AtrChoice;
   persona: Persona;
-  /** The development CA (DESIGN §8): two self-signed roots; their keys stay here for re-issuing. */
+  /** The card-ID application: its manufacture number, 13 ASCII characters, random per card. */
+  cardId: { manufactureNumber: string };
+  /** The text application's EF 0001: a fake My Number (card-numbers.ts), which the host never reads. */
+  text: { myNumber: string };
+  /** The development CA: two self-signed roots; their keys stay here for re-issuing. */
   ca: { auth: KeyAndCertificate; sign: KeyAndCertificate };
   auth: KeyAndCertificate;
   /** null for a persona without a signing certificate (under 15). */
@@ -51,19 +64,29 @@ export interface VirtualCardState {
   pins: Record<PinKind, PinState>;
 }
 
-export const DEFAULT_PINS: Record<PinKind, string> = { auth: '1234', sign: 'ABC123' };
-export const MAX_RETRIES: Record<PinKind, number> = { auth: 3, sign: 5 };
+/** The text PIN's default is the authentication PIN's, so one documented test PIN opens both. */
+export const DEFAULT_PINS: Record<PinKind, string> = { auth: '1234', sign: 'ABC123', text: '1234' };
+export const MAX_RETRIES: Record<PinKind, number> = { auth: 3, sign: 5, text: 3 };
 
 export function freshPins(): Record<PinKind, PinState> {
-  return {
-    auth: { value: DEFAULT_PINS.auth, maxRetries: MAX_RETRIES.auth, retriesLeft: MAX_RETRIES.auth, isDefault: true },
-    sign: { value: DEFAULT_PINS.sign, maxRetries: MAX_RETRIES.sign, retriesLeft: MAX_RETRIES.sign, isDefault: true },
-  };
+  const fresh = (kind: PinKind): PinState => ({ value: DEFAULT_PINS[kind], maxRetries: MAX_RETRIES[kind], retriesLeft: MAX_RETRIES[kind], isDefault: true });
+  return { auth: fresh('auth'), sign: fresh('sign'), text: fresh('text') };
 }
 
 export async function loadCardState(file: string): Promise<VirtualCardState> {
-  const state = JSON.parse(await readFile(file, 'utf8')) as VirtualCardState;
-  if (state?.format !== 'jpki-bridge-virtual-card/1') throw new Error(`${file} is not a virtual card state file`);
+  return parseCardState(await readFile(file, 'utf8'), file);
+}
+
+/** The state in a file's text; a file of the previous format gains what it lacks (upgrade.ts). */
+export function parseCardState(text: string, file: string): VirtualCardState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  const state = upgradeCardState(parsed);
+  if (!state) throw new Error(`${file} is not a virtual card state file`);
   return state;
 }
 
