@@ -21,6 +21,4 @@ export const ACK_TIMEOUT_MS = 1_000;
 /** Most hashes one `sign` may carry. */
 export const MAX_HASHES = 16;
 
-export const TOKEN_FORMAT = 'web-eid:1.0';
-export const TOKEN_ALGORITHM = 'RS256';
 export const APP_VERSION_PREFIX = 'https://github.com/jpki-bridge/jpki-bridge/';

@@ -2,10 +2,11 @@
  * Shared set-up of the extension's end-to-end tests: pcscd, a virtual card in reader 00 00,
  * the fixture server and Chromium with the real host (`--card pcsc`).
  */
-import { createHash, verify, X509Certificate } from 'node:crypto';
+import { constants, createHash, publicDecrypt, X509Certificate } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { ensurePcscd } from '../harness/pcscd.ts';
 import { createCardState, serveCard, type Persona, type ServedCard } from '../harness/virtual-card.ts';
 import { type BrowserSession, type LaunchOptions, type StaticServer, launchBrowser, serveStatic } from '../harness/browser.ts';
@@ -58,14 +59,22 @@ export function newNonce(): string {
 }
 
 /**
- * The test's own check of a web-eid:1.0 token (DESIGN §6), with nothing but Node's crypto:
- * RS256 over SHA-256(origin) ‖ SHA-256(nonce) with the certificate's key.
+ * The test's own check of a login token (shared/src/auth-token.ts), with nothing but Node's crypto:
+ * the signature, opened with the certificate's key, is exactly the labelled block over
+ * SHA-256(SHA-256(origin) ‖ SHA-256(nonce)).
  */
 export function verifyToken(token: { format: string; algorithm: string; unverifiedCertificate: string; signature: string }, origin: string, nonce: string): boolean {
-  if (token.format !== 'web-eid:1.0' || token.algorithm !== 'RS256') return false;
+  if (token.format !== AUTH_TOKEN_FORMAT || token.algorithm !== AUTH_TOKEN_ALGORITHM) return false;
   const certificate = new X509Certificate(Buffer.from(token.unverifiedCertificate, 'base64'));
-  const data = Buffer.concat([createHash('sha256').update(origin, 'utf8').digest(), createHash('sha256').update(nonce, 'utf8').digest()]);
-  return verify('sha256', data, certificate.publicKey, Buffer.from(token.signature, 'base64'));
+  const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
+  const block = buildAuthBlock(sha256(Buffer.concat([sha256(origin), sha256(nonce)])));
+  let opened: Buffer;
+  try {
+    opened = publicDecrypt({ key: certificate.publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(token.signature, 'base64'));
+  } catch {
+    return false; // not a signature by this key at all
+  }
+  return opened.equals(Buffer.from(block));
 }
 
 /** Command APDUs of VERIFY with a PIN (INS 20, Lc > 0) in the card's trace. */

@@ -3,11 +3,12 @@
  * backend) → pcscd → vpcd → the virtual card (A's harness), with the card's own APDU trace as
  * the witness of what reached the card.
  */
-import { constants, createHash, publicDecrypt, verify as rsaVerify, X509Certificate } from 'node:crypto';
+import { constants, createHash, publicDecrypt, X509Certificate } from 'node:crypto';
 import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VERSION } from '@jpki-bridge/shared/version';
 import { ensurePcscd } from '../harness/pcscd.ts';
@@ -81,14 +82,15 @@ describe('every command through pcscd', () => {
     });
   });
 
-  it('Test_Authenticate_SignatureOverOriginAndNonceHashes_ChainsToTheDevCa', async () => {
+  it('authenticate signs the labelled login block over the origin and nonce hashes, with a certificate of the dev CA', async () => {
     const { host, state, card } = await setup();
     const reply = await host.request('authenticate', auth('1234'));
     const { result } = reply;
-    expect(result, JSON.stringify(reply)).toMatchObject({ format: 'web-eid:1.0', algorithm: 'RS256', appVersion: expect.stringContaining(`/${VERSION}`) });
+    expect(result, JSON.stringify(reply)).toMatchObject({ format: AUTH_TOKEN_FORMAT, algorithm: AUTH_TOKEN_ALGORITHM, appVersion: expect.stringContaining(`/${VERSION}`) });
     const certificate = new X509Certificate(Buffer.from(result!.unverifiedCertificate as string, 'base64'));
-    const signed = Buffer.concat([createHash('sha256').update(ORIGIN).digest(), createHash('sha256').update(NONCE).digest()]);
-    expect(rsaVerify('sha256', signed, certificate.publicKey, Buffer.from(result!.signature as string, 'base64'))).toBe(true);
+    const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
+    const block = buildAuthBlock(sha256(Buffer.concat([sha256(ORIGIN), sha256(NONCE)])));
+    expect(recover(result!.unverifiedCertificate as string, result!.signature as string)).toEqual(Buffer.from(block));
     expect(certificate.verify(new X509Certificate(Buffer.from(state.ca.auth.certificate, 'base64')).publicKey)).toBe(true);
     expect((await card.traceCommands()).length).toBeLessThanOrEqual(13);
   });

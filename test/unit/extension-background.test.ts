@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { JpkiError } from '../../shared/src/errors.ts';
 import { USER_TIMEOUT_MS } from '../../shared/src/constants.ts';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '../../shared/src/auth-token.ts';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { isContentScript, isExtensionPage, originOfSender } from '../../extension/src/background/sender.ts';
 import { createDeadline, userTimeoutMs } from '../../extension/src/background/deadline.ts';
@@ -16,7 +17,7 @@ import type { PromptAnswer } from '../../extension/src/background/pin-prompt.ts'
 const NONCE = 'q'.repeat(43) + '=';
 const SELF = { id: 'ext', baseUrl: 'chrome-extension://ext/' };
 const page = (url = 'https://rp.example/login', origin?: string) => ({ id: 'ext', url, origin, tab: { id: 1 }, frameId: 0 });
-const TOKEN = { format: 'web-eid:1.0', unverifiedCertificate: 'MAA=', algorithm: 'RS256', signature: 'AAAA', appVersion: 'https://x/0.1.0' };
+const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
 
 function context(host: { connect: BackgroundContext['connect'] }, prompt: { open: BackgroundContext['openPrompt'] }, allow: string[] = []): BackgroundContext {
   return { connect: host.connect, openPrompt: prompt.open, lock: new OperationLock(), allowList: async () => allow, extensionVersion: '0.1.0', helloTimeoutMs: 200, requestTimeoutMs: 500 };
@@ -392,6 +393,18 @@ describe('route: portal', () => {
     const out = await route(ctx, SELF, { channel: 'portal', detail: JSON.stringify({ mode: '02', digest: [di('a'.repeat(32)), di('b'.repeat(32))] }) }, page());
     expect(out).toEqual({ ok: true, result: { signature: ['SIG=', 'SIG='], certificate: 'MAA=' } });
     expect(prompt.states[0]).toMatchObject({ use: 'portal-sign', allowListed: true, count: 2 });
+  });
+  it('a login token block in mode 01 or 02 is INVALID_HASH before any dialog or host contact', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([pin('1234'), pin('ABC123')]);
+    const ctx = context(host, prompt, ['*.example']);
+    const block = btoa(String.fromCharCode(...buildAuthBlock(new Uint8Array(32).fill(7))));
+    for (const detail of [{ mode: '01', digest: block }, { mode: '02', digest: [di('a'.repeat(32)), block] }]) {
+      const out = await route(ctx, SELF, { channel: 'portal', detail: JSON.stringify(detail) }, page());
+      expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_HASH' } });
+    }
+    expect(prompt.opened).toBe(0);
+    expect(host.opened).toBe(0);
   });
   it('hello on an allow-listed origin reports the host version', async () => {
     const { host } = cardHost();

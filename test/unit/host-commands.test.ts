@@ -1,16 +1,17 @@
 /**
- * Every command and the policy of DESIGN §5, in process: the commands over the virtual card
- * (A's VirtualJpkiCard) through a transport that records every APDU. The same cases run
- * black-box through pcscd in test/system/host-commands.test.ts.
+ * Every command and the key policy (native-host/src/commands/policy.ts), in process: the commands
+ * over the in-process VirtualJpkiCard through a transport that records every APDU. The same cases
+ * run black-box through pcscd in test/system/host-commands.test.ts.
  */
 import { constants, createHash, type KeyObject, publicDecrypt as rsaRecover, verify as rsaVerify, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
-import { parseNativeRequest } from '@jpki-bridge/shared/protocol/validate';
+import { parseNativeRequest, RequestError } from '@jpki-bridge/shared/protocol/validate';
 import { bytesToHex } from '../../native-host/src/card/apdu.ts';
 import { singleCardBackend } from '../../native-host/src/card/single-card-backend.ts';
 import type { CommandContext } from '../../native-host/src/commands/context.ts';
-import { authSignedData } from '../../native-host/src/commands/authenticate.ts';
+import { authTokenHash } from '../../native-host/src/commands/authenticate.ts';
 import { dispatch } from '../../native-host/src/host/dispatch.ts';
 import { createCardState, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
 
@@ -49,7 +50,8 @@ function rig(persona: 'adult' | 'minor' | 'expired' = 'adult', adjust?: (s: Virt
       try {
         return { result: await dispatch(parseNativeRequest({ id: 1, command, arguments: args }), ctx) };
       } catch (error) {
-        return { error: (error as { toJSON?: () => unknown }).toJSON?.() ?? error };
+        const typed = error instanceof RequestError ? error.error : error; // refused by the validator, as the host would answer
+        return { error: (typed as { toJSON?: () => unknown }).toJSON?.() ?? typed };
       }
     },
     // VERIFY with data (a PIN try); the bare `00200080` only reads the counter.
@@ -61,32 +63,35 @@ const auth = (pin: string, extra: Record<string, unknown> = {}) => ({ origin: OR
 const signArgs = (pin: string, extra: Record<string, unknown> = {}) => ({ origin: ORIGIN, hashes: [HASH], hashFunction: 'SHA-256', pin, ...extra });
 
 describe('happy paths', () => {
-  it('Test_Status_DescribesTheCard_WithoutSpendingATry', async () => {
+  it('status describes the card without spending a try', async () => {
     const r = rig();
     const { result } = await r.run('status', {});
     expect(result).toMatchObject({ card: { type: 'my-number-card', hasSigningCertificate: true, retries: { auth: 3, sign: 5 } } });
     expect(r.verifies()).toEqual([]);
   });
 
-  it('Test_Authenticate_TokenSignatureVerifiesOverSha256OriginAndSha256Nonce', async () => {
+  it('authenticate signs the labelled login block over SHA-256(SHA-256(origin) ‖ SHA-256(nonce)) with the authentication key', async () => {
     const r = rig();
     const { result } = await r.run('authenticate', auth('1234'));
-    expect(result).toMatchObject({ format: 'web-eid:1.0', algorithm: 'RS256', appVersion: expect.stringMatching(/^https:\/\/.+\/\d+\.\d+\.\d+$/) });
+    expect(result).toMatchObject({ format: AUTH_TOKEN_FORMAT, algorithm: AUTH_TOKEN_ALGORITHM, appVersion: expect.stringMatching(/^https:\/\/.+\/\d+\.\d+\.\d+$/) });
     const certificate = new X509Certificate(Buffer.from(result.unverifiedCertificate, 'base64'));
-    const signed = Buffer.concat([createHash('sha256').update(ORIGIN).digest(), createHash('sha256').update(NONCE).digest()]);
-    expect(Buffer.from(authSignedData(ORIGIN, NONCE))).toEqual(signed);
-    expect(rsaVerify('sha256', signed, certificate.publicKey, Buffer.from(result.signature, 'base64'))).toBe(true);
+    const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
+    const tokenHash = sha256(Buffer.concat([sha256(ORIGIN), sha256(NONCE)]));
+    expect(Buffer.from(authTokenHash(ORIGIN, NONCE))).toEqual(tokenHash);
+    // What the card padded is exactly the block, not a DigestInfo (which the portal path could be made to sign).
+    expect(publicDecrypt(certificate.publicKey, result.signature)).toEqual(Buffer.from(buildAuthBlock(tokenHash)));
+    expect(rsaVerify('sha256', Buffer.concat([sha256(ORIGIN), sha256(NONCE)]), certificate.publicKey, Buffer.from(result.signature, 'base64'))).toBe(false);
     const root = new X509Certificate(Buffer.from(r.state.ca.auth.certificate, 'base64'));
     expect(certificate.verify(root.publicKey)).toBe(true);
   });
 
-  it('Test_Authenticate_APDUs_AreAtMost13', async () => {
+  it('authenticate takes at most 13 APDUs', async () => {
     const r = rig();
     await r.run('authenticate', auth('1234'));
     expect(r.trace.length).toBeLessThanOrEqual(13);
   });
 
-  it('Test_Sign_EveryHashSignedWithTheSigningKey_OneVerify', async () => {
+  it('sign signs every hash with the signing key after one VERIFY', async () => {
     const r = rig();
     const hashes = [HASH, createHash('sha256').update('two').digest('base64')];
     const { result } = await r.run('sign', signArgs('abc123', { hashes }));
@@ -99,7 +104,7 @@ describe('happy paths', () => {
     expect(r.verifies()).toHaveLength(1);
   });
 
-  it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)('Test_Sign_%s_UsesItsDigestInfo', async (hashFunction) => {
+  it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)('sign with %s signs that function\'s DigestInfo', async (hashFunction) => {
     const r = rig();
     const name = { 'SHA-1': 'sha1', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }[hashFunction];
     const hash = createHash(name).update('x').digest();
@@ -108,13 +113,13 @@ describe('happy paths', () => {
     expect(publicDecrypt(key, result.signatures[0])).toEqual(Buffer.from(buildDigestInfo(hashFunction, hash)));
   });
 
-  it('Test_GetSigningCertificate_ReturnsTheSigningCertificate', async () => {
+  it('get-signing-certificate returns the signing certificate', async () => {
     const r = rig();
     const { result } = await r.run('get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' });
     expect(result.certificate).toBe(r.state.sign!.certificate);
   });
 
-  it('Test_PortalLogin_SignsTheDigestInfoWithTheAuthKey', async () => {
+  it('portal-login signs the DigestInfo with the authentication key', async () => {
     const r = rig();
     const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 1))).toString('base64');
     const { result } = await r.run('portal-login', { origin: ORIGIN, digestInfo, pin: '1234' });
@@ -123,7 +128,7 @@ describe('happy paths', () => {
     expect(publicDecrypt(key, result.signature).toString('base64')).toBe(digestInfo);
   });
 
-  it('Test_PortalSign_SignsEachDigestInfoWithTheSignKey', async () => {
+  it('portal-sign signs each DigestInfo with the signing key', async () => {
     const r = rig();
     const digestInfos = [1, 2].map((n) => Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, n))).toString('base64'));
     const { result } = await r.run('portal-sign', { origin: ORIGIN, digestInfos, pin: 'ABC123' });
@@ -136,7 +141,24 @@ describe('happy paths', () => {
   });
 });
 
-describe('policy §5', () => {
+describe('the portal commands and the login token', () => {
+  // What a portal page would send to have the card sign another site's login token.
+  const block = Buffer.from(buildAuthBlock(authTokenHash('https://bank.example', NONCE))).toString('base64');
+  const labelled = Buffer.concat([Buffer.from(buildAuthBlock(Buffer.alloc(32, 9))), Buffer.alloc(13, 1)]).toString('base64');
+  const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 4))).toString('base64');
+
+  it.each([
+    ['portal-login', 'a login block', { origin: ORIGIN, digestInfo: block, pin: '1234' }],
+    ['portal-login', 'longer data that starts with the label', { origin: ORIGIN, digestInfo: labelled, pin: '1234' }],
+    ['portal-sign', 'a login block among DigestInfos', { origin: ORIGIN, digestInfos: [digestInfo, block], pin: 'ABC123' }],
+  ])('%s refuses %s as INVALID_HASH before any card contact', async (command, _what, args) => {
+    const r = rig();
+    expect((await r.run(command, args)).error).toMatchObject({ code: 'ERR_JPKI_INVALID_HASH' });
+    expect(r.trace).toEqual([]);
+  });
+});
+
+describe('the key policy', () => {
   it.each([
     ['authenticate', '123'],
     ['authenticate', '12345'],
@@ -151,14 +173,14 @@ describe('policy §5', () => {
     ['sign', 'ſ12345'], // 'ſ'.toUpperCase() is 'S': still not A–Z
     ['sign', 'ß1234'], // 'ß'.toUpperCase() is 'SS'
     ['authenticate', 'ABC123'],
-  ])('Test_PinFormat_%s_%j_NeverTouchesTheCard', async (command, pin) => {
+  ])('%s with the PIN %j is PIN_FORMAT and never touches the card', async (command, pin) => {
     const r = rig();
     const { error } = await r.run(command, command === 'sign' ? signArgs(pin) : auth(pin));
     expect(error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect(r.trace).toEqual([]);
   });
 
-  it('Test_LastTry_NeedsConfirmLastTry_AndSendsNoVerifyWithout', async () => {
+  it('the last try needs confirmLastTry, and no VERIFY is sent without it', async () => {
     const r = rig('adult', (s) => void (s.pins.auth.retriesLeft = 1));
     expect((await r.run('authenticate', auth('1234'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
     expect(r.verifies()).toEqual([]);
@@ -166,19 +188,19 @@ describe('policy §5', () => {
     expect(r.state.pins.auth.retriesLeft).toBe(3);
   });
 
-  it('Test_LockedPin_IsPinLocked_NoVerify', async () => {
+  it('a locked PIN is PIN_LOCKED and no VERIFY is sent', async () => {
     const r = rig('adult', (s) => void (s.pins.sign.retriesLeft = 0));
     expect((await r.run('sign', signArgs('ABC123', { confirmLastTry: true }))).error.code).toBe('ERR_JPKI_PIN_LOCKED');
     expect(r.verifies()).toEqual([]);
   });
 
-  it('Test_WrongPin_IsPinIncorrectWithRetriesLeft', async () => {
+  it('a wrong PIN is PIN_INCORRECT with the tries left', async () => {
     const r = rig();
     expect((await r.run('authenticate', auth('9999'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
     expect((await r.run('sign', signArgs('WRONG1'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 4 });
   });
 
-  it('Test_Minor_HasNoSigningCertificate_NoVerify', async () => {
+  it('a minor\'s card has no signing certificate, and no VERIFY is sent', async () => {
     const r = rig('minor');
     for (const [command, args] of [
       ['sign', signArgs('ABC123')],
@@ -190,7 +212,7 @@ describe('policy §5', () => {
     expect((await r.run('authenticate', auth('1234'))).result).toBeDefined();
   });
 
-  it('Test_Expired_Authenticate_RefusedBeforeVerify_Sign_RefusedBeforeAnySignature', async () => {
+  it('an expired card refuses authenticate before VERIFY and sign before any signature', async () => {
     const r = rig('expired');
     expect((await r.run('authenticate', auth('1234'))).error.code).toBe('ERR_JPKI_CERTIFICATE_EXPIRED');
     expect(r.verifies()).toEqual([]);
@@ -198,7 +220,7 @@ describe('policy §5', () => {
     expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
   });
 
-  it('Test_CertificateMismatch_NothingSigned', async () => {
+  it('a certificate that does not match the card\'s leaves nothing signed', async () => {
     const r = rig();
     const other = personas.expired!.sign!.certificate;
     expect((await r.run('sign', signArgs('ABC123', { certificate: other }))).error.code).toBe('ERR_JPKI_CERTIFICATE_MISMATCH');
@@ -206,14 +228,14 @@ describe('policy §5', () => {
     expect((await r.run('sign', signArgs('ABC123', { certificate: r.state.sign!.certificate }))).result).toBeDefined();
   });
 
-  it('Test_AuthPinCannotSign_SignPinCannotAuthenticate', async () => {
+  it('the authentication PIN cannot sign and the signing PIN cannot authenticate', async () => {
     const r = rig();
     expect((await r.run('sign', signArgs('1234'))).error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect((await r.run('authenticate', auth('ABC123'))).error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect(r.trace).toEqual([]);
   });
 
-  it('Test_ChangePin_BothKinds_ThenTheNewPinWorks', async () => {
+  it('change-pin changes both kinds, and then the new PIN works', async () => {
     const r = rig();
     expect((await r.run('change-pin', { kind: 'auth', pin: '1234', newPin: '4321' })).result).toEqual({});
     expect((await r.run('authenticate', auth('4321'))).result).toBeDefined();
@@ -229,14 +251,14 @@ describe('policy §5', () => {
     ['sign', 'ABC123', 'ONLYLETTERS'],
     ['sign', 'ABC', 'GOOD1234'],
     ['sign', 'ABC123', '1234'],
-  ])('Test_ChangePin_%s_%s_to_%s_IsPinFormat_NoCardContact', async (kind, pin, newPin) => {
+  ])('change-pin of the %s PIN from %j to %j is PIN_FORMAT without card contact', async (kind, pin, newPin) => {
     const r = rig();
     expect((await r.run('change-pin', { kind, pin, newPin })).error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect(r.trace).toEqual([]);
   });
 });
 
-describe('policy §5 in every PIN command', () => {
+describe('the key policy in every PIN command', () => {
   const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 5))).toString('base64');
   const COMMANDS: [string, 'auth' | 'sign', (pin: string, extra?: Record<string, unknown>) => Record<string, unknown>][] = [
     ['authenticate', 'auth', (pin, extra = {}) => auth(pin, extra)],
@@ -262,7 +284,7 @@ describe('policy §5 in every PIN command', () => {
       )
       .filter((step) => step !== null);
 
-  it.each(COMMANDS)('Test_%s_StepOrder_Counter_Availability_Verify_ThenUse', async (name, kind, args) => {
+  it.each(COMMANDS)('%s reads the counter, (signing) the availability, VERIFYs, then uses the key', async (name, kind, args) => {
     const r = rig();
     expect((await r.run(commandOf(name), args(PINS[kind]))).result).toBeDefined();
     const use = name.startsWith('change-pin') ? 'change' : 'sign';
@@ -271,26 +293,26 @@ describe('policy §5 in every PIN command', () => {
     expect(steps(r.trace)).toEqual(expected);
   });
 
-  it.each(COMMANDS)('Test_%s_LastTry_WithoutConfirm_IsPinLastTry_NoVerify', async (name, kind, args) => {
+  it.each(COMMANDS)('%s on the last try without confirmation is PIN_LAST_TRY and sends no VERIFY', async (name, kind, args) => {
     const r = rig('adult', (s) => void (s.pins[kind].retriesLeft = 1));
     expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
     expect(r.verifies()).toEqual([]);
     expect((await r.run(commandOf(name), args(PINS[kind], { confirmLastTry: true }))).result).toBeDefined();
   });
 
-  it.each(COMMANDS)('Test_%s_Locked_IsPinLocked_NoVerify', async (name, kind, args) => {
+  it.each(COMMANDS)('%s with a locked PIN is PIN_LOCKED and sends no VERIFY', async (name, kind, args) => {
     const r = rig('adult', (s) => void (s.pins[kind].retriesLeft = 0));
     expect((await r.run(commandOf(name), args(PINS[kind], { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     expect(r.verifies()).toEqual([]);
   });
 
-  it.each(COMMANDS.filter(([, kind]) => kind === 'sign'))('Test_%s_Minor_IsNoSigningCertificate_NoVerify', async (name, kind, args) => {
+  it.each(COMMANDS.filter(([, kind]) => kind === 'sign'))('%s on a minor\'s card is NO_SIGNING_CERTIFICATE and sends no VERIFY', async (name, kind, args) => {
     const r = rig('minor');
     expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' });
     expect(r.verifies()).toEqual([]);
   });
 
-  it.each(COMMANDS.filter(([name]) => !name.startsWith('change-pin')))('Test_%s_Expired_IsCertificateExpired_NoSignature', async (name, kind, args) => {
+  it.each(COMMANDS.filter(([name]) => !name.startsWith('change-pin')))('%s on an expired card is CERTIFICATE_EXPIRED and signs nothing', async (name, kind, args) => {
     const r = rig('expired');
     expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
     expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);

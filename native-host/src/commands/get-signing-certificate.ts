@@ -3,8 +3,7 @@ import { bytesToBase64 } from '@jpki-bridge/shared/base64';
 import type { CommandArguments, CommandResult } from '@jpki-bridge/shared/protocol/native';
 import { withJpkiCard } from '../card/choose-card.ts';
 import type { CommandContext } from './context.ts';
-import { pinBytes, wipe } from './policy.ts';
-import { unlockSigning } from './signing-session.ts';
+import { pinBytes, unlockSigning, wipe } from './policy.ts';
 
 export async function getSigningCertificate(
   args: CommandArguments<'get-signing-certificate'>,

@@ -1,10 +1,18 @@
 /**
- * The host's copy of the policy (DESIGN §5), steps as functions in the order commands call them.
+ * The host's copy of the key policy, as functions in the order commands call them:
+ *   1. the PIN matches its rule (else ERR_JPKI_PIN_FORMAT, before any card contact);
+ *   2. the retry counter, read without spending a try (0 → locked; 1 → only with confirmLastTry);
+ *   3. for the signing key, a signing certificate is present;
+ *   4. VERIFY;
+ *   5. the certificate has not expired (authentication: before VERIFY, its certificate needs no
+ *      PIN; signing: right after VERIFY, the only moment it is readable) — before any signature.
  * The extension checks the same rules; the host checks them again whatever the extension says.
  */
+import { bytesToBase64 } from '@jpki-bridge/shared/base64';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { checkPin } from '@jpki-bridge/shared/pin';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
+import { refuseExpired } from '../card/certificate.ts';
 import type { JpkiCard } from '../card/jpki-card.ts';
 
 /**
@@ -42,4 +50,34 @@ export async function unlock(card: JpkiCard, kind: PinKind, pin: Uint8Array, con
   await card.verify(kind, pin);
 }
 
-export const certificateEf = (kind: PinKind) => POLICY[kind].certificateEf;
+/**
+ * The head of every authentication-key operation (authenticate, portal-login): step 5 first,
+ * because its certificate needs no PIN — read before step 2 also leaves the PIN EF selected for
+ * the counter and VERIFY, one APDU fewer (docs/DECISIONS.md) — then steps 2 and 4. Returns the
+ * certificate.
+ */
+export async function unlockAuth(card: JpkiCard, pin: Uint8Array, confirmLastTry: boolean | undefined, now: Date): Promise<Uint8Array> {
+  const certificate = await card.readCertificate(POLICY.auth.certificateEf);
+  refuseExpired(certificate, now);
+  await unlock(card, 'auth', pin, confirmLastTry);
+  return certificate;
+}
+
+/**
+ * The head of every signing-key operation (sign, portal-sign, get-signing-certificate): steps
+ * 2–4, then the certificate (readable only now) and step 5, before any signature. Returns the
+ * certificate.
+ */
+export async function unlockSigning(card: JpkiCard, pin: Uint8Array, confirmLastTry: boolean | undefined, now: Date): Promise<Uint8Array> {
+  await unlock(card, 'sign', pin, confirmLastTry);
+  const certificate = await card.readCertificate(POLICY.sign.certificateEf);
+  refuseExpired(certificate, now);
+  return certificate;
+}
+
+/** The signing key over each DigestInfo in turn (one VERIFY for all, done by the caller): base64 signatures. */
+export async function signEach(card: JpkiCard, digestInfos: readonly Uint8Array[]): Promise<string[]> {
+  const signatures: string[] = [];
+  for (const digestInfo of digestInfos) signatures.push(bytesToBase64(await card.sign('sign', digestInfo)));
+  return signatures;
+}

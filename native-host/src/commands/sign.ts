@@ -8,8 +8,7 @@ import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { CommandArguments, CommandResult } from '@jpki-bridge/shared/protocol/native';
 import { withJpkiCard } from '../card/choose-card.ts';
 import type { CommandContext } from './context.ts';
-import { pinBytes, wipe } from './policy.ts';
-import { unlockSigning } from './signing-session.ts';
+import { pinBytes, signEach, unlockSigning, wipe } from './policy.ts';
 
 export async function sign(args: CommandArguments<'sign'>, ctx: CommandContext): Promise<CommandResult<'sign'>> {
   const pin = pinBytes('sign', args.pin);
@@ -19,11 +18,9 @@ export async function sign(args: CommandArguments<'sign'>, ctx: CommandContext):
     return await withJpkiCard(ctx.backend, async (card) => {
       const certificate = await unlockSigning(card, pin, args.confirmLastTry, ctx.now());
       if (expected && !sameBytes(expected, certificate)) throw new JpkiError('ERR_JPKI_CERTIFICATE_MISMATCH');
-      const signatures: string[] = [];
-      for (const digestInfo of digestInfos) signatures.push(bytesToBase64(await card.sign('sign', digestInfo)));
       return {
         certificate: bytesToBase64(certificate),
-        signatures,
+        signatures: await signEach(card, digestInfos),
         signatureAlgorithm: { cryptoAlgorithm: 'RSA', hashFunction: args.hashFunction, paddingScheme: 'PKCS1.5' },
       };
     });

@@ -29,7 +29,7 @@ export function status(): Promise<PageStatusResult> {
   return exchange<PageStatusResult>('jpki:status', {});
 }
 
-/** Log in: a web-eid:1.0 token over SHA-256(origin) ‖ SHA-256(challengeNonce), made with the authentication key. */
+/** Log in: a login token (jpki-bridge:1) binding the page's origin and challengeNonce, signed with the authentication key. */
 export function authenticate(challengeNonce: string, options: OperationOptions = {}): Promise<AuthToken> {
   return exchange<AuthToken>('jpki:authenticate', { challengeNonce }, toExchange(options));
 }

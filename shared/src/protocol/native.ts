@@ -3,6 +3,7 @@
  * TS types. The host validates every request with these; the extension validates every reply.
  */
 import * as v from 'valibot';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '../auth-token.ts';
 import { ERROR_CODES } from '../errors.ts';
 import {
   certificateField,
@@ -100,11 +101,11 @@ export const statusResultSchema = v.object({
   ),
 });
 
-/** The web-eid:1.0 compatible token of DESIGN §6. */
+/** The login token: web-eid's shape, over the labelled block of auth-token.ts (so not web-eid:1.0). */
 export const authTokenSchema = v.object({
-  format: v.literal('web-eid:1.0'),
+  format: v.literal(AUTH_TOKEN_FORMAT),
   unverifiedCertificate: certificateField,
-  algorithm: v.literal('RS256'),
+  algorithm: v.literal(AUTH_TOKEN_ALGORITHM),
   signature: base64Result(),
   appVersion: v.string(),
 });

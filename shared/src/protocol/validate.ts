@@ -4,6 +4,7 @@
  * policy (ERR_JPKI_PIN_FORMAT), applied by the command before the card is touched.
  */
 import * as v from 'valibot';
+import { isInAuthTokenDomain } from '../auth-token.ts';
 import { base64ToBytes } from '../base64.ts';
 import { HASH_INFO, parseDigestInfo } from '../digest-info.ts';
 import { JpkiError } from '../errors.ts';
@@ -43,6 +44,8 @@ export function parseCommandArguments<C extends Command>(command: C, args: unkno
     }
   }
   const digestInfos = typeof out.digestInfo === 'string' ? [out.digestInfo] : (out.digestInfos as string[] | undefined);
+  // A login token's block is never portal data: else a portal page could have another site's token signed.
+  if (digestInfos?.some((d) => isInAuthTokenDomain(base64ToBytes(d)))) throw new JpkiError('ERR_JPKI_INVALID_HASH', 'a login token block is not portal data');
   if (digestInfos && !digestInfos.every((d) => parseDigestInfo(base64ToBytes(d)) !== null)) {
     throw new JpkiError('ERR_JPKI_INVALID_HASH', 'not a SHA-1/256/384/512 DigestInfo');
   }

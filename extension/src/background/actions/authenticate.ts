@@ -1,4 +1,4 @@
-/** `jpki:authenticate` → host `authenticate`: the web-eid:1.0 token bound to the sender's origin. */
+/** `jpki:authenticate` → host `authenticate`: the login token bound to the sender's origin. */
 import type { AuthToken } from '@jpki-bridge/shared/protocol/native';
 import type { BackgroundContext } from '../context.ts';
 import { parsePageRequest } from '../page-request.ts';
