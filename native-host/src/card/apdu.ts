@@ -40,6 +40,8 @@ function apdu(header: number[], data?: Uint8Array, le?: number): Uint8Array {
 export const Apdu = {
   /** SELECT by DF name, no response data (P2 0C). */
   selectAp: () => apdu([0x00, 0xa4, 0x04, 0x0c], JPKI_AID),
+  /** The same for another application of the card (card-ID, text AP). */
+  selectDf: (aid: Uint8Array) => apdu([0x00, 0xa4, 0x04, 0x0c], aid),
   /** SELECT EF by FID under the current DF, no response data. */
   selectEf: (fid: string) => apdu([0x00, 0xa4, 0x02, 0x0c], hexToBytes(fid)),
   /** READ BINARY at a 15-bit offset; le 1–256 (256 is sent as 00). */
@@ -52,4 +54,6 @@ export const Apdu = {
   /** COMPUTE DIGITAL SIGNATURE (JPKI's proprietary 80 2A 00 80), the card pads the DigestInfo. */
   sign: (digestInfo: Uint8Array) => apdu([0x80, 0x2a, 0x00, 0x80], digestInfo, 256),
   getResponse: (le: number) => apdu([0x00, 0xc0, 0x00, 0x00], undefined, le),
+  /** READ RECORD `record` of short EF `sfi` (P2 = SFI << 3 | 4), Le 00: the whole record. */
+  readRecord: (record: number, sfi: number) => apdu([0x00, 0xb2, record, (sfi << 3) | 0x04], undefined, 256),
 };

@@ -4,9 +4,10 @@
  * the selected PIN EF) share one SELECT — the APDU count is a measured target.
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import { CERTIFICATE_PRESENT, EF, SW, TOKEN_INFO_LABEL, isRetryCounter } from '@jpki-bridge/shared/card';
+import { CERTIFICATE_PRESENT, EF, SW, TOKEN_INFO_LABEL } from '@jpki-bridge/shared/card';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { Apdu, type Response } from './apdu.ts';
+import { expectOk, expectVerified, retriesFromStatus } from './status-words.ts';
 import { type CardTransport, exchange } from './transport.ts';
 
 const READ_CHUNK = 256;
@@ -19,8 +20,26 @@ export class JpkiCard {
   private selected: string | null = null;
   /** True once a VERIFY with data went out: the release must then reset the card (§7). */
   verifyAttempted = false;
+  /** Another application of the card holds the selection (`lend`): the applet is SELECTed again first. */
+  private lentTo: object | null = null;
 
   constructor(private readonly transport: CardTransport) {}
+
+  /**
+   * Lends the card, inside the same exclusive hold, to another of its applications (card-ID, text
+   * AP: card-id-ap.ts, text-ap.ts), which SELECTs its own DF on this transport. The applet is
+   * SELECTed again before its next EF; `isLentTo` tells a borrower whether it still has the card.
+   * A borrower that VERIFYs sets `verifyAttempted`, so the release resets the card all the same.
+   */
+  lend(borrower: object): CardTransport {
+    this.lentTo = borrower;
+    this.selected = null;
+    return this.transport;
+  }
+
+  isLentTo(borrower: object): boolean {
+    return this.lentTo === borrower;
+  }
 
   /** SELECT the JPKI applet. 6A 82 → not a JPKI card (this is how cards are detected, never by ATR). */
   async selectAp(): Promise<void> {
@@ -30,10 +49,12 @@ export class JpkiCard {
       throw new JpkiError('ERR_JPKI_NOT_JPKI_CARD');
     }
     expectOk(sw, 'SELECT JPKI-AP');
+    this.lentTo = null;
     this.selected = 'AP';
   }
 
   async selectEf(fid: string): Promise<void> {
+    if (this.lentTo !== null) await this.selectAp();
     if (this.selected === fid) return;
     this.selected = null;
     const { sw } = await exchange(this.transport, Apdu.selectEf(fid));
@@ -72,11 +93,7 @@ export class JpkiCard {
   async retries(kind: PinKind): Promise<Retries> {
     await this.selectEf(POLICY[kind].pinEf);
     const { sw } = await exchange(this.transport, Apdu.retryCounter());
-    if (isRetryCounter(sw)) return sw & 0x0f;
-    if (sw === SW.PIN_LOCKED || sw === 0x6983) return 0;
-    // 90 00: already verified in this card session; nothing is at risk.
-    if (sw === SW.OK) return POLICY[kind].maxTries;
-    throw cardError(sw, 'retry counter');
+    return retriesFromStatus(sw, POLICY[kind].maxTries, 'retry counter');
   }
 
   /** VERIFY. Wrong PIN → PIN_INCORRECT with retriesLeft; 63 C0 / 69 84 → PIN_LOCKED. */
@@ -90,10 +107,7 @@ export class JpkiCard {
     } finally {
       apdu.fill(0); // the APDU holds a copy of the PIN
     }
-    if (sw === SW.OK) return;
-    if (sw === SW.PIN_LOCKED || sw === 0x6983 || sw === 0x63c0) throw new JpkiError('ERR_JPKI_PIN_LOCKED');
-    if (isRetryCounter(sw)) throw new JpkiError('ERR_JPKI_PIN_INCORRECT', undefined, sw & 0x0f);
-    throw cardError(sw, 'VERIFY');
+    expectVerified(sw, 'VERIFY');
   }
 
   /** CHANGE REFERENCE DATA for the PIN just verified. */
@@ -142,11 +156,3 @@ export function cardTypeOf(label: string): string {
   return label === TOKEN_INFO_LABEL ? 'my-number-card' : label ? `jpki:${label}` : 'jpki';
 }
 
-function expectOk(sw: number, what: string): void {
-  if (sw !== SW.OK) throw cardError(sw, what);
-}
-
-function cardError(sw: number, what: string): JpkiError {
-  if (sw === SW.PIN_LOCKED) return new JpkiError('ERR_JPKI_PIN_LOCKED');
-  return new JpkiError('ERR_JPKI_CARD_ERROR', `${what}: status word ${sw.toString(16).padStart(4, '0')}`);
-}

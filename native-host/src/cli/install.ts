@@ -3,12 +3,14 @@
  *  [--card pcsc|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
  */
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseCardSpec } from '../card/create-backend.ts';
 import { apply } from '../install/apply.ts';
 import { builtCliPath } from '../install/cli-path.ts';
 import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
 import { describeAction, plan } from '../install/plan.ts';
+import { currentConfigDir } from '../portal/config-dir.ts';
+import { INSTALLATION_UUID_FILE, installationUuid } from '../portal/installation-uuid.ts';
 
 export async function main(args: string[], mode?: 'uninstall'): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
@@ -39,6 +41,7 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
     cli,
   });
   const print = (line: string) => process.stdout.write(`${line}\n`);
+  const keepsUuid = mode !== 'uninstall' && parsed.scope === 'user';
   if (/[\\/]_npx[\\/]/.test(cli) && mode !== 'uninstall') {
     // The launcher names this bundle by its absolute path; an npx cache can be cleaned at any time.
     print(`注意: ${cli} は npx のキャッシュです。恒久的な場所にインストールしてから実行してください / warning: ${cli} is in the npx cache, which may be cleaned: install jpki-bridge permanently (npm install -g, or a checkout) and run install from there.`);
@@ -47,10 +50,24 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
   if (parsed.dryRun) {
     print(`${verb} (--dry-run: 何も変更しません / nothing is changed):`);
     for (const action of actions) print(`  ${describeAction(action)}`);
+    if (keepsUuid) print(`  インストールID / installation uuid  ${join(currentConfigDir(), INSTALLATION_UUID_FILE)} (なければ作成 / created if missing)`);
     return 0;
   }
   print(`${verb}:`);
   const ok = apply(actions, print);
+  // The portal protocol's per-installation uuid, made now rather than at the first portal call.
+  // Per user: a --system install runs as root, whose config directory no browser's host uses.
+  // Kept by uninstall: a new uuid would make every portal see a new installation.
+  if (ok && keepsUuid) {
+    const where = join(currentConfigDir(), INSTALLATION_UUID_FILE);
+    try {
+      await installationUuid();
+      print(`  インストールID / installation uuid  ${where}`);
+    } catch (error) {
+      print(`インストールIDを用意できません / cannot keep the installation uuid in ${where}: ${(error as Error).message}`);
+      return 1;
+    }
+  }
   if (ok && mode !== 'uninstall') print('次に `jpki-bridge doctor` で確認してください / Next, check with `jpki-bridge doctor`.');
   return ok ? 0 : 1;
 }
