@@ -4,27 +4,30 @@
  *   2. serve the card through pcscd + vpcd when they are installed (starting pcscd if needed),
  *      else let the host open it in process (`--card virtual:FILE`)
  *   3. start the demo server on http://localhost:8765 (or a free port)
- *   4. install the host manifest into `.demo/chromium-profile`, open Chromium there with the
- *      extension, add the demo origin to the portal allow-list, open the demo
- * `npm run demo -- --headless` (and `npm run demo` where there is no display) walks both flows itself (typing the demo PINs into the extension's
- * dialog), writes screenshots to test-output/demo/ (and the README's two to docs/screenshots/ with
- * --update-screenshots, or when they are missing), prints the verdicts and exits 0 when every
- * flow succeeded.
+ *   4. install the host into `.demo/chromium-profile`, open Chromium there with the extension,
+ *      add the demo origin to the portal allow-list, open the demo
+ * `npm run demo -- --headless` (and `npm run demo` where there is no display) walks both flows
+ * itself (typing the demo PINs into the extension's dialog), writes screenshots to
+ * test-output/demo/ (and the README's two to docs/screenshots/ with --update-screenshots, or when
+ * they are missing), prints the verdicts and exits 0 when every flow succeeded.
  * Options: --headless, --port N, --in-process (skip PC/SC), --keep-open (headless: do not exit),
  * --update-screenshots.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { allowPortalOrigin, launchBrowser } from './browser.ts';
+import { ensureBuilt, ROOT } from '../../tools/dev/checkout.ts';
+import { launchChromium } from '../../tools/dev/chromium.ts';
+import { ensurePcscd, pcscInstalled } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { releaseReaders, tryAcquireReaders } from '../../tools/dev/reader-lock.ts';
+import { serveCard } from '../../tools/dev/virtual-card.ts';
 import { startDemoServer, type DemoServer } from './server.ts';
-import { ensurePcscd } from './pcscd.ts';
-import { CARD_FILE, DEMO_DIR, ROOT, EXTENSION_DIR, PROFILE_DIR, ensureBuilt, ensureCard, installHostManifest, pcscInstalled } from './setup.ts';
+import { CARD_FILE, ensureCard, HOST_LOG, PROFILE_DIR } from './setup.ts';
 import { createDemoVerifier } from './verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type Verdict } from './walkthrough.ts';
 
 const DEFAULT_PORT = 8765;
-const PINS = { auth: '1234', sign: 'ABC123' } as const;
 
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[demo ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
@@ -57,7 +60,7 @@ async function main(): Promise<number> {
 
   if (noDisplay && values.headless !== true) log('no display for a Chromium window: walking the demo headless (as with --headless)');
   try {
-    ensureBuilt(log);
+    ensureBuilt(['host', 'chromium-extension', 'page-library'], log);
     await ensureCard({ resetPins: headless }, log);
     const card = await connectCard(values['in-process'] === true, cleanups);
 
@@ -65,16 +68,24 @@ async function main(): Promise<number> {
     cleanups.push(() => server.close());
     log(`demo server: ${server.url}  (login: ${server.url}/login, e-Tax: ${server.url}/etax)`);
 
-    await installHostManifest(card, log);
-    const browser = await launchBrowser({ extensionDir: EXTENSION_DIR, userDataDir: PROFILE_DIR, headless });
-    cleanups.push(() => browser.close());
-    const list = await allowPortalOrigin(browser, server.url);
+    const chromium = await launchChromium({
+      userDataDir: PROFILE_DIR,
+      host: { card, log: HOST_LOG },
+      headless,
+      // The dialog follows the browser's UI language: Japanese first, as the sites.
+      lang: 'ja',
+      viewport: headless ? { width: 960, height: 760 } : null,
+    });
+    const { browser } = chromium;
+    cleanups.push(() => chromium.close());
+    log(`host installed into ${PROFILE_DIR} (log: ${HOST_LOG})`);
+    const list = await chromium.allowPortalOrigin(server.url);
     log(`portal allow-list: ${list.join(', ')}`);
 
     if (!headless) {
       const [page] = await browser.pages();
       await (page ?? (await browser.newPage())).goto(server.url);
-      log(`Chromium is open on the demo. PINs: authentication ${PINS.auth}, signing ${PINS.sign}. Ctrl+C to stop.`);
+      log(`Chromium is open on the demo. PINs: authentication ${VIRTUAL_PINS.auth}, signing ${VIRTUAL_PINS.sign}. Ctrl+C to stop.`);
       await new Promise<void>((resolve) => browser.once('disconnected', () => resolve()));
       cleanups.pop(); // the browser is gone already
       return 0;
@@ -87,7 +98,7 @@ async function main(): Promise<number> {
     // so that an ordinary run leaves the working tree clean.
     const readmeShots = { login: join(ROOT, 'docs/screenshots/demo-login.png'), filing: join(ROOT, 'docs/screenshots/demo-etax-signed.png') };
     const updateReadme = values['update-screenshots'] === true || !existsSync(readmeShots.login) || !existsSync(readmeShots.filing);
-    const walk = { browser, baseUrl: server.url, pins: PINS, screenshotDir, ...(updateReadme ? { readmeShots } : {}) };
+    const walk = { browser, baseUrl: server.url, pins: VIRTUAL_PINS, screenshotDir, ...(updateReadme ? { readmeShots } : {}) };
     const verdicts: Verdict[] = [];
     for (const flow of [walkLogin, walkPortalLogin, walkFiling]) {
       try {
@@ -109,15 +120,11 @@ async function main(): Promise<number> {
 async function connectCard(inProcess: boolean, cleanups: (() => Promise<void>)[]): Promise<string> {
   if (!inProcess && pcscInstalled()) {
     try {
-      // The test harness already knows how to serve a card into a vpcd reader through the real
-      // CLI and wait until PC/SC sees it, and holds the cross-process lock on the two virtual
-      // readers; the demo reuses it rather than copy it. Readers busy (a test run) → in process.
-      const { tryAcquireReaders, releaseReaders } = await import('../../test/harness/reader-lock.ts');
+      // The virtual readers are shared with test runs (a cross-process lock): busy → in process.
       if (!(await tryAcquireReaders())) throw new Error('the virtual readers are in use by another process');
       cleanups.push(async () => releaseReaders());
-      const pcscd = await ensurePcscd(DEMO_DIR);
+      const pcscd = await ensurePcscd();
       cleanups.push(() => pcscd.stop());
-      const { serveCard } = await import('../../test/harness/virtual-card.ts');
       const served = await serveCard({ stateFile: CARD_FILE, port: 35963 });
       cleanups.push(() => served.stop());
       log(`virtual card inserted in "${served.readerName}" (pcscd${pcscd.startedByUs ? ', started by the demo' : ''})`);

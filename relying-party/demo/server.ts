@@ -8,8 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PAGE_LIBRARY } from '../../tools/dev/checkout.ts';
+import { CONTENT_TYPES, contentTypeOf } from '../../tools/dev/static-server.ts';
 import {
   buildTaxReturnXml,
   completeXmlSignature,
@@ -24,16 +26,7 @@ import {
 import { renderWelcome } from './welcome-page.ts';
 import { SessionStore, type Session } from './sessions.ts';
 
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-const PUBLIC = join(HERE, 'public');
-export const PAGE_LIBRARY = join(HERE, '..', 'dist', 'jpki-bridge.js');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-};
+const PUBLIC = fileURLToPath(new URL('public', import.meta.url));
 const STATIC: Record<string, string> = {
   '/': 'index.html',
   '/login': 'login.html',
@@ -165,7 +158,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     if (request.method === 'GET' && STATIC[url.pathname]) return sendFile(response, join(PUBLIC, STATIC[url.pathname]!));
     if (request.method === 'GET' && url.pathname === '/welcome') {
       if (!session.login) return redirect(response, '/login');
-      return send(response, 200, TYPES['.html']!, renderWelcome(session.login));
+      return send(response, 200, CONTENT_TYPES['.html'], renderWelcome(session.login));
     }
     if (request.method === 'POST' && url.pathname === '/logout') {
       session.login = undefined;
@@ -176,7 +169,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       const xml = session.filings.get(download[1]!)?.signedXml;
       if (!xml) return send(response, 404, 'text/plain', 'not found');
       response.setHeader('Content-Disposition', `attachment; filename="tax-return-${download[1]}.xml"`);
-      return send(response, 200, 'application/xml; charset=utf-8', xml);
+      return send(response, 200, CONTENT_TYPES['.xml'], xml);
     }
     const route = api[`${request.method} ${url.pathname}`];
     if (!route) return send(response, 404, 'text/plain', 'not found');
@@ -223,7 +216,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
 async function sendFile(response: ServerResponse, path: string): Promise<void> {
   try {
     const body = await readFile(path);
-    send(response, 200, TYPES[extname(path)] ?? 'application/octet-stream', body);
+    send(response, 200, contentTypeOf(path), body);
   } catch {
     send(response, 404, 'text/plain', 'not found');
   }
@@ -235,7 +228,7 @@ function send(response: ServerResponse, status: number, type: string, body: stri
 }
 
 function sendJson(response: ServerResponse, status: number, payload: unknown): void {
-  send(response, status, 'application/json; charset=utf-8', JSON.stringify(payload));
+  send(response, status, CONTENT_TYPES['.json'], JSON.stringify(payload));
 }
 
 function redirect(response: ServerResponse, location: string): void {

@@ -3,7 +3,7 @@
  * server's verdict from the page. Used by `npm run demo -- --headless` and test/e2e/demo.test.ts.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import { dialogClosed, enterPin } from './browser.ts';
+import { dialogClosed, enterPin, waitForDialog } from '../../tools/dev/pin-dialog.ts';
 
 export interface Verdict {
   flow: string;
@@ -30,12 +30,28 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
+/** Types `pin` into the next PIN dialog and submits it, as the user would. */
+async function answerDialog(browser: Browser, pin: string, screenshot?: string): Promise<void> {
+  await enterPin(await waitForDialog(browser, { timeoutMs: 30_000 }), pin, { screenshot });
+}
+
+/** Waits for the page's own verdict: `okSelector` shown, or the error status (`#status.ng`). */
+async function outcome(page: Page, okSelector: string): Promise<'ok' | 'ng'> {
+  return Promise.race([
+    page.waitForSelector(okSelector, { timeout: 60_000 }).then(() => 'ok' as const),
+    page
+      .waitForSelector('#status.ng', { timeout: 60_000 })
+      .then(() => 'ng' as const)
+      .catch(() => new Promise<never>(() => {})),
+  ]);
+}
+
 /** `jpki:authenticate` → POST token → /welcome. */
 export async function walkLogin(options: WalkOptions): Promise<Verdict> {
   const page = await openPage(options.browser, `${options.baseUrl}/login`);
   try {
     await page.click('#login-jpki');
-    await enterPin(options.browser, options.pins.auth, { screenshot: shot(options.screenshotDir, 'pin-dialog-auth.png') });
+    await answerDialog(options.browser, options.pins.auth, shot(options.screenshotDir, 'pin-dialog-auth.png'));
     return await welcome(page, 'login (jpki:authenticate)', options, 'login-jpki.png', options.readmeShots?.login);
   } finally {
     await dialogClosed(options.browser).catch(() => {});
@@ -47,12 +63,12 @@ export async function walkLogin(options: WalkOptions): Promise<Verdict> {
 export async function walkPortalLogin(options: WalkOptions): Promise<Verdict> {
   const page = await openPage(options.browser, `${options.baseUrl}/login`);
   try {
-    // The content script marks allow-listed pages with the hidden inputs of DESIGN §3.2.
+    // The content script marks allow-listed pages with the portal's hidden inputs.
     await page.waitForFunction(() => (document.getElementById('extension-is-installed') as HTMLInputElement).value !== '', {
       timeout: 10_000,
     });
     await page.click('#login-portal');
-    await enterPin(options.browser, options.pins.auth);
+    await answerDialog(options.browser, options.pins.auth);
     return await welcome(page, 'login (launchApp mode 01)', options, 'login-portal.png');
   } finally {
     await dialogClosed(options.browser).catch(() => {});
@@ -61,17 +77,11 @@ export async function walkPortalLogin(options: WalkOptions): Promise<Verdict> {
 }
 
 async function welcome(page: Page, flow: string, options: WalkOptions, name: string, readmeCopy?: string): Promise<Verdict> {
-  const outcome = await Promise.race([
-    page.waitForSelector('[data-testid="welcome"]', { timeout: 60_000 }).then(() => 'ok' as const),
-    page
-      .waitForSelector('#status.ng', { timeout: 60_000 })
-      .then(() => 'ng' as const)
-      .catch(() => new Promise<never>(() => {})),
-  ]);
+  const verdict = await outcome(page, '[data-testid="welcome"]');
   const path = shot(options.screenshotDir, name);
   if (path) await page.screenshot({ path });
-  if (readmeCopy && outcome === 'ok') await page.screenshot({ path: readmeCopy });
-  if (outcome === 'ng') {
+  if (readmeCopy && verdict === 'ok') await page.screenshot({ path: readmeCopy });
+  if (verdict === 'ng') {
     return { flow, ok: false, detail: await page.$eval('#status', (e) => e.textContent ?? ''), screenshot: path };
   }
   const subject = await page.$eval('[data-testid="subject"]', (e) => e.textContent ?? '');
@@ -84,17 +94,11 @@ export async function walkFiling(options: WalkOptions): Promise<Verdict> {
   const page = await openPage(options.browser, `${options.baseUrl}/etax`);
   try {
     await page.click('#sign');
-    await enterPin(options.browser, options.pins.sign, { screenshot: shot(options.screenshotDir, 'pin-dialog-sign.png') });
-    const outcome = await Promise.race([
-      page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 }).then(() => 'ok' as const),
-      page
-        .waitForSelector('#status.ng', { timeout: 60_000 })
-        .then(() => 'ng' as const)
-        .catch(() => new Promise<never>(() => {})),
-    ]);
+    await answerDialog(options.browser, options.pins.sign, shot(options.screenshotDir, 'pin-dialog-sign.png'));
+    const verdict = await outcome(page, '[data-testid="result"]:not([hidden])');
     const path = shot(options.screenshotDir, 'etax-signed.png');
     if (path) await page.screenshot({ path, fullPage: true });
-    if (outcome === 'ng') return { flow, ok: false, detail: await page.$eval('#status', (e) => e.textContent ?? ''), screenshot: path };
+    if (verdict === 'ng') return { flow, ok: false, detail: await page.$eval('#status', (e) => e.textContent ?? ''), screenshot: path };
     if (options.readmeShots) {
       const result = await page.$('#result');
       await page.$eval('#result', (e) => e.scrollIntoView());

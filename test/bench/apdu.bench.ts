@@ -9,9 +9,9 @@
  */
 import { loadCardState } from '../../native-host/src/virtual-card/state.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { PcscClient } from '../harness/pcsc-client.ts';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { createCardState, serveCard } from '../harness/virtual-card.ts';
+import { PcscClient } from '../../tools/dev/pcsc-client.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { createCardState, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const SELECT_AP = '00a4040c0ad392f000260100000001';
 const CASES = [

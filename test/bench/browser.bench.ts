@@ -10,10 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EXTENSION_DIR } from '../harness/browser.ts';
+import { EXTENSION_DIR } from '../../tools/dev/checkout.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { createCardState, serveCard } from '../../tools/dev/virtual-card.ts';
 import { spawnHost } from '../harness/host.ts';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { VIRTUAL_PINS, createCardState, serveCard } from '../harness/virtual-card.ts';
 import { newNonce, run as call, startE2E, verifyToken } from '../e2e/extension-setup.ts';
 
 const RUNS = 20;

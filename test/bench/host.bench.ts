@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToBytes } from '../../native-host/src/card/apdu.ts';
 import { loadPcsc, PROTOCOL_T0, PROTOCOL_T1, RESET_CARD, SHARE_EXCLUSIVE } from '../../native-host/src/card/pcsc-binding.ts';
-import { HOST_BIN, settle, spawnHost } from '../harness/host.ts';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { createCardState, serveCard, VIRTUAL_PINS } from '../harness/virtual-card.ts';
+import { HOST_BIN } from '../../tools/dev/checkout.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { createCardState, serveCard } from '../../tools/dev/virtual-card.ts';
+import { settle, spawnHost } from '../harness/host.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;

@@ -5,10 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { createCardState, serveCard, VIRTUAL_PINS, type ServedCard } from '../harness/virtual-card.ts';
-import { launchBrowser, type BrowserSession } from '../harness/browser.ts';
+import { launchChromium, type ChromiumSession } from '../../tools/dev/chromium.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { enterPin } from '../../tools/dev/pin-dialog.ts';
+import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
 import { startDemoServer, type DemoServer } from '../../relying-party/demo/server.ts';
 import { createDemoVerifier } from '../../relying-party/demo/verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../relying-party/demo/walkthrough.ts';
@@ -17,7 +18,7 @@ import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let card: ServedCard;
 let server: DemoServer;
-let session: BrowserSession;
+let session: ChromiumSession;
 let walk: WalkOptions;
 let persona: { name: string; address: string };
 
@@ -31,8 +32,8 @@ beforeAll(async () => {
     port: 0,
     createVerifier: async (origin) => (await createDemoVerifier({ origin, cardStateFile: stateFile })).verifier,
   });
-  session = await launchBrowser({ lang: 'ja', host: { card: 'pcsc' } });
-  await session.setAllowList([...DEFAULT_PORTAL_ALLOW_LIST, server.url]);
+  session = await launchChromium({ lang: 'ja', host: { card: 'pcsc' } });
+  await session.allowPortalOrigin(server.url);
   walk = { browser: session.browser, baseUrl: server.url, pins: VIRTUAL_PINS, screenshotDir: null };
 });
 
@@ -67,7 +68,7 @@ describe('demo sites', () => {
     try {
       const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
       await page.click('#sign');
-      await session.enterPin(await session.waitForDialog(), VIRTUAL_PINS.sign);
+      await enterPin(await session.waitForDialog(), VIRTUAL_PINS.sign);
       await pending;
       const xml = await page.evaluate(async () => {
         const href = (document.getElementById('download') as HTMLAnchorElement).href;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GECKO_EXTENSION_ID } from '../../shared/src/extension-ids.ts';
-import { type FirefoxSession, type StaticServer, launchFirefox, serveStatic } from '../harness/browser.ts';
+import { type FirefoxSession, launchFirefox } from '../../tools/dev/firefox.ts';
+import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
 import { FIXTURES, run } from './extension-setup.ts';
 
 const LOG = join(tmpdir(), `jpki-bridge-firefox-host-${process.pid}.log`);

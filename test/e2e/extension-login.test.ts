@@ -3,8 +3,9 @@
  * login, origin binding, cancel, timeout, one operation at a time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, dialogText, newNonce, run, startE2E, verifyToken, clickClosing } from './extension-setup.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { cancel, enterPin } from '../../tools/dev/pin-dialog.ts';
+import { type E2E, dialogText, newNonce, run, startE2E, verifyToken } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ describe('jpki:* login through the browser', () => {
     expect(await dialog.$('[data-testid=untrusted-warning]')).not.toBeNull();
     expect(await dialogText(dialog, '[data-testid=what]')).toContain('ログイン');
     expect(await dialogText(dialog, '[data-testid=tries]')).toContain('残り 3 回');
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    await enterPin(dialog, VIRTUAL_PINS.auth);
     const out = await pending;
     expect(out.ok).toBe(true);
     if (!out.ok) return;
@@ -47,7 +48,7 @@ describe('jpki:* login through the browser', () => {
     const pending = run(page, 'run', nonce);
     const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    await enterPin(dialog, VIRTUAL_PINS.auth);
     const out = await pending;
     expect(out.ok).toBe(true);
     if (!out.ok) return;
@@ -91,7 +92,7 @@ describe('jpki:* login through the browser', () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await clickClosing(dialog, '#cancel');
+    await cancel(dialog);
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED', isJpkiError: true });
     await page.close();
   });
@@ -127,7 +128,7 @@ describe('jpki:* login through the browser', () => {
     const next = await e2e.open('status.html');
     const login = await e2e.open('authenticate.html');
     const again = run(login, 'run', newNonce());
-    await clickClosing(await e2e.session.waitForDialog(undefined, again), '#cancel');
+    await cancel(await e2e.session.waitForDialog(undefined, again));
     expect(await again).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
     await next.close();
     await login.close();
@@ -149,7 +150,7 @@ describe('jpki:* login through the browser', () => {
     const pending = run(first, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await run(second, 'run', newNonce())).toMatchObject({ ok: false, code: 'ERR_JPKI_ACTION_PENDING' });
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    await enterPin(dialog, VIRTUAL_PINS.auth);
     expect(await pending).toMatchObject({ ok: true });
     await first.close();
     await second.close();

@@ -1,13 +1,14 @@
 /** No native host installed: the page learns ERR_JPKI_NATIVE_UNAVAILABLE with the install/doctor advice. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, type StaticServer, launchBrowser, serveStatic } from '../harness/browser.ts';
+import { type ChromiumSession, launchChromium } from '../../tools/dev/chromium.ts';
+import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
 import { FIXTURES, newNonce, run } from './extension-setup.ts';
 
-let session: BrowserSession;
+let session: ChromiumSession;
 let server: StaticServer;
 beforeAll(async () => {
   server = await serveStatic({ root: FIXTURES });
-  session = await launchBrowser({ host: false });
+  session = await launchChromium({ host: false });
 });
 afterAll(async () => {
   await session?.close();

@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, dialogText, newNonce, run, screenshot, startE2E, verifyCommands, clickClosing } from './extension-setup.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { cancel, clickClosing, enterPin } from '../../tools/dev/pin-dialog.ts';
+import { type E2E, dialogText, newNonce, run, screenshot, startE2E, verifyCommands } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('signing and the PIN dialog', () => {
     expect(await dialogText(dialog, '[data-testid=personal-data]')).toMatch(/氏名・住所・生年月日・性別/);
     expect(await dialogText(dialog, 'label[for=pin]')).toContain('署名用パスワード');
     // typed in lowercase: the dialog upper-cases it
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.sign.toLowerCase());
+    await enterPin(dialog, VIRTUAL_PINS.sign.toLowerCase());
     const out = await pending;
     expect(out).toMatchObject({ ok: true, result: { signatureAlgorithm: { cryptoAlgorithm: 'RSA', hashFunction: 'SHA-256', paddingScheme: 'PKCS1.5' } } });
     if (!out.ok) return;
@@ -45,7 +46,7 @@ describe('signing and the PIN dialog', () => {
     const pending = run(page, 'runCertificate');
     const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '[data-testid=personal-data]')).toContain('氏名');
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.sign);
+    await enterPin(dialog, VIRTUAL_PINS.sign);
     const out = await pending;
     expect(out.ok).toBe(true);
     if (out.ok) expect(Buffer.from(out.result.certificate, 'base64').includes(Buffer.from('デジタル 太郎', 'utf8'))).toBe(true);
@@ -57,10 +58,10 @@ describe('signing and the PIN dialog', () => {
     const login = await e2e.open('authenticate.html');
     // the authentication certificate is a real certificate, just not the signing one
     const token = run(login, 'run', newNonce());
-    await e2e.session.enterPin(await e2e.session.waitForDialog(undefined, token), VIRTUAL_PINS.auth);
+    await enterPin(await e2e.session.waitForDialog(undefined, token), VIRTUAL_PINS.auth);
     const authCertificate = ((await token) as { ok: true; result: { unverifiedCertificate: string } }).result.unverifiedCertificate;
     const pending = run(page, 'run', [sha256('x')], 'SHA-256', authCertificate);
-    await e2e.session.enterPin(await e2e.session.waitForDialog(undefined, pending), VIRTUAL_PINS.sign);
+    await enterPin(await e2e.session.waitForDialog(undefined, pending), VIRTUAL_PINS.sign);
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_CERTIFICATE_MISMATCH' });
     await page.close();
     await login.close();
@@ -76,7 +77,7 @@ describe('signing and the PIN dialog', () => {
     expect(await dialogText(dialog, '[data-testid=pin-problem]')).toContain('数字4桁');
     await dialog.keyboard.press('Enter'); // Enter on an invalid PIN does nothing either
     expect(await dialog.$eval('#pin', (i) => (i as HTMLInputElement).getAttribute('aria-invalid'))).toBe('true');
-    await clickClosing(dialog, '#cancel');
+    await cancel(dialog);
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
     expect((await verifyCommands(e2e.card)).length).toBe(before);
     await page.close();
@@ -86,12 +87,12 @@ describe('signing and the PIN dialog', () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await e2e.session.enterPin(dialog, '9999');
+    await enterPin(dialog, '9999');
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'), { timeout: 15_000 });
     expect(await dialogText(dialog, '[data-testid=tries]')).toContain('残り 2 回');
     // focus is back in the PIN field for the next try
     expect(await dialog.evaluate(() => document.activeElement?.id)).toBe('pin');
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    await enterPin(dialog, VIRTUAL_PINS.auth);
     expect(await pending).toMatchObject({ ok: true });
     await page.close();
   });
@@ -101,9 +102,9 @@ describe('signing and the PIN dialog', () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await e2e.session.enterPin(dialog, '9999');
+    await enterPin(dialog, '9999');
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
-    await e2e.session.enterPin(dialog, '9998');
+    await enterPin(dialog, '9998');
     await dialog.waitForSelector('#confirm-last-try', { timeout: 15_000 });
     await dialog.type('#pin', VIRTUAL_PINS.auth);
     expect(await dialog.$eval('#submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
@@ -120,14 +121,14 @@ describe('signing and the PIN dialog', () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await e2e.session.enterPin(dialog, '9999');
+    await enterPin(dialog, '9999');
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
-    await e2e.session.enterPin(dialog, '9998');
+    await enterPin(dialog, '9998');
     await dialog.waitForSelector('#confirm-last-try', { timeout: 10_000 }).catch(async (e) => {
       console.log(await dialog.evaluate(() => document.body.innerText), await e2e.card.traceCommands());
       throw e;
     });
-    await e2e.session.enterPin(dialog, '9997', { confirmLastTry: true });
+    await enterPin(dialog, '9997', { confirmLastTry: true });
     await dialog.waitForSelector('[data-testid=locked]', { timeout: 15_000 });
     expect(await dialogText(dialog, '[data-testid=locked]')).toContain('市区町村の窓口');
     expect(await dialog.evaluate(() => document.activeElement?.id)).toBe('close');

@@ -4,13 +4,14 @@
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, dialogText, startE2E, clickClosing } from './extension-setup.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { cancel, enterPin } from '../../tools/dev/pin-dialog.ts';
+import { type E2E, dialogText, startE2E } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
   e2e = await startE2E({ lang: 'ja' });
-  await e2e.session.setAllowList([e2e.server.url]); // http://localhost:PORT, not 127.0.0.1
+  await e2e.session.allowPortalOrigin(e2e.server.url); // http://localhost:PORT, not 127.0.0.1
 });
 afterAll(async () => {
   await e2e?.close();
@@ -36,7 +37,7 @@ describe('portal surface', () => {
     expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
     expect(await dialog.$('[data-testid=trusted-badge]')).not.toBeNull();
     expect(await dialogText(dialog, 'label[for=pin]')).toContain('利用者証明用');
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.auth);
+    await enterPin(dialog, VIRTUAL_PINS.auth);
     const answer = await pending;
     expect(answer).toMatchObject({ mode: '01', result: '0' });
     const certificate = new X509Certificate(Buffer.from(answer.certificate, 'base64'));
@@ -49,7 +50,7 @@ describe('portal surface', () => {
     const pending = launch(page, { mode: '02', digest: [digestInfo('doc 1'), digestInfo('doc 2')] });
     const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '[data-testid=personal-data]')).toContain('氏名');
-    await e2e.session.enterPin(dialog, VIRTUAL_PINS.sign);
+    await enterPin(dialog, VIRTUAL_PINS.sign);
     const answer = await pending;
     expect(answer).toMatchObject({ mode: '02', result: '0' });
     expect(answer.signature).toHaveLength(2);
@@ -64,7 +65,7 @@ describe('portal surface', () => {
     const page = await e2e.open('portal.html');
     const pending = launch(page, { mode: '01', digest: digestInfo('x') });
     const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await clickClosing(dialog, '#cancel');
+    await cancel(dialog);
     expect(await pending).toEqual({ mode: '01', result: '1', errcode: 'ERR_JPKI_USER_CANCELLED' });
     await page.close();
   });

@@ -7,27 +7,29 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { createCardState, serveCard, type Persona, type ServedCard } from '../harness/virtual-card.ts';
-import { type BrowserSession, type LaunchOptions, type StaticServer, launchBrowser, serveStatic } from '../harness/browser.ts';
+import { type ChromiumOptions, type ChromiumSession, launchChromium } from '../../tools/dev/chromium.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import type { Persona } from '../../tools/dev/personas.ts';
+import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
+import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 
 export interface E2E {
   card: ServedCard;
   server: StaticServer;
-  session: BrowserSession;
+  session: ChromiumSession;
   /** Replaces the card with a fresh one (full tries) of `persona`. */
   freshCard(persona?: Persona): Promise<void>;
   open(fixture: string, origin?: string): Promise<Page>;
   close(): Promise<void>;
 }
 
-export async function startE2E(options: LaunchOptions & { persona?: Persona } = {}): Promise<E2E> {
+export async function startE2E(options: ChromiumOptions & { persona?: Persona } = {}): Promise<E2E> {
   await ensurePcscd();
   let card = await serveCard({ stateFile: await createCardState({ persona: options.persona ?? 'adult' }), port: 35963 });
   const server = await serveStatic({ root: FIXTURES });
-  const session = await launchBrowser(options);
+  const session = await launchChromium(options);
   const e2e: E2E = {
     card,
     server,
@@ -84,13 +86,6 @@ export async function verifyCommands(card: ServedCard): Promise<string[]> {
 
 export async function dialogText(dialog: Page, selector: string): Promise<string> {
   return dialog.$eval(selector, (el) => el.textContent ?? '');
-}
-
-/** Clicks a button that closes the dialog window: the window may be gone before the click returns. */
-export async function clickClosing(dialog: Page, selector: string): Promise<void> {
-  await dialog.click(selector).catch((error: Error) => {
-    if (!/Target closed|Session closed|detached/i.test(error.message)) throw error;
-  });
 }
 
 /** A full-page screenshot into test-output/screenshots/<name>.png (the dialog at its window size). */

@@ -2,20 +2,11 @@
  * The extension's own pages in a real browser: the popup's status and PIN change, the options
  * page's allow-list, and screenshots (dialog ja/en, popup, options) in test-output/screenshots/.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../harness/browser.ts';
-import { VIRTUAL_PINS } from '../harness/virtual-card.ts';
-import { type E2E, newNonce, run, startE2E, clickClosing } from './extension-setup.ts';
-
-const SHOTS = join(ROOT, 'test-output/screenshots');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { cancel, enterPin } from '../../tools/dev/pin-dialog.ts';
+import { type E2E, newNonce, run, screenshot, startE2E } from './extension-setup.ts';
 
 /** The dialog window is 480×760 in the browser; screenshot its page at that size. */
 async function dialogShot(e2e: E2E, fixture: string, name: string, args: unknown[], prepare?: (dialog: Page) => Promise<void>): Promise<void> {
@@ -24,8 +15,8 @@ async function dialogShot(e2e: E2E, fixture: string, name: string, args: unknown
   const dialog = await e2e.session.waitForDialog(undefined, pending);
   await dialog.setViewport({ width: 480, height: 760 });
   await prepare?.(dialog);
-  await shoot(dialog, name);
-  await clickClosing(dialog, '#cancel');
+  await screenshot(dialog, name);
+  await cancel(dialog);
   await pending;
   await page.close();
 }
@@ -57,7 +48,7 @@ for (const lang of ['ja', 'en'] as const) {
       expect(await dialog.evaluate(() => document.documentElement.lang)).toBe(lang);
       const title = await dialog.$eval('#title span', (e) => e.textContent);
       expect(title).toBe(lang === 'ja' ? 'マイナンバーカードの暗証番号' : 'My Number card PIN');
-      await clickClosing(dialog, '#cancel');
+      await cancel(dialog);
       await pending;
       await page.close();
     });
@@ -72,7 +63,7 @@ for (const lang of ['ja', 'en'] as const) {
       expect(await page.$eval('[data-testid=tries-sign]', (e) => e.textContent)).toContain('5/5');
       expect(await page.$eval('[data-testid=auth-valid-until]', (e) => e.textContent)).toMatch(/20\d\d/);
       expect(await page.$('[data-testid=renewal]')).not.toBeNull();
-      await shoot(page, `popup-${lang}`);
+      await screenshot(page, `popup-${lang}`);
       await page.close();
     });
 
@@ -93,7 +84,7 @@ for (const lang of ['ja', 'en'] as const) {
         // the new PIN logs in
         const login = await e2e.open('authenticate.html');
         const pending = run(login, 'run', newNonce());
-        await e2e.session.enterPin(await e2e.session.waitForDialog(undefined, pending), '5678');
+        await enterPin(await e2e.session.waitForDialog(undefined, pending), '5678');
         expect(await pending).toMatchObject({ ok: true });
         await login.close();
         await page.reload();
@@ -113,7 +104,7 @@ for (const lang of ['ja', 'en'] as const) {
         await page.type('#sign-again', 'abcdef');
         expect(await page.$eval('#sign-submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
         expect(await page.$eval('[data-testid=change-sign] .problem', (e) => e.textContent)).toContain('数字');
-        await shoot(page, 'popup-change-pin-ja');
+        await screenshot(page, 'popup-change-pin-ja');
         await page.close();
       });
     }
@@ -132,7 +123,7 @@ for (const lang of ['ja', 'en'] as const) {
       await page.type('#pattern', 'https://demo.example.jp');
       await page.click('#add');
       await page.waitForSelector('li[data-pattern="https://demo.example.jp"]');
-      await shoot(page, `options-${lang}`);
+      await screenshot(page, `options-${lang}`);
       await page.click('li[data-pattern="*.lg.jp"] button');
       await page.waitForFunction(() => !document.querySelector('li[data-pattern="*.lg.jp"]'));
       await page.click('#reset');

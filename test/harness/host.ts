@@ -10,15 +10,9 @@
  *   host.endInput(); await host.exited;            // exit code
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import { MAX_RESPONSE_BYTES } from '@jpki-bridge/shared/constants';
 import { FrameDecoder } from '../../native-host/src/framing/decoder.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const HOST_BIN = `${ROOT}native-host/bin/jpki-bridge.mjs`;
-const BUNDLE = `${ROOT}native-host/dist/cli.mjs`;
+import { ensureBuilt, HOST_BIN, ROOT } from '../../tools/dev/checkout.ts';
 
 export interface HostReply {
   id: number | null;
@@ -58,13 +52,6 @@ export interface SpawnHostOptions {
   helloTimeoutMs?: number;
 }
 
-let built = false;
-function ensureBuilt(): void {
-  if (built || existsSync(BUNDLE)) return void (built = true);
-  execFileSync(process.execPath, [`${ROOT}native-host/build.mjs`], { cwd: ROOT, stdio: 'inherit' });
-  built = true;
-}
-
 export function frame(body: unknown): Uint8Array {
   const bytes = body instanceof Uint8Array ? body : new TextEncoder().encode(JSON.stringify(body));
   const out = new Uint8Array(4 + bytes.length);
@@ -74,7 +61,7 @@ export function frame(body: unknown): Uint8Array {
 }
 
 export async function spawnHost(options: SpawnHostOptions = {}): Promise<HostProcess> {
-  ensureBuilt();
+  ensureBuilt(['host']);
   const args = [HOST_BIN, 'host'];
   if (options.card) args.push('--card', options.card);
   if (options.log) args.push('--log', options.log);

@@ -14,8 +14,9 @@ import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-b
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
 import { type HostProcess, settle, spawnHost } from '../harness/host.ts';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { createCardState, type ServedCard, serveCard, VIRTUAL_PINS } from '../harness/virtual-card.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const VICTIM = 'https://bank.example';
 const PORTAL = 'https://portal.example.jp';

@@ -11,9 +11,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VERSION } from '@jpki-bridge/shared/version';
-import { ensurePcscd } from '../harness/pcscd.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { type HostProcess, settle, spawnHost } from '../harness/host.ts';
-import { createCardState, type ServedCard, serveCard } from '../harness/virtual-card.ts';
+import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const ORIGIN = 'https://example.jp';
 const NONCE = Buffer.alloc(32, 9).toString('base64');

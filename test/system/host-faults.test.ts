@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { ensurePcscd, restartPcscd, stopPcscd } from '../harness/pcscd.ts';
+import { ensurePcscd, restartPcscd, stopPcscd } from '../../tools/dev/pcscd.ts';
 import { type HostProcess, settle, spawnHost, waitForCardInReader } from '../harness/host.ts';
-import { createCardState, type ServedCard, serveCard } from '../harness/virtual-card.ts';
+import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const ORIGIN = 'https://example.jp';
 const AUTH = { origin: ORIGIN, challengeNonce: Buffer.alloc(32, 1).toString('base64'), pin: '1234' };

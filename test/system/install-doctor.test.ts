@@ -11,9 +11,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { installTarget, type Browser } from '../../native-host/src/install/paths.ts';
-import { HOST_BIN } from '../harness/host.ts';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { createCardState, type ServedCard, serveCard } from '../harness/virtual-card.ts';
+import { HOST_BIN } from '../../tools/dev/checkout.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) => run(process.execPath, [HOST_BIN, ...args]).then(

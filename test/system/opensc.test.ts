@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireReaders, releaseReaders } from '../harness/reader-lock.ts';
-import { ensurePcscd } from '../harness/pcscd.ts';
-import { createCardState, serveCard, VIRTUAL_PINS, type ServedCard } from '../harness/virtual-card.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { acquireReaders, releaseReaders } from '../../tools/dev/reader-lock.ts';
+import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
 
 const run = promisify(execFile);
 const PKCS11 = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';

@@ -9,10 +9,11 @@ import forge from 'node-forge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { JPKI_SAN_OID, decodeBirthDate } from '@jpki-bridge/shared/jpki-certificate';
-import { acquireReaders, releaseReaders } from '../harness/reader-lock.ts';
-import { ensurePcscd, restartPcscd } from '../harness/pcscd.ts';
-import { PcscClient, type CardConnection } from '../harness/pcsc-client.ts';
-import { createCardState, serveCard, VIRTUAL_PINS, type ServedCard } from '../harness/virtual-card.ts';
+import { PcscClient, type CardConnection } from '../../tools/dev/pcsc-client.ts';
+import { ensurePcscd, restartPcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { acquireReaders, releaseReaders } from '../../tools/dev/reader-lock.ts';
+import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
 
 const SELECT_AP = '00a4040c0ad392f000260100000001';
 const selectEf = (fid: string) => `00a4020c02${fid}`;

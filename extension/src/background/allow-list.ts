@@ -4,8 +4,9 @@
  */
 import { browser } from '../lib/browser.ts';
 import { DEFAULT_PORTAL_ALLOW_LIST, isValidAllowListPattern } from '@jpki-bridge/shared/origin';
+import { ALLOW_LIST_KEY } from './allow-list-key.ts';
 
-export const ALLOW_LIST_KEY = 'portalAllowList';
+export { ALLOW_LIST_KEY };
 
 export async function readAllowList(): Promise<readonly string[]> {
   const stored = (await browser.storage.local.get(ALLOW_LIST_KEY))[ALLOW_LIST_KEY];

@@ -14,7 +14,8 @@ import { probeHost } from '../doctor/probe-host.ts';
 import { CHROMIUM_ORIGIN } from '../install/manifest.ts';
 import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
 
-const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
+/** Where pcscd listens by default (pcsclite's PCSCLITE_CSOCK_NAME overrides it). */
+export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 
 export async function main(args: string[]): Promise<number> {
   let userDataDir: string | undefined;

@@ -1,6 +1,7 @@
 /**
- * Starts pcscd for system tests when none runs (DESIGN §11: `pcscd -f -a`, no systemd), and
- * stops or restarts it for fault tests. Never kills a pcscd it did not start, except through
+ * pcscd for the demo, the tests and the benches: started as `pcscd -f -a` (in the foreground, no
+ * systemd, which test machines and containers lack) when none runs, and stopped or restarted on
+ * purpose by fault tests. Never kills a pcscd it did not start, except through
  * restartPcscd()/stopPcscd(), whose whole point is to take PC/SC away.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,17 +9,30 @@ import { closeSync, existsSync, openSync, readFileSync, unlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PCSCD_SOCKET } from '../../native-host/src/cli/doctor.ts';
+import { READER_NAMES } from '../../native-host/src/virtual-card/serve.ts';
 import { withPcsc } from './pcsc-client.ts';
 import { acquireReaders, releaseReaders, tryAcquireReaders } from './reader-lock.ts';
 
+export { PCSCD_SOCKET };
 const PID_FILE = '/run/pcscd/pcscd.pid';
-const COMM_SOCKET = '/run/pcscd/pcscd.comm';
-export const VIRTUAL_READERS = ['Virtual PCD 00 00', 'Virtual PCD 00 01'] as const;
+const VIRTUAL_READERS = Object.values(READER_NAMES);
+/** pcscd's own output, for when it does not come up. */
 export const PCSCD_LOG = join(tmpdir(), 'jpki-bridge-pcscd.log');
+
+/** Is the PC/SC path installed at all: pcscd and the vpcd reader driver (Debian: vsmartcard-vpcd)? */
+export function pcscInstalled(): boolean {
+  return ['/usr/sbin/pcscd', '/etc/reader.conf.d/vpcd'].every((path) => existsSync(path));
+}
 
 /** The pcscd this process started, if any. */
 let ours: ChildProcess | null = null;
 
+/**
+ * A running pcscd with both vpcd readers listed: the one that runs, used as it is, or one started
+ * here. `stop()` stops only a pcscd this process started, and only while no other process holds
+ * the virtual readers.
+ */
 export async function ensurePcscd(): Promise<{ startedByUs: boolean; stop(): Promise<void> }> {
   if (runningPid() !== null) {
     await waitReady();
@@ -96,7 +110,7 @@ async function stopUnlocked(): Promise<void> {
   }
   // A clean exit removes these; a killed (or long dead) pcscd leaves them for the next one to trip on.
   if (runningPid() === null) {
-    for (const file of [COMM_SOCKET, PID_FILE]) {
+    for (const file of [PCSCD_SOCKET, PID_FILE]) {
       try {
         unlinkSync(file);
       } catch {}
@@ -126,7 +140,7 @@ async function waitReady(timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (existsSync(COMM_SOCKET)) {
+    if (existsSync(PCSCD_SOCKET)) {
       try {
         await withPcsc((client) =>
           client.waitFor('the vpcd readers', () => VIRTUAL_READERS.every((name) => client.readerNames().includes(name)), 3_000),
@@ -138,7 +152,7 @@ async function waitReady(timeoutMs = 15_000): Promise<void> {
     }
     await sleep(100);
   }
-  throw new Error(`pcscd did not become ready (log: ${PCSCD_LOG}): ${String(lastError ?? 'no /run/pcscd/pcscd.comm')}`);
+  throw new Error(`pcscd did not become ready (log: ${PCSCD_LOG}): ${String(lastError ?? `no ${PCSCD_SOCKET}`)}`);
 }
 
 function runningPid(): number | null {

@@ -1,9 +1,10 @@
 /**
- * One cross-process lock for the two vpcd readers. DESIGN §8: there are only two virtual readers,
- * so test files that use them must not overlap — vitest's `system` project runs its files one at
- * a time, but several vitest processes (several developers, or a watch run beside CI) would still
- * collide: a second `serve` on the same port silently never gets a reader. The lock is a file
- * holding the owner's pid, re-entrant within a process, and taken over when its owner has died.
+ * One cross-process lock for the two vpcd readers. vpcd offers only two virtual readers, so
+ * whatever serves a card into them (test files, the demo, the benches) must not overlap —
+ * vitest's `system` project runs its files one at a time, but several processes (a demo beside a
+ * test run, several vitest runs) would still collide: a second `serve` on the same port silently
+ * never gets a reader. The lock is a file holding the owner's pid, re-entrant within a process,
+ * and taken over when its owner has died.
  */
 import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';

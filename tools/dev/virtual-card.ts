@@ -1,35 +1,33 @@
 /**
- * The virtual card for system tests, through the real CLI: `virtual-card create` makes a state
- * file, `virtual-card serve` puts the card into a vpcd reader. Tests see it only through pcscd,
- * exactly as the product does.
+ * The virtual card behind the real pcscd, through the product's CLI: `virtual-card create` makes
+ * a state file, `virtual-card serve` puts the card into a vpcd reader. Whoever uses it (a test,
+ * the demo, a bench) sees the card only through PC/SC, exactly as the host does.
+ *
+ *   const card = await serveCard({ stateFile: await createCardState({ persona: 'adult' }) });
+ *   card.readerName;            // 'Virtual PCD 00 00'
+ *   await card.pull(); await card.insert(); await card.stop();
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { READER_NAMES } from '../../native-host/src/virtual-card/serve.ts';
+import { ensureBuilt, HOST_BIN, ROOT } from './checkout.ts';
+import { jpkiBridge } from './host-cli.ts';
 import { withPcsc } from './pcsc-client.ts';
 import { pcscdIsRunning, pcscdRunningNow } from './pcscd.ts';
+import type { Persona } from './personas.ts';
 import { acquireReaders, releaseReaders } from './reader-lock.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'native-host/bin/jpki-bridge.mjs');
-const BUNDLE = join(ROOT, 'native-host/dist/cli.mjs');
-const run = promisify(execFile);
+/** vpcd's two ports, each one reader (named in READER_NAMES). */
+export type VirtualReaderPort = keyof typeof READER_NAMES;
 
-export const VIRTUAL_PINS = { auth: '1234', sign: 'ABC123' } as const;
-export const READER_NAMES = { 35963: 'Virtual PCD 00 00', 35964: 'Virtual PCD 00 01' } as const;
-
-export type Persona = 'adult' | 'minor' | 'expired';
-
-/** Creates a card with the real CLI; returns the state file's path. */
+/** Creates a card with the real CLI (in a new temp dir unless `dir` is given); returns the state file's path. */
 export async function createCardState(options: { persona?: Persona; dir?: string } = {}): Promise<string> {
-  await ensureBuilt();
+  const persona = options.persona ?? 'adult';
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'jpki-virtual-card-')));
-  const file = join(dir, `card-${options.persona ?? 'adult'}.json`);
-  await run(process.execPath, [BIN, 'virtual-card', 'create', '--state', file, '--persona', options.persona ?? 'adult'], { cwd: ROOT });
+  const file = join(dir, `card-${persona}.json`);
+  await jpkiBridge(['virtual-card', 'create', '--state', file, '--persona', persona]);
   return file;
 }
 
@@ -52,8 +50,13 @@ export interface ServedCard {
   log(): string;
 }
 
-export async function serveCard(options: { stateFile: string; port?: 35963 | 35964; removeAt?: number }): Promise<ServedCard> {
-  await ensureBuilt();
+/**
+ * Serves `stateFile` into the reader of `port` (default 35963, "Virtual PCD 00 00") and waits
+ * until PC/SC sees the card. Holds the cross-process reader lock until stop(), and starts pcscd
+ * again if another process stopped it in the meantime.
+ */
+export async function serveCard(options: { stateFile: string; port?: VirtualReaderPort; removeAt?: number }): Promise<ServedCard> {
+  ensureBuilt(['host']);
   const port = options.port ?? 35963;
   const readerName = READER_NAMES[port];
   const traceFile = `${options.stateFile}.${port}.trace`;
@@ -62,7 +65,7 @@ export async function serveCard(options: { stateFile: string; port?: 35963 | 359
   let stderr = '';
 
   const start = async (removeAt?: number) => {
-    const args = [BIN, 'virtual-card', 'serve', '--state', options.stateFile, '--port', String(port), '--trace', traceFile];
+    const args = [HOST_BIN, 'virtual-card', 'serve', '--state', options.stateFile, '--port', String(port), '--trace', traceFile];
     if (removeAt !== undefined) args.push('--remove-at', String(removeAt));
     const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     // Ready = our own `serve` says vpcd talks to it (another process's card on the same port
@@ -139,13 +142,4 @@ export async function serveCard(options: { stateFile: string; port?: 35963 | 359
     },
     log: () => stderr,
   };
-}
-
-let built: Promise<void> | null = null;
-/** The CLI runs from its bundle; build it once if this checkout has none yet. */
-function ensureBuilt(): Promise<void> {
-  built ??= existsSync(BUNDLE)
-    ? Promise.resolve()
-    : run(process.execPath, [join(ROOT, 'native-host/build.mjs')], { cwd: ROOT }).then(() => {});
-  return built;
 }

@@ -1,0 +1,144 @@
+/**
+ * Debian's Chromium (through puppeteer-core, never a downloaded browser) with the built extension
+ * and, unless told otherwise, the native host installed for its profile — for the demo, the
+ * end-to-end tests and the browser bench.
+ *
+ *   const chromium = await launchChromium({ lang: 'ja', host: { card: 'pcsc' } });
+ *   await chromium.allowPortalOrigin('http://localhost:8765');  // before the page loads
+ *   const page = await chromium.openPage('http://localhost:8765/login');
+ *   const dialog = await chromium.waitForDialog();               // see pin-dialog.ts
+ *   await enterPin(dialog, VIRTUAL_PINS.auth);
+ *   await chromium.close();
+ *
+ * The profile is a throw-away temp dir unless `userDataDir` names one to keep (the demo's).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
+import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
+import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
+import { ALLOW_LIST_KEY } from '../../extension/src/background/allow-list-key.ts';
+import { ensureBuilt, EXTENSION_DIR } from './checkout.ts';
+import { installHostForChromium, type HostInstall } from './host-install.ts';
+import { waitForDialog } from './pin-dialog.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface ChromiumOptions {
+  /** UI language: `--lang` and LANGUAGE (the PIN dialog's primary language follows it). Default `ja`. */
+  lang?: 'ja' | 'en';
+  /** The native host to install into the profile, or false for none. Default `{ card: 'pcsc' }`. */
+  host?: HostInstall | false;
+  /** Default true (the new headless mode, which runs extensions). */
+  headless?: boolean;
+  /** Page size; null = the window's own size (a headed browser). Default 900×700. */
+  viewport?: { width: number; height: number } | null;
+  /** A profile to use and keep; default a temp dir removed by close(). */
+  userDataDir?: string;
+}
+
+export interface ChromiumSession {
+  browser: Browser;
+  userDataDir: string;
+  extensionId: string;
+  extensionUrl(path: string): string;
+  openPage(url: string): Promise<Page>;
+  /** The next PIN dialog of this browser (see pin-dialog.ts waitForDialog). */
+  waitForDialog(timeoutMs?: number, operation?: Promise<unknown>): Promise<Page>;
+  /**
+   * Adds `origin` to the portal allow-list (the preset while nothing is stored, plus what is
+   * there), as a user does on the options page. Returns the new list.
+   */
+  allowPortalOrigin(origin: string): Promise<readonly string[]>;
+  /** Closes the browser; removes the profile if it was a temp dir. */
+  close(): Promise<void>;
+}
+
+/**
+ * Flags for a closed network (no background traffic, no updates, no sync), the UI language, and
+ * the one extension to load.
+ */
+function chromiumArgs(lang: 'ja' | 'en'): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--lang=${lang}`,
+    `--accept-lang=${lang === 'ja' ? 'ja,en' : 'en,ja'}`,
+    `--load-extension=${EXTENSION_DIR}`,
+    `--disable-extensions-except=${EXTENSION_DIR}`,
+  ];
+}
+
+const isExtensionWorker = (target: Target) =>
+  target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${CHROMIUM_EXTENSION_ID}/`);
+
+export async function launchChromium(options: ChromiumOptions = {}): Promise<ChromiumSession> {
+  ensureBuilt(['chromium-extension', 'page-library']);
+  const lang = options.lang ?? 'ja';
+  const temporary = options.userDataDir === undefined;
+  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'jpki-bridge-chromium-')));
+  const host = options.host === undefined ? { card: 'pcsc' } : options.host;
+  if (host) await installHostForChromium(userDataDir, host);
+
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: options.headless ?? true,
+    userDataDir,
+    defaultViewport: options.viewport === undefined ? { width: 900, height: 700 } : options.viewport,
+    env: { ...process.env, LANGUAGE: lang, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' },
+    // Puppeteer disables extensions by default; these sessions are about one.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: chromiumArgs(lang),
+  });
+  // The service worker's start proves the extension loaded, with the pinned id.
+  const worker = await browser.waitForTarget(isExtensionWorker, { timeout: 20_000 });
+  const extensionId = new URL(worker.url()).host;
+  const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
+
+  return {
+    browser,
+    userDataDir,
+    extensionId,
+    extensionUrl,
+    async openPage(url) {
+      const page = await browser.newPage();
+      await page.goto(url, { waitUntil: 'load' });
+      return page;
+    },
+    waitForDialog: (timeoutMs, operation) => waitForDialog(browser, { timeoutMs, operation }),
+    async allowPortalOrigin(origin) {
+      // Written by one of the extension's own pages, as the options page does: an extension page
+      // can always be opened, while the service worker may be asleep.
+      const page = await browser.newPage();
+      try {
+        await page.goto(extensionUrl('options.html'));
+        return await page.evaluate(
+          async (key: string, preset: string[], add: string) => {
+            type Area = { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+            const local = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
+            const stored = (await local.get(key))[key];
+            const list: string[] = Array.isArray(stored) ? (stored as string[]) : preset;
+            const next = list.includes(add) ? list : [...list, add];
+            await local.set({ [key]: next });
+            return next;
+          },
+          ALLOW_LIST_KEY,
+          [...DEFAULT_PORTAL_ALLOW_LIST],
+          origin,
+        );
+      } finally {
+        await page.close();
+      }
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      if (temporary) await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The native host installed for one browser profile, with the product's own `jpki-bridge install`
+ * — so every session the tools start also proves the installer's manifest and launcher.
+ *
+ * - Chromium reads per-profile hosts from `<user-data-dir>/NativeMessagingHosts/`
+ *   (`install --browser chromium --user-data-dir DIR`; the launcher sits beside the manifest).
+ * - Firefox reads per-user hosts from `~/.mozilla/native-messaging-hosts/`, so the profile is a
+ *   HOME of its own (`install --browser firefox --user` with HOME pointing there).
+ */
+import { join } from 'node:path';
+import { NATIVE_HOST_NAME } from '@jpki-bridge/shared/constants';
+import { jpkiBridge } from './host-cli.ts';
+
+export interface HostInstall {
+  /** The host's `--card`: `pcsc` (default) or `virtual:FILE` (the card in process, no PC/SC). */
+  card?: string;
+  /** The host's log file (`--log`). */
+  log?: string;
+}
+
+const hostArgs = (host: HostInstall) => ['--card', host.card ?? 'pcsc', ...(host.log ? ['--log', host.log] : [])];
+
+/** Returns the manifest's path. */
+export async function installHostForChromium(userDataDir: string, host: HostInstall): Promise<string> {
+  await jpkiBridge(['install', '--browser', 'chromium', '--user-data-dir', userDataDir, ...hostArgs(host)]);
+  return join(userDataDir, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`);
+}
+
+/** Returns the manifest's path. */
+export async function installHostForFirefox(home: string, host: HostInstall): Promise<string> {
+  await jpkiBridge(['install', '--browser', 'firefox', '--user', ...hostArgs(host)], { env: { ...process.env, HOME: home } });
+  return join(home, '.mozilla/native-messaging-hosts', `${NATIVE_HOST_NAME}.json`);
+}

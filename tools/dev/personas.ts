@@ -1,0 +1,15 @@
+/**
+ * Who the virtual card can be, and its PINs. Both are the product's facts (the virtual card ships
+ * with the CLI: `jpki-bridge virtual-card create --persona …`), re-exported here under the names the
+ * demo and the tests use.
+ *
+ * - `adult`: both certificates, valid; the signing certificate carries name, address, birth, sex.
+ * - `minor`: under 15, so no signing certificate (EF 0008 says so, EF 0001 is absent).
+ * - `expired`: issued six years ago, past its fifth-birthday expiry: both certificates expired.
+ */
+import { DEFAULT_PINS, type PersonaKind } from '../../native-host/src/virtual-card/state.ts';
+
+export type Persona = PersonaKind;
+
+/** The PINs of every freshly created card: authentication `1234`, signing `ABC123`. */
+export const VIRTUAL_PINS = DEFAULT_PINS;
