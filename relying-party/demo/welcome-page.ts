@@ -1,5 +1,5 @@
 /**
- * The logged-in page. The authentication certificate carries no personal data (DESIGN §1), so
+ * The logged-in page. The authentication certificate carries no personal data, so
  * what a site learns is an identifier: the certificate's subject, serial and fingerprint — stable
  * until the certificate is renewed, which is why real sites link it to an account once.
  */

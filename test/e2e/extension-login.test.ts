@@ -16,14 +16,14 @@ afterAll(async () => {
 });
 
 describe('jpki:* login through the browser', () => {
-  it('status gives the versions only', async () => {
+  it('status gives the extension and host versions and nothing else', async () => {
     const page = await e2e.open('status.html');
     const out = await run(page);
     expect(out).toEqual({ ok: true, result: { extensionVersion: '0.1.0', hostVersion: '0.1.0' } });
     await page.close();
   });
 
-  it('login: the token verifies for the origin and nonce the test chose', async () => {
+  it('a login gives a token that verifies for the origin and nonce the test chose', async () => {
     const page = await e2e.open('authenticate.html');
     const nonce = newNonce();
     const pending = run(page, 'run', nonce);
@@ -88,7 +88,7 @@ describe('jpki:* login through the browser', () => {
     await page.close();
   });
 
-  it('cancel → ERR_JPKI_USER_CANCELLED, and the dialog window goes away', async () => {
+  it('cancelling gives ERR_JPKI_USER_CANCELLED, and the dialog window goes away', async () => {
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
@@ -134,7 +134,7 @@ describe('jpki:* login through the browser', () => {
     await login.close();
   });
 
-  it('the page asks for a short timeout → ERR_JPKI_USER_TIMEOUT', async () => {
+  it('a short timeout asked for by the page ends in ERR_JPKI_USER_TIMEOUT', async () => {
     const page = await e2e.open('authenticate.html');
     const started = Date.now();
     const pending = run(page, 'run', newNonce(), 3_000);
@@ -144,7 +144,7 @@ describe('jpki:* login through the browser', () => {
     await page.close();
   });
 
-  it('a second request while one is open → ERR_JPKI_ACTION_PENDING', async () => {
+  it('a second request while one is open gets ERR_JPKI_ACTION_PENDING', async () => {
     const first = await e2e.open('authenticate.html');
     const second = await e2e.open('authenticate.html', e2e.server.url.replace('localhost', '127.0.0.1'));
     const pending = run(first, 'run', newNonce());

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('host not installed', () => {
-  it('status → ERR_JPKI_NATIVE_UNAVAILABLE telling to run install and doctor', async () => {
+  it('status gets ERR_JPKI_NATIVE_UNAVAILABLE, telling to run install and doctor', async () => {
     const page = await session.openPage(`${server.url}/status.html`);
     const out = await run(page);
     expect(out).toMatchObject({ ok: false, code: 'ERR_JPKI_NATIVE_UNAVAILABLE', isJpkiError: true });
@@ -24,14 +24,14 @@ describe('host not installed', () => {
     await page.close();
   });
 
-  it('authenticate → ERR_JPKI_NATIVE_UNAVAILABLE without opening a dialog', async () => {
+  it('authenticate gets ERR_JPKI_NATIVE_UNAVAILABLE without opening a dialog', async () => {
     const page = await session.openPage(`${server.url}/authenticate.html`);
     expect(await run(page, 'run', newNonce())).toMatchObject({ ok: false, code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
     expect(session.browser.targets().some((t) => t.url().includes('/dialog.html'))).toBe(false);
     await page.close();
   });
 
-  it('the popup says so too', async () => {
+  it('the popup tells to run jpki-bridge install', async () => {
     const page = await session.openPage(session.extensionUrl('popup.html'));
     await page.waitForSelector('[data-testid=popup-error]');
     expect(await page.$eval('[data-testid=popup-error]', (e) => e.textContent)).toContain('jpki-bridge install');

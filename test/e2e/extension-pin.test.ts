@@ -53,7 +53,7 @@ describe('signing and the PIN dialog', () => {
     await page.close();
   });
 
-  it('sign with a certificate that is not the card’s → ERR_JPKI_CERTIFICATE_MISMATCH', async () => {
+  it('signing with a certificate that is not the card’s gets ERR_JPKI_CERTIFICATE_MISMATCH', async () => {
     const page = await e2e.open('sign.html');
     const login = await e2e.open('authenticate.html');
     // the authentication certificate is a real certificate, just not the signing one
@@ -97,7 +97,8 @@ describe('signing and the PIN dialog', () => {
     await page.close();
   });
 
-  it('the last try needs an explicit confirmation', async () => {
+  /** A login on a fresh card whose dialog has taken two wrong PINs: it now asks to confirm the last try. */
+  async function loginAtTheLastTry() {
     await e2e.freshCard();
     const page = await e2e.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
@@ -106,6 +107,11 @@ describe('signing and the PIN dialog', () => {
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
     await enterPin(dialog, '9998');
     await dialog.waitForSelector('#confirm-last-try', { timeout: 15_000 });
+    return { page, pending, dialog };
+  }
+
+  it('the last try needs an explicit confirmation', async () => {
+    const { page, pending, dialog } = await loginAtTheLastTry();
     await dialog.type('#pin', VIRTUAL_PINS.auth);
     expect(await dialog.$eval('#submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     await screenshot(dialog, 'dialog-last-try-ja', { width: 480, height: 760 });
@@ -117,17 +123,7 @@ describe('signing and the PIN dialog', () => {
   });
 
   it('a locked PIN is explained in the dialog and the page gets ERR_JPKI_PIN_LOCKED', async () => {
-    await e2e.freshCard();
-    const page = await e2e.open('authenticate.html');
-    const pending = run(page, 'run', newNonce());
-    const dialog = await e2e.session.waitForDialog(undefined, pending);
-    await enterPin(dialog, '9999');
-    await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'));
-    await enterPin(dialog, '9998');
-    await dialog.waitForSelector('#confirm-last-try', { timeout: 10_000 }).catch(async (e) => {
-      console.log(await dialog.evaluate(() => document.body.innerText), await e2e.card.traceCommands());
-      throw e;
-    });
+    const { page, pending, dialog } = await loginAtTheLastTry();
     await enterPin(dialog, '9997', { confirmLastTry: true });
     await dialog.waitForSelector('[data-testid=locked]', { timeout: 15_000 });
     expect(await dialogText(dialog, '[data-testid=locked]')).toContain('市区町村の窓口');

@@ -1,5 +1,5 @@
 /**
- * The Mynaportal-compatible surface (DESIGN §3.2): hidden inputs and launchApp → recvMsg on an
+ * The Mynaportal-compatible surface (docs/PROTOCOL.md): hidden inputs and launchApp → recvMsg on an
  * allow-listed origin; nothing at all on any other origin.
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
- * Every command of DESIGN §4 and the policy of §5, black-box: the real host process (PC/SC
- * backend) → pcscd → vpcd → the virtual card (A's harness), with the card's own APDU trace as
- * the witness of what reached the card.
+ * Every native command and the PIN policy, black-box: the real host process (PC/SC backend) →
+ * pcscd → vpcd → the virtual card, with the card's own APDU trace as the witness of what reached
+ * the card.
  */
 import { constants, createHash, publicDecrypt, X509Certificate } from 'node:crypto';
 import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
@@ -68,7 +68,7 @@ const recover = (certificate: string, signature: string) =>
   publicDecrypt({ key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64'));
 
 describe('every command through pcscd', () => {
-  it('Test_HelloThenStatus_ListsBothVirtualReaders_AndTheCard', async () => {
+  it('says hello, then status lists both virtual readers and the card in reader 00 00', async () => {
     const { host } = await setup();
     expect(host.hello).toEqual({ type: 'hello', version: VERSION, protocol: 1 });
     const { result } = await host.request('status', {});
@@ -95,7 +95,7 @@ describe('every command through pcscd', () => {
     expect((await card.traceCommands()).length).toBeLessThanOrEqual(13);
   });
 
-  it('Test_Sign_TwoHashes_OneVerify_SignedWithTheSigningKey', async () => {
+  it('sign signs two hashes with the signing key after one VERIFY', async () => {
     const { host, card } = await setup();
     const hashes = [HASH, createHash('sha256').update('2').digest('base64')];
     const { result } = await host.request('sign', signArgs('abc123', { hashes }));
@@ -105,7 +105,7 @@ describe('every command through pcscd', () => {
     expect(await verifies(card)).toHaveLength(1);
   });
 
-  it('Test_GetSigningCertificate_PortalLogin_PortalSign_ChangePin', async () => {
+  it('get-signing-certificate, portal-login, portal-sign and change-pin each do their job through the card', async () => {
     const { host, state } = await setup();
     expect((await host.request('get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' })).result).toEqual({ certificate: state.sign.certificate });
     const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 3))).toString('base64');
@@ -122,7 +122,7 @@ describe('every command through pcscd', () => {
   });
 });
 
-describe('policy §5 through pcscd', () => {
+describe('the PIN policy through pcscd', () => {
   const FORMAT_CASES: [string, string][] = [
     ['authenticate', '123'],
     ['authenticate', '12345'],
@@ -135,7 +135,7 @@ describe('policy §5 through pcscd', () => {
     ['sign', '1234'],
     ['authenticate', 'ABC123'],
   ];
-  it('Test_EveryPinFormatViolation_IsPinFormat_AndNoVerifyReachesTheCard', async () => {
+  it('every malformed PIN is ERR_JPKI_PIN_FORMAT and the card sees no APDU at all', async () => {
     const { host, card } = await setup();
     for (const [command, pin] of FORMAT_CASES) {
       const reply = await host.request(command, command === 'sign' ? signArgs(pin) : auth(pin));
@@ -144,20 +144,20 @@ describe('policy §5 through pcscd', () => {
     expect(await card.traceCommands()).toEqual([]);
   });
 
-  it('Test_LastTry_RequiresConfirmLastTry', async () => {
+  it('the last try is refused without confirmLastTry, before any VERIFY, and works with it', async () => {
     const { host, card } = await setup('adult', (s) => void (s.pins.auth.retriesLeft = 1));
     expect((await host.request('authenticate', auth('1234'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
     expect(await verifies(card)).toEqual([]);
     expect((await host.request('authenticate', auth('1234', { confirmLastTry: true }))).result).toBeDefined();
   });
 
-  it('Test_LockedPin_IsPinLocked_WithoutVerify', async () => {
+  it('a locked PIN is ERR_JPKI_PIN_LOCKED without a VERIFY', async () => {
     const { host, card } = await setup('adult', (s) => void (s.pins.sign.retriesLeft = 0));
     expect((await host.request('sign', signArgs('ABC123', { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     expect(await verifies(card)).toEqual([]);
   });
 
-  it('Test_WrongPin_CountsDown_ThenLocks', async () => {
+  it('a wrong PIN counts the tries down, asks to confirm the last, then locks; a locked PIN sends no VERIFY', async () => {
     const { host, card } = await setup();
     expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
     expect((await host.request('authenticate', auth('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 1 });
@@ -169,14 +169,14 @@ describe('policy §5 through pcscd', () => {
     expect(await verifies(card)).toHaveLength(3); // locked: refused from the counter, no 4th VERIFY
   });
 
-  it('Test_Minor_NoSigningCertificate_NoVerify', async () => {
+  it('a minor has no signing certificate: sign is refused before any VERIFY', async () => {
     const { host, card } = await setup('minor');
     expect((await host.request('sign', signArgs('ABC123'))).error).toMatchObject({ code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' });
     expect(await verifies(card)).toEqual([]);
     expect((await host.request('status', {})).result).toMatchObject({ card: { hasSigningCertificate: false } });
   });
 
-  it('Test_Expired_AuthenticateRefusedBeforeVerify_SignRefusedBeforeSignature', async () => {
+  it('an expired card is refused before the VERIFY (authenticate) and before the signature (sign)', async () => {
     const { host, card } = await setup('expired');
     expect((await host.request('authenticate', auth('1234'))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
     expect(await verifies(card)).toEqual([]);
@@ -184,7 +184,7 @@ describe('policy §5 through pcscd', () => {
     expect(await signs(card)).toEqual([]);
   });
 
-  it('Test_CertificateArgumentMismatch_NoSignatureApdu', async () => {
+  it('sign with a certificate that is not the card’s is ERR_JPKI_CERTIFICATE_MISMATCH and sends no signature APDU', async () => {
     const { host, card } = await setup();
     const other = JSON.parse(await readFile(templates.expired!, 'utf8')).sign.certificate;
     const mm = await host.request('sign', signArgs('ABC123', { certificate: other }));
@@ -192,7 +192,7 @@ describe('policy §5 through pcscd', () => {
     expect(await signs(card)).toEqual([]);
   });
 
-  it('Test_ChangePin_FormatOfEitherPinChecked_BeforeTheCard', async () => {
+  it('change-pin checks the format of both PINs before the card is touched', async () => {
     const { host, card } = await setup();
     for (const args of [
       { kind: 'auth', pin: '1234', newPin: '123' },
@@ -207,7 +207,7 @@ describe('policy §5 through pcscd', () => {
 });
 
 describe('several readers', () => {
-  it('Test_TwoJpkiCards_StatusListsBoth_CommandsRefuseToChoose_NoVerify', async () => {
+  it('with two JPKI cards, status lists both and commands refuse to choose, sending no VERIFY to either', async () => {
     const { host, card } = await setup();
     const second = join(dir, `card-second-${++counter}.json`);
     await copyFile(templates.adult!, second);

@@ -70,7 +70,7 @@ describe('card pulled out mid-operation', () => {
     ['authenticate', AUTH],
     ['sign', SIGN],
   ] as const) {
-    it(`Test_${command}_CardPulledAtEveryApdu_IsCardRemoved_AndNoTryIsLost`, async () => {
+    it(`${command} with the card pulled at each APDU in turn is ERR_JPKI_CARD_REMOVED and loses no try`, async () => {
       const total = await apduCount(command, args);
       for (let at = 1; at <= total; at++) {
         const { card, stateFile } = await freshCard(at);
@@ -89,7 +89,7 @@ describe('card pulled out mid-operation', () => {
     });
   }
 
-  it('Test_WrongPin_CardPulledAtTheVerify_SpendsNoTry', async () => {
+  it('a wrong PIN whose VERIFY the card is pulled at spends no try', async () => {
     const total = await apduCount('authenticate', AUTH);
     // The VERIFY with data is the 3rd from the end (VERIFY, SELECT key, SIGN).
     const { stateFile } = await freshCard(total - 2);
@@ -101,7 +101,7 @@ describe('card pulled out mid-operation', () => {
 });
 
 describe('pcscd', () => {
-  it('Test_NoPcscdService_IsPcscUnavailable_AndTheHostKeepsAnswering', async () => {
+  it('without a pcscd every command is ERR_JPKI_PCSC_UNAVAILABLE and the host keeps answering', async () => {
     // A host whose libpcsclite looks for pcscd where none listens: deterministic, and it does not
     // take pcscd away from anyone else using this machine.
     const h = await spawnHost({ card: 'pcsc', env: { ...process.env, PCSCLITE_CSOCK_NAME: join(dir, 'no-pcscd.comm') } });
@@ -111,7 +111,7 @@ describe('pcscd', () => {
     expect((await h.request('sign', SIGN, 15_000)).error?.code).toBe('ERR_JPKI_PCSC_UNAVAILABLE');
   });
 
-  it('Test_PcscdStopped_IsPcscUnavailable_ThenTheSameHostRecovers', async () => {
+  it('pcscd stopped is ERR_JPKI_PCSC_UNAVAILABLE, and the same host recovers once it is back', async () => {
     await freshCard();
     const h = await host();
     await settle(h);
@@ -128,7 +128,7 @@ describe('pcscd', () => {
     await settle(h, 30_000);
   });
 
-  it('Test_PcscdRestartedBetweenCommands_TheSameHostReconnects', async () => {
+  it('pcscd restarted between two commands: the same host reconnects', async () => {
     await freshCard();
     const h = await host();
     await settle(h);
@@ -140,7 +140,7 @@ describe('pcscd', () => {
 });
 
 describe('two hosts, one card', () => {
-  it('Test_TwoHostsSigningAtOnce_NeverInterleaveOnTheCard', async () => {
+  it('two hosts signing at once never interleave their APDUs on the card', async () => {
     const { card } = await freshCard();
     const [a, b] = [await host(), await host()];
     await settle(a);

@@ -39,26 +39,26 @@ function prefix(length: number): Uint8Array {
 const STATUS = { id: 1, command: 'status', arguments: {} };
 
 describe('hello and order', () => {
-  it('Test_Hello_IsTheFirstFrame', async () => {
+  it('the hello is the first frame', async () => {
     const h = await host();
     expect(h.hello).toEqual({ type: 'hello', version: VERSION, protocol: 1 });
   });
 
-  it('Test_ChromeAndFirefoxArguments_AreTolerated', async () => {
+  it('the arguments Chrome and Firefox append are tolerated', async () => {
     const chrome = await host([`chrome-extension://${CHROMIUM_EXTENSION_ID}/`]);
     expect((await chrome.request('status', {})).result).toBeDefined();
     const firefox = await host(['/usr/lib/mozilla/native-messaging-hosts/jpki_bridge.json', 'jpki-bridge@jpki-bridge.dev']);
     expect((await firefox.request('status', {})).result).toBeDefined();
   });
 
-  it('Test_SeveralFramesInOneChunk_AnsweredInOrder', async () => {
+  it('several frames in one chunk are answered in order', async () => {
     const h = await host();
     const frames = [1, 2, 3].map((id) => frame({ ...STATUS, id }));
     h.writeRaw(Buffer.concat(frames));
     expect([(await h.readFrame()).id, (await h.readFrame()).id, (await h.readFrame()).id]).toEqual([1, 2, 3]);
   });
 
-  it('Test_OneFrameSplitOverManyChunks_IsReassembled', async () => {
+  it('one frame split over many chunks is reassembled', async () => {
     const h = await host();
     const bytes = frame(STATUS);
     for (let i = 0; i < bytes.length; i++) {
@@ -68,7 +68,7 @@ describe('hello and order', () => {
     expect((await h.readFrame()).id).toBe(1);
   });
 
-  it('Test_EOF_FinishesTheCurrentOperationThenExits0', async () => {
+  it('end of input finishes the current operation, then the host exits 0', async () => {
     const h = await host();
     h.writeFrame({ id: 5, command: 'authenticate', arguments: { origin: 'https://a.example', challengeNonce: Buffer.alloc(32).toString('base64'), pin: '1234' } });
     h.endInput();
@@ -79,27 +79,27 @@ describe('hello and order', () => {
 });
 
 describe('fatal framing: answered with id null, then exit', () => {
-  it('Test_DeclaredLength0_IsInvalidRequest_ThenExit', async () => {
+  it('a declared length of 0 is ERR_JPKI_INVALID_REQUEST, then the host exits 1', async () => {
     const h = await host();
     h.writeRaw(prefix(0));
     expect(await h.readFrame(5000)).toMatchObject({ id: null, error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
     expect(await h.exited).toBe(1); // an unrecoverable framing fault (docs/DECISIONS.md), not a crash (null) nor a clean EOF (0)
   });
 
-  it('Test_DeclaredLength0xFFFFFFFF_IsTooLarge_BeforeAnyBody_ThenExit', async () => {
+  it('a declared length of 0xFFFFFFFF is ERR_JPKI_MESSAGE_TOO_LARGE before any body arrives, then the host exits 1', async () => {
     const h = await host();
     h.writeRaw(Uint8Array.from([0xff, 0xff, 0xff, 0xff])); // no body follows: the answer must not wait for one
     expect(await h.readFrame(5000)).toMatchObject({ id: null, error: { code: 'ERR_JPKI_MESSAGE_TOO_LARGE' } });
     expect(await h.exited).toBe(1);
   });
 
-  it('Test_DeclaredLength64KiBPlus1_IsTooLarge', async () => {
+  it('a declared length of 64 KiB + 1 is ERR_JPKI_MESSAGE_TOO_LARGE', async () => {
     const h = await host();
     h.writeRaw(prefix(64 * 1024 + 1));
     expect(await h.readFrame(5000)).toMatchObject({ id: null, error: { code: 'ERR_JPKI_MESSAGE_TOO_LARGE' } });
   });
 
-  it('Test_TruncatedPrefix_AtEOF_CleanExit', async () => {
+  it('a length prefix cut off by end of input is answered, then the host exits 0', async () => {
     const h = await host();
     h.writeRaw(Uint8Array.of(0x10, 0x00));
     h.endInput();
@@ -107,7 +107,7 @@ describe('fatal framing: answered with id null, then exit', () => {
     expect(await h.exited).toBe(0);
   });
 
-  it('Test_TruncatedBody_AtEOF_CleanExit', async () => {
+  it('a body cut off by end of input is answered, then the host exits 0', async () => {
     const h = await host();
     h.writeRaw(frame(STATUS).subarray(0, 12));
     h.endInput();
@@ -115,7 +115,7 @@ describe('fatal framing: answered with id null, then exit', () => {
     expect(await h.exited).toBe(0);
   });
 
-  it('Test_FramesBeforeTheFault_AreStillAnswered', async () => {
+  it('the frames before a fatal fault are still answered', async () => {
     const h = await host();
     h.writeRaw(Buffer.concat([frame(STATUS), prefix(0)]));
     expect((await h.readFrame()).id).toBe(1);
@@ -142,7 +142,7 @@ describe('recoverable faults: typed error, session goes on', () => {
       8,
     ],
   ];
-  it.each(cases)('Test_%s_IsTypedError_AndTheNextRequestWorks', async (_name, body, code, id) => {
+  it.each(cases)('%s is a typed error, and the next request works', async (_name, body, code, id) => {
     const h = await host();
     h.writeRaw(frame(body));
     const reply = await h.readFrame(5000);
@@ -152,7 +152,7 @@ describe('recoverable faults: typed error, session goes on', () => {
     expect((await h.request('status', {})).result).toBeDefined();
   });
 
-  it('Test_PinNeverAppearsInTheLog', async () => {
+  it('a PIN never appears in the log', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'jpki-host-log-'));
     const log = join(dir, 'host.log');
     await writeFile(log, '');

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('install --dry-run', () => {
-  it.each(['chrome', 'chromium', 'edge', 'brave', 'firefox'] as Browser[])('Test_DryRun_%s_PrintsTheTablePaths_AndWritesNothing', async (browser) => {
+  it.each(['chrome', 'chromium', 'edge', 'brave', 'firefox'] as Browser[])('install --dry-run for %s prints the paths of the table and writes nothing', async (browser) => {
     for (const scope of ['user', 'system'] as const) {
       const { code, stdout } = await cli('install', '--dry-run', '--browser', browser, `--${scope}`);
       expect(code).toBe(0);
@@ -45,7 +45,7 @@ describe('install --dry-run', () => {
 });
 
 describe('install then doctor', () => {
-  it('Test_InstallChromiumUserDataDir_ThenDoctor_AllOk', async () => {
+  it('install into a Chromium user-data-dir, then doctor says OK to every step', async () => {
     card = await serveCard({ stateFile: await createCardState({ persona: 'adult' }) });
     const profile = await mkdtemp(join(tmpdir(), 'jpki-profile-'));
     const install = await cli('install', '--browser', 'chromium', '--user-data-dir', profile);
@@ -62,7 +62,7 @@ describe('install then doctor', () => {
     expect(doctor.code, doctor.stdout).toBe(0);
   });
 
-  it('Test_Doctor_WithoutACard_IsNG_WithAHint', async () => {
+  it('doctor without a card says NG for the card, with a hint', async () => {
     await card?.stop();
     card = undefined;
     const profile = await mkdtemp(join(tmpdir(), 'jpki-profile-'));
@@ -73,13 +73,13 @@ describe('install then doctor', () => {
     expect(doctor.stdout).toContain('hint:');
   });
 
-  it('Test_Doctor_NoManifest_IsNG', async () => {
+  it('doctor without a manifest says NG for the manifest', async () => {
     const doctor = await cli('doctor', '--user-data-dir', await mkdtemp(join(tmpdir(), 'jpki-empty-')));
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/\[NG\] マニフェスト/);
   });
 
-  it('Test_Uninstall_RemovesWhatInstallWrote', async () => {
+  it('uninstall removes what install wrote', async () => {
     const profile = await mkdtemp(join(tmpdir(), 'jpki-profile-'));
     await cli('install', '--browser', 'chromium', '--user-data-dir', profile);
     expect((await cli('uninstall', '--browser', 'chromium', '--user-data-dir', profile)).code).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * Interoperability: OpenSC's own `jpki` driver, unchanged, accepts the virtual card (DESIGN §8).
+ * Interoperability: OpenSC's own `jpki` driver, unchanged, accepts the virtual card (see docs/virtual-card.md).
  * If these fail while our tests pass, the card is not faithful enough — fix the card, not OpenSC.
  */
 import { execFile } from 'node:child_process';

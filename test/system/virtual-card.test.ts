@@ -47,7 +47,7 @@ async function serve(persona: 'adult' | 'minor' | 'expired' = 'adult', stateFile
   return { card, served };
 }
 
-/** Reads a certificate EF the way DESIGN §7 says: 4 header bytes, then 4 + LLLL in all. */
+/** Reads a certificate EF the way the host does: 4 header bytes, then 4 + LLLL in all. */
 async function readCertificate(card: CardConnection, fid: string): Promise<Buffer> {
   expect(await card.transmit(selectEf(fid))).toBe('9000');
   const head = await card.transmit('00b0000004');
