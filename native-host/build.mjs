@@ -3,12 +3,12 @@
 // addon and stays external; heavy modules (the card backends, the virtual card and its crypto,
 // install/doctor) are split into chunks loaded lazily through dynamic import().
 //
-// `node native-host/build.mjs --sea FILE` writes instead the one CommonJS file that a Node
+// `node native-host/build.mjs --sea FILE` writes instead the one CommonJS file (and FILE.meta.json) that a Node
 // single executable application runs (the Debian package's host, tools/package/sea.ts): Node 20
 // runs only CommonJS there, without splitting, and only built-in modules can be require()d, so
 // everything but the addon is bundled and the module's own URL is the executable's.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,13 +27,16 @@ const common = {
 };
 
 if (values.sea) {
-  await build({
+  const result = await build({
     ...common,
     outfile: values.sea,
     format: 'cjs',
+    metafile: true,
     define: { 'import.meta.url': '__jpkiModuleUrl' },
     banner: { js: "const __jpkiModuleUrl = require('node:url').pathToFileURL(process.execPath).href;" },
   });
+  // Which npm packages went into the bundle: the Debian package's copyright file lists them.
+  writeFileSync(`${values.sea}.meta.json`, JSON.stringify(result.metafile));
 } else {
   const result = await build({
     ...common,

@@ -1,0 +1,16 @@
+/** Runs a build tool, its output shown; a failure stops `npm run package` with the command named. */
+import { execFileSync } from 'node:child_process';
+import { ROOT } from './paths.ts';
+
+export function exec(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
+  try {
+    execFileSync(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch (error) {
+    throw new Error(`${command} ${args.join(' ')} failed: ${(error as Error).message}`);
+  }
+}
+
+/** Same, returning stdout (for tools whose answer we use). */
+export function capture(command: string, args: readonly string[], options: { cwd?: string } = {}): string {
+  return execFileSync(command, args, { cwd: options.cwd ?? ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}

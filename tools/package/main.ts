@@ -1,0 +1,31 @@
+/**
+ * `npm run package`: everything people install, into dist/ — the Debian package, the extension's
+ * store archives, the npm tarballs (docs/packaging.md). Builds what it packs first, so it works
+ * on a fresh clone after `npm ci`.
+ */
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDeb } from './deb/build-deb.ts';
+import { exec } from './exec.ts';
+import { DIST, ROOT, STAGE } from './paths.ts';
+import { buildSingleExecutable } from './sea.ts';
+
+rmSync(DIST, { recursive: true, force: true });
+mkdirSync(STAGE, { recursive: true });
+
+const step = (name: string) => process.stdout.write(`\n== ${name}\n`);
+
+step('host bundle');
+exec('npm', ['run', 'build:host'], { cwd: ROOT });
+
+step('single executable');
+const sea = buildSingleExecutable(join(STAGE, 'sea'));
+
+step('Debian package');
+buildDeb(sea, join(STAGE, 'deb'));
+
+step('dist/');
+for (const name of readdirSync(DIST).sort()) {
+  const path = join(DIST, name);
+  if (statSync(path).isFile()) process.stdout.write(`${(statSync(path).size / 1e6).toFixed(1).padStart(7)} MB  ${name}\n`);
+}
