@@ -10,6 +10,7 @@ import {
   XmlSignatureError,
 } from '../../relying-party/src/xml/index.ts';
 import { makeTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
+import { signWith } from './xml-fixtures.ts';
 
 let pki: TestPki;
 beforeAll(() => {
@@ -80,25 +81,9 @@ describe('XML signature (enveloped XMLDSig, rsa-sha256, exc-c14n)', () => {
     expect(() => completeXmlSignature(prepared, cardSigns(prepared.hash, pki.auth), pki.sign.certificate)).toThrow(XmlSignatureError);
   });
 
-  /** A signature made with xml-crypto directly (another signer's software), over `references`. */
-  function signWith(xml: string, reference: { xpath: string; isEmptyUri?: boolean; transforms: string[] }): string {
-    const signer = new SignedXml({
-      privateKey: pki.sign.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      publicCert: pki.sign.pem,
-      signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-      canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
-    });
-    signer.addReference({ ...reference, digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256' });
-    signer.computeSignature(xml, { location: { reference: '/*', action: 'append' } });
-    return signer.getSignedXml();
-  }
-
   it('refuses a signature whose reference covers only part of the document (wrapping)', () => {
     const original = '<Return><Income>5000000</Income><Note Id="n">signed part</Note></Return>';
-    const signed = signWith(original, {
-      xpath: "//*[@Id='n']",
-      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    });
+    const signed = signWith(pki.sign, original, { xpath: "//*[@Id='n']", isEmptyUri: false });
     // xml-crypto alone accepts it: the one reference (#n) is intact…
     const checker = new SignedXml({ publicCert: pki.sign.pem });
     checker.loadSignature(/<Signature[\s\S]*<\/Signature>/.exec(signed)![0]);
@@ -110,11 +95,7 @@ describe('XML signature (enveloped XMLDSig, rsa-sha256, exc-c14n)', () => {
   });
 
   it('accepts another signer\'s whole-document enveloped signature', () => {
-    const signed = signWith('<Return><Income>5000000</Income></Return>', {
-      xpath: '/*',
-      isEmptyUri: true,
-      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    });
+    const signed = signWith(pki.sign, '<Return><Income>5000000</Income></Return>');
     const result = verifyXmlSignature(signed);
     expect(result.valid).toBe(true);
     expect(result.signedReferences).toEqual(['<Return><Income>5000000</Income></Return>']);

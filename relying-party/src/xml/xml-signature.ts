@@ -16,15 +16,10 @@
  * document's bytes outside the signature are exactly what was prepared.
  */
 import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import type { ErrorFirstCallback, SignatureAlgorithm } from 'xml-crypto';
-
-export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-export const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
-export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-export const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
-export const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+import { ENVELOPED, EXC_C14N, RSA_SHA256, SHA256 } from './algorithms.ts';
+import { XML_LIMITS, xmlBoundsProblem } from './xml-bounds.ts';
 
 /** Everything step 2 needs; plain JSON so that a site can keep it in a session between requests. */
 export interface PreparedXmlSignature {
@@ -40,6 +35,7 @@ export interface PreparedXmlSignature {
 
 export class XmlSignatureError extends Error {}
 
+/** Throws XmlSignatureError when the signed document would be outside XML_LIMITS (it could not be verified). */
 export function prepareXmlSignature(xml: string): PreparedXmlSignature {
   const placeholder = `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
   let signedInfo: string | null = null;
@@ -75,8 +71,12 @@ export function prepareXmlSignature(xml: string): PreparedXmlSignature {
   signer.computeSignature(xml, { location: { reference: '/*', action: 'append' } });
   if (signedInfo === null) throw new XmlSignatureError('xml-crypto did not produce a SignedInfo');
   const signedInfoText: string = signedInfo;
+  const prepared = signer.getSignedXml();
+  // Room for what completeXmlSignature adds (KeyInfo/X509Data/X509Certificate, ≤ 8 KB of base64).
+  const outOfBounds = xmlBoundsProblem(prepared, { ...XML_LIMITS, maxBytes: XML_LIMITS.maxBytes - 8192, maxElements: XML_LIMITS.maxElements - 3 });
+  if (outOfBounds) throw new XmlSignatureError(`${outOfBounds}: verifyXmlSignature would refuse it`);
   return {
-    xml: signer.getSignedXml(),
+    xml: prepared,
     placeholder,
     signedInfo: signedInfoText,
     hash: createHash('sha256').update(signedInfoText, 'utf8').digest('base64'),
@@ -102,59 +102,4 @@ export function completeXmlSignature(prepared: PreparedXmlSignature, signatureBa
   if (!after.startsWith(closing)) throw new XmlSignatureError('unexpected Signature layout');
   const keyInfo = `<KeyInfo><X509Data><X509Certificate>${certificate.raw.toString('base64')}</X509Certificate></X509Data></KeyInfo>`;
   return `${before}${signature.toString('base64')}${closing}${keyInfo}${after.slice(closing.length)}`;
-}
-
-export interface XmlVerification {
-  valid: boolean;
-  /** The certificate from KeyInfo, base64 DER, when there is one. */
-  certificate: string | null;
-  /** The canonical XML that the signature covers (what a site should trust, not the input). */
-  signedReferences: string[];
-}
-
-/**
- * Checks an enveloped signature with xml-crypto, with the key taken from KeyInfo: valid only when
- * its one Reference covers the whole document (URI="" + enveloped-signature). Only the
- * cryptography: pair it with JpkiVerifier.verifySignature for the certificate's trust.
- */
-export function verifyXmlSignature(xml: string): XmlVerification {
-  const invalid = (certificate: string | null): XmlVerification => ({ valid: false, certificate, signedReferences: [] });
-  let document: Document;
-  try {
-    document = new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document;
-  } catch {
-    return invalid(null);
-  }
-  const signatures = document.getElementsByTagNameNS(XMLDSIG_NS, 'Signature');
-  if (signatures.length !== 1) return invalid(null); // exactly one: no choosing among several
-  const signature = signatures[0]!;
-  const certificateNode = signature.getElementsByTagNameNS(XMLDSIG_NS, 'X509Certificate')[0];
-  const certificate = certificateNode?.textContent?.replace(/\s+/g, '') ?? null;
-  if (!certificate) return invalid(null);
-  const pem = `-----BEGIN CERTIFICATE-----\n${certificate.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-  const checker = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
-  try {
-    checker.loadSignature(signature as unknown as Node);
-    const valid = checker.checkSignature(xml) && coversWholeDocument(checker);
-    return { valid, certificate, signedReferences: valid ? checker.getSignedReferences() : [] };
-  } catch {
-    return invalid(certificate);
-  }
-}
-
-/** Transforms that keep an empty-URI reference equal to "the document without this signature". */
-const WHOLE_DOCUMENT_TRANSFORMS = new Set([ENVELOPED, EXC_C14N, 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315']);
-
-/**
- * Against signature wrapping: xml-crypto accepts a signature over any referenced element (`#id`),
- * leaving the rest of the document unsigned, while a site reads the document as a whole. Only one
- * (verified) Reference, with URI="" (the document element) and the enveloped-signature transform,
- * means the whole document except the Signature itself is what was signed.
- */
-function coversWholeDocument(checker: SignedXml): boolean {
-  const references = checker.getReferences();
-  if (references.length !== 1) return false;
-  const [reference] = references;
-  const transforms = reference?.transforms ?? [];
-  return reference?.uri === '' && transforms.includes(ENVELOPED) && transforms.every((t) => WHOLE_DOCUMENT_TRANSFORMS.has(t));
 }
