@@ -23,7 +23,8 @@ export default defineConfig({
     version: VERSION,
     permissions: ['nativeMessaging', 'storage'],
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '115.0' } } }
+      ? // addons.mozilla.org requires new add-ons to declare what they collect: nothing (extension/store/listing.en.md).
+        { browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } }
       : { key: publicKey }),
     content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
   }),

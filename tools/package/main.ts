@@ -7,6 +7,8 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDeb } from './deb/build-deb.ts';
 import { exec } from './exec.ts';
+import { buildExtensionArchives } from './extension.ts';
+import { buildNpmPackages } from './npm.ts';
 import { DIST, ROOT, STAGE } from './paths.ts';
 import { buildSingleExecutable } from './sea.ts';
 
@@ -23,6 +25,12 @@ const sea = buildSingleExecutable(join(STAGE, 'sea'));
 
 step('Debian package');
 buildDeb(sea, join(STAGE, 'deb'));
+
+step('extension archives (Chrome Web Store, Firefox add-on and its sources)');
+buildExtensionArchives(join(STAGE, 'extension'));
+
+step('npm tarballs');
+await buildNpmPackages(join(STAGE, 'npm'));
 
 step('dist/');
 for (const name of readdirSync(DIST).sort()) {

@@ -1,0 +1,96 @@
+/**
+ * The npm tarballs (packages/README.md): each package's JavaScript bundled by esbuild (our
+ * workspaces inlined, its npm dependencies left as imports), its declarations bundled by
+ * rollup-plugin-dts (the shared types inlined the same way), packed with `npm pack` from a
+ * staging folder. The CLI reuses the host's own bundle (native-host/build.mjs), so the package
+ * runs exactly what the tests run.
+ */
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
+import { capture } from './exec.ts';
+import { DIST, ROOT, VERSION } from './paths.ts';
+
+interface NpmPackage {
+  /** Its folder under packages/. */
+  dir: string;
+  /** What goes into the tarball besides package.json, README.md and LICENSE. */
+  make(out: string): Promise<void>;
+  /** Its npm dependencies (the ranges come from the root package.json). */
+  dependencies: readonly string[];
+}
+
+/** '@jpki-bridge/shared/…' resolves to the source, as in the workspace (for the declaration bundler). */
+const SHARED_PATHS = { '@jpki-bridge/shared': ['shared/src/index.ts'], '@jpki-bridge/shared/*': ['shared/src/*.ts'] };
+
+async function library(out: string, entry: string, platform: 'node' | 'browser', external: readonly string[]): Promise<void> {
+  await build({
+    entryPoints: { index: join(ROOT, entry) },
+    outdir: join(out, 'dist'),
+    bundle: true,
+    format: 'esm',
+    platform,
+    target: platform === 'node' ? 'node20' : 'es2020',
+    external: [...external],
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  const types = await rollup({
+    input: { index: join(ROOT, entry) },
+    plugins: [dts({ compilerOptions: { baseUrl: ROOT, paths: SHARED_PATHS } })],
+    // Node's own modules and the dependencies stay imports (consumers have their types).
+    onwarn: (warning, warn) => (warning.code === 'UNRESOLVED_IMPORT' ? undefined : warn(warning)),
+  });
+  await types.write({ dir: join(out, 'dist'), format: 'es' });
+}
+
+export const NPM_PACKAGES: readonly NpmPackage[] = [
+  {
+    dir: 'verifier',
+    dependencies: ['xml-crypto', '@xmldom/xmldom', 'valibot'],
+    make: (out) => library(out, 'relying-party/src/index.ts', 'node', ['xml-crypto', '@xmldom/xmldom', 'valibot']),
+  },
+  {
+    dir: 'page',
+    // Only its declarations import valibot (the wire types are inferred from its schemas).
+    dependencies: ['valibot'],
+    make: (out) => library(out, 'relying-party/src/page/index.ts', 'browser', []),
+  },
+  {
+    dir: 'cli',
+    dependencies: ['pcsclite'],
+    make: async (out) => {
+      cpSync(join(ROOT, 'native-host/dist'), join(out, 'dist'), { recursive: true });
+      mkdirSync(join(out, 'bin'), { recursive: true });
+      copyFileSync(join(ROOT, 'native-host/bin/jpki-bridge.mjs'), join(out, 'bin/jpki-bridge.mjs'));
+    },
+  },
+];
+
+export async function buildNpmPackages(stageDir: string): Promise<string[]> {
+  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { license: string; devDependencies: Record<string, string> };
+  const tarballs: string[] = [];
+  for (const pkg of NPM_PACKAGES) {
+    const out = join(stageDir, pkg.dir);
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    await pkg.make(out);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const dependencies = Object.fromEntries(
+      pkg.dependencies.map((name) => {
+        const range = root.devDependencies[name];
+        if (!range) throw new Error(`packages/${pkg.dir}: ${name} is not in the root package.json`);
+        return [name, range];
+      }),
+    );
+    writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: VERSION, ...manifest, license: root.license, dependencies }, null, 2)}\n`);
+    copyFileSync(join(ROOT, 'packages', pkg.dir, 'README.md'), join(out, 'README.md'));
+    copyFileSync(join(ROOT, 'LICENSE'), join(out, 'LICENSE'));
+    // npm pack prints the tarball's name last.
+    const name = capture('npm', ['pack', '--pack-destination', DIST, '--silent'], { cwd: out }).trim().split('\n').pop()!;
+    tarballs.push(join(DIST, name));
+  }
+  return tarballs;
+}
