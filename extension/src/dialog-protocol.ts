@@ -5,12 +5,10 @@
  * by either side after it is sent to the host.
  */
 import type { ErrorCode } from '@jpki-bridge/shared/errors';
+import type { DialogUse } from '@jpki-bridge/shared/operations';
 import type { PinKind } from '@jpki-bridge/shared/policy';
 
 export const DIALOG_PORT_PREFIX = 'pin-dialog:';
-
-/** What the user is asked to allow. */
-export type DialogUse = 'authenticate' | 'get-signing-certificate' | 'sign' | 'portal-login' | 'portal-sign';
 
 export type DialogPhase =
   /** Enter the PIN. */
@@ -22,6 +20,7 @@ export type DialogPhase =
 
 export interface DialogState {
   origin: string;
+  /** What the user is asked to allow: a verb of operations.ts, which gives its wording. */
   use: DialogUse;
   kind: PinKind;
   /** On the portal allow-list (government and municipal sites by default). */

@@ -7,7 +7,8 @@
  * loses its fields between contexts. Each side rebuilds a JpkiError with deserializeError.
  */
 import type { SerializedError } from '@jpki-bridge/shared/errors';
-import type { PageAction } from '@jpki-bridge/shared/protocol/page';
+import type { PageAction } from '@jpki-bridge/shared/operations';
+import type { PinKind } from '@jpki-bridge/shared/policy';
 
 export type Outcome<T = Record<string, unknown>> = { ok: true; result: T } | { ok: false; error: SerializedError };
 
@@ -37,6 +38,4 @@ export interface PortalMessage {
 /** extension pages (popup, options) → background. */
 export type UiMessage =
   | { channel: 'ui'; command: 'host-status' }
-  | { channel: 'ui'; command: 'change-pin'; kind: 'auth' | 'sign'; pin: string; newPin: string; confirmLastTry?: boolean };
-
-export type ExtensionMessage = PageMessage | PortalHelloMessage | PortalMessage | UiMessage;
+  | { channel: 'ui'; command: 'change-pin'; kind: PinKind; pin: string; newPin: string; confirmLastTry?: boolean };

@@ -1,4 +1,4 @@
-/** Constants of the wire contract (DESIGN §3–§4, §6). */
+/** Constants of the wire contract (docs/PROTOCOL.md). */
 
 /** Native messaging host name, as in the manifest and `connectNative`. */
 export const NATIVE_HOST_NAME = 'jpki_bridge';
@@ -17,8 +17,5 @@ export const USER_TIMEOUT_MS = 120_000;
 
 /** The page library's ack deadline. */
 export const ACK_TIMEOUT_MS = 1_000;
-
-/** Most hashes one `sign` may carry. */
-export const MAX_HASHES = 16;
 
 export const APP_VERSION_PREFIX = 'https://github.com/jpki-bridge/jpki-bridge/';

@@ -1,5 +1,5 @@
 /**
- * DER DigestInfo (PKCS#1 v1.5, RFC 8017 §9.2) for the four hash functions of DESIGN §3.1.
+ * DER DigestInfo (PKCS#1 v1.5, RFC 8017 §9.2) for the four hash functions `jpki:sign` accepts.
  * The card pads what it gets, so a DigestInfo is exactly what goes into COMPUTE DIGITAL SIGNATURE.
  */
 
@@ -29,10 +29,6 @@ export const HASH_INFO: Record<HashFunction, { length: number; prefix: Uint8Arra
     prefix: hex('3051300d060960864801650304020305000440'),
   },
 };
-
-export function isHashFunction(value: unknown): value is HashFunction {
-  return typeof value === 'string' && (HASH_FUNCTIONS as readonly string[]).includes(value);
-}
 
 export function buildDigestInfo(hashFunction: HashFunction, hash: Uint8Array): Uint8Array {
   const { length, prefix } = HASH_INFO[hashFunction];

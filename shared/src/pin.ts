@@ -1,15 +1,23 @@
-/** PIN rules of DESIGN §5. Pure: used by the dialog as the user types and by the host before the card. */
+/**
+ * The PIN rules: the authentication PIN is exactly 4 digits; the signing PIN 6–16 of A–Z and 0–9
+ * with at least one of each. Pure: used by the dialog as the user types and by the host before
+ * the card.
+ */
 import type { PinKind } from './policy.ts';
 
-export type PinProblem =
-  | 'empty'
-  | 'not-a-string'
-  | 'auth-not-4-digits'
-  | 'sign-too-short'
-  | 'sign-too-long'
-  | 'sign-bad-character'
-  | 'sign-needs-letter'
-  | 'sign-needs-digit';
+/** Each rule a PIN can break; the dialog words each one (i18n key `pinProblem_<name>`). */
+export const PIN_PROBLEMS = [
+  'empty',
+  'not-a-string',
+  'auth-not-4-digits',
+  'sign-too-short',
+  'sign-too-long',
+  'sign-bad-character',
+  'sign-needs-letter',
+  'sign-needs-digit',
+] as const;
+
+export type PinProblem = (typeof PIN_PROBLEMS)[number];
 
 export type PinCheck = { ok: true; pin: string } | { ok: false; problem: PinProblem };
 
@@ -38,17 +46,3 @@ export function checkPin(kind: PinKind, input: unknown): PinCheck {
   if (!/[A-Z]/.test(pin)) return { ok: false, problem: 'sign-needs-letter' };
   return { ok: false, problem: 'sign-needs-digit' };
 }
-
-export const PIN_PROBLEM_MESSAGES: Record<PinProblem, { ja: string; en: string }> = {
-  empty: { ja: '暗証番号を入力してください。', en: 'Enter the PIN.' },
-  'not-a-string': { ja: '暗証番号を入力してください。', en: 'Enter the PIN.' },
-  'auth-not-4-digits': { ja: '数字4桁で入力してください。', en: 'Enter exactly 4 digits.' },
-  'sign-too-short': { ja: '6文字以上で入力してください。', en: 'Use at least 6 characters.' },
-  'sign-too-long': { ja: '16文字以内で入力してください。', en: 'Use at most 16 characters.' },
-  'sign-bad-character': {
-    ja: '英字 (A〜Z) と数字 (0〜9) だけを使ってください。',
-    en: 'Use only letters A–Z and digits 0–9.',
-  },
-  'sign-needs-letter': { ja: '英字を1文字以上含めてください。', en: 'Include at least one letter.' },
-  'sign-needs-digit': { ja: '数字を1文字以上含めてください。', en: 'Include at least one digit.' },
-};

@@ -59,6 +59,10 @@ for (const lang of ['ja', 'en'] as const) {
       await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
       const text = await page.$eval('[data-testid=status]', (e) => e.textContent ?? '');
       expect(text).toContain('Virtual PCD 00 00');
+      // Which reader holds the JPKI card: 00 00 (the virtual card), and only that one.
+      const jpki = await page.$$eval('[data-testid=readers] li[data-jpki=true]', (items) => items.map((e) => e.textContent ?? ''));
+      expect(jpki).toEqual([expect.stringContaining('Virtual PCD 00 00')]);
+      expect(jpki[0]).toContain(lang === 'ja' ? 'マイナンバーカード' : 'My Number card');
       expect(await page.$eval('[data-testid=tries-auth]', (e) => e.textContent)).toContain('3/3');
       expect(await page.$eval('[data-testid=tries-sign]', (e) => e.textContent)).toContain('5/5');
       expect(await page.$eval('[data-testid=auth-valid-until]', (e) => e.textContent)).toMatch(/20\d\d/);

@@ -5,7 +5,10 @@ import { USER_TIMEOUT_MS } from '../../shared/src/constants.ts';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '../../shared/src/auth-token.ts';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { isContentScript, isExtensionPage, originOfSender } from '../../extension/src/background/sender.ts';
-import { createDeadline, userTimeoutMs } from '../../extension/src/background/deadline.ts';
+import { createDeadline } from '../../extension/src/background/deadline.ts';
+import { parsePageRequest } from '../../extension/src/background/page-request.ts';
+import { clampUserTimeout } from '../../shared/src/protocol/checks.ts';
+import { OPERATION_ROWS, type OperationName } from '../../shared/src/operations.ts';
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
 import { route } from '../../extension/src/background/router.ts';
 import { HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
@@ -29,7 +32,7 @@ function cardHost(opts: { retries?: { auth: number; sign: number }; pins?: { aut
   const pins = opts.pins ?? { auth: '1234', sign: 'ABC123' };
   const handler: Handler = (command, args) => {
     if (command === 'status') return statusResult({ ...retries });
-    const kind = command === 'authenticate' || command === 'portal-login' ? 'auth' : 'sign';
+    const kind = OPERATION_ROWS[command as OperationName].pin === 'auth' ? 'auth' : 'sign';
     if (retries[kind] === 0) throw new JpkiError('ERR_JPKI_PIN_LOCKED');
     if (retries[kind] === 1 && args.confirmLastTry !== true) throw new JpkiError('ERR_JPKI_PIN_LAST_TRY', undefined, 1);
     if (args.pin !== pins[kind]) {
@@ -75,11 +78,20 @@ describe('origin of the sender', () => {
 
 describe('timeouts', () => {
   it('clamps the page timeout to at most 120 s and at least 1 s', () => {
-    expect(userTimeoutMs(undefined)).toBe(USER_TIMEOUT_MS);
-    expect(userTimeoutMs(10 * 60_000)).toBe(USER_TIMEOUT_MS);
-    expect(userTimeoutMs(5_000)).toBe(5_000);
-    expect(userTimeoutMs(1)).toBe(1_000);
-    expect(userTimeoutMs(Number.POSITIVE_INFINITY)).toBe(USER_TIMEOUT_MS);
+    expect(clampUserTimeout(10 * 60_000)).toBe(USER_TIMEOUT_MS);
+    expect(clampUserTimeout(5_000)).toBe(5_000);
+    expect(clampUserTimeout(1)).toBe(1_000);
+    expect(clampUserTimeout(Number.POSITIVE_INFINITY)).toBe(USER_TIMEOUT_MS);
+  });
+  it('reads the page timeout in the page schema: absent is 120 s, a number is clamped, anything else is refused', () => {
+    const timeout = (request: Record<string, unknown>) => parsePageRequest('jpki:get-signing-certificate', request).timeout;
+    expect(timeout({})).toBe(USER_TIMEOUT_MS);
+    expect(timeout({ timeout: 10 * 60_000 })).toBe(USER_TIMEOUT_MS);
+    expect(timeout({ timeout: 5_000.7 })).toBe(5_000);
+    expect(timeout({ timeout: 1 })).toBe(1_000);
+    for (const bad of ['5000', Number.NaN, Number.POSITIVE_INFINITY, null]) {
+      expect(() => timeout({ timeout: bad }), String(bad)).toThrow(expect.objectContaining({ code: 'ERR_JPKI_INVALID_REQUEST' }));
+    }
   });
   it('a deadline rejects with USER_TIMEOUT', async () => {
     const deadline = createDeadline(20);
@@ -405,6 +417,22 @@ describe('route: portal', () => {
     }
     expect(prompt.opened).toBe(0);
     expect(host.opened).toBe(0);
+  });
+  it('hello on every allow-listed page load shares the host-version cache with jpki:status: one host start per 30 s', async () => {
+    let clock = 0;
+    const { host } = cardHost();
+    const ctx = { ...context(host, fakePrompt([]), ['*.example']), hostVersionCache: new HostVersionCache(() => clock) };
+    for (let i = 0; i < 5; i++) expect(await route(ctx, SELF, { channel: 'portal-hello' }, page())).toMatchObject({ allowed: true, hostVersion: '0.1.0' });
+    expect(await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
+    expect(host.opened).toBe(1);
+    clock += HOST_VERSION_TTL_MS;
+    await route(ctx, SELF, { channel: 'portal-hello' }, page());
+    expect(host.opened).toBe(2);
+  });
+  it('hello without a host leaves the host version out', async () => {
+    const absent = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
+    const hello = await route(context(absent, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
+    expect(hello).toEqual({ allowed: true, extensionMajor: '0', hostVersion: null });
   });
   it('hello on an allow-listed origin reports the host version', async () => {
     const { host } = cardHost();

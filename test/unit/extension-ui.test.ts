@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/src/errors.ts';
-import { PIN_PROBLEM_MESSAGES } from '../../shared/src/pin.ts';
+import { OPERATION_ROWS } from '../../shared/src/operations.ts';
+import { PIN_PROBLEMS } from '../../shared/src/pin.ts';
 import { problemKey, viewPinInput } from '../../extension/src/dialog/pin-input.ts';
 import { format, makeTranslator, primaryLang, type Messages } from '../../extension/src/ui/translate.ts';
 import { certificateValidity, renewalState } from '../../extension/src/lib/certificate-validity.ts';
@@ -48,7 +49,16 @@ describe('locales', () => {
       expect(ja[`error_${code}`]?.message, code).toBeTruthy();
       expect(en[`error_${code}`]?.message, code).toBeTruthy();
     }
-    for (const problem of Object.keys(PIN_PROBLEM_MESSAGES)) expect(ja[problemKey(problem as never)]?.message).toBeTruthy();
+    for (const problem of PIN_PROBLEMS) expect(ja[problemKey(problem)]?.message).toBeTruthy();
+  });
+  it('every verb the PIN dialog asks for has its wording in both', () => {
+    for (const row of Object.values(OPERATION_ROWS)) {
+      if (!row.wording) continue;
+      for (const key of [`use${row.wording}Title`, `use${row.wording}Body`]) {
+        expect(ja[key]?.message, key).toBeTruthy();
+        expect(en[key]?.message, key).toBeTruthy();
+      }
+    }
   });
   it('the manifest name and description are localized', () => {
     for (const m of [ja, en]) expect(m.extName?.message && m.extDescription?.message).toBeTruthy();
@@ -112,13 +122,13 @@ describe('diagnostics', () => {
         extensionVersion: '0.1.0',
         hostVersion: '0.1.0',
         version: '0.1.0',
-        readers: [{ name: 'Virtual PCD 00 00', cardPresent: true }],
+        readers: [{ name: 'Virtual PCD 00 00', cardPresent: true, jpki: true }],
         card: { type: 'jpki', authCertificate: 'MIIsecretcert', hasSigningCertificate: true, retries: { auth: 3, sign: 5 } },
       },
       null,
       'UA',
     );
-    expect(text).toContain('Virtual PCD 00 00');
+    expect(JSON.parse(text).readers).toEqual([{ name: 'Virtual PCD 00 00', cardPresent: true, jpki: true }]);
     expect(text).not.toContain('MIIsecretcert');
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPin, normalizePin } from '@jpki-bridge/shared/pin';
-import { POLICY, kindForUse } from '@jpki-bridge/shared/policy';
+import { OPERATIONS } from '@jpki-bridge/shared/operations';
+import { POLICY } from '@jpki-bridge/shared/policy';
 
 const DIGITS = '0123456789'.split('');
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
@@ -92,14 +93,14 @@ describe('signing PIN (署名用, 6–16 of A–Z 0–9 with a letter and a digi
 
 describe('policy table', () => {
   it('maps login to the authentication key and signing to the signing key', () => {
-    expect(kindForUse('authenticate')).toBe('auth');
-    expect(kindForUse('portal-login')).toBe('auth');
-    expect(kindForUse('sign')).toBe('sign');
-    expect(kindForUse('portal-sign')).toBe('sign');
-    expect(kindForUse('get-signing-certificate')).toBe('sign');
+    expect(OPERATIONS.authenticate.pin).toBe('auth');
+    expect(OPERATIONS['portal-login'].pin).toBe('auth');
+    expect(OPERATIONS.sign.pin).toBe('sign');
+    expect(OPERATIONS['portal-sign'].pin).toBe('sign');
+    expect(OPERATIONS['get-signing-certificate'].pin).toBe('sign');
   });
 
-  it('holds the EFs and try limits of DESIGN §5', () => {
+  it('holds the EFs and try limits of each key', () => {
     expect(POLICY.auth).toMatchObject({ keyEf: '0017', pinEf: '0018', certificateEf: '000A', maxTries: 3 });
     expect(POLICY.sign).toMatchObject({ keyEf: '001A', pinEf: '001B', certificateEf: '0001', maxTries: 5 });
   });

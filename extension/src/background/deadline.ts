@@ -1,14 +1,9 @@
 /**
- * The user-interaction deadline: 120 s, or less when the page asks (never more). It bounds the
- * time the user takes in the dialog, not the card's own I/O once a PIN is in.
+ * The user-interaction deadline: 120 s, or less when the page asks (never more; the page's
+ * `timeout` is read by the page schema, shared/src/protocol/page.ts). It bounds the time the user
+ * takes in the dialog, not the card's own I/O once a PIN is in.
  */
-import { USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
 import { JpkiError } from '@jpki-bridge/shared/errors';
-
-export function userTimeoutMs(requested: unknown): number {
-  if (typeof requested !== 'number' || !Number.isFinite(requested)) return USER_TIMEOUT_MS;
-  return Math.min(USER_TIMEOUT_MS, Math.max(1_000, Math.floor(requested)));
-}
 
 export interface Deadline {
   readonly at: number;

@@ -1,5 +1,5 @@
 /**
- * The PIN conversation shared by every PIN-using action (DESIGN §5 from the user's side):
+ * The PIN conversation shared by every PIN-using action (the key policy from the user's side):
  * show the dialog, send the PIN to the host, and on the host's answer
  *   PIN_INCORRECT → ask again in the same dialog with the tries left,
  *   PIN_LAST_TRY  → ask the user to confirm, then resend with confirmLastTry,
@@ -10,7 +10,8 @@ import { JpkiError } from '@jpki-bridge/shared/errors';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { checkPin } from '@jpki-bridge/shared/pin';
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
-import type { DialogState, DialogUse } from '../dialog-protocol.ts';
+import type { DialogUse } from '@jpki-bridge/shared/operations';
+import type { DialogState } from '../dialog-protocol.ts';
 import type { Deadline } from './deadline.ts';
 import type { OpenPrompt } from './pin-prompt.ts';
 

@@ -6,8 +6,8 @@
  */
 import { VERSION } from '@jpki-bridge/shared/version';
 import { JpkiError, serializeError } from '@jpki-bridge/shared/errors';
+import { type PageAction, isPageAction } from '@jpki-bridge/shared/operations';
 import { isOriginAllowed } from '@jpki-bridge/shared/origin';
-import { isPageAction } from '@jpki-bridge/shared/protocol/page';
 import type { Outcome, PortalHelloAnswer } from '../messages.ts';
 import type { BackgroundContext } from './context.ts';
 import { type SenderLike, isContentScript, isExtensionPage, originOfSender } from './sender.ts';
@@ -17,8 +17,15 @@ import { getSigningCertificate } from './actions/get-signing-certificate.ts';
 import { hostStatus } from './actions/host-status.ts';
 import { portal } from './actions/portal.ts';
 import { sign } from './actions/sign.ts';
-import { status } from './actions/status.ts';
-import { NativeSession } from './native/native-app-service.ts';
+import { hostVersion, status } from './actions/status.ts';
+
+/** A handler for every page action of operations.ts (a page action without one does not compile). */
+const PAGE_HANDLERS: Record<PageAction, (ctx: BackgroundContext, origin: string, request: unknown) => Promise<unknown>> = {
+  'jpki:status': (ctx) => status(ctx),
+  'jpki:authenticate': authenticate,
+  'jpki:get-signing-certificate': getSigningCertificate,
+  'jpki:sign': sign,
+};
 
 export interface ExtensionIdentity {
   id: string;
@@ -47,20 +54,7 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
   }
   const { action, request } = message as { action?: unknown; request?: unknown };
   if (!isPageAction(action)) return refuse('ERR_JPKI_UNKNOWN_COMMAND');
-  switch (action) {
-    case 'jpki:status':
-      return outcome(() => status(ctx));
-    case 'jpki:authenticate':
-      return outcome(() => authenticate(ctx, origin, request));
-    case 'jpki:get-signing-certificate':
-      return outcome(() => getSigningCertificate(ctx, origin, request));
-    case 'jpki:sign':
-      return outcome(() => sign(ctx, origin, request));
-    default: {
-      const never: never = action;
-      return never;
-    }
-  }
+  return outcome(() => PAGE_HANDLERS[action](ctx, origin, request));
 }
 
 function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<unknown> {
@@ -68,30 +62,22 @@ function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<u
     case 'host-status':
       return hostStatus(ctx);
     case 'change-pin':
-      return changePin(ctx, {
-        kind: message.kind as 'auth' | 'sign',
-        pin: message.pin,
-        newPin: message.newPin,
-        confirmLastTry: message.confirmLastTry,
-      });
+      return changePin(ctx, { kind: message.kind, pin: message.pin, newPin: message.newPin, confirmLastTry: message.confirmLastTry });
     default:
       return Promise.reject(new JpkiError('ERR_JPKI_UNKNOWN_COMMAND'));
   }
 }
 
-/** The portal's hidden inputs: allowed?, our major version, the host's version (from its hello). */
+/**
+ * The portal's hidden inputs: allowed?, our major version, the host's version — from its hello,
+ * through the same cache as `jpki:status`, since every allow-listed page load asks.
+ */
 async function portalHello(ctx: BackgroundContext, origin: string): Promise<PortalHelloAnswer> {
   const extensionMajor = VERSION.split('.')[0] ?? '0';
   if (!isOriginAllowed(origin, await ctx.allowList())) return { allowed: false, extensionMajor, hostVersion: null };
-  let hostVersion: string | null = null;
-  try {
-    const session = await NativeSession.open(ctx.connect, { helloTimeoutMs: ctx.helloTimeoutMs });
-    hostVersion = session.hostVersion;
-    session.close();
-  } catch {
-    hostVersion = null; // no host: #app-is-installed stays absent, as the portal expects
-  }
-  return { allowed: true, extensionMajor, hostVersion };
+  // No host: #app-is-installed stays absent, as the portal expects.
+  const version = await hostVersion(ctx).catch(() => null);
+  return { allowed: true, extensionMajor, hostVersion: version };
 }
 
 async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {

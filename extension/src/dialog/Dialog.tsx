@@ -5,6 +5,7 @@
  * Errors are announced through an aria-live region. The PIN lives only in the field until sent.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { OPERATIONS } from '@jpki-bridge/shared/operations';
 import { POLICY } from '@jpki-bridge/shared/policy';
 import type { DialogState } from '../dialog-protocol.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
@@ -59,12 +60,7 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
   };
 
   const signing = state.kind === 'sign';
-  const useKey =
-    state.use === 'authenticate' || state.use === 'portal-login'
-      ? 'Authenticate'
-      : state.use === 'get-signing-certificate'
-        ? 'Certificate'
-        : 'Sign';
+  const wording = OPERATIONS[state.use].wording;
   const errorText = describeError(state, i18n.t, i18n.alt);
 
   return (
@@ -93,10 +89,10 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
 
       <section class="what" data-testid="what">
         <h2>
-          <Text k={`use${useKey}Title`} />
+          <Text k={`use${wording}Title`} />
         </h2>
         <div>
-          <Text k={`use${useKey}Body`} subs={{ count: state.count }} block />
+          <Text k={`use${wording}Body`} subs={{ count: state.count }} block />
         </div>
         {signing && (
           <div class="warning" data-testid="personal-data" style="margin-top:6px">

@@ -1,6 +1,7 @@
 /**
- * The popup: the host's full `status` (readers, card, certificates, tries left), diagnostics to
- * copy, and PIN change. Only the extension's own pages can ask the background for these.
+ * The popup: the host's full `status` (readers and which one holds the JPKI card, the card,
+ * certificates, tries left), diagnostics to copy, and PIN change. Only the extension's own pages
+ * can ask the background for these.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { base64ToBytes } from '@jpki-bridge/shared/base64';
@@ -109,9 +110,9 @@ function StatusView({ status }: { status: HostStatus }) {
       ) : (
         <ul class="plain" data-testid="readers">
           {status.readers.map((reader) => (
-            <li key={reader.name}>
+            <li key={reader.name} data-jpki={reader.jpki ? 'true' : 'false'}>
               <span>{reader.name}</span>
-              <span class={reader.cardPresent ? 'ok' : 'small'}>{i18n.t(reader.cardPresent ? 'popupCardPresent' : 'popupNoCard')}</span>
+              <span class={reader.cardPresent ? 'ok' : 'small'}>{i18n.t(readerState(reader))}</span>
             </li>
           ))}
         </ul>
@@ -148,4 +149,10 @@ function StatusView({ status }: { status: HostStatus }) {
       )}
     </section>
   );
+}
+
+/** Which reader holds the JPKI card, which holds another card, which is empty. */
+function readerState(reader: HostStatus['readers'][number]): string {
+  if (reader.jpki) return 'popupJpkiCard';
+  return reader.cardPresent ? 'popupCardPresent' : 'popupNoCard';
 }

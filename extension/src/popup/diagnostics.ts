@@ -1,6 +1,6 @@
 /**
  * "Copy diagnostics": what a helper needs to debug a setup, and nothing personal — versions,
- * reader names, card presence and type, counters. No certificate, no name, no serial number.
+ * reader names, card presence (and which reader holds the JPKI card), card type, counters. No certificate, no name, no serial number.
  */
 import type { HostStatus } from '../background/actions/host-status.ts';
 
@@ -10,7 +10,7 @@ export function diagnostics(status: HostStatus | null, error: { code: string } |
     hostVersion: status?.hostVersion,
     userAgent,
     error: error?.code ?? null,
-    readers: status?.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent })) ?? [],
+    readers: status?.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, jpki: r.jpki })) ?? [],
     card: status?.card
       ? { type: status.card.type, hasSigningCertificate: status.card.hasSigningCertificate, retries: status.card.retries }
       : null,

@@ -5,11 +5,20 @@
  * JSON is refused, because argv is visible to every user of the machine.
  */
 import { serializeError } from '@jpki-bridge/shared/errors';
-import { isCommand } from '@jpki-bridge/shared/protocol/native';
+import { operationOfCommand } from '@jpki-bridge/shared/operations';
+import type { PinKind } from '@jpki-bridge/shared/policy';
+import { COMMANDS, commandArgumentSchemas, isCommand } from '@jpki-bridge/shared/protocol/native';
 import { parseNativeRequest, RequestError } from '@jpki-bridge/shared/protocol/validate';
 import { createBackend, parseCardSpec } from '../card/create-backend.ts';
 import { dispatch } from '../host/dispatch.ts';
 import { secretReader } from './read-secret.ts';
+
+/** What the terminal asks for each PIN kind (operations.ts's `pin` column says which one a command needs). */
+const PIN_PROMPTS: Record<PinKind, string> = {
+  auth: '利用者証明用暗証番号 (数字4桁) / authentication PIN: ',
+  sign: '署名用パスワード / signing password: ',
+};
+const NEW_PIN_PROMPT = '新しい暗証番号 / new PIN: ';
 
 export async function main(args: string[]): Promise<number> {
   const positional: string[] = [];
@@ -21,7 +30,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const [command, json = '{}'] = positional;
   if (!command || positional.length > 2 || !isCommand(command)) {
-    process.stderr.write(`usage: jpki-bridge run <status|authenticate|get-signing-certificate|sign|portal-login|portal-sign|change-pin> '<json arguments>' [--card pcsc|virtual:FILE]\n`);
+    process.stderr.write(`usage: jpki-bridge run <${COMMANDS.join('|')}> '<json arguments>' [--card pcsc|virtual:FILE]\n`);
     return 64;
   }
   let args0: Record<string, unknown>;
@@ -47,10 +56,12 @@ export async function main(args: string[]): Promise<number> {
   const secrets = secretReader();
   try {
     const full: Record<string, unknown> = { ...args0 };
-    if (command !== 'status') {
-      const kind = command === 'change-pin' ? args0.kind : ['authenticate', 'portal-login'].includes(command) ? 'auth' : 'sign';
-      full.pin = await secrets.read(kind === 'auth' ? '利用者証明用暗証番号 (数字4桁) / authentication PIN: ' : '署名用パスワード / signing password: ');
-      if (command === 'change-pin') full.newPin = await secrets.read('新しい暗証番号 / new PIN: ');
+    const { pin } = operationOfCommand(command);
+    if (pin !== undefined) {
+      // 'chosen': the arguments' `kind` picks the key (change-pin).
+      const kind: PinKind = pin === 'chosen' ? (args0.kind === 'auth' ? 'auth' : 'sign') : pin;
+      full.pin = await secrets.read(PIN_PROMPTS[kind]);
+      if ('newPin' in commandArgumentSchemas[command].entries) full.newPin = await secrets.read(NEW_PIN_PROMPT);
     }
     const result = await dispatch(parseNativeRequest({ id: 0, command, arguments: full }), { backend, now: () => new Date() });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -9,7 +9,7 @@ import type { CommandContext } from './context.ts';
 
 export async function status(_args: CommandArguments<'status'>, ctx: CommandContext): Promise<CommandResult<'status'>> {
   return ctx.backend.withReaders(async (slots) => {
-    // `jpki` is an addition to §4's reader entry (the schema lets it through): the popup can say which reader holds the card.
+    // `jpki`: this reader holds a JPKI card (the popup says which one).
     const readers = slots.map((slot) => ({ name: slot.name, cardPresent: slot.cardPresent, jpki: slot.card !== null }));
     const jpki = slots.filter((slot) => slot.card !== null);
     // Several JPKI cards: list the readers, describe none (a command would refuse to choose too).

@@ -1,9 +1,10 @@
 /**
- * One request → its command module. An exhaustive switch: a command added to the shared schema
- * without a module here is a compile error (the `never` default), not a silent `undefined`.
+ * One request → its command module, through a table with a handler for every native command of
+ * operations.ts: a command without a handler here, or a handler of the wrong type, is a compile
+ * error. The request was validated (parseNativeRequest) before it gets here.
  */
+import type { Command, CommandArguments, CommandResult } from '@jpki-bridge/shared/protocol/native';
 import type { ParsedRequest } from '@jpki-bridge/shared/protocol/validate';
-import type { CommandArguments } from '@jpki-bridge/shared/protocol/native';
 import { authenticate } from '../commands/authenticate.ts';
 import { changePin } from '../commands/change-pin.ts';
 import type { CommandContext } from '../commands/context.ts';
@@ -13,26 +14,21 @@ import { portalSign } from '../commands/portal-sign.ts';
 import { sign } from '../commands/sign.ts';
 import { status } from '../commands/status.ts';
 
-export async function dispatch(request: ParsedRequest, ctx: CommandContext): Promise<Record<string, unknown>> {
-  const command = request.command;
-  switch (command) {
-    case 'status':
-      return status(request.arguments as CommandArguments<'status'>, ctx);
-    case 'authenticate':
-      return authenticate(request.arguments as CommandArguments<'authenticate'>, ctx);
-    case 'get-signing-certificate':
-      return getSigningCertificate(request.arguments as CommandArguments<'get-signing-certificate'>, ctx);
-    case 'sign':
-      return sign(request.arguments as CommandArguments<'sign'>, ctx);
-    case 'portal-login':
-      return portalLogin(request.arguments as CommandArguments<'portal-login'>, ctx);
-    case 'portal-sign':
-      return portalSign(request.arguments as CommandArguments<'portal-sign'>, ctx);
-    case 'change-pin':
-      return changePin(request.arguments as CommandArguments<'change-pin'>, ctx);
-    default: {
-      const unreachable: never = command;
-      throw new Error(`no module for command ${String(unreachable)}`);
-    }
-  }
+type Handler<C extends Command> = (args: CommandArguments<C>, ctx: CommandContext) => Promise<CommandResult<C>>;
+type Handlers = { [C in Command]: Handler<C> };
+
+const HANDLERS = {
+  status,
+  authenticate,
+  'get-signing-certificate': getSigningCertificate,
+  sign,
+  'portal-login': portalLogin,
+  'portal-sign': portalSign,
+  'change-pin': changePin,
+} satisfies Handlers;
+
+export function dispatch<C extends Command>(request: ParsedRequest<C>, ctx: CommandContext): Promise<CommandResult<C>> {
+  const handlers: Handlers = HANDLERS;
+  const handler: Handler<C> = handlers[request.command];
+  return handler(request.arguments, ctx);
 }

@@ -1,10 +1,13 @@
 /**
- * The native messaging protocol (DESIGN §4): one schema per message, the single source of the
- * TS types. The host validates every request with these; the extension validates every reply.
+ * The native messaging protocol (docs/PROTOCOL.md): one schema per message, the single source of
+ * the TS types. The host validates every request with these; the extension validates every reply.
+ * The commands are operations.ts's (`native`); a command there without its schemas here does not
+ * compile.
  */
 import * as v from 'valibot';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '../auth-token.ts';
 import { ERROR_CODES } from '../errors.ts';
+import type { NativeCommand } from '../operations.ts';
 import {
   certificateField,
   confirmLastTryField,
@@ -18,7 +21,10 @@ import {
 
 // ---- requests ------------------------------------------------------------------------------
 
-/** Exactly the listed keys are accepted (strictObject): anything else is ERR_JPKI_INVALID_REQUEST. */
+/**
+ * Exactly the listed keys are accepted (strictObject): anything else is ERR_JPKI_INVALID_REQUEST.
+ * The fields' meaning is checked afterwards (checks.ts), by parseCommandArguments.
+ */
 export const commandArgumentSchemas = {
   status: v.strictObject({}),
   authenticate: v.strictObject({
@@ -61,7 +67,7 @@ export const commandArgumentSchemas = {
     newPin: pinField,
     confirmLastTry: confirmLastTryField,
   }),
-} as const;
+} as const satisfies Record<NativeCommand, v.GenericSchema>;
 
 export type Command = keyof typeof commandArgumentSchemas;
 export const COMMANDS = Object.keys(commandArgumentSchemas) as Command[];
@@ -89,7 +95,8 @@ export type Hello = v.InferOutput<typeof helloSchema>;
 
 export const statusResultSchema = v.object({
   version: v.string(),
-  readers: v.array(v.object({ name: v.string(), cardPresent: v.boolean() })),
+  /** `jpki`: this reader holds the JPKI card (the popup shows which one). */
+  readers: v.array(v.object({ name: v.string(), cardPresent: v.boolean(), jpki: v.boolean() })),
   card: v.nullable(
     v.object({
       type: v.string(),

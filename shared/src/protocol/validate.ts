@@ -1,15 +1,11 @@
 /**
- * Trust-boundary validation of native requests: structure first (schemas), then meaning, each
- * failure mapped to its own §10 code. PIN format is NOT checked here: it is step 1 of the
- * policy (ERR_JPKI_PIN_FORMAT), applied by the command before the card is touched.
+ * Trust-boundary validation of native requests: structure first (the schemas), then meaning
+ * (checks.ts), each failure mapped to its own error code. PIN format is NOT checked here: it is the policy's first
+ * step (ERR_JPKI_PIN_FORMAT), applied by the command before the card is touched.
  */
 import * as v from 'valibot';
-import { isInAuthTokenDomain } from '../auth-token.ts';
-import { base64ToBytes } from '../base64.ts';
-import { HASH_INFO, parseDigestInfo } from '../digest-info.ts';
 import { JpkiError } from '../errors.ts';
-import { isValidChallengeNonce } from '../nonce.ts';
-import { isValidOrigin } from '../origin.ts';
+import { checkFields } from './checks.ts';
 import { type Command, type CommandArguments, commandArgumentSchemas, isCommand, requestEnvelopeSchema } from './native.ts';
 
 export interface ParsedRequest<C extends Command = Command> {
@@ -34,22 +30,8 @@ export function parseNativeRequest(message: unknown): ParsedRequest {
 export function parseCommandArguments<C extends Command>(command: C, args: unknown): CommandArguments<C> {
   const parsed = v.safeParse(commandArgumentSchemas[command], args);
   if (!parsed.success) throw new JpkiError('ERR_JPKI_INVALID_REQUEST', describe(parsed.issues));
-  const out = parsed.output as Record<string, unknown>;
-  if ('origin' in out && !isValidOrigin(out.origin)) throw new JpkiError('ERR_JPKI_INVALID_ORIGIN');
-  if ('challengeNonce' in out && !isValidChallengeNonce(out.challengeNonce)) throw new JpkiError('ERR_JPKI_INVALID_NONCE');
-  if (Array.isArray(out.hashes)) {
-    const length = HASH_INFO[out.hashFunction as keyof typeof HASH_INFO].length;
-    if (!out.hashes.every((hash: string) => base64ToBytes(hash).length === length)) {
-      throw new JpkiError('ERR_JPKI_INVALID_HASH', `every hash must be ${length} bytes for ${String(out.hashFunction)}`);
-    }
-  }
-  const digestInfos = typeof out.digestInfo === 'string' ? [out.digestInfo] : (out.digestInfos as string[] | undefined);
-  // A login token's block is never portal data: else a portal page could have another site's token signed.
-  if (digestInfos?.some((d) => isInAuthTokenDomain(base64ToBytes(d)))) throw new JpkiError('ERR_JPKI_INVALID_HASH', 'a login token block is not portal data');
-  if (digestInfos && !digestInfos.every((d) => parseDigestInfo(base64ToBytes(d)) !== null)) {
-    throw new JpkiError('ERR_JPKI_INVALID_HASH', 'not a SHA-1/256/384/512 DigestInfo');
-  }
-  return parsed.output as CommandArguments<C>;
+  checkFields(parsed.output);
+  return parsed.output;
 }
 
 /** Carries the request id (or null) so that the host can answer the right request. */

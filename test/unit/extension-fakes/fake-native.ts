@@ -60,7 +60,7 @@ export function fakeHost(handler: Handler, options: { hello?: object | null; dis
 export function statusResult(retries = { auth: 3, sign: 5 }, extra: Partial<NonNullable<StatusResult['card']>> = {}): StatusResult {
   return {
     version: '0.1.0',
-    readers: [{ name: 'Virtual PCD 00 00', cardPresent: true }],
+    readers: [{ name: 'Virtual PCD 00 00', cardPresent: true, jpki: true }],
     card: { type: 'jpki', authCertificate: 'MAA=', hasSigningCertificate: true, retries, ...extra },
   };
 }

@@ -9,7 +9,6 @@ export function authenticate(ctx: BackgroundContext, origin: string, request: un
   return withPin(ctx, {
     origin,
     use: 'authenticate',
-    kind: 'auth',
     count: 1,
     timeoutMs: timeout,
     call: (session, pin, confirmLastTry) =>

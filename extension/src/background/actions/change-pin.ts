@@ -4,13 +4,13 @@
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { checkPin } from '@jpki-bridge/shared/pin';
-import type { PinKind } from '@jpki-bridge/shared/policy';
 import type { BackgroundContext } from '../context.ts';
 import { withSession } from '../native/native-app-service.ts';
 import { lastTry } from './with-pin.ts';
 
+/** As the popup sent it: nothing is trusted before the checks below. */
 export interface ChangePinRequest {
-  kind: PinKind;
+  kind: unknown;
   pin: unknown;
   newPin: unknown;
   confirmLastTry?: unknown;

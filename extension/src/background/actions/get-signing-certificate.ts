@@ -8,7 +8,6 @@ export function getSigningCertificate(ctx: BackgroundContext, origin: string, re
   return withPin(ctx, {
     origin,
     use: 'get-signing-certificate',
-    kind: 'sign',
     count: 0,
     timeoutMs: timeout,
     call: (session, pin, confirmLastTry) => session.request('get-signing-certificate', { origin, pin, ...lastTry(confirmLastTry) }),

@@ -9,7 +9,6 @@ export function sign(ctx: BackgroundContext, origin: string, request: unknown): 
   return withPin(ctx, {
     origin,
     use: 'sign',
-    kind: 'sign',
     count: hashes.length,
     timeoutMs: timeout,
     call: (session, pin, confirmLastTry) =>

@@ -8,7 +8,15 @@ import type { BackgroundContext } from '../context.ts';
 import { withSession } from '../native/native-app-service.ts';
 
 export async function status(ctx: BackgroundContext): Promise<PageStatusResult> {
+  return { extensionVersion: ctx.extensionVersion, hostVersion: await hostVersion(ctx) };
+}
+
+/**
+ * The host's version from its hello, through the cache when there is one: every caller that any
+ * page can trigger (`jpki:status`, the portal's hello on each allow-listed page load) goes here,
+ * so that pages cannot make the browser start host processes at will.
+ */
+export function hostVersion(ctx: BackgroundContext): Promise<string> {
   const fetch = () => withSession(ctx.connect, async (session) => session.hostVersion, { helloTimeoutMs: ctx.helloTimeoutMs });
-  const hostVersion = await (ctx.hostVersionCache ? ctx.hostVersionCache.get(fetch) : fetch());
-  return { extensionVersion: ctx.extensionVersion, hostVersion };
+  return ctx.hostVersionCache ? ctx.hostVersionCache.get(fetch) : fetch();
 }

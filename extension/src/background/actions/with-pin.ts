@@ -1,10 +1,10 @@
 /**
  * The frame every PIN-using action shares: the lock, one native session, the card check, the
- * deadline and the dialog loop. Each action file supplies only its host call.
+ * deadline and the dialog loop. Which PIN and which wording follow from the verb (`use`, a row of
+ * operations.ts); each action supplies only its host call.
  */
+import { OPERATIONS, type DialogUse } from '@jpki-bridge/shared/operations';
 import { isOriginAllowed } from '@jpki-bridge/shared/origin';
-import type { PinKind } from '@jpki-bridge/shared/policy';
-import type { DialogUse } from '../../dialog-protocol.ts';
 import type { BackgroundContext } from '../context.ts';
 import { createDeadline } from '../deadline.ts';
 import { type NativeSession, withSession } from '../native/native-app-service.ts';
@@ -13,7 +13,7 @@ import { runPinOperation } from '../pin-operation.ts';
 export interface PinActionSpec<T> {
   origin: string;
   use: DialogUse;
-  kind: PinKind;
+  /** Hashes or DigestInfos to sign (0 when nothing is signed), for the dialog's wording. */
   count: number;
   timeoutMs: number;
   call(session: NativeSession, pin: string, confirmLastTry: boolean): Promise<T>;
@@ -33,7 +33,7 @@ export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Prom
           return runPinOperation({
             origin: spec.origin,
             use: spec.use,
-            kind: spec.kind,
+            kind: OPERATIONS[spec.use].pin,
             allowListed,
             count: spec.count,
             status,
