@@ -37,7 +37,7 @@ function session(backend: CardBackend, write?: (frame: Uint8Array) => Promise<vo
 }
 
 describe('session', () => {
-  it('Test_HelloFirst_RepliesInRequestOrder_EvenWhenEarlierOnesAreSlower', async () => {
+  it('says hello first and replies in request order, even when earlier requests are slower', async () => {
     const s = session(slowBackend(30));
     s.input.write(framed({ id: 1, command: 'status', arguments: {} }));
     s.input.write(framed({ id: 2, command: 'nope', arguments: {} }));
@@ -48,14 +48,14 @@ describe('session', () => {
     expect(s.frames[2].error.code).toBe('ERR_JPKI_UNKNOWN_COMMAND');
   });
 
-  it('Test_EOFDuringAnOperation_FinishesItThenExits0', async () => {
+  it('finishes the running operation on EOF, then exits 0', async () => {
     const s = session(slowBackend(100));
     s.input.end(framed({ id: 9, command: 'status', arguments: {} }));
     expect(await s.done).toBe(0);
     expect(s.frames.at(-1)).toMatchObject({ id: 9, result: { readers: [], card: null } });
   });
 
-  it('Test_FatalPrefix_AnsweredAfterEarlierRequests_ExitNonZero', async () => {
+  it('answers a fatal length prefix after the earlier requests, then exits non-zero', async () => {
     const s = session(slowBackend(20));
     s.input.write(Buffer.concat([framed({ id: 1, command: 'status', arguments: {} }), Buffer.from([0, 0, 0, 0])]));
     expect(await s.done).toBe(1);
@@ -63,14 +63,32 @@ describe('session', () => {
     expect(s.frames.at(-1).error.code).toBe('ERR_JPKI_INVALID_REQUEST');
   });
 
-  it('Test_StdoutClosed_EndsTheSessionQuietly', async () => {
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a frame whose arguments hold the key %s, with its id, before any card contact', async (key) => {
+    let reached = 0;
+    const backend: CardBackend = { withReaders: async (fn) => (reached++, fn([])), close: async () => {} };
+    const s = session(backend);
+    // Raw JSON: JSON.parse makes `__proto__` an own key, as a browser's frame would.
+    s.input.end(framed(`{"id":5,"command":"status","arguments":{"${key}":{"polluted":true}}}`));
+    await s.done;
+    expect(s.frames.at(-1)).toMatchObject({ id: 5, error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
+    expect(reached).toBe(0);
+  });
+
+  it('refuses a frame whose arguments are an array, with its id', async () => {
+    const s = session(slowBackend(0));
+    s.input.end(framed({ id: 6, command: 'status', arguments: [] }));
+    await s.done;
+    expect(s.frames.at(-1)).toMatchObject({ id: 6, error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
+  });
+
+  it('ends the session quietly when stdout is closed', async () => {
     const s = session(slowBackend(0), async () => {
       throw new Error('EPIPE');
     });
     expect(await s.done).toBe(0);
   });
 
-  it('Test_UnexpectedInternalError_IsErrUnknownWithoutDetail', async () => {
+  it('answers an unexpected internal error as ERR_JPKI_UNKNOWN without its detail', async () => {
     const broken: CardBackend = { withReaders: async () => { throw new TypeError('secret internals at /src/x.ts:1'); }, close: async () => {} };
     const s = session(broken);
     s.input.end(framed({ id: 4, command: 'status', arguments: {} }));

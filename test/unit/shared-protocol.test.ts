@@ -126,6 +126,41 @@ describe('parseNativeRequest', () => {
     );
   });
 
+  describe('exact keys: the request acted on is the request sent', () => {
+    const signJson = (extra: string) =>
+      `{"id":7,"command":"sign","arguments":{"origin":"https://e-tax.nta.go.jp","hashes":["${SHA256}"],"hashFunction":"SHA-256","pin":"ABC123"${extra}}}`;
+
+    it('accepts the request without an extra key (control)', () => {
+      expect(codeOf(JSON.parse(signJson('')))).toBe('ok');
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])('refuses arguments holding the key %s instead of dropping it silently', (key) => {
+      const message = JSON.parse(signJson(`,"${key}":{"hashFunction":"SHA-1"}`));
+      expect(Object.hasOwn(message.arguments, key)).toBe(true); // the premise: JSON.parse makes it an own key
+      expect(codeOf(message)).toBe('ERR_JPKI_INVALID_REQUEST');
+      expect(() => parseNativeRequest(message)).toThrow(expect.objectContaining({ id: 7 }));
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])('refuses the key %s beside the envelope\'s fields too', (key) => {
+      expect(codeOf(JSON.parse(`{"id":1,"command":"status","arguments":{},"${key}":{}}`))).toBe('ERR_JPKI_INVALID_REQUEST');
+    });
+
+    it.each([
+      ['an empty array', []],
+      ['an array of the right values', ['https://e-tax.nta.go.jp']],
+      ['null', null],
+      ['a string', 'x'],
+      ['a class instance', new (class Arguments {})()],
+      ['a Map', new Map()],
+    ])('refuses arguments that are %s', (_name, args) => {
+      expect(codeOf({ id: 1, command: 'status', arguments: args })).toBe('ERR_JPKI_INVALID_REQUEST');
+    });
+
+    it('refuses a symbol key', () => {
+      expect(codeOf({ id: 1, command: 'status', arguments: { [Symbol('x')]: 1 } })).toBe('ERR_JPKI_INVALID_REQUEST');
+    });
+  });
+
   it('keeps the id of a request whose arguments are bad, so the host can answer it', () => {
     expect(() => parseNativeRequest({ id: 42, command: 'nope', arguments: {} })).toThrow(expect.objectContaining({ id: 42 }));
   });

@@ -77,11 +77,14 @@ export function isCommand(value: unknown): value is Command {
   return typeof value === 'string' && Object.hasOwn(commandArgumentSchemas, value);
 }
 
-/** The envelope; `arguments` is checked against its command's schema afterwards. */
+/**
+ * The envelope. `arguments` passes through as it came (a copy would have lost any reserved key):
+ * parseCommandArguments requires a plain object, then its command's schema.
+ */
 export const requestEnvelopeSchema = v.strictObject({
   id: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
   command: v.pipe(v.string(), v.maxLength(64)),
-  arguments: v.record(v.string(), v.unknown()),
+  arguments: v.unknown(),
 });
 
 // ---- replies -------------------------------------------------------------------------------

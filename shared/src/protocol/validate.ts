@@ -1,6 +1,7 @@
 /**
- * Trust-boundary validation of native requests: structure first (the schemas), then meaning
- * (checks.ts), each failure mapped to its own error code. PIN format is NOT checked here: it is the policy's first
+ * Trust-boundary validation of native requests: raw keys first (a plain object, no key that
+ * JavaScript gives a meaning to), then structure (the schemas), then meaning (checks.ts), each
+ * failure mapped to its own error code. PIN format is NOT checked here: it is the policy's first
  * step (ERR_JPKI_PIN_FORMAT), applied by the command before the card is touched.
  */
 import * as v from 'valibot';
@@ -16,9 +17,12 @@ export interface ParsedRequest<C extends Command = Command> {
 
 /** A decoded JSON value → a typed request, or a JpkiError with the request id when one was readable. */
 export function parseNativeRequest(message: unknown): ParsedRequest {
+  const readable = readId(message);
   const envelope = v.safeParse(requestEnvelopeSchema, message);
-  if (!envelope.success) throw new RequestError(readId(message), new JpkiError('ERR_JPKI_INVALID_REQUEST', describe(envelope.issues)));
+  if (!envelope.success) throw new RequestError(readable, new JpkiError('ERR_JPKI_INVALID_REQUEST', describe(envelope.issues)));
   const { id, command } = envelope.output;
+  const notPlain = plainObjectProblem(message, 'the request');
+  if (notPlain) throw new RequestError(id, notPlain);
   if (!isCommand(command)) throw new RequestError(id, new JpkiError('ERR_JPKI_UNKNOWN_COMMAND', `unknown command: ${command.slice(0, 64)}`));
   try {
     return { id, command, arguments: parseCommandArguments(command, envelope.output.arguments) };
@@ -28,6 +32,8 @@ export function parseNativeRequest(message: unknown): ParsedRequest {
 }
 
 export function parseCommandArguments<C extends Command>(command: C, args: unknown): CommandArguments<C> {
+  const notPlain = plainObjectProblem(args, 'arguments');
+  if (notPlain) throw notPlain;
   const parsed = v.safeParse(commandArgumentSchemas[command], args);
   if (!parsed.success) throw new JpkiError('ERR_JPKI_INVALID_REQUEST', describe(parsed.issues));
   checkFields(parsed.output);
@@ -43,6 +49,25 @@ export class RequestError extends Error {
     super(error.message);
     this.name = 'RequestError';
   }
+}
+
+/**
+ * Keys JavaScript gives a meaning to. The schemas skip them silently (valibot never reads them,
+ * against prototype pollution); a request that holds one is refused instead, so that what the
+ * host acts on is exactly what was sent.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why `value` is not an object literal's kind of object (an array, a class instance, a reserved key), or null. */
+function plainObjectProblem(value: unknown, what: string): JpkiError | null {
+  const refuse = (why: string) => new JpkiError('ERR_JPKI_INVALID_REQUEST', `${what} ${why}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse('must be an object');
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return refuse('must be a plain object');
+  // Only these fixed names are ever echoed: another key could be anything the caller typed.
+  const reserved = Reflect.ownKeys(value).find((key) => typeof key !== 'string' || RESERVED_KEYS.has(key));
+  if (reserved === undefined) return null;
+  return refuse(typeof reserved === 'string' ? `holds the reserved key ${reserved}` : 'holds a symbol key');
 }
 
 function readId(message: unknown): number | null {
