@@ -43,13 +43,3 @@ function endsWithLe(command: Uint8Array): boolean {
   if (command.length === 5) return true;
   return command.length > 5 && command.length === 6 + command[4]!;
 }
-
-/** Wraps a transport and counts its APDUs (bench figures). Counts only: it keeps no bytes (a PIN passes here). */
-export class CountingTransport implements CardTransport {
-  count = 0;
-  constructor(private readonly inner: CardTransport) {}
-  transmit(apdu: Uint8Array): Promise<Uint8Array> {
-    this.count++;
-    return this.inner.transmit(apdu);
-  }
-}

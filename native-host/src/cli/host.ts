@@ -2,9 +2,7 @@
  * `jpki-bridge host` — what the browser starts. The hello goes out before anything heavy is
  * loaded (cold start is measured); stdout carries frames only from the first byte on.
  */
-import { PROTOCOL_VERSION } from '@jpki-bridge/shared/constants';
-import { VERSION } from '@jpki-bridge/shared/version';
-import { encodeFrame } from '../framing/encoder.ts';
+import { helloFrame } from '../framing/encoder.ts';
 import { parseHostArgs } from '../host/args.ts';
 import { createLogger, guardStdout } from '../host/logger.ts';
 
@@ -17,8 +15,8 @@ export async function main(args: string[]): Promise<number> {
     new Promise<void>((resolve, reject) => {
       writeStdout(frame, (error) => (error ? reject(error) : resolve()));
     });
-  // The host speaks first (§4) — before the session's modules (schemas, commands) are even loaded.
-  const hello = write(encodeFrame({ type: 'hello', version: VERSION, protocol: PROTOCOL_VERSION })!);
+  // The host speaks first — before the session's modules (schemas, commands) are even loaded.
+  const hello = write(helloFrame());
   hello.catch(() => {});
   const [{ serve }, { createBackend, parseCardSpec }] = await Promise.all([import('../host/session.ts'), import('../card/create-backend.ts')]);
   let backend;

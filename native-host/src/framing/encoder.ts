@@ -1,9 +1,10 @@
 /**
- * Frame encoding (DESIGN §4). The host never writes a frame over 1 MiB: Chrome would drop the
+ * Frame encoding (docs/PROTOCOL.md). The host never writes a frame over 1 MiB: Chrome would drop the
  * connection. A reply that would exceed it is replaced by a typed error with the same id.
  */
 import { JpkiError, serializeError } from '@jpki-bridge/shared/errors';
-import { MAX_RESPONSE_BYTES } from '@jpki-bridge/shared/constants';
+import { MAX_RESPONSE_BYTES, PROTOCOL_VERSION } from '@jpki-bridge/shared/constants';
+import { VERSION } from '@jpki-bridge/shared/version';
 
 const encoder = new TextEncoder();
 
@@ -25,4 +26,9 @@ export function encodeReply(reply: { id: ReplyId } & Record<string, unknown>, ma
   if (frame) return frame;
   const error = new JpkiError('ERR_JPKI_MESSAGE_TOO_LARGE', `the reply would exceed ${maxBodyBytes} bytes`);
   return encodeFrame({ id: reply.id, error: serializeError(error) }, maxBodyBytes)!;
+}
+
+/** The host's first frame: its version and the protocol it speaks (helloSchema). */
+export function helloFrame(): Uint8Array {
+  return encodeFrame({ type: 'hello', version: VERSION, protocol: PROTOCOL_VERSION })!;
 }

@@ -1,5 +1,5 @@
 /**
- * One native-messaging session (DESIGN §4): hello first, then requests answered strictly in
+ * One native-messaging session (docs/PROTOCOL.md): hello first, then requests answered strictly in
  * order. Framing faults that leave the stream in sync (bad UTF-8, bad JSON, a non-object, bad
  * keys) are answered and the session goes on; a length prefix of 0 or over 64 KiB cannot be
  * resynchronised, so it is answered (id null) and the session ends. On EOF the current
@@ -7,12 +7,10 @@
  */
 import type { Readable } from 'node:stream';
 import { JpkiError, serializeError } from '@jpki-bridge/shared/errors';
-import { PROTOCOL_VERSION } from '@jpki-bridge/shared/constants';
 import { parseNativeRequest, RequestError } from '@jpki-bridge/shared/protocol/validate';
-import { VERSION } from '@jpki-bridge/shared/version';
 import type { CommandContext } from '../commands/context.ts';
 import { FrameDecoder } from '../framing/decoder.ts';
-import { encodeFrame, encodeReply, type ReplyId } from '../framing/encoder.ts';
+import { encodeReply, helloFrame, type ReplyId } from '../framing/encoder.ts';
 import { dispatch } from './dispatch.ts';
 import type { Logger } from './logger.ts';
 
@@ -73,7 +71,7 @@ export async function serve({ input, write, context, log, sayHello = true }: Ses
 
   const send = async (frame: Uint8Array) => write(frame);
   try {
-    if (sayHello) await send(encodeFrame({ type: 'hello', version: VERSION, protocol: PROTOCOL_VERSION })!);
+    if (sayHello) await send(helloFrame());
     for (;;) {
       const item = queue.shift();
       if (!item) {
