@@ -2,8 +2,13 @@
  * The PC/SC backend over `pcsclite`. Every reader is opened with SCARD_SHARE_EXCLUSIVE for the
  * whole operation — from the first SELECT, through VERIFY, to the last signature — so no other
  * process can interleave APDUs or ride on our VERIFY; a card on which a VERIFY was attempted is
- * released with SCARD_RESET_CARD so the verified state does not linger (§7). A context that
- * pcscd no longer knows (it restarted) is dropped and re-established once, before any card contact.
+ * released with SCARD_RESET_CARD so the verified state does not linger (docs/ARCHITECTURE.md).
+ * The exclusive connection is pcscd's lock on the card: should this process die mid-operation,
+ * pcscd resets a card whose lock holder went away, so a verified state never reaches the next
+ * program that way either. Waiting for a card someone else uses is fair and bounded
+ * (pcsc-sharing.ts: why not pcscd transactions, how a neighbour's gap is found, why a survey
+ * leaves one). A context that pcscd no longer knows (it restarted) is dropped and re-established
+ * once, before any card contact.
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { Apdu } from './apdu.ts';
@@ -13,14 +18,16 @@ import { LEAVE_CARD, type NativeCardReader, RESET_CARD, SHARE_EXCLUSIVE } from '
 import { PcscContext } from './pcsc-context.ts';
 import { connectOutcome, isContextLost, mapPcscError, needsPresenceCheck, pcscCode, SCARD } from './pcsc-errors.ts';
 import { connect, disconnect, transmit } from './pcsc-reader.ts';
+import { cardBusyError, ReaderSharing, sleep } from './pcsc-sharing.ts';
 import type { CardTransport } from './transport.ts';
 
 export interface PcscBackendOptions {
-  /** How long to wait for a card another process holds exclusively before ERR_JPKI_CARD_BUSY. */
+  /** How long to wait for a card another program holds before ERR_JPKI_CARD_BUSY. */
   busyWaitMs?: number;
 }
 
-const BUSY_RETRY_MS = 50;
+/** The bound on waiting for a card another program holds (docs/ARCHITECTURE.md, "Busy"). */
+const BUSY_WAIT_MS = 8000;
 /** After an ambiguous transmit failure, how long to watch for pcscd noticing a pulled card. */
 const PRESENCE_WATCH_MS = 1500;
 
@@ -29,8 +36,15 @@ interface Held {
   card: JpkiCard;
 }
 
+/** A reader as surveyed; `stuck`: busy because our connect waited in pcscd until the deadline. */
+interface Probed {
+  slot: ReaderSlot;
+  stuck: boolean;
+}
+
 export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend {
-  const busyWaitMs = options.busyWaitMs ?? Number(process.env.JPKI_BRIDGE_BUSY_WAIT_MS ?? 5000);
+  const busyWaitMs = options.busyWaitMs ?? Number(process.env.JPKI_BRIDGE_BUSY_WAIT_MS ?? BUSY_WAIT_MS);
+  const sharing = new ReaderSharing();
   let context: PcscContext | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -101,25 +115,18 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
     };
   }
 
-  /** Connects one reader and SELECTs the applet. Raw pcsclite errors escape for the caller to judge. */
-  async function probe(current: PcscContext, name: string, held: Held[]): Promise<ReaderSlot> {
-    const reader = current.reader(name);
-    let protocol: number;
-    try {
-      protocol = await connect(reader);
-    } catch (error) {
-      const outcome = connectOutcome(error);
-      if (outcome === 'no-card') return { name, cardPresent: false, card: null, busy: false };
-      if (outcome === 'busy') return { name, cardPresent: true, card: null, busy: true };
-      throw error;
-    }
-    const card = new JpkiCard(transportFor(current, reader, protocol));
-    held.push({ reader, card });
+  /** Connects one reader (one attempt) and SELECTs the applet. Raw pcsclite errors escape for the caller to judge. */
+  async function probe(current: PcscContext, name: string, held: Held[], deadline: number): Promise<Probed> {
+    const tried = await sharing.attempt(current, name, deadline);
+    if (tried.outcome === 'no-card') return { slot: { name, cardPresent: false, card: null, busy: false }, stuck: false };
+    if (tried.outcome === 'busy') return { slot: { name, cardPresent: true, card: null, busy: true }, stuck: tried.stuck };
+    const card = new JpkiCard(transportFor(current, tried.reader, tried.protocol));
+    held.push({ reader: tried.reader, card });
     try {
       await card.selectAp();
-      return { name, cardPresent: true, card, busy: false };
+      return { slot: { name, cardPresent: true, card, busy: false }, stuck: false };
     } catch (error) {
-      if (error instanceof JpkiError && error.code === 'ERR_JPKI_NOT_JPKI_CARD') return { name, cardPresent: true, card: null, busy: false };
+      if (error instanceof JpkiError && error.code === 'ERR_JPKI_NOT_JPKI_CARD') return { slot: { name, cardPresent: true, card: null, busy: false }, stuck: false };
       throw error;
     }
   }
@@ -127,20 +134,30 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
   async function attempt<T>(fn: (slots: ReaderSlot[]) => Promise<T>, mode: 'all' | 'one'): Promise<T> {
     const current = open();
     const names = await current.readerNames();
+    // A survey ('all': `status`) is what neighbours poll; it leaves them a gap first.
+    if (mode === 'all') await sharing.courtesy();
+    const started = Date.now();
+    const deadline = started + busyWaitMs;
     const held: Held[] = [];
     try {
-      const slots: ReaderSlot[] = [];
-      for (const name of names) slots.push(await probe(current, name, held));
-      // Readers another process holds: wait for them (it may be our own other host), unless
-      // a one-card command already has its JPKI card in hand.
-      const deadline = Date.now() + busyWaitMs;
-      while (slots.some((s) => s.busy) && !(mode === 'one' && slots.some((s) => s.card)) && Date.now() < deadline) {
-        await sleep(BUSY_RETRY_MS);
-        for (let i = 0; i < slots.length; i++) if (slots[i]!.busy) slots[i] = await probe(current, slots[i]!.name, held);
+      const probed: Probed[] = [];
+      for (const name of names) probed.push(await probe(current, name, held, deadline));
+      // Readers another program holds: try again until it lets go (it may be our own other
+      // host), unless a one-card command already has its JPKI card in hand.
+      const inHand = () => probed.some((p) => p.slot.card);
+      while (probed.some((p) => p.slot.busy) && !(mode === 'one' && inHand()) && Date.now() < deadline) {
+        await sleep(Math.min(sharing.retryDelay(), deadline - Date.now()));
+        for (let i = 0; i < probed.length; i++) if (probed[i]!.slot.busy) probed[i] = await probe(current, probed[i]!.slot.name, held, deadline);
       }
-      return await fn(slots);
+      // No JPKI card, and a reader still held by someone else: that is the answer, whoever asked.
+      if (!inHand() && probed.some((p) => p.slot.busy)) {
+        const busy = probed.filter((p) => p.slot.busy).map((p) => ({ name: p.slot.name, stuck: p.stuck }));
+        throw await cardBusyError(busy, Date.now() - started);
+      }
+      return await fn(probed.map((p) => p.slot));
     } finally {
       for (const { reader, card } of held) await disconnect(reader, card.verifyAttempted ? RESET_CARD : LEAVE_CARD);
+      if (held.length > 0) sharing.released();
     }
   }
 
@@ -175,8 +192,4 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
       drop();
     },
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -22,6 +22,9 @@ export interface NativeCardReader {
   _connect(shareMode: number, protocols: number, callback: (error: Error | null, protocol: number) => void): void;
   _transmit(data: Buffer, maxResponse: number, protocol: number, callback: (error: Error | null, response: Buffer) => void): void;
   _disconnect(disposition: number, callback: (error: Error | null) => void): void;
+  /** Starts a thread that calls back with the reader state now and after every change (pcsc-reader.ts readerState). */
+  get_status(callback: (error: Error | undefined, state?: number) => void): void;
+  close(): number;
 }
 
 export interface PcscBinding {

@@ -59,6 +59,11 @@ export class PcscContext {
     return reader;
   }
 
+  /** Forgets `reader` (its connect is stuck in pcscd): the next reader(name) makes a fresh one. */
+  retire(reader: NativeCardReader): void {
+    for (const [key, known] of this.readers) if (known === reader) this.readers.delete(key);
+  }
+
   close(): void {
     this.dead = true;
     try {

@@ -21,6 +21,47 @@ export function newCardReader(name: string): NativeCardReader {
   return reader;
 }
 
+/** SCARD_STATE_* flags of a reader state (pcsclite.h). */
+export const STATE_EXCLUSIVE = 0x0080;
+export const STATE_INUSE = 0x0100;
+const STATE_TIMEOUT_MS = 1000;
+
+/**
+ * The reader's state flags now, or null when pcscd does not say within a second: a throwaway
+ * CardReader whose status thread (SCardGetStatusChange from "unaware") answers at once, then is
+ * closed. Closed after its status thread ran, a CardReader is safe to close and to collect (see
+ * PINNED), so this one is not pinned. Only for describing a busy card: it costs a thread and a
+ * pcscd context.
+ */
+export function readerState(name: string): Promise<number | null> {
+  const reader = new (loadPcsc().CardReader)(name);
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (state: number | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      // close() joins the status thread: only once the callback has left it (next tick).
+      setImmediate(() => {
+        try {
+          reader.close();
+        } catch {}
+        resolve(state);
+      });
+    };
+    const timer = setTimeout(() => finish(null), STATE_TIMEOUT_MS);
+    try {
+      reader.get_status((error, state) => finish(error || state === undefined ? null : state));
+    } catch {
+      // No status thread was started: closing would abort (see PINNED).
+      done = true;
+      clearTimeout(timer);
+      PINNED.push(reader);
+      resolve(null);
+    }
+  });
+}
+
 /** One connect attempt: the protocol, or the raw pcsclite error. */
 export function connect(reader: NativeCardReader, share = SHARE_EXCLUSIVE): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { NativeCardReader } from '../../native-host/src/card/pcsc-binding.ts';
+import { STATE_EXCLUSIVE, STATE_INUSE } from '../../native-host/src/card/pcsc-reader.ts';
+import { COURTESY_MS, describeHolder, ReaderSharing, RETRY_MAX_MS, RETRY_MIN_MS } from '../../native-host/src/card/pcsc-sharing.ts';
+
+const SHARING_VIOLATION = new Error('SCardConnect error: Sharing violation.(0x8010000b)');
+const NO_SMARTCARD = new Error('SCardConnect error: No smart card inserted.(0x8010000c)');
+const PRESENT = 0x0020;
+
+/** A CardReader whose connect answers as `answer` says: an error, a protocol, or never (null) until `answerNow`. */
+class FakeReader {
+  connected = false;
+  connects = 0;
+  dispositions: number[] = [];
+  private pending: ((error: Error | null, protocol: number) => void) | null = null;
+  constructor(
+    readonly name: string,
+    private readonly answer: Error | number | null,
+  ) {}
+  _connect(_share: number, _protocols: number, callback: (error: Error | null, protocol: number) => void) {
+    this.connects++;
+    if (this.answer === null) this.pending = callback;
+    else if (this.answer instanceof Error) setImmediate(() => callback(this.answer as Error, 0));
+    else setImmediate(() => ((this.connected = true), callback(null, this.answer as number)));
+  }
+  /** pcscd finally answers the blocked connect: the card is ours. */
+  answerNow() {
+    this.connected = true;
+    this.pending?.(null, 2);
+  }
+  _disconnect(disposition: number, callback: (error: Error | null) => void) {
+    this.dispositions.push(disposition);
+    this.connected = false;
+    setImmediate(() => callback(null));
+  }
+}
+
+function source(make: () => FakeReader) {
+  const made: FakeReader[] = [];
+  let current: FakeReader | null = null;
+  return {
+    made,
+    reader: () => (current ??= (made.push(make()), made.at(-1)!)) as unknown as NativeCardReader,
+    retire: (reader: NativeCardReader) => {
+      if ((reader as unknown) === current) current = null;
+    },
+  };
+}
+
+describe('pcsc-sharing: taking a turn at a shared reader', () => {
+  it('Test_RetryDelay_IsRandomWithinItsBounds_SoTwoWaitersDoNotMoveInStep', () => {
+    const sharing = new ReaderSharing();
+    const delays = Array.from({ length: 200 }, () => sharing.retryDelay());
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(RETRY_MIN_MS);
+      expect(delay).toBeLessThanOrEqual(RETRY_MAX_MS);
+    }
+    expect(new Set(delays.map((d) => Math.round(d))).size).toBeGreaterThan(5);
+    // The gap a polite survey leaves is longer than any pause a waiter takes between tries.
+    expect(COURTESY_MS).toBeGreaterThan(RETRY_MAX_MS * 2);
+  });
+
+  it('Test_ASurveyRightAfterARelease_WaitsTheCourtesyGap_ButNotAfterItHasPassed', async () => {
+    const sharing = new ReaderSharing();
+    let started = performance.now();
+    await sharing.courtesy();
+    expect(performance.now() - started).toBeLessThan(COURTESY_MS / 2); // nothing released yet
+    sharing.released();
+    started = performance.now();
+    await sharing.courtesy();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(COURTESY_MS - 5);
+  });
+
+  it('Test_AnAttempt_TellsConnectedBusyAndNoCardApart', async () => {
+    const sharing = new ReaderSharing();
+    const deadline = Date.now() + 1000;
+    expect(await sharing.attempt(source(() => new FakeReader('r', 2)), 'r', deadline)).toMatchObject({ outcome: 'connected', protocol: 2 });
+    expect(await sharing.attempt(source(() => new FakeReader('r', SHARING_VIOLATION)), 'r', deadline)).toEqual({ outcome: 'busy', stuck: false });
+    expect(await sharing.attempt(source(() => new FakeReader('r', NO_SMARTCARD)), 'r', deadline)).toEqual({ outcome: 'no-card' });
+    await expect(sharing.attempt(source(() => new FakeReader('r', new Error('SCardConnect error: Service not available.(0x8010001d)'))), 'r', deadline)).rejects.toThrow(/0x8010001d/);
+  });
+
+  it('Test_AConnectStillBlockedAtTheDeadline_IsAbandoned_NotAwaited_AndLetGoWhenPcscdAnswers', async () => {
+    const sharing = new ReaderSharing();
+    const readers = source(() => new FakeReader('r', null));
+    const started = Date.now();
+    // A deadline already past still gives the attempt a short while (LAST_ATTEMPT_MS), no more.
+    expect(await sharing.attempt(readers, 'r', started)).toEqual({ outcome: 'busy', stuck: true });
+    expect(Date.now() - started).toBeLessThan(1000);
+    // While pcscd holds that connect back, no second one is queued behind it.
+    expect(await sharing.attempt(readers, 'r', Date.now() + 50)).toEqual({ outcome: 'busy', stuck: true });
+    expect(readers.made).toHaveLength(1);
+    expect(readers.made[0]!.connects).toBe(1);
+    // pcscd answers at last: the card is let go untouched (LEAVE), and the next attempt uses a fresh reader.
+    readers.made[0]!.answerNow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readers.made[0]!.dispositions).toEqual([0]);
+    await sharing.attempt(readers, 'r', Date.now() + 50);
+    expect(readers.made).toHaveLength(2);
+  });
+
+  it.each([
+    [STATE_EXCLUSIVE | PRESENT, false, 'another program holds the card in "R" exclusively'],
+    [STATE_EXCLUSIVE | PRESENT, true, 'another program holds the card in "R" exclusively'],
+    [STATE_INUSE | PRESENT, true, 'another program keeps a PC/SC transaction open on the card in "R"'],
+    [null, true, 'another program keeps a PC/SC transaction open on the card in "R"'],
+    [STATE_INUSE | PRESENT, false, 'another program has the card in "R" open'],
+    [PRESENT, false, 'another program was using the card in "R"'],
+    [null, false, 'another program was using the card in "R"'],
+  ])('Test_TheHolderIsDescribedByWhatPcscTells (state %s, stuck %s)', (state, stuck, text) => {
+    expect(describeHolder('R', stuck, state)).toBe(text);
+  });
+});
