@@ -43,7 +43,7 @@ function feed(decoder: FrameDecoder, chunks: Uint8Array[]): DecodeEvent[] {
 }
 
 describe('FrameDecoder', () => {
-  it('Test_Decode_AnyChunking_YieldsTheSameFrames (property)', () => {
+  it('any chunking of the input yields the same frames (property)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 8 }),
@@ -58,7 +58,7 @@ describe('FrameDecoder', () => {
     );
   });
 
-  it('Test_Decode_RandomBytes_NeverThrowsAndNeverBuffersPastTheLimit (property)', () => {
+  it('random bytes never throw and never buffer past the limit (property)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 20 }), fc.integer({ min: 1, max: 512 }), (bytes, cuts, limit) => {
         const decoder = new FrameDecoder(limit);
@@ -74,32 +74,32 @@ describe('FrameDecoder', () => {
     );
   });
 
-  it('Test_Decode_ZeroLength_IsInvalidRequestAtOnce', () => {
+  it('a zero length prefix is INVALID_REQUEST at once', () => {
     const events = new FrameDecoder().push(prefix(0));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'fatal', error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
   });
 
-  it('Test_Decode_Length0xFFFFFFFF_IsTooLargeFromThePrefixAlone', () => {
+  it('a length of 0xFFFFFFFF is MESSAGE_TOO_LARGE from the prefix alone', () => {
     const events = new FrameDecoder().push(Uint8Array.from([0xff, 0xff, 0xff, 0xff]));
     expect(events).toEqual([expect.objectContaining({ type: 'fatal', error: expect.objectContaining({ code: 'ERR_JPKI_MESSAGE_TOO_LARGE' }) })]);
   });
 
-  it('Test_Decode_LengthJustOver64KiB_IsTooLarge_ExactLimitIsAccepted', () => {
+  it('a length just over 64 KiB is MESSAGE_TOO_LARGE, and exactly the limit is accepted', () => {
     expect(new FrameDecoder().push(prefix(64 * 1024 + 1))[0]).toMatchObject({ type: 'fatal', error: { code: 'ERR_JPKI_MESSAGE_TOO_LARGE' } });
     const decoder = new FrameDecoder();
     expect(decoder.push(prefix(64 * 1024))).toEqual([]);
     expect(decoder.push(new Uint8Array(64 * 1024))).toHaveLength(1);
   });
 
-  it('Test_Decode_AfterFatal_IgnoresEverything', () => {
+  it('after a fatal fault everything is ignored', () => {
     const decoder = new FrameDecoder();
     decoder.push(prefix(0));
     expect(decoder.push(framed(Uint8Array.of(1, 2, 3)))).toEqual([]);
     expect(decoder.isBroken).toBe(true);
   });
 
-  it('Test_Decode_TruncatedPrefixAndBody_AreReportedAsPending', () => {
+  it('a truncated prefix or body is reported as pending', () => {
     const a = new FrameDecoder();
     expect(a.push(Uint8Array.of(5, 0))).toEqual([]);
     expect(a.pendingBytes).toBe(2);
@@ -108,7 +108,7 @@ describe('FrameDecoder', () => {
     expect(b.pendingBytes).toBe(7);
   });
 
-  it('Test_Decode_FrameSplitOverChunks_TheChunksItWasCopiedFromAreWiped', () => {
+  it('a frame split over chunks is copied, and the chunks it was copied from are wiped', () => {
     // A body split over reads is copied into one buffer (which the session zeroes after parsing);
     // the reads themselves must not keep the PIN bytes.
     const body = new TextEncoder().encode('{"id":1,"command":"authenticate","arguments":{"pin":"8642"}}');
@@ -120,7 +120,7 @@ describe('FrameDecoder', () => {
     expect(bodyBytes.every((byte) => byte === 0)).toBe(true);
   });
 
-  it('Test_Decode_OneByteChunksOf64KiB_IsLinear', () => {
+  it('64 KiB in one-byte chunks decodes in linear time', () => {
     const body = new Uint8Array(64 * 1024).fill(0x41);
     const stream = framed(body);
     const decoder = new FrameDecoder();
@@ -133,20 +133,20 @@ describe('FrameDecoder', () => {
 });
 
 describe('encodeFrame / encodeReply', () => {
-  it('Test_Encode_LittleEndianPrefixAndUtf8Body', () => {
+  it('encodes a little-endian length prefix and a UTF-8 body', () => {
     const frame = encodeFrame({ a: 'é' })!;
     expect(new DataView(frame.buffer).getUint32(0, true)).toBe(frame.length - 4);
     expect(new TextDecoder().decode(frame.subarray(4))).toBe('{"a":"é"}');
   });
 
-  it('Test_Reply_Over1MiB_BecomesMessageTooLargeWithTheSameId', () => {
+  it('a reply over 1 MiB becomes MESSAGE_TOO_LARGE with the same id', () => {
     const frame = encodeReply({ id: 7, result: { blob: 'x'.repeat(1024 * 1024) } });
     const body = JSON.parse(new TextDecoder().decode(frame.subarray(4)));
     expect(body).toEqual({ id: 7, error: { code: 'ERR_JPKI_MESSAGE_TOO_LARGE', message: expect.any(String) } });
     expect(frame.length).toBeLessThan(1024);
   });
 
-  it('Test_Reply_ExactlyAtTheLimit_IsSentAsIs', () => {
+  it('a reply exactly at the limit is sent as it is', () => {
     const small = encodeReply({ id: 1, result: { s: '' } }, 1000);
     const overhead = small.length - 4;
     const exact = encodeReply({ id: 1, result: { s: 'y'.repeat(1000 - overhead) } }, 1000);

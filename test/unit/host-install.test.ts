@@ -41,7 +41,7 @@ const TABLE: [Os, Browser, Scope, string, string | null][] = [
 ];
 
 describe('install path table', () => {
-  it.each(TABLE)('Test_%s_%s_%s', (os, browser, scope, manifest, key) => {
+  it.each(TABLE)('on %s, %s (%s) has its manifest path and registry key', (os, browser, scope, manifest, key) => {
     const target = installTarget(os, browser, scope, env(os));
     expect(target.manifestPath).toBe(manifest);
     expect(target.registryKey).toBe(key);
@@ -53,11 +53,11 @@ describe('install path table', () => {
     ['darwin', 'user', '/Users/taro/Library/Application Support/jpki-bridge/jpki-bridge-host'],
     ['win32', 'user', 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki-bridge-host.cmd'],
     ['win32', 'system', 'C:\\ProgramData\\jpki-bridge\\jpki-bridge-host.cmd'],
-  ] as const)('Test_Launcher_%s_%s', (os, scope, launcher) => {
+  ] as const)('on %s (%s) the launcher has its path', (os, scope, launcher) => {
     expect(installTarget(os, 'chrome', scope, env(os)).launcherPath).toBe(launcher);
   });
 
-  it('Test_UserDataDir_PutsManifestAndLauncherInDirNativeMessagingHosts', () => {
+  it('--user-data-dir puts the manifest and the launcher in <dir>/NativeMessagingHosts', () => {
     expect(userDataDirTarget('linux', 'chromium', '/tmp/profile')).toMatchObject({
       manifestPath: '/tmp/profile/NativeMessagingHosts/jpki_bridge.json',
       launcherPath: '/tmp/profile/NativeMessagingHosts/jpki-bridge-host',
@@ -66,7 +66,7 @@ describe('install path table', () => {
 });
 
 describe('manifest and launcher', () => {
-  it('Test_ChromiumManifest_AllowsOnlyThePinnedExtension', () => {
+  it('the Chromium manifest allows only the pinned extension', () => {
     expect(manifestFor('edge', '/x/launcher')).toEqual({
       name: 'jpki_bridge',
       description: expect.any(String),
@@ -76,12 +76,12 @@ describe('manifest and launcher', () => {
     });
   });
 
-  it('Test_FirefoxManifest_AllowedExtensions', () => {
+  it('the Firefox manifest names the extension in allowed_extensions', () => {
     expect(manifestFor('firefox', '/x/launcher')).toMatchObject({ allowed_extensions: [GECKO_EXTENSION_ID] });
     expect(manifestFor('firefox', '/x/launcher')).not.toHaveProperty('allowed_origins');
   });
 
-  it('Test_Launcher_UsesAbsoluteNodeAndBundle_NoPathLookup', () => {
+  it('the launcher uses absolute paths to node and the bundle, without a PATH lookup', () => {
     const sh = launcherScript('linux', '/opt/node/bin/node', "/srv/it's/cli.mjs", 'pcsc');
     expect(sh).toMatch(/^#!\/bin\/sh\n/);
     expect(sh).toContain(`exec '/opt/node/bin/node' '/srv/it'\\''s/cli.mjs' host --card 'pcsc' "$@"`);
@@ -89,7 +89,7 @@ describe('manifest and launcher', () => {
     expect(cmd).toContain('"C:\\Program Files\\nodejs\\node.exe" "C:\\jb\\cli.mjs" host --card "pcsc" %*');
   });
 
-  it('Test_Launcher_PassesTheLogFile_WhenInstalledWithLog', () => {
+  it('the launcher passes the log file when installed with --log', () => {
     expect(launcherScript('linux', '/n', '/c.mjs', 'pcsc', '/var/log/jb.log')).toContain(`host --card 'pcsc' --log '/var/log/jb.log' "$@"`);
     expect(launcherScript('win32', 'n.exe', 'c.mjs', 'pcsc', 'C:\\jb.log')).toContain('host --card "pcsc" --log "C:\\jb.log" %*');
   });
@@ -98,7 +98,7 @@ describe('manifest and launcher', () => {
 describe('plan', () => {
   const base = { mode: 'install' as const, os: 'linux' as const, env: env('linux'), scope: 'user' as const, card: 'pcsc', node: '/usr/bin/node', cli: '/jb/cli.mjs' };
 
-  it('Test_All_SkipsAbsentBrowsers_AndReportsThem', () => {
+  it('--browser all skips absent browsers and reports them', () => {
     const actions = plan({ ...base, browser: 'all', exists: (p) => p === '/home/taro/.config/chromium' });
     expect(actions.filter((a) => a.kind === 'skip').map((a) => (a as { browser: string }).browser)).toEqual(['chrome', 'edge', 'brave', 'firefox']);
     expect(actions.filter((a) => a.kind === 'write').map((a) => (a as { path: string }).path)).toEqual([
@@ -107,27 +107,27 @@ describe('plan', () => {
     ]);
   });
 
-  it('Test_Windows_AddsRegistryKeys_AndACmdLauncher', () => {
+  it('on Windows it adds registry keys and a .cmd launcher', () => {
     const actions = plan({ ...base, os: 'win32', env: env('win32'), browser: 'chrome', exists: () => true });
     expect(actions).toContainEqual({ kind: 'reg-add', key: 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\jpki_bridge', value: 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json' });
     expect(actions.some((a) => a.kind === 'write' && a.path.endsWith('jpki-bridge-host.cmd'))).toBe(true);
   });
 
-  it('Test_Uninstall_RemovesManifestsLauncherAndKeys', () => {
+  it('uninstall removes the manifests, the launcher and the keys', () => {
     const actions = plan({ ...base, mode: 'uninstall', os: 'win32', env: env('win32'), browser: 'firefox' });
     expect(actions.map((a) => a.kind)).toEqual(['reg-delete', 'remove', 'remove']);
   });
 });
 
 describe('host arguments', () => {
-  it('Test_ChromeOriginAndWindowsParentWindow_AreIgnored', () => {
+  it('the host ignores Chrome\'s origin argument and --parent-window on Windows', () => {
     expect(parseHostArgs(['--card', 'pcsc', `chrome-extension://${CHROMIUM_EXTENSION_ID}/`, '--parent-window=42'])).toEqual({
       card: 'pcsc',
       log: undefined,
       ignored: [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`, '--parent-window=42'],
     });
   });
-  it('Test_FirefoxManifestPathAndId_AreIgnored', () => {
+  it('the host ignores Firefox\'s manifest path and extension id arguments', () => {
     expect(parseHostArgs(['--log=/tmp/h.log', '/usr/lib/mozilla/native-messaging-hosts/jpki_bridge.json', GECKO_EXTENSION_ID])).toMatchObject({ card: undefined, log: '/tmp/h.log' });
   });
 });

@@ -33,12 +33,12 @@ function certificate(total: number): Uint8Array {
 }
 
 describe('JpkiCard', () => {
-  it('Test_SelectAp_6A82_IsNotJpkiCard', async () => {
+  it('SELECT of the JPKI applet answered 6A 82 is NOT_JPKI_CARD', async () => {
     const card = new JpkiCard(scripted([['00a4040c0ad392f000260100000001', '6a82']]));
     await expect(card.selectAp()).rejects.toMatchObject({ code: 'ERR_JPKI_NOT_JPKI_CARD' });
   });
 
-  it('Test_ReadCertificate_1500Bytes_Takes6Reads_LastOneExact', async () => {
+  it('reading a 1500-byte certificate takes 6 READ BINARYs, the last one exactly as long as needed', async () => {
     const der = certificate(1500);
     const t = scripted([
       SELECT_AP,
@@ -56,7 +56,7 @@ describe('JpkiCard', () => {
     t.done();
   });
 
-  it('Test_ReadCertificate_ShorterThanOneChunk_IsCutAtItsLength', async () => {
+  it('a certificate shorter than one read is cut at its own length', async () => {
     const der = certificate(100);
     const padded = bytesToHex(der) + 'ff'.repeat(156);
     const t = scripted([SELECT_AP, ['00a4020c020001', '9000'], ['00b0000000', padded + '9000']]);
@@ -66,7 +66,7 @@ describe('JpkiCard', () => {
     t.done();
   });
 
-  it('Test_Exchange_6Cxx_ResendsWithTheRightLe', async () => {
+  it('6C xx re-sends the command with the right Le', async () => {
     const der = certificate(100);
     const t = scripted([SELECT_AP, ['00a4020c020001', '9000'], ['00b0000000', '6c64'], ['00b0000064', bytesToHex(der) + '9000']]);
     const card = new JpkiCard(t);
@@ -75,7 +75,7 @@ describe('JpkiCard', () => {
     t.done();
   });
 
-  it('Test_Exchange_6Cxx_ToVerify_IsNeverResent_NoSecondTry', async () => {
+  it('6C xx to a VERIFY is never re-sent, so no second try is spent', async () => {
     // VERIFY has no Le: "re-sending with Le = xx" would overwrite the PIN's last byte and spend a
     // try on a PIN the user never typed. The scripted card fails the test on any further APDU.
     const t = scripted([SELECT_AP, ['00a4020c020018', '9000'], ['002000800431323334', '6c04']]);
@@ -85,7 +85,7 @@ describe('JpkiCard', () => {
     t.done();
   });
 
-  it('Test_Exchange_6Cxx_ToSelectEf_IsNeverResent_NoOtherKeySelected', async () => {
+  it('6C xx to a SELECT EF is never re-sent, so no other key is selected', async () => {
     // SELECT EF 001A (signing key) answered 6C 17: re-sending "with Le" would SELECT EF 0017,
     // the authentication key, and sign with it.
     const digestInfo = '3031300d060960864801650304020105000420' + '11'.repeat(32);
@@ -96,7 +96,7 @@ describe('JpkiCard', () => {
     t.done();
   });
 
-  it('Test_Exchange_61xx_FetchesTheRestWithGetResponse', async () => {
+  it('61 xx fetches the rest with GET RESPONSE', async () => {
     const signature = new Uint8Array(256).fill(0x5a);
     const digestInfo = '3031300d060960864801650304020105000420' + '11'.repeat(32);
     const t = scripted([
@@ -111,7 +111,7 @@ describe('JpkiCard', () => {
     t.done();
   });
 
-  it('Test_RetriesThenVerify_ShareOneSelect', async () => {
+  it('the retry counter and VERIFY share one SELECT', async () => {
     const t = scripted([SELECT_AP, ['00a4020c020018', '9000'], ['00200080', '63c3'], ['002000800431323334', '9000']]);
     const card = new JpkiCard(t);
     await card.selectAp();
@@ -121,31 +121,31 @@ describe('JpkiCard', () => {
     t.done();
   });
 
-  it('Test_Verify_63C2_IsPinIncorrectWithRetriesLeft', async () => {
+  it('VERIFY answered 63 C2 is PIN_INCORRECT with 2 tries left', async () => {
     const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c02001b', '9000'], ['00200080064142433132ff', '63c2']]));
     await card.selectAp();
     await expect(card.verify('sign', Uint8Array.of(0x41, 0x42, 0x43, 0x31, 0x32, 0xff))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
   });
 
-  it.each([['63c0'], ['6984'], ['6983']])('Test_Verify_%s_IsPinLocked', async (sw) => {
+  it.each([['63c0'], ['6984'], ['6983']])('VERIFY answered %s is PIN_LOCKED', async (sw) => {
     const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020018', '9000'], ['002000800431323334', sw]]));
     await card.selectAp();
     await expect(card.verify('auth', new TextEncoder().encode('1234'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
   });
 
-  it('Test_RetryCounter_6984_IsZero', async () => {
+  it('a retry counter answered 69 84 is zero tries', async () => {
     const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020018', '9000'], ['00200080', '6984']]));
     await card.selectAp();
     expect(await card.retries('auth')).toBe(0);
   });
 
-  it('Test_Availability_ReadsEf0008', async () => {
+  it('availability reads EF 0008', async () => {
     const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020008', '9000'], ['00b0000003', '008f009000']]));
     await card.selectAp();
     expect(await card.availability()).toEqual({ sign: false, auth: true });
   });
 
-  it('Test_UnexpectedStatusWord_IsCardError', async () => {
+  it('an unexpected status word is CARD_ERROR', async () => {
     const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c020018', '6a82']]));
     await card.selectAp();
     await expect(card.retries('auth')).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR' });
@@ -161,12 +161,12 @@ describe('onlyJpkiCard (which card a command uses)', () => {
     busy: false,
     ...extra,
   });
-  it('Test_NoReaders_IsNoReader', () => expect(() => onlyJpkiCard([])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_READER' })));
-  it('Test_EmptyReaders_IsNoCard', () => expect(() => onlyJpkiCard([slot('a', {})])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_CARD' })));
-  it('Test_OtherCard_IsNotJpkiCard', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NOT_JPKI_CARD' })));
-  it('Test_BusyReader_IsCardBusy', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true, busy: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_CARD_BUSY' })));
-  it('Test_OneJpkiAmongOthers_IsChosen', () => expect(onlyJpkiCard([slot('a', { cardPresent: true }), slot('b', { cardPresent: true, card })])).toBe(card));
-  it('Test_TwoJpkiCards_IsCardErrorNamingTheReaders', () =>
+  it('no readers is NO_READER', () => expect(() => onlyJpkiCard([])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_READER' })));
+  it('empty readers are NO_CARD', () => expect(() => onlyJpkiCard([slot('a', {})])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_CARD' })));
+  it('another kind of card is NOT_JPKI_CARD', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NOT_JPKI_CARD' })));
+  it('a reader held by another process is CARD_BUSY', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true, busy: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_CARD_BUSY' })));
+  it('the one JPKI card among other cards is chosen', () => expect(onlyJpkiCard([slot('a', { cardPresent: true }), slot('b', { cardPresent: true, card })])).toBe(card));
+  it('two JPKI cards are CARD_ERROR naming both readers', () =>
     expect(() => onlyJpkiCard([slot('r1', { cardPresent: true, card }), slot('r2', { cardPresent: true, card })])).toThrow(
       expect.objectContaining({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('r1, r2') }),
     ));

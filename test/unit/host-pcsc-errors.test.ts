@@ -5,7 +5,7 @@ import { JpkiError } from '@jpki-bridge/shared/errors';
 const err = (fn: string, text: string, code: number) => new Error(`${fn} error: ${text}.(0x${code.toString(16).padStart(8, '0')})`);
 
 describe('pcsc-errors (the one choke point)', () => {
-  it('Test_ParsesTheHexCodeOutOfPcscliteMessages', () => {
+  it('parses the hex code out of pcsclite\'s messages', () => {
     expect(pcscCode(err('SCardConnect', 'Card was removed', 0x80100069))).toBe(0x80100069);
     expect(pcscCode(new Error('no code here'))).toBeNull();
   });
@@ -27,17 +27,17 @@ describe('pcsc-errors (the one choke point)', () => {
     [0x80100003, 'transmit', 'ERR_JPKI_CARD_REMOVED'],
     [0x80100016, 'transmit', 'ERR_JPKI_CARD_ERROR'],
     [0x80100001, 'transmit', 'ERR_JPKI_CARD_ERROR'],
-  ] as const)('Test_Maps_0x%s_during_%s_to_%s', (code, phase, expected) => {
+  ] as const)('maps the code %s during %s to %s', (code, phase, expected) => {
     expect(mapPcscError(err('SCardX', 'x', code), phase).code).toBe(expected);
   });
 
-  it('Test_TypedErrorsPassThrough_AndUnknownTextIsCardError', () => {
+  it('passes typed errors through and maps unknown text to CARD_ERROR', () => {
     const typed = new JpkiError('ERR_JPKI_PIN_LOCKED');
     expect(mapPcscError(typed, 'transmit')).toBe(typed);
     expect(mapPcscError(new Error('weird'), 'transmit').code).toBe('ERR_JPKI_CARD_ERROR');
   });
 
-  it('Test_ContextLostAndPresenceCheckClassification', () => {
+  it('classifies a lost context and a failed presence check', () => {
     expect(isContextLost(err('SCardConnect', 'Service not available', 0x8010001d))).toBe(true);
     expect(isContextLost(err('SCardConnect', 'Invalid handle', 0x80100003))).toBe(true);
     expect(isContextLost(err('SCardConnect', 'Sharing violation', 0x8010000b))).toBe(false);

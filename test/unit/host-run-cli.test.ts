@@ -8,13 +8,13 @@ const capture = captureOutput;
 afterEach(() => vi.restoreAllMocks());
 
 describe('jpki-bridge run', () => {
-  it('Test_PinInTheJsonArguments_IsRefused_AndNotEchoed', async () => {
+  it('a PIN in the JSON arguments is refused and not echoed', async () => {
     const io = capture();
     expect(await main(['authenticate', '{"origin":"https://a.jp","pin":"8642"}', '--card', 'virtual:/nonexistent.json'])).toBe(64);
     expect(io.err() + io.out()).not.toContain('8642');
   });
 
-  it('Test_MalformedJsonHoldingAPin_TheParserMessageIsNotEchoed', async () => {
+  it('malformed JSON holding a PIN: the parser\'s message is not echoed', async () => {
     // Node ≥ 22 (V8 ≥ 12) quotes the input in JSON.parse's message: `Unexpected token '}', "{…}" is
     // not valid JSON`. Emulated here so that the test means the same on every supported Node.
     const realParse = JSON.parse;
