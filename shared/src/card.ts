@@ -1,4 +1,4 @@
-/** Facts about the JPKI applet (公的個人認証AP) on the My Number card, DESIGN §7. */
+/** Facts about the JPKI applet (公的個人認証AP) on the My Number card (docs/ARCHITECTURE.md §8). */
 
 /** AID of the JPKI applet. Detect the card by SELECTing this, never by ATR. */
 export const JPKI_AID = Uint8Array.from([0xd3, 0x92, 0xf0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]);

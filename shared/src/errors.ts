@@ -1,5 +1,5 @@
 /**
- * Error codes of DESIGN §10. APPEND ONLY: never rename, reorder or remove a code — pages,
+ * Error codes (the table in docs/PROTOCOL.md). APPEND ONLY: never rename, reorder or remove a code — pages,
  * the extension and the host of different versions exchange them as strings.
  */
 export const ERROR_CODES = [

@@ -2,8 +2,8 @@
  * Facts about JPKI end-entity certificates that both the virtual card (which issues them) and the
  * verifier (which reads them) need. Pure: no Node, no DOM.
  *
- * The personal-data OIDs are J-LIS's (DESIGN §8). The certificate policy OIDs are those of this
- * project's development CA: signing uses DESIGN's test arc; authentication uses
+ * The personal-data OIDs are J-LIS's. The certificate policy OIDs are those of this project's
+ * development CA: signing uses the arc of J-LIS's test cards; authentication uses
  * 1.2.392.200149.8.5.1.3.30, the arc real authentication certificates carry — the development CA's
  * trust anchor, not the policy, is what separates a virtual card from a real one (docs/DECISIONS.md).
  */
@@ -38,7 +38,7 @@ const ERAS: readonly (readonly [code: string, firstDay: string])[] = [
 ];
 
 /**
- * DESIGN §8's `EYYYYMMDD`: E is the era code of the date (as on real cards) and YYYYMMDD is the
+ * The signing certificate's date of birth, `EYYYYMMDD`: E is the era code of the date (as on real cards) and YYYYMMDD is the
  * Gregorian date — not the year within the era. A date before 明治 gets E = 0 (unknown).
  */
 export function encodeBirthDate(isoDate: string): string {

@@ -1,4 +1,4 @@
-/** The challenge nonce of `authenticate` (DESIGN §3.1): base64, 44–128 characters (≥ 32 bytes). */
+/** The challenge nonce of `authenticate` (docs/PROTOCOL.md): base64, 44–128 characters (≥ 32 bytes). */
 import { isBase64 } from './base64.ts';
 
 export const NONCE_MIN_LENGTH = 44;

@@ -1,5 +1,5 @@
 /**
- * Origins (DESIGN §3.1, §4). The origin always comes from the browser (MessageSender), never
+ * Origins (docs/PROTOCOL.md). The origin always comes from the browser (MessageSender), never
  * from the page; these checks make sure what reaches the host is a bare, servable origin.
  */
 
@@ -59,7 +59,7 @@ export function isOriginAllowed(origin: string, patterns: readonly string[]): bo
   return patterns.some((pattern) => originMatchesPattern(origin, pattern));
 }
 
-/** The portal allow-list preset of DESIGN §3.2. */
+/** The portal allow-list preset (docs/ARCHITECTURE.md §4.5). */
 export const DEFAULT_PORTAL_ALLOW_LIST: readonly string[] = [
   '*.myna.go.jp',
   '*.e-tax.nta.go.jp',

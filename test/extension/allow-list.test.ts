@@ -1,5 +1,5 @@
 /**
- * The portal allow-list in storage.local (DESIGN §3.2) against WXT's in-memory `fakeBrowser`:
+ * The portal allow-list in storage.local against WXT's in-memory `fakeBrowser`:
  * what the options page writes is what the background reads, absent = the preset.
  */
 import { beforeEach, describe, expect, it } from 'vitest';

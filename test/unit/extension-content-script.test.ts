@@ -1,4 +1,4 @@
-/** The content script's `jpki:*` surface against hostile pages (DESIGN §3.1). */
+/** The content script's `jpki:*` surface against hostile pages. */
 import { describe, expect, it, vi } from 'vitest';
 import { readPageMessage } from '../../extension/src/content/page-message.ts';
 import { startPageApi } from '../../extension/src/content/page-api.ts';

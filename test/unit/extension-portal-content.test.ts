@@ -1,4 +1,4 @@
-/** The content script's portal surface (DESIGN §3.2) with a fake DOM: allow-listed or absent. */
+/** The content script's portal surface with a fake DOM: allow-listed or absent. */
 import { describe, expect, it, vi } from 'vitest';
 import { startPortal } from '../../extension/src/content/portal.ts';
 import type { Outcome, PortalHelloAnswer } from '../../extension/src/messages.ts';

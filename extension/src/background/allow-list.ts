@@ -1,5 +1,5 @@
 /**
- * The portal allow-list (DESIGN §3.2) in storage.local under `portalAllowList`; absent means
+ * The portal allow-list (docs/ARCHITECTURE.md §4.5) in storage.local under `portalAllowList`; absent means
  * the preset. The options page edits it; the background reads it for every portal request.
  */
 import { browser } from '../lib/browser.ts';

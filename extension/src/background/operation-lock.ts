@@ -1,5 +1,5 @@
 /**
- * One operation at a time per browser (DESIGN §3.1): the card, the dialog and the user's
+ * One operation at a time per browser: the card, the dialog and the user's
  * attention are single resources. A second request gets ERR_JPKI_ACTION_PENDING at once.
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';

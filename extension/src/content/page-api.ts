@@ -1,5 +1,5 @@
 /**
- * The `jpki:*` surface (DESIGN §3.1) in the content script: ack at once, forward, answer.
+ * The `jpki:*` surface (docs/PROTOCOL.md) in the content script: ack at once, forward, answer.
  *
  * Probe without duplicates: the page library re-posts the very same message (same requestId)
  * every 100 ms until it sees the ack, because a message posted before this script loaded is

@@ -1,5 +1,5 @@
 /**
- * The Mynaportal-compatible DOM-event surface (DESIGN §3.2), only on allow-listed origins.
+ * The Mynaportal-compatible DOM-event surface (docs/PROTOCOL.md), only on allow-listed origins.
  * Which origins are allowed is decided by the background from the sender's origin (this script
  * never reads the list itself), and the background checks it again for every `launchApp`.
  *

@@ -64,7 +64,7 @@ export function certificateValidity(der: Uint8Array): { notBefore: Date; notAfte
   return { notBefore: readTime(der, notBefore), notAfter: readTime(der, notAfter) };
 }
 
-/** DESIGN §1: renewal is possible from 3 months before the end of validity. */
+/** Renewal at the municipal office is possible from 3 months before the end of validity. */
 export function renewalState(notAfter: Date, now: Date): 'expired' | 'open' | 'not-yet' {
   if (now.getTime() > notAfter.getTime()) return 'expired';
   const opens = new Date(notAfter.getTime());

@@ -1,4 +1,4 @@
-/** Options: the portal allow-list (DESIGN §3.2) — add with validation, remove, reset to the preset. */
+/** Options: the portal allow-list (docs/ARCHITECTURE.md §4.5) — add with validation, remove, reset to the preset. */
 import { useEffect, useState } from 'preact/hooks';
 import { isValidAllowListPattern } from '@jpki-bridge/shared/origin';
 import { readAllowList, resetAllowList, writeAllowList } from '../background/allow-list.ts';

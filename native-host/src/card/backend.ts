@@ -1,7 +1,7 @@
 /**
  * A card backend gives the commands every reader and, for each reader holding a JPKI card, a
  * `JpkiCard` held exclusively for the duration of `withReaders`. Releasing resets every card
- * on which a VERIFY was attempted, so that no verified state outlives the operation (§7).
+ * on which a VERIFY was attempted, so that no verified state outlives the operation.
  */
 import type { JpkiCard } from './jpki-card.ts';
 

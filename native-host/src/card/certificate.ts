@@ -1,4 +1,4 @@
-/** Certificate facts the policy needs (§5 step 5), read with Node's built-in X.509 (no forge on the hot path). */
+/** Certificate facts the policy needs (step 5, commands/policy.ts), read with Node's built-in X.509 (no forge on the hot path). */
 import { X509Certificate } from 'node:crypto';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 
@@ -10,7 +10,7 @@ export function certificateNotAfter(der: Uint8Array): Date {
   }
 }
 
-/** §5 step 5: refuse a certificate whose validity has ended. */
+/** Policy step 5: refuse a certificate whose validity has ended. */
 export function refuseExpired(der: Uint8Array, now: Date): void {
   const notAfter = certificateNotAfter(der);
   if (!(notAfter.getTime() >= now.getTime())) {

@@ -1,5 +1,5 @@
 /**
- * The JPKI applet (DESIGN §7) as operations. Commands use this, never raw APDUs. It remembers
+ * The JPKI applet (docs/ARCHITECTURE.md §8) as operations. Commands use this, never raw APDUs. It remembers
  * which EF is selected so that the retry counter, VERIFY and CHANGE REFERENCE DATA (which act on
  * the selected PIN EF) share one SELECT — the APDU count is a measured target.
  */
@@ -18,7 +18,7 @@ export type Retries = number;
 
 export class JpkiCard {
   private selected: string | null = null;
-  /** True once a VERIFY with data went out: the release must then reset the card (§7). */
+  /** True once a VERIFY with data went out: the release must then reset the card. */
   verifyAttempted = false;
   /** Another application of the card holds the selection (`lend`): the applet is SELECTed again first. */
   private lentTo: object | null = null;

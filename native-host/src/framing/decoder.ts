@@ -1,5 +1,5 @@
 /**
- * Incremental decoder for native-messaging frames (DESIGN §4): a 4-byte little-endian length,
+ * Incremental decoder for native-messaging frames (docs/PROTOCOL.md): a 4-byte little-endian length,
  * then that many bytes of body. Chunks are kept in a list and copied once into the frame that
  * needs them (never `Buffer.concat` per chunk, which is quadratic on a frame split into many
  * small reads). The declared length is judged from the prefix alone, BEFORE any body byte is

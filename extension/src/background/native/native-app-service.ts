@@ -1,5 +1,5 @@
 /**
- * A session with the native host (DESIGN §4): connect, wait for `hello`, check the protocol,
+ * A session with the native host (docs/PROTOCOL.md): connect, wait for `hello`, check the protocol,
  * then requests answered in order by id. Every reply is validated with the shared schemas.
  * One session per operation; `close()` is called on every path by the caller (see withSession).
  */
