@@ -3,6 +3,10 @@
  * the filings in progress. In memory; a real site would use its own session store. The nonce is
  * kept server-side per session (as Web eID's examples do), so the page never chooses which
  * challenge its token answers.
+ *
+ * Every cookie-less request makes a session, so the store is bounded: at most `maxSessions`,
+ * least recently used first out, and a session idle for `idleMs` is forgotten. A flood of
+ * requests can push other sessions out (those users log in again), never grow memory.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,23 +25,75 @@ export interface Session {
   /** The nonce behind the DigestInfo issued for `launchApp` mode 01. */
   portalNonce?: string;
   login?: { via: 'jpki:authenticate' | 'launchApp'; result: AuthSuccess; at: Date };
+  /** The most recent MAX_FILINGS filings; older ones are dropped. */
   filings: Map<string, Filing>;
 }
 
+export interface SessionStoreOptions {
+  maxSessions?: number;
+  idleMs?: number;
+  /** Injectable clock (ms), for tests. */
+  now?: () => number;
+}
+
+export const SESSION_LIMITS = { maxSessions: 10_000, idleMs: 30 * 60_000, maxFilings: 20 } as const;
+
 const COOKIE = 'jpki_demo_sid';
 
+/** A Map that keeps only its `limit` most recently added keys (each filing holds a whole document). */
+class RecentMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override set(key: K, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    while (this.size > this.limit) this.delete(this.keys().next().value!);
+    return this;
+  }
+}
+
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+  /** In order of last use (a Map iterates in insertion order; a hit is moved to the end). */
+  private readonly sessions = new Map<string, { session: Session; lastSeen: number }>();
+  private readonly maxSessions: number;
+  private readonly idleMs: number;
+  private readonly now: () => number;
+
+  constructor(options: SessionStoreOptions = {}) {
+    this.maxSessions = options.maxSessions ?? SESSION_LIMITS.maxSessions;
+    this.idleMs = options.idleMs ?? SESSION_LIMITS.idleMs;
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
 
   /** The request's session, creating one (and setting the cookie) when there is none. */
   get(request: IncomingMessage, response: ServerResponse): Session {
+    const now = this.now();
+    this.forgetIdle(now);
     const id = /(?:^|;\s*)jpki_demo_sid=([A-Za-z0-9_-]{22,64})/.exec(request.headers.cookie ?? '')?.[1];
     const existing = id ? this.sessions.get(id) : undefined;
-    if (existing) return existing;
-    const session: Session = { id: randomBytes(24).toString('base64url'), filings: new Map() };
-    this.sessions.set(session.id, session);
+    if (existing) {
+      this.sessions.delete(existing.session.id);
+      this.sessions.set(existing.session.id, { session: existing.session, lastSeen: now });
+      return existing.session;
+    }
+    while (this.sessions.size >= this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
+    const session: Session = { id: randomBytes(24).toString('base64url'), filings: new RecentMap(SESSION_LIMITS.maxFilings) };
+    this.sessions.set(session.id, { session, lastSeen: now });
     // HttpOnly + SameSite=Strict: the API is only called by the demo's own pages.
     response.setHeader('Set-Cookie', `${COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Strict`);
     return session;
+  }
+
+  /** From the least recently used, while idle too long. */
+  private forgetIdle(now: number): void {
+    for (const [id, { lastSeen }] of this.sessions) {
+      if (now - lastSeen <= this.idleMs) break;
+      this.sessions.delete(id);
+    }
   }
 }

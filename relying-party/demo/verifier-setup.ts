@@ -39,6 +39,7 @@ export async function createDemoVerifier(options: DemoVerifierOptions): Promise<
     trustAnchors: anchors,
     policies: mergePolicies(JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS),
     origin: options.origin,
+    revocation: 'not-checked', // the demo is no certified verifier: J-LIS would not answer it
   });
   return { verifier, anchors };
 }

@@ -8,7 +8,7 @@
  *     trustAnchors: loadTrustAnchors(['authca.pem', 'signca.pem'], { pin: true }),
  *     origin: 'https://example.jp',
  *     // nonceStore: new RedisNonceStore(redisClient)   — when several servers share logins
- *     // revocation: CrlRevocationChecker.fromFiles([...]) — certified verifiers only
+ *     revocation: 'not-checked', // or CrlRevocationChecker.fromFiles([...]) — certified verifiers only
  *   });
  *   // login:   nonce = await verifier.issueNonce()  → page: jpki.authenticate(nonce) → token
  *   const login = await verifier.verifyAuthToken(token, { nonce });

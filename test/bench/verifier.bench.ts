@@ -25,6 +25,7 @@ export async function run(): Promise<void> {
       trustAnchors: [...trustAnchorsFrom(pki.authRoot.pem, 'auth'), ...trustAnchorsFrom(pki.signRoot.pem, 'sign')],
       policies: mergePolicies(JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS),
       origin: ORIGIN,
+      revocation: 'not-checked',
     });
     const nonces: string[] = [];
     for (let i = 0; i < COUNT; i++) nonces.push(await verifier.issueNonce());

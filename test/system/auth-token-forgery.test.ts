@@ -37,11 +37,12 @@ beforeAll(async () => {
     trustAnchors: trustAnchorsFrom(Buffer.from(state.ca.auth.certificate, 'base64'), 'virtual card: development CA (auth)'),
     policies: JPKI_TEST_POLICY_OIDS,
     origin: VICTIM,
+    revocation: 'not-checked',
   });
   card = await serveCard({ stateFile });
   host = await spawnHost({ card: 'pcsc' });
   await settle(host);
-});
+}, 660_000); // serveCard waits up to 600 s for the shared virtual readers
 afterAll(async () => {
   host?.kill();
   await card?.stop();

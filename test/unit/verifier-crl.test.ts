@@ -19,8 +19,9 @@ beforeAll(() => {
   revokedAuth = issueLeaf(pki.authRoot, { kind: 'auth' });
 });
 
-function verifier(crls: Buffer[]) {
+function verifier(crls: Buffer[], allowUnknownRevocation = false) {
   return new JpkiVerifier({
+    allowUnknownRevocation,
     trustAnchors: trustAnchorsFrom(pki.authRoot.pem, 'auth root'),
     policies: JPKI_TEST_POLICY_OIDS,
     origin: ORIGIN,
@@ -42,14 +43,20 @@ describe('CRL revocation checker', () => {
     expect(await login(v, pki.auth)).toMatchObject({ ok: true, revocation: 'good' });
   });
 
-  it('says unknown when the CRL is stale', async () => {
+  it('fails REVOCATION_UNKNOWN when the CRL is stale (revocation does not fail open)', async () => {
     const stale = makeCrl(pki.authRoot, [revokedAuth], new Date(NOW.getTime() - 10 * DAY), new Date(NOW.getTime() - DAY));
-    expect(await login(verifier([stale]), pki.auth)).toMatchObject({ ok: true, revocation: 'unknown' });
+    expect(await login(verifier([stale]), pki.auth)).toMatchObject({ ok: false, code: 'REVOCATION_UNKNOWN' });
+    expect(await login(verifier([stale]), revokedAuth)).toMatchObject({ ok: false, code: 'REVOCATION_UNKNOWN' });
+  });
+
+  it('reports a stale CRL as revocation "unknown" only to a site that opted in with allowUnknownRevocation', async () => {
+    const stale = makeCrl(pki.authRoot, [revokedAuth], new Date(NOW.getTime() - 10 * DAY), new Date(NOW.getTime() - DAY));
+    expect(await login(verifier([stale], true), pki.auth)).toMatchObject({ ok: true, revocation: 'unknown' });
   });
 
   it('ignores a CRL signed by another CA, even if it names the right issuer', async () => {
     const forged = makeCrl({ ...pki.otherRoot, forgeCert: pki.authRoot.forgeCert }, [pki.auth], new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + DAY));
-    expect(await login(verifier([forged]), pki.auth)).toMatchObject({ ok: true, revocation: 'unknown' });
+    expect(await login(verifier([forged]), pki.auth)).toMatchObject({ ok: false, code: 'REVOCATION_UNKNOWN' });
   });
 
   it('does not take a CRL with a critical extension it cannot honour (delta CRL, partitioned CRL) as complete', async () => {
@@ -57,15 +64,15 @@ describe('CRL revocation checker', () => {
     const window = [new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + DAY)] as const;
     // A delta CRL lists only what changed since its base: its silence about a certificate is not "good".
     const delta = makeCrl(pki.authRoot, [], ...window, [{ oid: '2.5.29.27', critical: true, value: number }]);
-    expect(await login(verifier([delta]), revokedAuth)).toMatchObject({ ok: true, revocation: 'unknown' });
+    expect(await login(verifier([delta]), revokedAuth)).toMatchObject({ ok: false, code: 'REVOCATION_UNKNOWN' });
     // A non-critical extension (cRLNumber) changes nothing.
     const numbered = makeCrl(pki.authRoot, [revokedAuth], ...window, [{ oid: '2.5.29.20', critical: false, value: number }]);
     expect(await login(verifier([numbered]), pki.auth)).toMatchObject({ ok: true, revocation: 'good' });
     expect(await login(verifier([numbered]), revokedAuth)).toMatchObject({ ok: false, code: 'REVOKED' });
   });
 
-  it('says unknown without a CRL for the issuer', async () => {
+  it('fails REVOCATION_UNKNOWN without a CRL for the issuer', async () => {
     const signCrl = makeCrl(pki.signRoot, [], new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + DAY));
-    expect(await login(verifier([signCrl]), pki.auth)).toMatchObject({ ok: true, revocation: 'unknown' });
+    expect(await login(verifier([signCrl]), pki.auth)).toMatchObject({ ok: false, code: 'REVOCATION_UNKNOWN' });
   });
 });

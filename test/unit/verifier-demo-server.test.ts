@@ -3,11 +3,13 @@
  * rejections a hostile page could try (replay, wrong origin, wrong certificate kind).
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared';
 import { startDemoServer, type DemoServer } from '../../relying-party/demo/server.ts';
+import { SESSION_LIMITS, SessionStore } from '../../relying-party/demo/sessions.ts';
 import { createDemoVerifier } from '../../relying-party/demo/verifier-setup.ts';
 import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
 import { makeTestPki, makeToken, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
@@ -143,5 +145,47 @@ describe('demo server: e-Tax-like filing', () => {
 
   it('refuses a bad form', async () => {
     expect((await client()('/api/etax/prepare', { ...form, income: -5 })).status).toBe(400);
+  });
+});
+
+describe('demo sessions are bounded', () => {
+  const request = (cookie = '') => ({ headers: { cookie } }) as unknown as IncomingMessage;
+  const response = () => {
+    const headers: Record<string, string> = {};
+    return { headers, setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as ServerResponse & { headers: Record<string, string> };
+  };
+  const cookieOf = (res: { headers: Record<string, string> }) => res.headers['Set-Cookie']!.split(';')[0]!;
+
+  it('holds at most maxSessions, forgetting the least recently used, however many cookie-less requests come', () => {
+    const store = new SessionStore({ maxSessions: 3 });
+    const first = response();
+    const kept = store.get(request(), first);
+    const second = response();
+    store.get(request(), second);
+    store.get(request(), response());
+    expect(store.get(request(cookieOf(first)), response())).toBe(kept); // a hit counts as use
+    for (let i = 0; i < 1_000; i++) store.get(request(), response()); // the flood
+    expect(store.size).toBe(3);
+    expect(store.get(request(cookieOf(second)), response())).not.toBe(kept);
+  });
+
+  it('forgets a session idle for longer than idleMs', () => {
+    const clock = { now: 0 };
+    const store = new SessionStore({ idleMs: 1_000, now: () => clock.now });
+    const res = response();
+    const session = store.get(request(), res);
+    clock.now = 900;
+    expect(store.get(request(cookieOf(res)), response())).toBe(session);
+    clock.now = 2_000;
+    expect(store.get(request(cookieOf(res)), response())).not.toBe(session);
+    expect(store.size).toBe(1);
+  });
+
+  it('keeps only the most recent filings of a session', () => {
+    const session = new SessionStore().get(request(), response());
+    for (let i = 0; i < SESSION_LIMITS.maxFilings + 5; i++) session.filings.set(`f${i}`, {} as never);
+    expect(session.filings.size).toBe(SESSION_LIMITS.maxFilings);
+    expect(session.filings.has('f0')).toBe(false);
+    expect(session.filings.has(`f${SESSION_LIMITS.maxFilings + 4}`)).toBe(true);
   });
 });

@@ -95,11 +95,15 @@ describe('MemoryNonceStore', () => {
     for (const nonce of nonces) expect(Buffer.from(nonce, 'base64')).toHaveLength(32);
   });
 
-  it('refuses to grow past maxEntries', async () => {
+  it('never grows past maxEntries: a new nonce pushes out the oldest, the others stay usable', async () => {
     const store = new MemoryNonceStore({ maxEntries: 2 });
-    await store.issue();
-    await store.issue();
-    await expect(store.issue()).rejects.toThrow(/full/);
+    const oldest = await store.issue();
+    const middle = await store.issue();
+    const newest = await store.issue();
+    expect(store.size).toBe(2);
+    expect(await store.consume(oldest)).toBe('unknown');
+    expect(await store.consume(middle)).toBe('ok');
+    expect(await store.consume(newest)).toBe('ok');
   });
 });
 

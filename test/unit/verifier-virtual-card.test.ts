@@ -56,6 +56,7 @@ beforeAll(async () => {
     ],
     policies: JPKI_TEST_POLICY_OIDS,
     origin: ORIGIN,
+    revocation: 'not-checked',
   });
 }, 60_000);
 

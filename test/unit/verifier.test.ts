@@ -41,6 +41,7 @@ function verifier(options: Partial<VerifierOptions> = {}, clock: { now: number }
     origin: ORIGIN,
     nonceStore: new MemoryNonceStore({ now: () => clock.now }),
     now: () => new Date(clock.now),
+    revocation: 'not-checked',
     ...options,
   });
 }
@@ -90,8 +91,18 @@ describe('auth token', () => {
     expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
   });
 
-  it('rejects a reused nonce as NONCE_REUSED', async () => {
+  it('rejects a replayed token: the memory store dropped its nonce when it was used (NONCE_UNKNOWN)', async () => {
     const v = verifier();
+    const nonce = await v.issueNonce();
+    const token = makeToken(pki.auth, ORIGIN, nonce);
+    expect((await v.verifyAuthToken(token, { nonce })).ok).toBe(true);
+    expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'NONCE_UNKNOWN' });
+  });
+
+  it('rejects a replayed token as NONCE_REUSED with a store that remembers used nonces', async () => {
+    const used = new Set<string>();
+    const store = { issue: async () => 'n'.repeat(43) + '=', consume: async (n: string) => (used.has(n) ? 'reused' : (used.add(n), 'ok')) } as const;
+    const v = verifier({ nonceStore: store });
     const nonce = await v.issueNonce();
     const token = makeToken(pki.auth, ORIGIN, nonce);
     expect((await v.verifyAuthToken(token, { nonce })).ok).toBe(true);
@@ -207,6 +218,26 @@ describe('auth token', () => {
     expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
   });
 
+  it('rejects a certificate with trailing bytes, or a non-minimal outer length, as CERTIFICATE_MALFORMED', async () => {
+    const der = Buffer.from(pki.auth.certificate, 'base64');
+    expect(der.subarray(0, 2)).toEqual(Buffer.from([0x30, 0x82])); // SEQUENCE, two length octets
+    const trailing = Buffer.concat([der, Buffer.from([0x00, 0x00])]);
+    const longLength = Buffer.concat([Buffer.from([0x30, 0x83, 0x00]), der.subarray(2)]); // same length in three octets
+    for (const bytes of [trailing, longLength]) {
+      const v = verifier();
+      const nonce = await v.issueNonce();
+      const token = { ...makeToken(pki.auth, ORIGIN, nonce), unverifiedCertificate: bytes.toString('base64') };
+      expect(await v.verifyAuthToken(token, { nonce })).toMatchObject({ ok: false, code: 'CERTIFICATE_MALFORMED' });
+    }
+  });
+
+  it('returns exactly the DER it was given as the certificate', async () => {
+    const v = verifier();
+    const nonce = await v.issueNonce();
+    const result = await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce });
+    expect(result).toMatchObject({ ok: true, certificateInfo: { certificate: pki.auth.certificate } });
+  });
+
   it('rejects a certificate that is base64 but not X.509 as CERTIFICATE_MALFORMED', async () => {
     const v = verifier();
     const nonce = await v.issueNonce();
@@ -227,10 +258,25 @@ describe('auth token', () => {
     }
   });
 
-  it('needs an answer from the checker when requireRevocationStatus is on', async () => {
-    const v = verifier({ revocation: { check: async () => 'unknown' }, requireRevocationStatus: true });
-    const nonce = await v.issueNonce();
-    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'REVOCATION_UNKNOWN' });
+  it('fails REVOCATION_UNKNOWN when the checker cannot answer, and succeeds with revocation "unknown" only with allowUnknownRevocation', async () => {
+    const unknown: RevocationChecker = { check: async () => 'unknown' };
+    for (const [options, expected] of [
+      [{ revocation: unknown }, { ok: false, code: 'REVOCATION_UNKNOWN' }],
+      [{ revocation: unknown, allowUnknownRevocation: true }, { ok: true, revocation: 'unknown' }],
+    ] as const) {
+      const v = verifier(options);
+      const nonce = await v.issueNonce();
+      expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject(expected);
+      const hash = sha256('document');
+      const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', hash));
+      expect(await v.verifySignature({ hash, hashFunction: 'SHA-256', signature, certificate: pki.sign.certificate })).toMatchObject(expected);
+    }
+  });
+
+  it('cannot be built without a revocation decision (a checker, or the words not-checked)', () => {
+    const { revocation: _none, ...withoutRevocation } = { trustAnchors: trustAnchorsFrom(pki.authRoot.pem, 'auth root'), revocation: undefined };
+    expect(() => new JpkiVerifier(withoutRevocation as unknown as VerifierOptions)).toThrow(/revocation is required/);
+    expect(() => new JpkiVerifier({ ...withoutRevocation, revocation: 'no' } as unknown as VerifierOptions)).toThrow(/revocation is required/);
   });
 
   it('burns the nonce even when the signature is bad (one attempt per challenge)', async () => {
@@ -238,7 +284,39 @@ describe('auth token', () => {
     const nonce = await v.issueNonce();
     const token = makeToken(pki.auth, 'https://evil.example', nonce);
     await v.verifyAuthToken(token, { nonce });
-    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'NONCE_REUSED' });
+    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'NONCE_UNKNOWN' });
+  });
+});
+
+describe('memory nonce store', () => {
+  it('evicts the oldest nonce when full instead of refusing, so a flood cannot lock logins out', async () => {
+    const store = new MemoryNonceStore({ maxEntries: 1_000 });
+    const v = verifier({ nonceStore: store });
+    const first = await v.issueNonce();
+    for (let i = 0; i < 2_000; i++) await v.issueNonce(); // the flood
+    expect(store.size).toBe(1_000);
+    const nonce = await v.issueNonce(); // a real user, after the flood
+    expect((await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).ok).toBe(true);
+    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, first), { nonce: first })).toMatchObject({ code: 'NONCE_UNKNOWN' });
+  });
+
+  it('drops a nonce the moment it is used', async () => {
+    const store = new MemoryNonceStore();
+    const v = verifier({ nonceStore: store });
+    const nonce = await v.issueNonce();
+    expect(store.size).toBe(1);
+    await v.verifyAuthToken(makeToken(pki.auth, 'https://evil.example', nonce), { nonce }); // even a failed attempt
+    expect(store.size).toBe(0);
+  });
+
+  it('forgets nonces past their lifetime and retention when new ones are issued', async () => {
+    const clock = { now: NOW.getTime() };
+    const store = new MemoryNonceStore({ now: () => clock.now });
+    await store.issue();
+    await store.issue();
+    clock.now += 10 * 60_000 + 1;
+    await store.issue();
+    expect(store.size).toBe(1);
   });
 });
 
@@ -262,12 +340,19 @@ describe('signature over a hash', () => {
     expect(result.certificateInfo.kind).toBe('sign');
   });
 
-  it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)('accepts %s', async (hashFunction) => {
-    const length = { 'SHA-1': 20, 'SHA-384': 48, 'SHA-512': 64 }[hashFunction];
-    const h = Buffer.alloc(length, 3);
+  it.each(['SHA-384', 'SHA-512'] as const)('accepts %s', async (hashFunction) => {
+    const h = Buffer.alloc(hashFunction === 'SHA-384' ? 48 : 64, 3);
     const signature = signDigestInfo(pki.sign, buildDigestInfo(hashFunction, h));
     const result = await verifier().verifySignature({ hash: h, hashFunction, signature, certificate: pki.sign.certificate });
     expect(result.ok).toBe(true);
+  });
+
+  it('refuses a genuine SHA-1 signature as WEAK_HASH unless the verifier opts in with allowSha1', async () => {
+    const h = Buffer.alloc(20, 3);
+    const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-1', h));
+    const input = { hash: h, hashFunction: 'SHA-1', signature, certificate: pki.sign.certificate } as const;
+    expect(await verifier().verifySignature(input)).toMatchObject({ ok: false, code: 'WEAK_HASH' });
+    expect(await verifier({ allowSha1: true }).verifySignature(input)).toMatchObject({ ok: true });
   });
 
   it('rejects an authentication certificate offered for signing as WRONG_CERTIFICATE_TYPE', async () => {
@@ -309,7 +394,7 @@ describe('portal-compatible login (launchApp mode 01)', () => {
     const result = await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate });
     expect(result).toMatchObject({ ok: true, revocation: 'not-checked' });
     expect(await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate })).toMatchObject({
-      code: 'NONCE_REUSED',
+      code: 'NONCE_UNKNOWN',
     });
   });
 
@@ -339,7 +424,7 @@ describe('trust anchors', () => {
       'D2:27:F6:CD:E1:1D:35:C5:25:21:78:F1:06:F8:43:D2:46:51:94:49:75:41:3B:53:9F:A2:FB:68:DB:FA:36:5F',
     ]);
     // A verifier built on them rejects a development-CA token as untrusted.
-    const v = new JpkiVerifier({ trustAnchors: anchors, origin: ORIGIN, now: () => NOW });
+    const v = new JpkiVerifier({ trustAnchors: anchors, origin: ORIGIN, now: () => NOW, revocation: 'not-checked' });
     const nonce = await v.issueNonce();
     expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'UNTRUSTED_CERTIFICATE' });
   });
@@ -366,7 +451,7 @@ describe('token shape check', () => {
   it('agrees with the shared authTokenSchema on well-formed and malformed tokens', async () => {
     const v = await import('valibot');
     const { authTokenSchema } = await import('@jpki-bridge/shared');
-    const { isAuthTokenShaped } = await import('../../relying-party/src/verifier/verifier.ts');
+    const { isAuthTokenShaped } = await import('../../relying-party/src/verifier/index.ts');
     const good = makeToken(pki.auth, ORIGIN, Buffer.alloc(32).toString('base64'));
     const cases: unknown[] = [
       good,

@@ -24,6 +24,7 @@ export interface OtherName {
 
 export interface ParsedCertificate {
   x509: X509Certificate;
+  /** The DER: byte for byte the input, which parseCertificate accepts only when it is exactly DER. */
   der: Buffer;
   /** SHA-256 of the DER, uppercase hex with colons (the form of the JPKI roots README). */
   fingerprint256: string;
@@ -44,16 +45,19 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   } catch (error) {
     throw new CertificateParseError(`not an X.509 certificate: ${(error as Error).message}`);
   }
-  // X509Certificate accepts PEM too; insist on DER so what we hash is what we parsed.
-  if (buffer[0] !== 0x30) throw new CertificateParseError('not DER');
+  // Exactly DER, exactly one certificate: OpenSSL accepts PEM, trailing bytes and a non-minimal
+  // outer length, and `raw` is its own encoding of what it parsed. Only input equal to `raw` is
+  // what was signed, hashed and handed back (inside tbsCertificate the issuer's signature already
+  // pins every byte).
+  if (!x509.raw.equals(buffer)) throw new CertificateParseError('not exactly one DER certificate (trailing bytes, a non-minimal length or PEM)');
   try {
-    const extensions = certificateExtensions(buffer);
+    const extensions = certificateExtensions(x509.raw);
     const keyUsageExt = extensions.get(OID_KEY_USAGE);
     const policiesExt = extensions.get(OID_CERTIFICATE_POLICIES);
     const sanExt = extensions.get(OID_SUBJECT_ALT_NAME);
     return {
       x509,
-      der: buffer,
+      der: x509.raw,
       fingerprint256: x509.fingerprint256,
       keyUsage: keyUsageExt ? parseKeyUsage(keyUsageExt.value) : null,
       policies: policiesExt ? parsePolicies(policiesExt.value) : [],

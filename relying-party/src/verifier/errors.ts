@@ -1,7 +1,7 @@
 /**
- * The verifier's own rejection codes. They are not the wire codes of DESIGN §10 (those travel
- * between page, extension and host); these are what a site's server learns about a token or a
- * signature it was handed. Append only, like §10: sites may log or switch on them.
+ * The verifier's own rejection codes. They are not the wire codes of shared/src/errors.ts (those
+ * travel between page, extension and host); these are what a site's server learns about a token or
+ * a signature it was handed. Append only, like the wire codes: sites may log or switch on them.
  */
 export const VERIFIER_ERROR_CODES = [
   /** The token or input is not shaped as expected (format, algorithm, base64, hash length). */
@@ -26,8 +26,10 @@ export const VERIFIER_ERROR_CODES = [
   'SIGNATURE_INVALID',
   /** The revocation checker says the certificate is revoked. */
   'REVOKED',
-  /** The revocation checker could not answer and the verifier is configured to require an answer. */
+  /** The revocation checker could not answer (and the verifier was not told `allowUnknownRevocation`). */
   'REVOCATION_UNKNOWN',
+  /** A SHA-1 hash offered to verifySignature without `allowSha1`. */
+  'WEAK_HASH',
 ] as const;
 
 export type VerifierErrorCode = (typeof VERIFIER_ERROR_CODES)[number];

@@ -1,6 +1,6 @@
 /**
- * Challenge nonces (DESIGN §6): issued by the verifier, ≥ 32 random bytes in base64 (44
- * characters), single use, 5-minute life. The store is an interface so that a site with several
+ * Challenge nonces: issued by the verifier, 32 random bytes in base64 (44 characters), single
+ * use, 5-minute life. The store is an interface so that a site with several
  * servers can share it (redis-nonce-store.ts); the default lives in memory.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,8 +19,9 @@ export interface NonceStore {
 export const NONCE_BYTES = 32;
 export const NONCE_LIFETIME_MS = 5 * 60_000;
 /**
- * How long a used or expired nonce is remembered after its lifetime, so that a replay is reported
- * as 'reused'/'expired' rather than 'unknown'. Both are rejections; the distinction is for logs.
+ * How long a nonce is remembered after its lifetime, so that a late answer is reported as
+ * 'expired' rather than 'unknown' (the Redis store also answers a replay 'reused' within it).
+ * All are rejections; the distinction is for logs.
  */
 export const NONCE_RETENTION_MS = NONCE_LIFETIME_MS;
 
@@ -32,13 +33,23 @@ export interface MemoryNonceStoreOptions {
   lifetimeMs?: number;
   /** Injectable clock (ms since the epoch), for tests. */
   now?: () => number;
-  /** Refuse to hold more than this many live nonces (a cheap guard against a flood of issue()). */
+  /**
+   * The most outstanding nonces held; past it the oldest is forgotten (its login then fails
+   * NONCE_UNKNOWN and is retried). Default 100 000, about 15 MB. A flood can only push out
+   * nonces, never lock anyone out; rate-limit issueNonce per client (docs/verifier.md).
+   */
   maxEntries?: number;
 }
 
-/** One process's store. Entries: issuedAt, or 'used'. */
+export const MEMORY_NONCE_STORE_MAX_ENTRIES = 100_000;
+
+/**
+ * One process's store: nonce → issue time, in issue order (a Map iterates in insertion order), so
+ * the oldest entry is always the first. A nonce is deleted the moment it is consumed, so a replay
+ * answers 'unknown' here (the Redis store, which keeps a marker, answers 'reused'); both refuse.
+ */
 export class MemoryNonceStore implements NonceStore {
-  private readonly entries = new Map<string, { issuedAt: number; used: boolean }>();
+  private readonly issuedAt = new Map<string, number>();
   private readonly lifetimeMs: number;
   private readonly now: () => number;
   private readonly maxEntries: number;
@@ -46,14 +57,20 @@ export class MemoryNonceStore implements NonceStore {
   constructor(options: MemoryNonceStoreOptions = {}) {
     this.lifetimeMs = options.lifetimeMs ?? NONCE_LIFETIME_MS;
     this.now = options.now ?? Date.now;
-    this.maxEntries = options.maxEntries ?? 1_000_000;
+    this.maxEntries = options.maxEntries ?? MEMORY_NONCE_STORE_MAX_ENTRIES;
+    if (!(this.maxEntries >= 1)) throw new RangeError('maxEntries must be at least 1');
+  }
+
+  /** How many nonces are held (issued, not yet consumed or forgotten). */
+  get size(): number {
+    return this.issuedAt.size;
   }
 
   async issue(): Promise<string> {
     this.sweep();
-    if (this.entries.size >= this.maxEntries) throw new Error('nonce store is full');
+    while (this.issuedAt.size >= this.maxEntries) this.issuedAt.delete(this.issuedAt.keys().next().value!);
     const nonce = newNonce();
-    this.entries.set(nonce, { issuedAt: this.now(), used: false });
+    this.issuedAt.set(nonce, this.now());
     return nonce;
   }
 
@@ -62,19 +79,20 @@ export class MemoryNonceStore implements NonceStore {
   }
 
   consumeSync(nonce: string): ConsumeResult {
-    const entry = this.entries.get(nonce);
-    if (!entry || this.now() - entry.issuedAt > this.lifetimeMs + NONCE_RETENTION_MS) return 'unknown';
-    if (entry.used) return 'reused';
-    entry.used = true; // synchronous between the read and the write: atomic in one process
-    return this.now() - entry.issuedAt > this.lifetimeMs ? 'expired' : 'ok';
+    const issuedAt = this.issuedAt.get(nonce);
+    if (issuedAt === undefined) return 'unknown';
+    this.issuedAt.delete(nonce); // synchronous between the read and the delete: atomic in one process
+    const age = this.now() - issuedAt;
+    if (age > this.lifetimeMs + NONCE_RETENTION_MS) return 'unknown';
+    return age > this.lifetimeMs ? 'expired' : 'ok';
   }
 
-  /** Map iteration is insertion order, which is issue order: stop at the first young entry. */
+  /** Forgets nonces past lifetime + retention, from the oldest; stops at the first younger one. */
   private sweep(): void {
     const horizon = this.now() - this.lifetimeMs - NONCE_RETENTION_MS;
-    for (const [nonce, entry] of this.entries) {
-      if (entry.issuedAt >= horizon) break;
-      this.entries.delete(nonce);
+    for (const [nonce, issuedAt] of this.issuedAt) {
+      if (issuedAt >= horizon) break;
+      this.issuedAt.delete(nonce);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Revocation is pluggable (DESIGN §6): J-LIS serves its CRL/OCSP only to certified verifiers
- * (署名検証者 / 利用者証明検証者), so a site either has such a service or has nothing to ask.
+ * Revocation is pluggable: J-LIS serves its CRL/OCSP only to certified verifiers (署名検証者 /
+ * 利用者証明検証者), so a site either has such a service or has nothing to ask — and says which
+ * (VerifierOptions.revocation; docs/verifier.md).
  */
 import type { X509Certificate } from 'node:crypto';
 
@@ -10,5 +11,8 @@ export interface RevocationChecker {
   check(certificate: X509Certificate, issuer: X509Certificate): Promise<RevocationStatus>;
 }
 
-/** What a result reports: what the checker said, or that nobody asked. */
+/**
+ * What a success reports: 'good' from the checker; 'unknown' only when the site opted in with
+ * allowUnknownRevocation; 'not-checked' when the site configured `revocation: 'not-checked'`.
+ */
 export type RevocationResult = RevocationStatus | 'not-checked';
