@@ -8,17 +8,29 @@
  * trust anchor, not the policy, is what separates a virtual card from a real one (docs/DECISIONS.md).
  */
 
-/** subjectAltName otherName type-ids carrying the personal data of the signing certificate. */
+/**
+ * subjectAltName otherName type-ids carrying the personal data of the signing certificate; the
+ * two `…Substitutes` hold one digit per character, 1 where a character had no code point and was
+ * substituted (so the text differs from the resident register).
+ */
 export const JPKI_SAN_OID = {
   name: '1.2.392.200149.8.5.5.1',
+  nameSubstitutes: '1.2.392.200149.8.5.5.2',
   sex: '1.2.392.200149.8.5.5.3',
   dateOfBirth: '1.2.392.200149.8.5.5.4',
   address: '1.2.392.200149.8.5.5.5',
+  addressSubstitutes: '1.2.392.200149.8.5.5.6',
 } as const;
 
-/** certificatePolicies of the development CA's certificates. */
-export const DEV_POLICY_OID = {
+/** certificatePolicies of real (production) JPKI certificates, as J-LIS's cards carry them. */
+export const JPKI_POLICY_OID = {
   auth: '1.2.392.200149.8.5.1.3.30',
+  sign: '1.2.392.200149.8.5.1.1.20',
+} as const;
+
+/** certificatePolicies of the development CA's certificates (J-LIS's test-card arc for signing). */
+export const DEV_POLICY_OID = {
+  auth: JPKI_POLICY_OID.auth,
   sign: '1.2.392.200149.8.5.1.0.20',
 } as const;
 

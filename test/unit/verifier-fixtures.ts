@@ -8,11 +8,10 @@ import { constants, createHash, createPrivateKey, generateKeyPairSync, privateEn
 import forge from 'node-forge';
 import { buildDigestInfo, type AuthToken } from '@jpki-bridge/shared';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
+import { DEV_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
 
 const { pki, asn1 } = forge;
 
-export const TEST_AUTH_POLICY = '1.2.392.200149.8.5.1.3.30';
-export const TEST_SIGN_POLICY = '1.2.392.200149.8.5.1.0.20';
 
 export interface Issued {
   /** base64 DER */
@@ -103,7 +102,7 @@ export function issueLeaf(ca: Issued, options: LeafOptions): Issued {
     { shortName: 'C', value: 'JP' },
     { shortName: 'CN', value: `${options.kind === 'auth' ? 'A' : 'S'}${cert.serialNumber}TEST` },
   ]);
-  const policy = options.policy ?? (options.kind === 'auth' ? TEST_AUTH_POLICY : TEST_SIGN_POLICY);
+  const policy = options.policy ?? DEV_POLICY_OID[options.kind];
   const extensions: object[] = [
     {
       name: 'keyUsage',

@@ -10,16 +10,8 @@
  *   …8.5.5.6 substitute-character flags of the address
  * The authentication certificate carries none of these.
  */
+import { JPKI_SAN_OID } from '@jpki-bridge/shared/jpki-certificate';
 import type { ParsedCertificate } from './certificate.ts';
-
-export const JPKI_HOLDER_OIDS = {
-  name: '1.2.392.200149.8.5.5.1',
-  nameSubstitutes: '1.2.392.200149.8.5.5.2',
-  sex: '1.2.392.200149.8.5.5.3',
-  dateOfBirth: '1.2.392.200149.8.5.5.4',
-  address: '1.2.392.200149.8.5.5.5',
-  addressSubstitutes: '1.2.392.200149.8.5.5.6',
-} as const;
 
 export type Sex = 'male' | 'female' | 'unknown' | 'not-applicable';
 
@@ -58,12 +50,12 @@ export function parseJpkiBirthDate(value: string): string | null {
 
 export function readHolder(certificate: ParsedCertificate): Holder {
   const value = (oid: string) => certificate.otherNames.find((entry) => entry.oid === oid)?.value ?? null;
-  const flags = [value(JPKI_HOLDER_OIDS.nameSubstitutes), value(JPKI_HOLDER_OIDS.addressSubstitutes)];
-  const rawBirth = value(JPKI_HOLDER_OIDS.dateOfBirth);
-  const rawSex = value(JPKI_HOLDER_OIDS.sex);
+  const flags = [value(JPKI_SAN_OID.nameSubstitutes), value(JPKI_SAN_OID.addressSubstitutes)];
+  const rawBirth = value(JPKI_SAN_OID.dateOfBirth);
+  const rawSex = value(JPKI_SAN_OID.sex);
   return {
-    name: value(JPKI_HOLDER_OIDS.name),
-    address: value(JPKI_HOLDER_OIDS.address),
+    name: value(JPKI_SAN_OID.name),
+    address: value(JPKI_SAN_OID.address),
     dateOfBirth: rawBirth === null ? null : parseJpkiBirthDate(rawBirth),
     dateOfBirthRaw: rawBirth,
     sex: rawSex === null ? null : (SEX[rawSex.trim()] ?? null),

@@ -1,12 +1,11 @@
 /**
  * Which certificate is which. JPKI marks its two end-entity certificates by certificatePolicies
- * OID and keyUsage (J-LIS 公的個人認証サービス プロファイル仕様書; confirmed by certificates read
- * off cards, see docs/DECISIONS.md):
- *   authentication 1.2.392.200149.8.5.1.3.30, keyUsage digitalSignature
- *   signing        1.2.392.200149.8.5.1.1.20, keyUsage digitalSignature + nonRepudiation
- * J-LIS's test cards differ only in the policy arc (signing 1.2.392.200149.8.5.1.0.20); the
- * virtual card's development CA (DESIGN §8) uses those test OIDs.
+ * OID (shared/src/jpki-certificate.ts: JPKI_POLICY_OID for real cards, DEV_POLICY_OID for the
+ * development CA, which differs only in the signing arc, as J-LIS's test cards do) and keyUsage:
+ * authentication digitalSignature; signing digitalSignature + nonRepudiation (J-LIS 公的個人認証
+ * サービス プロファイル仕様書; confirmed by certificates read off cards, see docs/DECISIONS.md).
  */
+import { DEV_POLICY_OID, JPKI_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
 import type { ParsedCertificate } from './certificate.ts';
 import { VerificationError } from './errors.ts';
 
@@ -17,17 +16,11 @@ export interface PolicyOids {
   sign: readonly string[];
 }
 
-export const JPKI_POLICY_OIDS: PolicyOids = {
-  auth: ['1.2.392.200149.8.5.1.3.30'],
-  sign: ['1.2.392.200149.8.5.1.1.20'],
-};
+/** Production J-LIS certificates: the verifier's default. */
+export const JPKI_POLICY_OIDS: PolicyOids = { auth: [JPKI_POLICY_OID.auth], sign: [JPKI_POLICY_OID.sign] };
 
-/** The JPKI test environment's arcs, used by the development CA. */
-export const JPKI_TEST_POLICY_OIDS: PolicyOids = {
-  // The development CA (shared/src/jpki-certificate.ts) keeps the production authentication arc.
-  auth: ['1.2.392.200149.8.5.1.3.30'],
-  sign: ['1.2.392.200149.8.5.1.0.20'],
-};
+/** The JPKI test environment's arcs, used by the development CA (the virtual card). */
+export const JPKI_TEST_POLICY_OIDS: PolicyOids = { auth: [DEV_POLICY_OID.auth], sign: [DEV_POLICY_OID.sign] };
 
 export function mergePolicies(...sets: PolicyOids[]): PolicyOids {
   return {
