@@ -22,6 +22,7 @@ import { ensurePcscd, pcscInstalled } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { releaseReaders, tryAcquireReaders } from '../../tools/dev/reader-lock.ts';
 import { serveCard } from '../../tools/dev/virtual-card.ts';
+import { BUNDLED_JPKI_ROOTS_DIR } from '../src/index.ts';
 import { startDemoServer, type DemoServer } from './server.ts';
 import { CARD_FILE, ensureCard, HOST_LOG, PROFILE_DIR } from './setup.ts';
 import { createDemoVerifier } from './verifier-setup.ts';
@@ -141,7 +142,7 @@ async function startServer(port: number): Promise<DemoServer> {
     log,
     // Trusts the card's development CA, and the real J-LIS roots beside the checkout when present.
     createVerifier: async (origin: string) =>
-      (await createDemoVerifier({ origin, cardStateFile: CARD_FILE, realRootsDir: join(ROOT, '../shared/data/jpki-roots') })).verifier,
+      (await createDemoVerifier({ origin, cardStateFile: CARD_FILE, realRootsDir: BUNDLED_JPKI_ROOTS_DIR })).verifier,
   };
   try {
     return await startDemoServer({ ...options, port });

@@ -1,9 +1,9 @@
 /**
  * The demo's verifier: trusts the development CA of the virtual card it serves (read from the
- * card's state file, as a developer would export EF 000B/0002), plus the real J-LIS roots when
- * they are present beside the checkout (fingerprint-pinned), and accepts both the production and
- * the test policy OIDs. A production site passes only the roots it downloaded and the production
- * OIDs (see docs/DECISIONS.md, "Relying party").
+ * card's state file, as a developer would export EF 000B/0002), plus the real J-LIS roots the
+ * verifier ships (relying-party/src/verifier/roots, fingerprint-pinned), and accepts both the
+ * production and the test policy OIDs. A production site uses the shipped roots (the default)
+ * and the production OIDs (see docs/verifier.md).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -1,8 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared';
 import {
+  BUNDLED_JPKI_ROOTS_DIR,
+  bundledJpkiRoots,
   JpkiVerifier,
   JPKI_POLICY_OIDS,
   JPKI_TEST_POLICY_OIDS,
@@ -410,23 +413,38 @@ describe('portal-compatible login (launchApp mode 01)', () => {
 });
 
 describe('trust anchors', () => {
-  const roots = new URL('../../../shared/data/jpki-roots/', import.meta.url);
-  const read = (name: string) => readFileSync(new URL(name, roots), 'utf8');
+  const read = (name: string) => readFileSync(join(BUNDLED_JPKI_ROOTS_DIR, name), 'utf8');
 
-  it('loads the real JPKI roots with fingerprint pinning on', async () => {
-    const { loadTrustAnchors } = await import('../../relying-party/src/verifier/index.ts');
-    const files = ['auth_ca_2015.pem', 'auth_ca_2023.pem', 'sign_ca_2015.pem', 'sign_ca_2023.pem'];
-    const anchors = loadTrustAnchors(files.map((f) => new URL(f, roots).pathname), { pin: true });
-    expect(anchors.map((a) => a.certificate.fingerprint256)).toEqual([
-      '4D:CF:C4:CA:0A:AF:9F:B2:A3:08:1B:3F:0C:99:1C:32:0B:3A:CC:00:86:67:A3:41:EE:AE:C5:AF:1D:58:CA:7D',
-      '64:11:4F:29:62:0C:24:ED:26:31:D4:64:76:A0:40:E7:EE:74:0D:95:60:89:C0:0B:03:6A:6A:81:18:C3:22:B5',
-      '19:64:54:05:A1:FE:14:37:74:34:BD:55:95:76:28:AC:40:38:55:7C:54:24:03:A2:24:3F:21:C7:06:FC:93:55',
-      'D2:27:F6:CD:E1:1D:35:C5:25:21:78:F1:06:F8:43:D2:46:51:94:49:75:41:3B:53:9F:A2:FB:68:DB:FA:36:5F',
+  it('ships the real J-LIS roots in the project and uses them when no anchors are given', async () => {
+    expect(bundledJpkiRoots().map((a) => a.certificate.fingerprint256)).toEqual([
+      JPKI_ROOT_FINGERPRINTS['auth-2015'],
+      JPKI_ROOT_FINGERPRINTS['auth-2023'],
+      JPKI_ROOT_FINGERPRINTS['sign-2015'],
+      JPKI_ROOT_FINGERPRINTS['sign-2023'],
     ]);
-    // A verifier built on them rejects a development-CA token as untrusted.
-    const v = new JpkiVerifier({ trustAnchors: anchors, origin: ORIGIN, now: () => NOW, revocation: 'not-checked' });
+    // A verifier on the default anchors rejects a development-CA token as untrusted.
+    const v = new JpkiVerifier({ origin: ORIGIN, now: () => NOW, revocation: 'not-checked' });
     const nonce = await v.issueNonce();
     expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ code: 'UNTRUSTED_CERTIFICATE' });
+  });
+
+  it('records beside the roots the fingerprint and validity of each, as computed from the files', () => {
+    const readme = readFileSync(join(BUNDLED_JPKI_ROOTS_DIR, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\w+\.pem) \|[^|]+\| (\w+) \| ([\d-]+ [\d:]+) \| ([\d-]+ [\d:]+) \| ([0-9A-F:]{95}) \|$/gm)];
+    const files = readdirSync(BUNDLED_JPKI_ROOTS_DIR).filter((name) => name.endsWith('.pem')).sort();
+    expect(rows.map((row) => row[1])).toEqual(files);
+    const utc = (date: string) => new Date(date).toISOString().replace('T', ' ').slice(0, 19);
+    for (const [, file, serial, from, to, fingerprint] of rows) {
+      const certificate = new X509Certificate(read(file!));
+      expect({ file, serial: certificate.serialNumber, from: utc(certificate.validFrom), to: utc(certificate.validTo), fingerprint: certificate.fingerprint256 }).toEqual({
+        file,
+        serial,
+        from,
+        to,
+        fingerprint,
+      });
+      expect(Object.values(JPKI_ROOT_FINGERPRINTS)).toContain(fingerprint);
+    }
   });
 
   it('loads a real root from DER as well as PEM', () => {

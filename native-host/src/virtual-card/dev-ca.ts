@@ -1,7 +1,8 @@
 /**
  * The development CA of the virtual card, made with node-forge, mirroring JPKI's profile
- * (shared/data/jpki-roots/README.md): two self-signed RSA-2048 roots with no intermediates, and
- * end-entity certificates issued directly by them. Test OIDs: see docs/DECISIONS.md.
+ * (relying-party/src/verifier/roots/README.md): two self-signed RSA-2048 roots with no
+ * intermediates, and end-entity certificates issued directly by them. Test OIDs: see
+ * docs/DECISIONS.md.
  */
 import forge from 'node-forge';
 import { randomBytes } from 'node:crypto';

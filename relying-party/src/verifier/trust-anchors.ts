@@ -1,8 +1,10 @@
 /**
- * Trust anchors: the self-signed JPKI roots a site operator downloaded from jpki.go.jp/ca (or the
- * development CA of the virtual card). JPKI has no intermediates, so an anchor is the issuer.
+ * Trust anchors: the self-signed J-LIS roots shipped in roots/ (bundledJpkiRoots, the default),
+ * others a site operator downloaded from jpki.go.jp/ca, or the development CA of the virtual
+ * card. JPKI has no intermediates, so an anchor is the issuer.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CertificateParseError, parseCertificate, type ParsedCertificate } from './certificate.ts';
 
 export interface TrustAnchor {
@@ -12,9 +14,9 @@ export interface TrustAnchor {
 }
 
 /**
- * SHA-256 fingerprints of the real J-LIS roots (from J-LIS's published certificates; see
- * ../shared/data/jpki-roots/README.md). The 2019 generation is not listed there: an operator who
- * pins and needs it adds its fingerprint to `pinnedFingerprints`.
+ * SHA-256 fingerprints of the real J-LIS roots, the files in roots/ (roots/README.md records
+ * their source and validity). The 2019 generation is not among them: an operator who needs it
+ * loads it with its own `pin` list.
  */
 export const JPKI_ROOT_FINGERPRINTS: Readonly<Record<string, string>> = {
   'auth-2015': '4D:CF:C4:CA:0A:AF:9F:B2:A3:08:1B:3F:0C:99:1C:32:0B:3A:CC:00:86:67:A3:41:EE:AE:C5:AF:1D:58:CA:7D',
@@ -78,4 +80,18 @@ export function trustAnchorsFrom(data: Uint8Array | string, source: string, opti
 /** Reads anchor files (PEM or DER), e.g. the roots downloaded from jpki.go.jp/ca. */
 export function loadTrustAnchors(paths: readonly string[], options: LoadOptions = {}): TrustAnchor[] {
   return paths.flatMap((path) => trustAnchorsFrom(readFileSync(path), path, options));
+}
+
+/** The folder of the J-LIS roots shipped with the verifier (a packaged build carries it beside its code). */
+export const BUNDLED_JPKI_ROOTS_DIR = fileURLToPath(new URL('./roots/', import.meta.url));
+
+let bundled: readonly TrustAnchor[] | undefined;
+
+/** The real J-LIS roots in roots/, each refused unless its fingerprint is pinned above; read once. */
+export function bundledJpkiRoots(): readonly TrustAnchor[] {
+  bundled ??= readdirSync(BUNDLED_JPKI_ROOTS_DIR)
+    .filter((name) => name.endsWith('.pem'))
+    .sort()
+    .flatMap((name) => trustAnchorsFrom(readFileSync(`${BUNDLED_JPKI_ROOTS_DIR}${name}`), `J-LIS root ${name} (bundled)`, { pin: true }));
+  return bundled;
 }

@@ -6,7 +6,8 @@ import type { RevocationChecker } from './revocation.ts';
 import type { TrustAnchor } from './trust-anchors.ts';
 
 export interface VerifierOptions {
-  trustAnchors: readonly TrustAnchor[];
+  /** Default: bundledJpkiRoots(), the real J-LIS roots shipped in roots/. */
+  trustAnchors?: readonly TrustAnchor[];
   /** Policy OIDs that mark each certificate kind. Default: J-LIS production. */
   policies?: PolicyOids;
   /** The origin tokens must be bound to, e.g. `https://example.jp` (may be given per call instead). */

@@ -14,6 +14,7 @@ import { JPKI_POLICY_OIDS, requireKind, type CertificateKind, type PolicyOids } 
 import { describe, type AuthResult, type AuthSuccess, type SignatureResult } from './result.ts';
 import type { RevocationResult } from './revocation.ts';
 import { checkAuthBlock, checkDigestInfo } from './signature-checks.ts';
+import { bundledJpkiRoots } from './trust-anchors.ts';
 import type { AuthTokenContext, PortalChallenge, PortalLoginInput, SignatureInput, VerifierOptions } from './verifier-options.ts';
 
 export type { AuthTokenContext, PortalChallenge, PortalLoginInput, SignatureInput, VerifierOptions } from './verifier-options.ts';
@@ -32,7 +33,7 @@ export class JpkiVerifier {
     if (options.revocation !== 'not-checked' && typeof options.revocation?.check !== 'function') {
       throw new TypeError("VerifierOptions.revocation is required: a RevocationChecker, or 'not-checked'");
     }
-    this.chains = new ChainValidator(options.trustAnchors);
+    this.chains = new ChainValidator(options.trustAnchors ?? bundledJpkiRoots());
     this.policies = options.policies ?? JPKI_POLICY_OIDS;
     this.nonces = options.nonceStore ?? new MemoryNonceStore();
     this.now = options.now ?? (() => new Date());
