@@ -1,15 +1,18 @@
 /**
  * Every verb of jpki-bridge, one row each: how a web page (`page`) or a portal page (`portalMode`)
  * asks for it, the native command that carries it to the host (`native`), the PIN the user enters
- * (`pin`) and the dialog's wording of it (`wording`); what a page sends is PAGE_REQUEST_FIELDS,
- * bounded by PAGE_FIELDS. The extension's actions and PIN dialog, the host's dispatcher, `jpki-bridge run` and the
- * content script all take these facts from here.
+ * (`pin`) and the dialog's wording of it (`wording`). What a page sends for each action is
+ * PAGE_REQUEST_FIELDS, bounded by PAGE_FIELDS. The extension's actions and PIN dialog, the host's
+ * dispatcher, `jpki-bridge run` and the content script take these facts from here.
  *
  * Plain constants, no imports that survive compilation: the content script, which runs on every
  * https page within a 4 KB budget, imports this file. The code half of the protocol is keyed by the
  * same names — the schemas in protocol/native.ts, page.ts and portal.ts (`satisfies` the names
  * derived here, so a row without its schema does not compile) and the semantic checks of
  * protocol/checks.ts, which follow the fields: a field means the same on every hop.
+ *
+ * A new verb is a row here, its schemas there, a host command module in the dispatcher's table
+ * and, for a page or portal verb, a handler in the background's table (router.ts, portal.ts).
  */
 import type { PinKind } from './policy.ts';
 
@@ -66,9 +69,7 @@ type Column<C extends keyof Operation> = { [N in OperationName]: Rows[N] extends
 type NamesWith<C extends keyof Operation> = { [N in OperationName]: Rows[N] extends Record<C, unknown> ? N : never }[OperationName];
 
 export type PageAction = Column<'page'>;
-export type PortalMode = Column<'portalMode'>;
 export type NativeCommand = Column<'native'>;
-export type PageOperation = NamesWith<'page'>;
 export type PortalOperation = NamesWith<'portalMode'>;
 /** The verbs the PIN dialog asks for (the `use` of a dialog state). */
 export type DialogUse = NamesWith<'wording'>;
@@ -91,11 +92,6 @@ export const OPERATION_ROWS: Readonly<Record<OperationName, Operation>> = OPERAT
 /** Whether an untrusted value names a page action (own keys only: `__proto__` is none). */
 export function isPageAction(value: unknown): value is PageAction {
   return typeof value === 'string' && Object.hasOwn(PAGE_REQUEST_FIELDS, value);
-}
-
-/** The row name of a page action. */
-export function operationOfPage(action: PageAction): PageOperation {
-  return (Object.keys(OPERATION_ROWS) as OperationName[]).find((name) => OPERATION_ROWS[name].page === action) as PageOperation;
 }
 
 /** The portal mode's row name, or undefined. */

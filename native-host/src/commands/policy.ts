@@ -15,13 +15,16 @@ import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { refuseExpired } from '../card/certificate.ts';
 import type { JpkiCard } from '../card/jpki-card.ts';
 
+/** How error messages name each kind's PIN. */
+const PIN_NAMES: Record<PinKind, string> = { auth: 'authentication', sign: 'signing' };
+
 /**
  * Step 1: the PIN must match its rule, else ERR_JPKI_PIN_FORMAT before any card contact.
  * Returns the normalized PIN as ASCII bytes; the caller zeroes them in `finally` (`wipe`).
  */
 export function pinBytes(kind: PinKind, pin: string, which = 'PIN'): Uint8Array {
   const checked = checkPin(kind, pin);
-  if (!checked.ok) throw new JpkiError('ERR_JPKI_PIN_FORMAT', `the ${kind === 'auth' ? 'authentication' : 'signing'} ${which} breaks its rule (${checked.problem})`);
+  if (!checked.ok) throw new JpkiError('ERR_JPKI_PIN_FORMAT', `the ${PIN_NAMES[kind]} ${which} breaks its rule (${checked.problem})`);
   const bytes = new Uint8Array(checked.pin.length);
   for (let i = 0; i < checked.pin.length; i++) bytes[i] = checked.pin.charCodeAt(i);
   return bytes;
