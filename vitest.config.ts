@@ -27,6 +27,18 @@ export default defineConfig({
         },
       },
       {
+        // What `npm run package` makes, installed as its users install it (test/package/build-once.ts
+        // builds dist/ once per run). Uses pcscd, the readers and Chromium too: after `system`.
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          globalSetup: ['test/package/build-once.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         plugins: [WxtVitest({ root: 'extension' })],
         test: {
           name: 'extension',

@@ -6,8 +6,9 @@
  * runs exactly what the tests run.
  */
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { capture } from './exec.ts';
@@ -25,6 +26,28 @@ interface NpmPackage {
 /** '@jpki-bridge/shared/…' resolves to the source, as in the workspace (for the declaration bundler). */
 const SHARED_PATHS = { '@jpki-bridge/shared': ['shared/src/index.ts'], '@jpki-bridge/shared/*': ['shared/src/*.ts'] };
 
+/**
+ * Leaves the dependencies as imports. A deep import into a CommonJS package ('xml-crypto/lib/utils')
+ * resolves in the workspace (tsx, bundlers) but not under Node's ES module loader, which wants the
+ * file's full name: it is written as the file it resolves to ('xml-crypto/lib/utils.js').
+ */
+function externals(names: readonly string[]): Plugin {
+  const require = createRequire(join(ROOT, 'package.json'));
+  return {
+    name: 'externals',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+        const name = names.find((candidate) => path === candidate || path.startsWith(`${candidate}/`));
+        if (!name) return undefined;
+        if (path === name) return { path, external: true };
+        const file = require.resolve(path);
+        const dir = `/node_modules/${name}/`;
+        return { path: `${name}/${file.slice(file.lastIndexOf(dir) + dir.length)}`, external: true };
+      });
+    },
+  };
+}
+
 async function library(out: string, entry: string, platform: 'node' | 'browser', external: readonly string[]): Promise<void> {
   await build({
     entryPoints: { index: join(ROOT, entry) },
@@ -33,7 +56,7 @@ async function library(out: string, entry: string, platform: 'node' | 'browser',
     format: 'esm',
     platform,
     target: platform === 'node' ? 'node20' : 'es2020',
-    external: [...external],
+    plugins: [externals(external)],
     sourcemap: 'linked',
     logLevel: 'warning',
   });
@@ -50,7 +73,11 @@ export const NPM_PACKAGES: readonly NpmPackage[] = [
   {
     dir: 'verifier',
     dependencies: ['xml-crypto', '@xmldom/xmldom', 'valibot'],
-    make: (out) => library(out, 'relying-party/src/index.ts', 'node', ['xml-crypto', '@xmldom/xmldom', 'valibot']),
+    make: async (out) => {
+      await library(out, 'relying-party/src/index.ts', 'node', ['xml-crypto', '@xmldom/xmldom', 'valibot']);
+      // The J-LIS roots, as files: the verifier finds them beside its code (trust-anchors.ts).
+      cpSync(join(ROOT, 'relying-party/src/verifier/roots'), join(out, 'dist/roots'), { recursive: true });
+    },
   },
   {
     dir: 'page',

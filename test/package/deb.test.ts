@@ -1,0 +1,190 @@
+/**
+ * The Debian package as a resident gets it: lintian on the .deb, `dpkg -i`, `jpki-bridge doctor`
+ * from the installed package with no `node` anywhere on PATH, Chromium with a fresh profile and
+ * no per-profile manifest logging in on the demo through the system-wide manifest, then
+ * `dpkg -P` and nothing of it left. Needs root (dpkg), as CI has.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
+import { startDemoServer, type DemoServer } from '../../relying-party/demo/server.ts';
+import { createDemoVerifier } from '../../relying-party/demo/verifier-setup.ts';
+import { walkLogin } from '../../relying-party/demo/walkthrough.ts';
+import { launchChromium, type ChromiumSession } from '../../tools/dev/chromium.ts';
+import { ensurePcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
+import { serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
+import {
+  BROWSERS,
+  CHROME_WEB_STORE_UPDATE_URL,
+  CHROMIUM_MANIFEST,
+  COMMAND,
+  CREATED_DIRS_FILE,
+  DEB_FILE,
+  EXECUTABLE,
+  EXTERNAL_EXTENSION_FILES,
+  PACKAGE,
+  systemManifestPath,
+} from '../../tools/package/deb/layout.ts';
+import { DIST } from '../../tools/package/paths.ts';
+
+const DEB = join(DIST, DEB_FILE);
+/** Where a package could leave something; dpkg's and apt's own databases change by design. */
+const WATCHED = ['/etc', '/usr', '/var/lib'];
+const UNWATCHED = ['/var/lib/dpkg', '/var/lib/apt', '/var/cache'];
+
+/**
+ * Lintian's warnings that the package accepts, each explained in docs/packaging.md ("What lintian
+ * says"); anything else, and every error, fails.
+ */
+const ACCEPTED_WARNINGS = new Set(['initial-upload-closes-no-bugs', 'old-fsf-address-in-copyright-file']);
+
+const installed = () => spawnSync('dpkg-query', ['-W', '-f=${Status}', PACKAGE], { encoding: 'utf8' }).stdout.includes('install ok installed');
+const purge = () => execFileSync('dpkg', ['-P', PACKAGE], { stdio: 'pipe' });
+
+function snapshot(): Set<string> {
+  const out = execFileSync('find', [...WATCHED, '-xdev', ...UNWATCHED.flatMap((dir) => ['-path', dir, '-prune', '-o']), '-print'], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return new Set(out.split('\n').filter(Boolean));
+}
+
+/** PATH without every directory that has a `node` (on a merged-/usr system /bin is /usr/bin). */
+function pathWithoutNode(): string {
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '' && !existsSync(join(dir, 'node')))
+    .join(delimiter);
+}
+
+let before: Set<string>;
+let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
+let card: ServedCard | undefined;
+let stateFile: string;
+
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) throw new Error('this file installs a Debian package: run it as root (CI does)');
+  if (installed()) purge(); // a run that died half-way
+  before = snapshot();
+  pcscd = await ensurePcscd();
+});
+
+afterAll(async () => {
+  if (installed()) purge();
+  await card?.stop();
+  await pcscd?.stop();
+});
+
+describe('the Debian package', () => {
+  it('passes lintian with no error, and only the warnings docs/packaging.md explains', () => {
+    const result = spawnSync('lintian', ['--tag-display-limit', '0', DEB], { encoding: 'utf8' });
+    const tags = result.stdout.split('\n').filter((line) => /^[EW]: /.test(line));
+    expect(tags.filter((line) => line.startsWith('E: ')), result.stdout).toEqual([]);
+    const warnings = tags.map((line) => line.split(' ')[2]!);
+    expect(warnings.filter((tag) => !ACCEPTED_WARNINGS.has(tag)), result.stdout).toEqual([]);
+  });
+
+  it('installs with dpkg -i: the command, the host, a manifest for each browser pointing at it, the store pointers', async () => {
+    execFileSync('dpkg', ['-i', DEB], { stdio: 'pipe' });
+    expect(readlinkSync(COMMAND)).toBe('../lib/jpki-bridge/jpki-bridge');
+    for (const browser of BROWSERS) {
+      const manifest = JSON.parse(await readFile(systemManifestPath(browser), 'utf8'));
+      expect(manifest, browser).toMatchObject({ name: 'jpki_bridge', type: 'stdio', path: EXECUTABLE });
+    }
+    expect(JSON.parse(await readFile(CHROMIUM_MANIFEST, 'utf8')).allowed_origins).toEqual([`chrome-extension://${CHROMIUM_EXTENSION_ID}/`]);
+    for (const file of EXTERNAL_EXTENSION_FILES) {
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ external_update_url: CHROME_WEB_STORE_UPDATE_URL });
+    }
+  });
+
+  it('runs doctor from the installed package with no node on PATH: every browser OK down to the card', async () => {
+    const PATH = pathWithoutNode();
+    // The proof that nothing could fall back on the system's Node.
+    expect(spawnSync('/bin/sh', ['-c', 'command -v node'], { env: { PATH } }).status).not.toBe(0);
+    const home = await mkdtemp(join(tmpdir(), 'jpki-deb-home-')); // no per-user manifest can be found
+    const env = { PATH, HOME: home, LANG: 'C.UTF-8' };
+    // The card is made by the installed package's own virtual-card command, then served into vpcd.
+    stateFile = join(home, 'card.json');
+    execFileSync(COMMAND, ['virtual-card', 'create', '--state', stateFile], { env, stdio: 'pipe' });
+    card = await serveCard({ stateFile });
+
+    const doctor = spawnSync(COMMAND, ['doctor'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(doctor.stdout).not.toContain('[NG]');
+    for (const browser of BROWSERS) expect(doctor.stdout).toContain(`-- ${browser}: ${systemManifestPath(browser)}`);
+    expect(doctor.stdout.match(/\[OK\] カード \/ card: my-number-card/g)).toHaveLength(BROWSERS.length);
+    expect(doctor.status, doctor.stdout + doctor.stderr).toBe(0);
+  });
+
+  describe('Chromium with a fresh profile and no per-profile manifest', () => {
+    let server: DemoServer;
+    let chromium: ChromiumSession;
+    afterAll(async () => {
+      await chromium?.close();
+      await server?.close();
+    });
+
+    it('logs in on the demo through the system-wide manifest', async () => {
+      server = await startDemoServer({ port: 0, createVerifier: async (origin) => (await createDemoVerifier({ origin, cardStateFile: stateFile })).verifier });
+      chromium = await launchChromium({ lang: 'ja', host: false });
+      expect(existsSync(join(chromium.userDataDir, 'NativeMessagingHosts', 'jpki_bridge.json'))).toBe(false);
+      const hosts = watchHosts();
+      const verdict = await walkLogin({ browser: chromium.browser, baseUrl: server.url, pins: VIRTUAL_PINS, screenshotDir: null });
+      const parents = hosts.stop();
+      expect(verdict, verdict.detail).toMatchObject({ ok: true });
+      // …and the host that answered was the package's: a child of Chromium running the installed executable.
+      expect([...parents].some((command) => command.startsWith('chrom')), `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`).toBe(true);
+    });
+  });
+
+  it('is purged by dpkg -P with nothing left: no manifest, no file, no directory it made', async () => {
+    const files = execFileSync('dpkg', ['-L', PACKAGE], { encoding: 'utf8' }).split('\n').filter((path) => path.startsWith('/') && path !== '/.');
+    await card?.stop(); // its state file lives in a temp HOME, not under the watched trees
+    purge();
+    expect(installed()).toBe(false);
+    for (const browser of BROWSERS) expect(existsSync(systemManifestPath(browser)), browser).toBe(false);
+    expect(existsSync(CREATED_DIRS_FILE)).toBe(false);
+    expect(files.filter((file) => !before.has(file) && existsSync(file))).toEqual([]);
+    const after = snapshot();
+    expect([...after].filter((path) => !before.has(path))).toEqual([]);
+    expect([...before].filter((path) => !after.has(path))).toEqual([]);
+  });
+});
+
+/** Polls /proc for processes running the installed host; stop() gives their parents' command names. */
+function watchHosts(): { stop(): Set<string> } {
+  const parents = new Set<string>();
+  const look = () => {
+    for (const pid of readdirSync('/proc')) {
+      if (/^\d+$/.test(pid) && exeOf(pid) === EXECUTABLE) parents.add(parentCommand(pid));
+    }
+  };
+  const timer = setInterval(look, 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return parents;
+    },
+  };
+}
+
+function exeOf(pid: string): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return null;
+  }
+}
+
+function parentCommand(pid: string): string {
+  try {
+    const ppid = /^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+    return ppid ? readFileSync(`/proc/${ppid}/comm`, 'utf8').trim() : '';
+  } catch {
+    return '';
+  }
+}
