@@ -9,7 +9,7 @@ import { BROWSERS, CHROMIUM_MANIFEST, CREATED_DIRS_FILE, linkedByMaintainerScrip
 
 const links = () => BROWSERS.filter(linkedByMaintainerScripts).map((browser) => systemManifestPath(browser));
 
-/** The directories from /etc/opt down to `dir`, outermost first, excluding /etc/opt itself (the system's). */
+/** The directories below /etc/opt down to `dir`, outermost first (/etc/opt itself is ensured first, on its own). */
 function chain(dir: string): string[] {
   const out: string[] = [];
   for (let d = dir; d !== '/etc/opt'; d = posix.dirname(d)) out.unshift(d);
