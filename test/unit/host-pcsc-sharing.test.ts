@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NativeCardReader } from '../../native-host/src/card/pcsc-binding.ts';
 import { STATE_EXCLUSIVE, STATE_INUSE } from '../../native-host/src/card/pcsc-reader.ts';
-import { COURTESY_MS, describeHolder, ReaderSharing, RETRY_MAX_MS, RETRY_MIN_MS } from '../../native-host/src/card/pcsc-sharing.ts';
+import { CONTENDED_MS, COURTESY_MS, describeHolder, HANDOVER_MS, ReaderSharing, RETRY_MAX_MS, RETRY_MIN_MS } from '../../native-host/src/card/pcsc-sharing.ts';
 
 const SHARING_VIOLATION = new Error('SCardConnect error: Sharing violation.(0x8010000b)');
 const NO_SMARTCARD = new Error('SCardConnect error: No smart card inserted.(0x8010000c)');
@@ -35,6 +35,12 @@ class FakeReader {
   }
 }
 
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
 function source(make: () => FakeReader) {
   const made: FakeReader[] = [];
   let current: FakeReader | null = null;
@@ -56,19 +62,29 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
       expect(delay).toBeLessThanOrEqual(RETRY_MAX_MS);
     }
     expect(new Set(delays.map((d) => Math.round(d))).size).toBeGreaterThan(5);
-    // The gap a polite survey leaves is longer than any pause a waiter takes between tries.
-    expect(COURTESY_MS).toBeGreaterThan(RETRY_MAX_MS * 2);
+    // The gaps this host leaves are longer than any pause a waiter takes between tries.
+    expect(HANDOVER_MS).toBeGreaterThan(RETRY_MAX_MS * 1.5);
+    expect(COURTESY_MS).toBeGreaterThan(HANDOVER_MS);
   });
 
   it('Test_ASurveyRightAfterARelease_WaitsTheCourtesyGap_ButNotAfterItHasPassed', async () => {
     const sharing = new ReaderSharing();
-    let started = performance.now();
-    await sharing.courtesy();
-    expect(performance.now() - started).toBeLessThan(COURTESY_MS / 2); // nothing released yet
+    expect(await timed(() => sharing.turn(true))).toBeLessThan(COURTESY_MS / 2); // nothing released yet
     sharing.released();
-    started = performance.now();
-    await sharing.courtesy();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(COURTESY_MS - 5);
+    expect(await timed(() => sharing.turn(true))).toBeGreaterThanOrEqual(COURTESY_MS - 5);
+    expect(await timed(() => sharing.turn(true))).toBeLessThan(COURTESY_MS / 2); // the gap has passed
+  });
+
+  it('Test_ALoginRightAfterARelease_WaitsOnlyWhileTheCardIsContended', async () => {
+    const sharing = new ReaderSharing();
+    sharing.released();
+    expect(await timed(() => sharing.turn(false))).toBeLessThan(HANDOVER_MS / 2); // uncontended: no gap at all
+    // Someone else held the card a moment ago: back-to-back operations now hand it over.
+    await sharing.attempt(source(() => new FakeReader('r', SHARING_VIOLATION)), 'r', Date.now() + 100);
+    sharing.released();
+    expect(await timed(() => sharing.turn(false))).toBeGreaterThanOrEqual(HANDOVER_MS - 5);
+    expect(HANDOVER_MS).toBeLessThan(COURTESY_MS);
+    expect(CONTENDED_MS).toBeGreaterThan(1000);
   });
 
   it('Test_AnAttempt_TellsConnectedBusyAndNoCardApart', async () => {

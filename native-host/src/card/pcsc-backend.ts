@@ -134,8 +134,8 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
   async function attempt<T>(fn: (slots: ReaderSlot[]) => Promise<T>, mode: 'all' | 'one'): Promise<T> {
     const current = open();
     const names = await current.readerNames();
-    // A survey ('all': `status`) is what neighbours poll; it leaves them a gap first.
-    if (mode === 'all') await sharing.courtesy();
+    // A survey ('all': `status`) is what neighbours poll: it always leaves them a gap first.
+    await sharing.turn(mode === 'all');
     const started = Date.now();
     const deadline = started + busyWaitMs;
     const held: Held[] = [];

@@ -11,7 +11,10 @@
  * - a connect that is still blocked at the deadline is abandoned, never awaited (it is cleaned up
  *   when pcscd finally answers), so the wait stays bounded even behind a long transaction;
  * - a survey (`status`, what neighbours poll) is polite: it starts no sooner than COURTESY_MS after
- *   this host last let the card go, so back-to-back statuses leave a gap for anyone waiting.
+ *   this host last let the card go, so back-to-back statuses leave a gap for anyone waiting;
+ * - any other operation leaves a shorter gap (HANDOVER_MS), and only while the card is contended
+ *   (we found it busy within CONTENDED_MS): then back-to-back logins let a waiting neighbour have
+ *   its turn too, and an uncontended card costs nothing.
  * The holder of a busy card is described from what PC/SC tells: its reader state (an exclusive
  * connection, or the card merely open) and whether our connect got stuck (a transaction). PC/SC
  * never says which program it is.
@@ -24,8 +27,11 @@ import { connect, disconnect, readerState, STATE_EXCLUSIVE, STATE_INUSE } from '
 
 export const RETRY_MIN_MS = 5;
 export const RETRY_MAX_MS = 20;
-/** Longer than RETRY_MAX_MS plus a connect, so whoever waits for the card finds it free. */
+/** Both longer than RETRY_MAX_MS plus a connect, so whoever waits for the card finds it free. */
 export const COURTESY_MS = 150;
+export const HANDOVER_MS = 40;
+/** How long after we last found the card busy it counts as contended. */
+export const CONTENDED_MS = 10_000;
 /** A last attempt made at (or past) the deadline still gets this long to be answered. */
 const LAST_ATTEMPT_MS = 250;
 
@@ -40,6 +46,7 @@ export type Attempt =
 
 export class ReaderSharing {
   private lastRelease = 0;
+  private lastBusy = -Infinity;
   /** Per reader: the clean-up of a connect we abandoned, while pcscd has not answered it yet. */
   private readonly abandoned = new Map<string, Promise<void>>();
 
@@ -48,9 +55,10 @@ export class ReaderSharing {
     return RETRY_MIN_MS + Math.random() * (RETRY_MAX_MS - RETRY_MIN_MS);
   }
 
-  /** For a survey: lets COURTESY_MS pass since this host last released a card. */
-  async courtesy(): Promise<void> {
-    const wait = this.lastRelease + COURTESY_MS - Date.now();
+  /** Before taking the card: leaves the gap due since this host last released one (see above). */
+  async turn(survey: boolean): Promise<void> {
+    const gap = survey ? COURTESY_MS : Date.now() - this.lastBusy < CONTENDED_MS ? HANDOVER_MS : 0;
+    const wait = this.lastRelease + gap - Date.now();
     if (wait > 0) await sleep(wait);
   }
 
@@ -66,22 +74,27 @@ export class ReaderSharing {
     const by = Math.max(deadline, Date.now() + LAST_ATTEMPT_MS);
     // A connect of ours still blocked in pcscd: a second one would only queue behind it.
     const earlier = this.abandoned.get(name);
-    if (earlier && !(await settlesBy(earlier, by)).settled) return { outcome: 'busy', stuck: true };
+    if (earlier && !(await settlesBy(earlier, by)).settled) return this.busy(true);
 
     const reader = context.reader(name);
     const connecting = connect(reader);
     const answer = await settlesBy(connecting, by);
     if (!answer.settled) {
       this.abandon(context, name, reader, connecting);
-      return { outcome: 'busy', stuck: true };
+      return this.busy(true);
     }
     if ('error' in answer) {
       const outcome = connectOutcome(answer.error);
       if (outcome === 'no-card') return { outcome: 'no-card' };
-      if (outcome === 'busy') return { outcome: 'busy', stuck: false };
+      if (outcome === 'busy') return this.busy(false);
       throw answer.error;
     }
     return { outcome: 'connected', reader, protocol: answer.value };
+  }
+
+  private busy(stuck: boolean): Attempt {
+    this.lastBusy = Date.now();
+    return { outcome: 'busy', stuck };
   }
 
   /**
