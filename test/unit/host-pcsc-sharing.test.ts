@@ -115,6 +115,18 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     expect(readers.made).toHaveLength(2);
   });
 
+  it('Test_ABlockedConnectGrantedWhileTheNextAttemptWaitsForIt_IsHandedToThatAttempt', async () => {
+    const sharing = new ReaderSharing();
+    const readers = source(() => new FakeReader('r', null));
+    expect(await sharing.attempt(readers, 'r', Date.now())).toEqual({ outcome: 'busy', stuck: true });
+    const waiting = sharing.attempt(readers, 'r', Date.now() + 2000);
+    setTimeout(() => readers.made[0]!.answerNow(), 50);
+    expect(await waiting).toMatchObject({ outcome: 'connected', protocol: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readers.made[0]!.dispositions).toEqual([]); // kept: it is the card this attempt now holds
+    expect(readers.made).toHaveLength(1);
+  });
+
   it.each([
     [STATE_EXCLUSIVE | PRESENT, false, 'another program holds the card in "R" exclusively'],
     [STATE_EXCLUSIVE | PRESENT, true, 'another program holds the card in "R" exclusively'],

@@ -140,8 +140,10 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
     const deadline = started + busyWaitMs;
     const held: Held[] = [];
     try {
+      // A first look at every reader, none waited for (a connect held back in pcscd is picked up
+      // again below): a one-card command must not sit behind one reader while another has its card.
       const probed: Probed[] = [];
-      for (const name of names) probed.push(await probe(current, name, held, deadline));
+      for (const name of names) probed.push(await probe(current, name, held, started));
       // Readers another program holds: try again until it lets go (it may be our own other
       // host), unless a one-card command already has its JPKI card in hand.
       const inHand = () => probed.some((p) => p.slot.card);

@@ -47,8 +47,8 @@ export type Attempt =
 export class ReaderSharing {
   private lastRelease = 0;
   private lastBusy = -Infinity;
-  /** Per reader: the clean-up of a connect we abandoned, while pcscd has not answered it yet. */
-  private readonly abandoned = new Map<string, Promise<void>>();
+  /** Per reader: a connect we stopped waiting for, while pcscd has not answered it yet. */
+  private readonly abandoned = new Map<string, Abandoned>();
 
   /** A random pause before trying a busy card again. */
   retryDelay(): number {
@@ -67,14 +67,26 @@ export class ReaderSharing {
   }
 
   /**
-   * One exclusive connect to `name`, answered by `deadline` at the latest. Raw pcsclite errors
-   * other than "no card" and "busy" escape for the caller to map.
+   * One exclusive connect to `name`, answered by `deadline` at the latest (a deadline already
+   * past still gets LAST_ATTEMPT_MS). Raw pcsclite errors other than "no card" and "busy" escape
+   * for the caller to map.
    */
   async attempt(context: ReaderSource, name: string, deadline: number): Promise<Attempt> {
     const by = Math.max(deadline, Date.now() + LAST_ATTEMPT_MS);
-    // A connect of ours still blocked in pcscd: a second one would only queue behind it.
+    // A connect of ours still held back in pcscd: wait for it rather than queue a second one
+    // behind it, and if pcscd grants it meanwhile, it is this attempt's.
     const earlier = this.abandoned.get(name);
-    if (earlier && !(await settlesBy(earlier, by)).settled) return this.busy(true);
+    if (earlier) {
+      earlier.waiting = true;
+      const answer = await settlesBy(earlier.connecting, by);
+      earlier.waiting = false;
+      if (!answer.settled) return this.busy(true);
+      this.forget(name, earlier);
+      if ('value' in answer) {
+        earlier.claimed = true;
+        return { outcome: 'connected', reader: earlier.reader, protocol: answer.value };
+      }
+    }
 
     const reader = context.reader(name);
     const connecting = connect(reader);
@@ -98,20 +110,40 @@ export class ReaderSharing {
   }
 
   /**
-   * The CardReader of a blocked connect is busy inside the addon until pcscd answers; the next
-   * attempt gets a fresh one. If the connect does succeed later, nothing was sent: let it go.
+   * The CardReader of a blocked connect is busy inside the addon until pcscd answers; a new
+   * connect gets a fresh one. A grant that comes while no attempt waits for it is let go at once
+   * (nothing was sent): the check runs after the waiting attempt, if any, has taken it.
    */
   private abandon(context: ReaderSource, name: string, reader: NativeCardReader, connecting: Promise<number>): void {
     context.retire(reader);
-    const cleanup = connecting.then(
-      () => disconnect(reader, LEAVE_CARD),
-      () => {},
-    );
-    const entry = cleanup.finally(() => {
-      if (this.abandoned.get(name) === entry) this.abandoned.delete(name);
-    });
+    const entry: Abandoned = { reader, connecting, waiting: false, claimed: false };
     this.abandoned.set(name, entry);
+    const unclaimed = () => !entry.waiting && !entry.claimed;
+    connecting.then(
+      () =>
+        setImmediate(() => {
+          if (!unclaimed()) return;
+          this.forget(name, entry);
+          void disconnect(reader, LEAVE_CARD);
+        }),
+      () => {
+        if (unclaimed()) this.forget(name, entry);
+      },
+    );
   }
+
+  private forget(name: string, entry: Abandoned): void {
+    if (this.abandoned.get(name) === entry) this.abandoned.delete(name);
+  }
+}
+
+interface Abandoned {
+  reader: NativeCardReader;
+  connecting: Promise<number>;
+  /** An attempt is waiting for this connect right now. */
+  waiting: boolean;
+  /** An attempt took the card this connect was granted. */
+  claimed: boolean;
 }
 
 /** ERR_JPKI_CARD_BUSY saying who holds the card, as far as PC/SC can tell, and how long we waited. */
