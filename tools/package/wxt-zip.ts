@@ -12,9 +12,14 @@ import { ROOT } from './paths.ts';
 const [browser, outDir] = process.argv.slice(2);
 if ((browser !== 'chrome' && browser !== 'firefox') || !outDir) throw new Error('usage: wxt-zip.ts chrome|firefox OUT_DIR');
 
+// A store build is a production build whatever started us: under vitest NODE_ENV is 'test', which
+// WXT would keep, and Vite would then compile JSX in development form (with absolute source paths).
+process.env.NODE_ENV = 'production';
+
 await zip({
   root: join(ROOT, 'extension'),
   browser,
+  mode: 'production',
   outDir,
   zip: {
     name: 'jpki-bridge',
