@@ -160,7 +160,7 @@ async function loginsAndSignatures(h: HostProcess, count: number): Promise<strin
 }
 
 describe('neighbours a user meets', () => {
-  it('Test_LoginsAndSignaturesWhileASecondHostPollsStatus_AllSucceed', async () => {
+  it('logins and signatures all succeed while a second host polls status', async () => {
     const [ours, neighbour] = [await host(), await host()];
     const poller = statusPoller(neighbour);
     const failures = await loginsAndSignatures(ours, 10);
@@ -172,7 +172,7 @@ describe('neighbours a user meets', () => {
     for (const reply of statuses) if (reply.error) expect(reply.error.code).toBe('ERR_JPKI_CARD_BUSY');
   });
 
-  it('Test_LoginsAndSignaturesWhilePkcs11ToolListsTheCardInALoop_AllSucceed', async () => {
+  it('logins and signatures all succeed while pkcs11-tool lists the card in a loop', async () => {
     const ours = await host();
     // A script listing the token and its objects over and over, a moment apart. Each run keeps
     // the card locked for its whole 3 s or so (below); a login waits for the end of one run.
@@ -182,7 +182,7 @@ describe('neighbours a user meets', () => {
     expect(await loop.rounds()).toBeGreaterThan(0); // OpenSC kept coming back to the card meanwhile
   });
 
-  it('Test_Pkcs11ToolInALoopWithNoPause_StillGetsAnAnswerWithinTheBoundedWait', async () => {
+  it('beside a pkcs11-tool loop with no pause a login is still answered within the bounded wait', async () => {
     // With no pause, OpenSC holds its PC/SC transaction almost all the time (one per APDU, with
     // about a millisecond between them, run after run) and pcscd looks at a waiting connect only
     // every 100 ms: no client gets a fair turn (pcsc-sharing.ts). What must hold is the bound.
@@ -201,7 +201,7 @@ describe('neighbours a user meets', () => {
     expect(await loop.rounds()).toBeGreaterThan(0);
   });
 
-  it('Test_LoginsAndSignaturesWhilePcscScanRuns_AllSucceed', async () => {
+  it('logins and signatures all succeed while pcsc_scan runs', async () => {
     const ours = await host();
     const scan = spawn('pcsc_scan', [], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     cleanups.push(() => stopGroup(scan));
@@ -215,7 +215,7 @@ describe('neighbours a user meets', () => {
 });
 
 describe('a program holding the card', () => {
-  it('Test_ACardHeldExclusivelyForASecond_TheLoginWaitsItsTurnAndSucceeds', async () => {
+  it('a login waits its turn behind a card held exclusively for a second, and succeeds', async () => {
     const ours = await host();
     const holder = await exclusiveHolder(served.readerName, 1000);
     const reply = await ours.request('authenticate', AUTH, 30_000);
@@ -223,7 +223,7 @@ describe('a program holding the card', () => {
     await holder.released;
   });
 
-  it('Test_ATransactionHeldForASecond_TheSignatureWaitsItsTurnAndSucceeds', async () => {
+  it('a signature waits its turn behind a PC/SC transaction held for a second, and succeeds', async () => {
     const ours = await host();
     const holder = await transactionHolder(served.readerName, 1000);
     const reply = await ours.request('sign', SIGN, 30_000);
@@ -231,7 +231,7 @@ describe('a program holding the card', () => {
     await holder.released;
   });
 
-  it('Test_ACardHeldExclusivelyForLong_IsCardBusyAfterTheBoundedWait_SayingExclusive', async () => {
+  it('a card held exclusively for long is CARD_BUSY after the bounded wait, saying it is held exclusively', async () => {
     const ours = await host();
     const holder = await exclusiveHolder(served.readerName, LONG_HOLD_MS);
     let releasedYet = false;
@@ -248,7 +248,7 @@ describe('a program holding the card', () => {
     expect((await ours.request('authenticate', AUTH, 30_000)).result).toBeDefined();
   });
 
-  it('Test_ATransactionHeldForLong_IsCardBusyAfterTheBoundedWait_SayingTransaction_ThenTheSameHostRecovers', async () => {
+  it('a transaction held for long is CARD_BUSY after the bounded wait, saying so, and the same host works once it ends', async () => {
     const ours = await host();
     const holder = await transactionHolder(served.readerName, LONG_HOLD_MS);
     let releasedYet = false;
@@ -268,7 +268,7 @@ describe('a program holding the card', () => {
 });
 
 describe('the verified state', () => {
-  it('Test_AfterALogin_TheNextProgramFindsTheAuthenticationPinUnverified', async () => {
+  it('after a login the next program finds the authentication PIN unverified', async () => {
     const ours = await host();
     expect((await ours.request('authenticate', AUTH, 30_000)).result).toBeDefined();
     const answer = await withPcsc(async (client) => {

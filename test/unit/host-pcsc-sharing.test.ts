@@ -54,7 +54,7 @@ function source(make: () => FakeReader) {
 }
 
 describe('pcsc-sharing: taking a turn at a shared reader', () => {
-  it('Test_RetryDelay_IsRandomWithinItsBounds_SoTwoWaitersDoNotMoveInStep', () => {
+  it('the pause between tries is random within its bounds, so two waiters do not move in step', () => {
     const sharing = new ReaderSharing();
     const delays = Array.from({ length: 200 }, () => sharing.retryDelay());
     for (const delay of delays) {
@@ -67,7 +67,7 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     expect(COURTESY_MS).toBeGreaterThan(HANDOVER_MS);
   });
 
-  it('Test_ASurveyRightAfterARelease_WaitsTheCourtesyGap_ButNotAfterItHasPassed', async () => {
+  it('a survey right after a release waits the courtesy gap, but not once it has passed', async () => {
     const sharing = new ReaderSharing();
     expect(await timed(() => sharing.turn(true))).toBeLessThan(COURTESY_MS / 2); // nothing released yet
     sharing.released();
@@ -75,7 +75,7 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     expect(await timed(() => sharing.turn(true))).toBeLessThan(COURTESY_MS / 2); // the gap has passed
   });
 
-  it('Test_ALoginRightAfterARelease_WaitsOnlyWhileTheCardIsContended', async () => {
+  it('a login right after a release leaves a hand-over gap only while the card is contended', async () => {
     const sharing = new ReaderSharing();
     sharing.released();
     expect(await timed(() => sharing.turn(false))).toBeLessThan(HANDOVER_MS / 2); // uncontended: no gap at all
@@ -87,7 +87,7 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     expect(CONTENDED_MS).toBeGreaterThan(1000);
   });
 
-  it('Test_AnAttempt_TellsConnectedBusyAndNoCardApart', async () => {
+  it('an attempt tells connected, busy and no card apart, and lets other failures through', async () => {
     const sharing = new ReaderSharing();
     const deadline = Date.now() + 1000;
     expect(await sharing.attempt(source(() => new FakeReader('r', 2)), 'r', deadline)).toMatchObject({ outcome: 'connected', protocol: 2 });
@@ -96,7 +96,7 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     await expect(sharing.attempt(source(() => new FakeReader('r', new Error('SCardConnect error: Service not available.(0x8010001d)'))), 'r', deadline)).rejects.toThrow(/0x8010001d/);
   });
 
-  it('Test_AConnectStillBlockedAtTheDeadline_IsAbandoned_NotAwaited_AndLetGoWhenPcscdAnswers', async () => {
+  it('a connect still blocked at the deadline is not awaited, no second one queues behind it, and a late grant nobody waits for is let go', async () => {
     const sharing = new ReaderSharing();
     const readers = source(() => new FakeReader('r', null));
     const started = Date.now();
@@ -115,7 +115,7 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     expect(readers.made).toHaveLength(2);
   });
 
-  it('Test_ABlockedConnectGrantedWhileTheNextAttemptWaitsForIt_IsHandedToThatAttempt', async () => {
+  it('a blocked connect granted while the next attempt waits for it is handed to that attempt', async () => {
     const sharing = new ReaderSharing();
     const readers = source(() => new FakeReader('r', null));
     expect(await sharing.attempt(readers, 'r', Date.now())).toEqual({ outcome: 'busy', stuck: true });
@@ -135,7 +135,7 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     [STATE_INUSE | PRESENT, false, 'another program has the card in "R" open'],
     [PRESENT, false, 'another program was using the card in "R"'],
     [null, false, 'another program was using the card in "R"'],
-  ])('Test_TheHolderIsDescribedByWhatPcscTells (state %s, stuck %s)', (state, stuck, text) => {
+  ])('the holder is described by what PC/SC tells (state %s, stuck %s)', (state, stuck, text) => {
     expect(describeHolder('R', stuck, state)).toBe(text);
   });
 });
