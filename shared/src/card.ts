@@ -20,6 +20,12 @@ export const EF = {
 /** EF 0006 of a My Number card starts with this label (padded with spaces to 32 bytes). */
 export const TOKEN_INFO_LABEL = 'JPKIAPICCTOKEN2';
 
+/**
+ * The most COMPUTE DIGITAL SIGNATURE takes: the card pads its input with PKCS#1 v1.5 type 1 to the
+ * RSA-2048 modulus (256 bytes), and the padding needs at least 11 of them.
+ */
+export const MAX_SIGN_INPUT = 256 - 11;
+
 /** EF 0008: byte 0 is the signing certificate, byte 1 the authentication one; 8F = present. */
 export const CERTIFICATE_PRESENT = 0x8f;
 

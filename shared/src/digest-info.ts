@@ -39,18 +39,6 @@ export function buildDigestInfo(hashFunction: HashFunction, hash: Uint8Array): U
   return out;
 }
 
-/** The hash function and hash inside a DigestInfo, or null unless it is one of the four exact forms. */
-export function parseDigestInfo(digestInfo: Uint8Array): { hashFunction: HashFunction; hash: Uint8Array } | null {
-  for (const hashFunction of HASH_FUNCTIONS) {
-    const { length, prefix } = HASH_INFO[hashFunction];
-    if (digestInfo.length !== prefix.length + length) continue;
-    if (prefix.every((byte, i) => digestInfo[i] === byte)) {
-      return { hashFunction, hash: digestInfo.slice(prefix.length) };
-    }
-  }
-  return null;
-}
-
 function hex(text: string): Uint8Array {
   return Uint8Array.from(text.match(/../g)!.map((pair) => parseInt(pair, 16)));
 }

@@ -53,10 +53,12 @@ export const OPERATIONS = {
   /** The card shows the signing certificate only after the signing PIN. */
   'get-signing-certificate': { page: 'jpki:get-signing-certificate', native: 'get-signing-certificate', pin: 'sign', wording: 'Certificate' },
   sign: { page: 'jpki:sign', native: 'sign', pin: 'sign', wording: 'Sign' },
-  /** The portal's login: its `digest` is the DigestInfo the authentication key signs. */
+  /** The portal's login: the authentication key signs the page's `digest` bytes as they are. */
   'portal-login': { portalMode: '01', native: 'portal-login', pin: 'auth', wording: 'Authenticate' },
-  /** The portal's signing: one DigestInfo or a list, one PIN entry. */
+  /** The portal's signing: one `digest` or a list, bytes as they are, one PIN entry. */
   'portal-sign': { portalMode: '02', native: 'portal-sign', pin: 'sign', wording: 'Sign' },
+  /** The portal's card-face text (券面事項入力補助): name, address, date of birth, sex — never the My Number. */
+  'portal-text': { portalMode: '04', native: 'portal-text', pin: 'text', wording: 'Text' },
   /** Nothing to do: every operation ends with its own dialog. */
   'portal-close': { portalMode: '05' },
   /** From the extension's popup only, never from a web page. */

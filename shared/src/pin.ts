@@ -1,7 +1,7 @@
 /**
- * The PIN rules: the authentication PIN is exactly 4 digits; the signing PIN 6–16 of A–Z and 0–9
- * with at least one of each. Pure: used by the dialog as the user types and by the host before
- * the card.
+ * The PIN rules: the authentication PIN and the text PIN (券面事項入力補助用暗証番号) are exactly 4
+ * digits each; the signing PIN 6–16 of A–Z and 0–9 with at least one of each. Pure: used by the
+ * dialog as the user types and by the host before the card.
  */
 import type { PinKind } from './policy.ts';
 
@@ -10,6 +10,7 @@ export const PIN_PROBLEMS = [
   'empty',
   'not-a-string',
   'auth-not-4-digits',
+  'text-not-4-digits',
   'sign-too-short',
   'sign-too-long',
   'sign-bad-character',
@@ -21,7 +22,8 @@ export type PinProblem = (typeof PIN_PROBLEMS)[number];
 
 export type PinCheck = { ok: true; pin: string } | { ok: false; problem: PinProblem };
 
-const AUTH_RULE = /^[0-9]{4}$/;
+/** The authentication PIN's rule, and the text PIN's: the card's two 4-digit PINs. */
+const FOUR_DIGITS = /^[0-9]{4}$/;
 const SIGN_RULE = /^(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{6,16}$/;
 
 /**
@@ -38,7 +40,8 @@ export function checkPin(kind: PinKind, input: unknown): PinCheck {
   if (typeof input !== 'string') return { ok: false, problem: 'not-a-string' };
   if (input.length === 0) return { ok: false, problem: 'empty' };
   const pin = normalizePin(kind, input);
-  if (kind === 'auth') return AUTH_RULE.test(pin) ? { ok: true, pin } : { ok: false, problem: 'auth-not-4-digits' };
+  if (kind === 'auth') return FOUR_DIGITS.test(pin) ? { ok: true, pin } : { ok: false, problem: 'auth-not-4-digits' };
+  if (kind === 'text') return FOUR_DIGITS.test(pin) ? { ok: true, pin } : { ok: false, problem: 'text-not-4-digits' };
   if (SIGN_RULE.test(pin)) return { ok: true, pin };
   if (pin.length < 6) return { ok: false, problem: 'sign-too-short' };
   if (pin.length > 16) return { ok: false, problem: 'sign-too-long' };

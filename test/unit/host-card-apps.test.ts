@@ -239,7 +239,7 @@ describe('EF 0001 of the text application cannot be named by the host', () => {
   it('the text application module knows exactly EF 0011 and EF 0002', () => {
     expect(Object.values(TEXT_EF).sort()).toEqual(['0002', '0011']);
     const methods = Object.getOwnPropertyNames(TextAp.prototype).filter((name) => name !== 'constructor').sort();
-    expect(methods).toEqual(['read', 'readAttributes', 'retries', 'select', 'transport', 'verify']);
+    expect(methods).toEqual(['changePin', 'read', 'readAttributes', 'retries', 'select', 'selectApplication', 'transport', 'verify']);
   });
 
   it('no host or shared source outside the virtual card names FID 0001, except JPKI’s signing certificate', () => {

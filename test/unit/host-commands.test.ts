@@ -4,74 +4,30 @@
  * run black-box through pcscd in test/system/host-commands.test.ts.
  */
 import { constants, createHash, type KeyObject, publicDecrypt as rsaRecover, verify as rsaVerify, X509Certificate } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
-import { parseNativeRequest, RequestError } from '@jpki-bridge/shared/protocol/validate';
-import { bytesToHex } from '../../native-host/src/card/apdu.ts';
-import { singleCardBackend } from '../../native-host/src/card/single-card-backend.ts';
-import type { CommandContext } from '../../native-host/src/commands/context.ts';
+import type { PinKind } from '@jpki-bridge/shared/policy';
 import { authTokenHash } from '../../native-host/src/commands/authenticate.ts';
-import { dispatch } from '../../native-host/src/host/dispatch.ts';
-import { createCardState, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+import { persona, rig } from './host-command-rig.ts';
 
 const ORIGIN = 'https://example.jp';
 const NONCE = Buffer.alloc(32, 7).toString('base64');
 const HASH = createHash('sha256').update('document').digest('base64');
-
-const personas: Record<string, VirtualCardState> = {};
-beforeAll(async () => {
-  for (const persona of ['adult', 'minor', 'expired'] as const) personas[persona] = await createCardState({ persona });
-});
-
-interface Rig {
-  state: VirtualCardState;
-  trace: string[];
-  ctx: CommandContext;
-  run(command: string, args: Record<string, unknown>): Promise<{ result?: any; error?: any }>;
-  verifies(): string[];
-}
-
-function rig(persona: 'adult' | 'minor' | 'expired' = 'adult', adjust?: (s: VirtualCardState) => void): Rig {
-  const state = structuredClone(personas[persona]!);
-  adjust?.(state);
-  const card = new VirtualJpkiCard(state);
-  const trace: string[] = [];
-  const backend = singleCardBackend('test reader', async () => ({
-    transport: { transmit: async (apdu) => (trace.push(bytesToHex(apdu)), card.transmit(apdu)) },
-    release: () => card.reset(),
-  }));
-  const ctx: CommandContext = { backend, now: () => new Date() };
-  return {
-    state,
-    trace,
-    ctx,
-    async run(command, args) {
-      try {
-        return { result: await dispatch(parseNativeRequest({ id: 1, command, arguments: args }), ctx) };
-      } catch (error) {
-        const typed = error instanceof RequestError ? error.error : error; // refused by the validator, as the host would answer
-        return { error: (typed as { toJSON?: () => unknown }).toJSON?.() ?? typed };
-      }
-    },
-    // VERIFY with data (a PIN try); the bare `00200080` only reads the counter.
-    verifies: () => trace.filter((apdu) => apdu.startsWith('00200080') && apdu.length > 8),
-  };
-}
 
 const auth = (pin: string, extra: Record<string, unknown> = {}) => ({ origin: ORIGIN, challengeNonce: NONCE, pin, ...extra });
 const signArgs = (pin: string, extra: Record<string, unknown> = {}) => ({ origin: ORIGIN, hashes: [HASH], hashFunction: 'SHA-256', pin, ...extra });
 
 describe('happy paths', () => {
   it('status describes the card without spending a try', async () => {
-    const r = rig();
+    const r = await rig();
     const { result } = await r.run('status', {});
-    expect(result).toMatchObject({ card: { type: 'my-number-card', hasSigningCertificate: true, retries: { auth: 3, sign: 5 } } });
+    expect(result).toMatchObject({ card: { type: 'my-number-card', hasSigningCertificate: true, retries: { auth: 3, sign: 5, text: 3 } } });
     expect(r.verifies()).toEqual([]);
   });
 
   it('authenticate signs the labelled login block over SHA-256(SHA-256(origin) ‖ SHA-256(nonce)) with the authentication key', async () => {
-    const r = rig();
+    const r = await rig();
     const { result } = await r.run('authenticate', auth('1234'));
     expect(result).toMatchObject({ format: AUTH_TOKEN_FORMAT, algorithm: AUTH_TOKEN_ALGORITHM, appVersion: expect.stringMatching(/^https:\/\/.+\/\d+\.\d+\.\d+$/) });
     const certificate = new X509Certificate(Buffer.from(result.unverifiedCertificate, 'base64'));
@@ -86,13 +42,13 @@ describe('happy paths', () => {
   });
 
   it('authenticate takes at most 13 APDUs', async () => {
-    const r = rig();
+    const r = await rig();
     await r.run('authenticate', auth('1234'));
     expect(r.trace.length).toBeLessThanOrEqual(13);
   });
 
   it('sign signs every hash with the signing key after one VERIFY', async () => {
-    const r = rig();
+    const r = await rig();
     const hashes = [HASH, createHash('sha256').update('two').digest('base64')];
     const { result } = await r.run('sign', signArgs('abc123', { hashes }));
     expect(result.signatureAlgorithm).toEqual({ cryptoAlgorithm: 'RSA', hashFunction: 'SHA-256', paddingScheme: 'PKCS1.5' });
@@ -105,7 +61,7 @@ describe('happy paths', () => {
   });
 
   it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)('sign with %s signs that function\'s DigestInfo', async (hashFunction) => {
-    const r = rig();
+    const r = await rig();
     const name = { 'SHA-1': 'sha1', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }[hashFunction];
     const hash = createHash(name).update('x').digest();
     const { result } = await r.run('sign', signArgs('ABC123', { hashes: [hash.toString('base64')], hashFunction }));
@@ -114,28 +70,28 @@ describe('happy paths', () => {
   });
 
   it('get-signing-certificate returns the signing certificate', async () => {
-    const r = rig();
+    const r = await rig();
     const { result } = await r.run('get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' });
     expect(result.certificate).toBe(r.state.sign!.certificate);
   });
 
-  it('portal-login signs the DigestInfo with the authentication key', async () => {
-    const r = rig();
-    const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 1))).toString('base64');
-    const { result } = await r.run('portal-login', { origin: ORIGIN, digestInfo, pin: '1234' });
+  it('portal-login signs the digest with the authentication key', async () => {
+    const r = await rig();
+    const digest = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 1))).toString('base64');
+    const { result } = await r.run('portal-login', { origin: ORIGIN, digest, pin: '1234' });
     expect(result.certificate).toBe(r.state.auth.certificate);
     const key = new X509Certificate(Buffer.from(result.certificate, 'base64')).publicKey;
-    expect(publicDecrypt(key, result.signature).toString('base64')).toBe(digestInfo);
+    expect(publicDecrypt(key, result.signature).toString('base64')).toBe(digest);
   });
 
-  it('portal-sign signs each DigestInfo with the signing key', async () => {
-    const r = rig();
-    const digestInfos = [1, 2].map((n) => Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, n))).toString('base64'));
-    const { result } = await r.run('portal-sign', { origin: ORIGIN, digestInfos, pin: 'ABC123' });
+  it('portal-sign signs each digest with the signing key', async () => {
+    const r = await rig();
+    const digests = [1, 2].map((n) => Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, n))).toString('base64'));
+    const { result } = await r.run('portal-sign', { origin: ORIGIN, digests, pin: 'ABC123' });
     expect(result.certificate).toBe(r.state.sign!.certificate);
-    // Each signature is the signing key's over its own DigestInfo (recovered with the signing certificate's key).
+    // Each signature is the signing key's over its own digest (recovered with the signing certificate's key).
     const key = new X509Certificate(Buffer.from(r.state.sign!.certificate, 'base64')).publicKey;
-    expect(result.signatures.map((signature: string) => publicDecrypt(key, signature).toString('base64'))).toEqual(digestInfos);
+    expect(result.signatures.map((signature: string) => publicDecrypt(key, signature).toString('base64'))).toEqual(digests);
     expect(r.trace.filter((apdu) => apdu.startsWith('00a4020c02')).filter((apdu) => apdu.endsWith('0017'))).toEqual([]); // never the auth key EF
     expect(r.verifies()).toHaveLength(1);
   });
@@ -145,14 +101,14 @@ describe('the portal commands and the login token', () => {
   // What a portal page would send to have the card sign another site's login token.
   const block = Buffer.from(buildAuthBlock(authTokenHash('https://bank.example', NONCE))).toString('base64');
   const labelled = Buffer.concat([Buffer.from(buildAuthBlock(Buffer.alloc(32, 9))), Buffer.alloc(13, 1)]).toString('base64');
-  const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 4))).toString('base64');
+  const digest = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 4))).toString('base64');
 
   it.each([
-    ['portal-login', 'a login block', { origin: ORIGIN, digestInfo: block, pin: '1234' }],
-    ['portal-login', 'longer data that starts with the label', { origin: ORIGIN, digestInfo: labelled, pin: '1234' }],
-    ['portal-sign', 'a login block among DigestInfos', { origin: ORIGIN, digestInfos: [digestInfo, block], pin: 'ABC123' }],
+    ['portal-login', 'a login block', { origin: ORIGIN, digest: block, pin: '1234' }],
+    ['portal-login', 'longer data that starts with the label', { origin: ORIGIN, digest: labelled, pin: '1234' }],
+    ['portal-sign', 'a login block among other digests', { origin: ORIGIN, digests: [digest, block], pin: 'ABC123' }],
   ])('%s refuses %s as INVALID_HASH before any card contact', async (command, _what, args) => {
-    const r = rig();
+    const r = await rig();
     expect((await r.run(command, args)).error).toMatchObject({ code: 'ERR_JPKI_INVALID_HASH' });
     expect(r.trace).toEqual([]);
   });
@@ -174,14 +130,14 @@ describe('the key policy', () => {
     ['sign', 'ß1234'], // 'ß'.toUpperCase() is 'SS'
     ['authenticate', 'ABC123'],
   ])('%s with the PIN %j is PIN_FORMAT and never touches the card', async (command, pin) => {
-    const r = rig();
+    const r = await rig();
     const { error } = await r.run(command, command === 'sign' ? signArgs(pin) : auth(pin));
     expect(error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect(r.trace).toEqual([]);
   });
 
   it('the last try needs confirmLastTry, and no VERIFY is sent without it', async () => {
-    const r = rig('adult', (s) => void (s.pins.auth.retriesLeft = 1));
+    const r = await rig('adult', { adjust: (s) => void (s.pins.auth.retriesLeft = 1) });
     expect((await r.run('authenticate', auth('1234'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
     expect(r.verifies()).toEqual([]);
     expect((await r.run('authenticate', auth('1234', { confirmLastTry: true }))).result).toBeDefined();
@@ -189,19 +145,19 @@ describe('the key policy', () => {
   });
 
   it('a locked PIN is PIN_LOCKED and no VERIFY is sent', async () => {
-    const r = rig('adult', (s) => void (s.pins.sign.retriesLeft = 0));
+    const r = await rig('adult', { adjust: (s) => void (s.pins.sign.retriesLeft = 0) });
     expect((await r.run('sign', signArgs('ABC123', { confirmLastTry: true }))).error.code).toBe('ERR_JPKI_PIN_LOCKED');
     expect(r.verifies()).toEqual([]);
   });
 
   it('a wrong PIN is PIN_INCORRECT with the tries left', async () => {
-    const r = rig();
+    const r = await rig();
     expect((await r.run('authenticate', auth('9999'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
     expect((await r.run('sign', signArgs('WRONG1'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 4 });
   });
 
   it('a minor\'s card has no signing certificate, and no VERIFY is sent', async () => {
-    const r = rig('minor');
+    const r = await rig('minor');
     for (const [command, args] of [
       ['sign', signArgs('ABC123')],
       ['get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' }],
@@ -213,7 +169,7 @@ describe('the key policy', () => {
   });
 
   it('an expired card refuses authenticate before VERIFY and sign before any signature', async () => {
-    const r = rig('expired');
+    const r = await rig('expired');
     expect((await r.run('authenticate', auth('1234'))).error.code).toBe('ERR_JPKI_CERTIFICATE_EXPIRED');
     expect(r.verifies()).toEqual([]);
     expect((await r.run('sign', signArgs('ABC123'))).error.code).toBe('ERR_JPKI_CERTIFICATE_EXPIRED');
@@ -221,22 +177,22 @@ describe('the key policy', () => {
   });
 
   it('a certificate that does not match the card\'s leaves nothing signed', async () => {
-    const r = rig();
-    const other = personas.expired!.sign!.certificate;
+    const r = await rig();
+    const other = (await persona('expired')).sign!.certificate;
     expect((await r.run('sign', signArgs('ABC123', { certificate: other }))).error.code).toBe('ERR_JPKI_CERTIFICATE_MISMATCH');
     expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
     expect((await r.run('sign', signArgs('ABC123', { certificate: r.state.sign!.certificate }))).result).toBeDefined();
   });
 
   it('the authentication PIN cannot sign and the signing PIN cannot authenticate', async () => {
-    const r = rig();
+    const r = await rig();
     expect((await r.run('sign', signArgs('1234'))).error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect((await r.run('authenticate', auth('ABC123'))).error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect(r.trace).toEqual([]);
   });
 
   it('change-pin changes both kinds, and then the new PIN works', async () => {
-    const r = rig();
+    const r = await rig();
     expect((await r.run('change-pin', { kind: 'auth', pin: '1234', newPin: '4321' })).result).toEqual({});
     expect((await r.run('authenticate', auth('4321'))).result).toBeDefined();
     expect((await r.run('change-pin', { kind: 'sign', pin: 'abc123', newPin: 'newpin99' })).result).toEqual({});
@@ -252,24 +208,26 @@ describe('the key policy', () => {
     ['sign', 'ABC', 'GOOD1234'],
     ['sign', 'ABC123', '1234'],
   ])('change-pin of the %s PIN from %j to %j is PIN_FORMAT without card contact', async (kind, pin, newPin) => {
-    const r = rig();
+    const r = await rig();
     expect((await r.run('change-pin', { kind, pin, newPin })).error.code).toBe('ERR_JPKI_PIN_FORMAT');
     expect(r.trace).toEqual([]);
   });
 });
 
 describe('the key policy in every PIN command', () => {
-  const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 5))).toString('base64');
-  const COMMANDS: [string, 'auth' | 'sign', (pin: string, extra?: Record<string, unknown>) => Record<string, unknown>][] = [
+  const digest = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 5))).toString('base64');
+  const COMMANDS: [string, PinKind, (pin: string, extra?: Record<string, unknown>) => Record<string, unknown>][] = [
     ['authenticate', 'auth', (pin, extra = {}) => auth(pin, extra)],
-    ['portal-login', 'auth', (pin, extra = {}) => ({ origin: ORIGIN, digestInfo, pin, ...extra })],
+    ['portal-login', 'auth', (pin, extra = {}) => ({ origin: ORIGIN, digest, pin, ...extra })],
     ['sign', 'sign', (pin, extra = {}) => signArgs(pin, extra)],
     ['get-signing-certificate', 'sign', (pin, extra = {}) => ({ origin: ORIGIN, pin, ...extra })],
-    ['portal-sign', 'sign', (pin, extra = {}) => ({ origin: ORIGIN, digestInfos: [digestInfo], pin, ...extra })],
+    ['portal-sign', 'sign', (pin, extra = {}) => ({ origin: ORIGIN, digests: [digest], pin, ...extra })],
+    ['portal-text', 'text', (pin, extra = {}) => ({ origin: ORIGIN, pin, ...extra })],
     ['change-pin (auth)', 'auth', (pin, extra = {}) => ({ kind: 'auth', pin, newPin: '8642', ...extra })],
     ['change-pin (sign)', 'sign', (pin, extra = {}) => ({ kind: 'sign', pin, newPin: 'NEW777', ...extra })],
+    ['change-pin (text)', 'text', (pin, extra = {}) => ({ kind: 'text', pin, newPin: '2468', ...extra })],
   ];
-  const PINS = { auth: '1234', sign: 'ABC123' };
+  const PINS: Record<PinKind, string> = { auth: '1234', sign: 'ABC123', text: '1234' };
   const commandOf = (name: string) => name.replace(/ \(.*\)$/, '');
   /** Each APDU named by its policy step (the rest: null). */
   const steps = (trace: string[]) =>
@@ -280,40 +238,42 @@ describe('the key policy in every PIN command', () => {
         : apdu === '00a4020c020008' ? 'availability'
         : apdu.startsWith('802a') ? 'sign'
         : apdu.startsWith('00240180') ? 'change'
+        : apdu === '00a4020c020002' ? 'card-face text' // only portal-text selects EF 0002 (under the text application)
         : null,
       )
       .filter((step) => step !== null);
 
-  it.each(COMMANDS)('%s reads the counter, (signing) the availability, VERIFYs, then uses the key', async (name, kind, args) => {
-    const r = rig();
+  it.each(COMMANDS)('%s reads the counter, (signing) the availability, VERIFYs, then uses what the PIN unlocks', async (name, kind, args) => {
+    const r = await rig();
     expect((await r.run(commandOf(name), args(PINS[kind]))).result).toBeDefined();
-    const use = name.startsWith('change-pin') ? 'change' : 'sign';
+    const use = name.startsWith('change-pin') ? 'change' : kind === 'text' ? 'card-face text' : 'sign';
     const expected = kind === 'sign' ? ['counter', 'availability', 'verify'] : ['counter', 'verify'];
     if (name !== 'get-signing-certificate') expected.push(use);
     expect(steps(r.trace)).toEqual(expected);
   });
 
   it.each(COMMANDS)('%s on the last try without confirmation is PIN_LAST_TRY and sends no VERIFY', async (name, kind, args) => {
-    const r = rig('adult', (s) => void (s.pins[kind].retriesLeft = 1));
+    const r = await rig('adult', { adjust: (s) => void (s.pins[kind].retriesLeft = 1) });
     expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
     expect(r.verifies()).toEqual([]);
     expect((await r.run(commandOf(name), args(PINS[kind], { confirmLastTry: true }))).result).toBeDefined();
   });
 
   it.each(COMMANDS)('%s with a locked PIN is PIN_LOCKED and sends no VERIFY', async (name, kind, args) => {
-    const r = rig('adult', (s) => void (s.pins[kind].retriesLeft = 0));
+    const r = await rig('adult', { adjust: (s) => void (s.pins[kind].retriesLeft = 0) });
     expect((await r.run(commandOf(name), args(PINS[kind], { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     expect(r.verifies()).toEqual([]);
   });
 
   it.each(COMMANDS.filter(([, kind]) => kind === 'sign'))('%s on a minor\'s card is NO_SIGNING_CERTIFICATE and sends no VERIFY', async (name, kind, args) => {
-    const r = rig('minor');
+    const r = await rig('minor');
     expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' });
     expect(r.verifies()).toEqual([]);
   });
 
-  it.each(COMMANDS.filter(([name]) => !name.startsWith('change-pin')))('%s on an expired card is CERTIFICATE_EXPIRED and signs nothing', async (name, kind, args) => {
-    const r = rig('expired');
+  // The text PIN unlocks no certificate: the card face's text does not expire with them.
+  it.each(COMMANDS.filter(([name, kind]) => !name.startsWith('change-pin') && kind !== 'text'))('%s on an expired card is CERTIFICATE_EXPIRED and signs nothing', async (name, kind, args) => {
+    const r = await rig('expired');
     expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
     expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
     // Authentication: refused before VERIFY (its certificate needs no PIN); signing: right after it.

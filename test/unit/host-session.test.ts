@@ -30,7 +30,7 @@ function session(backend: CardBackend, write?: (frame: Uint8Array) => Promise<vo
   const done = serve({
     input,
     write: write ?? (async (frame) => void frames.push(JSON.parse(Buffer.from(frame.subarray(4)).toString('utf8')))),
-    context: { backend, now: () => new Date() },
+    context: { backend, now: () => new Date(), installationUuid: async () => '00112233445566778899aabbccddeeff' },
     log,
   });
   return { input, frames, done };

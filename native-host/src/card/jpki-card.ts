@@ -5,7 +5,7 @@
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { CERTIFICATE_PRESENT, EF, SW, TOKEN_INFO_LABEL } from '@jpki-bridge/shared/card';
-import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
+import { POLICY, type KeyKind } from '@jpki-bridge/shared/policy';
 import { Apdu, type Response } from './apdu.ts';
 import { expectOk, expectVerified, retriesFromStatus } from './status-words.ts';
 import { type CardTransport, exchange } from './transport.ts';
@@ -89,15 +89,15 @@ export class JpkiCard {
     return out;
   }
 
-  /** Tries left for a PIN, read without spending one (VERIFY with no data → 63 Cx). */
-  async retries(kind: PinKind): Promise<Retries> {
+  /** Tries left for a key's PIN, read without spending one (VERIFY with no data → 63 Cx). The text PIN is text-ap.ts's. */
+  async retries(kind: KeyKind): Promise<Retries> {
     await this.selectEf(POLICY[kind].pinEf);
     const { sw } = await exchange(this.transport, Apdu.retryCounter());
     return retriesFromStatus(sw, POLICY[kind].maxTries, 'retry counter');
   }
 
   /** VERIFY. Wrong PIN → PIN_INCORRECT with retriesLeft; 63 C0 / 69 84 → PIN_LOCKED. */
-  async verify(kind: PinKind, pin: Uint8Array): Promise<void> {
+  async verify(kind: KeyKind, pin: Uint8Array): Promise<void> {
     await this.selectEf(POLICY[kind].pinEf);
     this.verifyAttempted = true;
     const apdu = Apdu.verify(pin);
@@ -111,7 +111,7 @@ export class JpkiCard {
   }
 
   /** CHANGE REFERENCE DATA for the PIN just verified. */
-  async changePin(kind: PinKind, newPin: Uint8Array): Promise<void> {
+  async changePin(kind: KeyKind, newPin: Uint8Array): Promise<void> {
     await this.selectEf(POLICY[kind].pinEf);
     const apdu = Apdu.changePin(newPin);
     try {
@@ -123,7 +123,7 @@ export class JpkiCard {
   }
 
   /** RSA-2048 PKCS#1 v1.5 over a DigestInfo with the key of `kind` (needs its PIN verified). */
-  async sign(kind: PinKind, digestInfo: Uint8Array): Promise<Uint8Array> {
+  async sign(kind: KeyKind, digestInfo: Uint8Array): Promise<Uint8Array> {
     await this.selectEf(POLICY[kind].keyEf);
     const { data, sw } = await exchange(this.transport, Apdu.sign(digestInfo));
     expectOk(sw, 'COMPUTE DIGITAL SIGNATURE');

@@ -1,6 +1,6 @@
 /**
- * The text application (券面事項入力補助AP): its PIN's retry counter, VERIFY, and the card face's
- * four items from EF 0002. It knows exactly two EFs, TEXT_EF.pin and TEXT_EF.attributes, and
+ * The text application (券面事項入力補助AP): its PIN's retry counter, VERIFY and change, and the
+ * card face's four items from EF 0002. It knows exactly two EFs, TEXT_EF.pin and TEXT_EF.attributes, and
  * selects nothing else: EF 0001 (the My Number) cannot be named here, so it is never read.
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
@@ -40,9 +40,15 @@ export class TextAp {
 
   /** SELECT the text application by DF name; a card without it is a card error. */
   static async open(card: Pick<JpkiCard, 'lend' | 'isLentTo' | 'verifyAttempted'>): Promise<TextAp> {
-    const ap = new TextAp(card);
-    await ap.transport();
+    const ap = await TextAp.openIfPresent(card);
+    if (!ap) throw noTextApplication();
     return ap;
+  }
+
+  /** The same, or null when the card has no text application (6A 82): `status` reports the text PIN's counter only when there is one. */
+  static async openIfPresent(card: Pick<JpkiCard, 'lend' | 'isLentTo' | 'verifyAttempted'>): Promise<TextAp | null> {
+    const ap = new TextAp(card);
+    return (await ap.selectApplication()) ? ap : null;
   }
 
   /** Tries left for the text PIN, read without spending one (VERIFY with no data → 63 Cx). */
@@ -57,9 +63,7 @@ export class TextAp {
    * caller checked). Wrong → PIN_INCORRECT with the tries left; locked → PIN_LOCKED.
    */
   async verify(pin: Uint8Array): Promise<void> {
-    if (pin.length !== TEXT_PIN_LENGTH || !pin.every((byte) => byte >= 0x30 && byte <= 0x39)) {
-      throw new JpkiError('ERR_JPKI_PIN_FORMAT', 'the text PIN must be 4 digits');
-    }
+    refuseUnlessFourDigits(pin);
     const transport = await this.select(TEXT_EF.pin);
     this.card.verifyAttempted = true;
     const apdu = Apdu.verify(pin);
@@ -70,6 +74,19 @@ export class TextAp {
       apdu.fill(0); // the APDU holds a copy of the PIN
     }
     expectVerified(sw, 'VERIFY (text PIN)');
+  }
+
+  /** CHANGE REFERENCE DATA (`00 24 01 80`) for the text PIN just verified; the new PIN is 4 ASCII digits or refused before the card. */
+  async changePin(newPin: Uint8Array): Promise<void> {
+    refuseUnlessFourDigits(newPin);
+    const transport = await this.select(TEXT_EF.pin);
+    const apdu = Apdu.changePin(newPin);
+    try {
+      const { sw } = await exchange(transport, apdu);
+      expectOk(sw, 'CHANGE REFERENCE DATA (text PIN)');
+    } finally {
+      apdu.fill(0); // the APDU holds a copy of the new PIN
+    }
   }
 
   /**
@@ -117,13 +134,30 @@ export class TextAp {
 
   /** The card's transport with the text application selected — again, if the JPKI applet was used meanwhile. */
   private async transport(): Promise<CardTransport> {
-    if (this.card.isLentTo(this)) return this.card.lend(this);
+    if (!this.card.isLentTo(this) && !(await this.selectApplication())) throw noTextApplication();
+    return this.card.lend(this);
+  }
+
+  /** SELECT the application by DF name: false when the card has none (6A 82). */
+  private async selectApplication(): Promise<boolean> {
     this.selected = null;
     const transport = this.card.lend(SELECTING);
     const { sw } = await exchange(transport, Apdu.selectDf(TEXT_AID));
-    if (sw === SW.FILE_NOT_FOUND) throw new JpkiError('ERR_JPKI_CARD_ERROR', 'the card has no text application');
+    if (sw === SW.FILE_NOT_FOUND) return false;
     expectOk(sw, 'SELECT text AP');
-    return this.card.lend(this);
+    this.card.lend(this);
+    return true;
+  }
+}
+
+function noTextApplication(): JpkiError {
+  return new JpkiError('ERR_JPKI_CARD_ERROR', 'the card has no text application');
+}
+
+/** The text PIN's form, whatever the caller checked: anything else never reaches the card. */
+function refuseUnlessFourDigits(pin: Uint8Array): void {
+  if (pin.length !== TEXT_PIN_LENGTH || !pin.every((byte) => byte >= 0x30 && byte <= 0x39)) {
+    throw new JpkiError('ERR_JPKI_PIN_FORMAT', 'the text PIN must be 4 digits');
   }
 }
 

@@ -18,7 +18,11 @@ export async function main(args: string[]): Promise<number> {
   // The host speaks first — before the session's modules (schemas, commands) are even loaded.
   const hello = write(helloFrame());
   hello.catch(() => {});
-  const [{ serve }, { createBackend, parseCardSpec }] = await Promise.all([import('../host/session.ts'), import('../card/create-backend.ts')]);
+  const [{ serve }, { createBackend, parseCardSpec }, { commandContext }] = await Promise.all([
+    import('../host/session.ts'),
+    import('../card/create-backend.ts'),
+    import('../commands/context.ts'),
+  ]);
   let backend;
   try {
     backend = createBackend(parseCardSpec(options.card));
@@ -28,7 +32,7 @@ export async function main(args: string[]): Promise<number> {
   }
   if (options.ignored.length > 0) log.info(`started by ${options.ignored.join(' ')}`);
   const code = await hello.then(
-    () => serve({ input: process.stdin, write, sayHello: false, context: { backend, now: () => new Date() }, log }),
+    () => serve({ input: process.stdin, write, sayHello: false, context: commandContext(backend), log }),
     () => 0,
   );
   await backend.close().catch(() => {});

@@ -6,10 +6,11 @@
  */
 import { serializeError } from '@jpki-bridge/shared/errors';
 import { operationOfCommand } from '@jpki-bridge/shared/operations';
-import type { PinKind } from '@jpki-bridge/shared/policy';
+import { isPinKind, type PinKind } from '@jpki-bridge/shared/policy';
 import { COMMANDS, commandArgumentSchemas, isCommand } from '@jpki-bridge/shared/protocol/native';
 import { parseNativeRequest, RequestError } from '@jpki-bridge/shared/protocol/validate';
 import { createBackend, parseCardSpec } from '../card/create-backend.ts';
+import { commandContext } from '../commands/context.ts';
 import { dispatch } from '../host/dispatch.ts';
 import { secretReader } from './read-secret.ts';
 
@@ -17,6 +18,7 @@ import { secretReader } from './read-secret.ts';
 const PIN_PROMPTS: Record<PinKind, string> = {
   auth: '利用者証明用暗証番号 (数字4桁) / authentication PIN: ',
   sign: '署名用パスワード / signing password: ',
+  text: '券面事項入力補助用暗証番号 (数字4桁) / text PIN (card face): ',
 };
 const NEW_PIN_PROMPT = '新しい暗証番号 / new PIN: ';
 
@@ -59,11 +61,11 @@ export async function main(args: string[]): Promise<number> {
     const { pin } = operationOfCommand(command);
     if (pin !== undefined) {
       // 'chosen': the arguments' `kind` picks the key (change-pin).
-      const kind: PinKind = pin === 'chosen' ? (args0.kind === 'auth' ? 'auth' : 'sign') : pin;
+      const kind: PinKind = pin === 'chosen' ? (isPinKind(args0.kind) ? args0.kind : 'sign') : pin;
       full.pin = await secrets.read(PIN_PROMPTS[kind]);
       if ('newPin' in commandArgumentSchemas[command].entries) full.newPin = await secrets.read(NEW_PIN_PROMPT);
     }
-    const result = await dispatch(parseNativeRequest({ id: 0, command, arguments: full }), { backend, now: () => new Date() });
+    const result = await dispatch(parseNativeRequest({ id: 0, command, arguments: full }), commandContext(backend));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (error) {

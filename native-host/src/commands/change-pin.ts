@@ -1,6 +1,7 @@
 /**
- * `change-pin`: both PINs checked against their rule first (no card contact otherwise), then
- * steps 2–4 for the old one and `00 24 01 80 <new PIN>`. No certificate is used or produced,
+ * `change-pin` (any PIN kind: the two keys' and the text PIN): both PINs checked against their
+ * rule first (no card contact otherwise), then steps 2–4 for the old one and `00 24 01 80 <new PIN>`
+ * where that PIN lives. No certificate is used or produced,
  * so the expiry step does not apply (docs/DECISIONS.md).
  */
 import type { CommandArguments, CommandResult } from '@jpki-bridge/shared/protocol/native';
@@ -15,8 +16,8 @@ export async function changePin(args: CommandArguments<'change-pin'>, ctx: Comma
     newPin = pinBytes(args.kind, args.newPin, 'new PIN');
     const next = newPin;
     await withJpkiCard(ctx.backend, async (card) => {
-      await unlock(card, args.kind, pin, args.confirmLastTry);
-      await card.changePin(args.kind, next);
+      const slot = await unlock(card, args.kind, pin, args.confirmLastTry);
+      await slot.changePin(next);
     });
     return {};
   } finally {

@@ -3,7 +3,7 @@
  *   1. the PIN matches its rule (else ERR_JPKI_PIN_FORMAT, before any card contact);
  *   2. the retry counter, read without spending a try (0 → locked; 1 → only with confirmLastTry);
  *   3. for the signing key, a signing certificate is present;
- *   4. VERIFY;
+ *   4. VERIFY — in the JPKI applet for the keys' PINs, in the text application for the text PIN;
  *   5. the certificate has not expired (authentication: before VERIFY, its certificate needs no
  *      PIN; signing: right after VERIFY, the only moment it is readable) — before any signature.
  * The extension checks the same rules; the host checks them again whatever the extension says.
@@ -11,12 +11,20 @@
 import { bytesToBase64 } from '@jpki-bridge/shared/base64';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { checkPin } from '@jpki-bridge/shared/pin';
-import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
+import { type KeyKind, POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { refuseExpired } from '../card/certificate.ts';
 import type { JpkiCard } from '../card/jpki-card.ts';
+import { TextAp } from '../card/text-ap.ts';
 
 /** How error messages name each kind's PIN. */
-const PIN_NAMES: Record<PinKind, string> = { auth: 'authentication', sign: 'signing' };
+const PIN_NAMES: Record<PinKind, string> = { auth: 'authentication', sign: 'signing', text: 'text (card face)' };
+
+/** A PIN where it lives on the card: the JPKI applet for the keys' PINs, the text application for the text PIN. */
+export interface PinSlot {
+  retries(): Promise<number>;
+  verify(pin: Uint8Array): Promise<void>;
+  changePin(newPin: Uint8Array): Promise<void>;
+}
 
 /**
  * Step 1: the PIN must match its rule, else ERR_JPKI_PIN_FORMAT before any card contact.
@@ -35,8 +43,8 @@ export function wipe(...buffers: (Uint8Array | undefined)[]): void {
 }
 
 /** Step 2: read the retry counter without spending a try; 0 → locked; 1 → only with confirmLastTry. */
-export async function checkRetries(card: JpkiCard, kind: PinKind, confirmLastTry: boolean | undefined): Promise<void> {
-  const left = await card.retries(kind);
+export async function checkRetries(slot: PinSlot, confirmLastTry: boolean | undefined): Promise<void> {
+  const left = await slot.retries();
   if (left === 0) throw new JpkiError('ERR_JPKI_PIN_LOCKED', undefined, 0);
   if (left === 1 && confirmLastTry !== true) throw new JpkiError('ERR_JPKI_PIN_LAST_TRY', undefined, 1);
 }
@@ -46,11 +54,32 @@ export async function requireSigningCertificate(card: JpkiCard): Promise<void> {
   if (!(await card.availability()).sign) throw new JpkiError('ERR_JPKI_NO_SIGNING_CERTIFICATE');
 }
 
-/** Steps 2–4 for one PIN kind: retries, (signing) certificate present, VERIFY. */
-export async function unlock(card: JpkiCard, kind: PinKind, pin: Uint8Array, confirmLastTry: boolean | undefined): Promise<void> {
-  await checkRetries(card, kind, confirmLastTry);
+/** Steps 2–4 for one PIN kind: retries, (signing) certificate present, VERIFY. Returns where the PIN lives. */
+export async function unlock(card: JpkiCard, kind: PinKind, pin: Uint8Array, confirmLastTry: boolean | undefined): Promise<PinSlot> {
+  const slot = kind === 'text' ? await TextAp.open(card) : keyPin(card, kind);
+  await unlockSlot(card, kind, slot, pin, confirmLastTry);
+  return slot;
+}
+
+/** Steps 2 and 4 for the text PIN (券面事項入力補助用暗証番号): returns the text application, unlocked. */
+export async function unlockText(card: JpkiCard, pin: Uint8Array, confirmLastTry: boolean | undefined): Promise<TextAp> {
+  const text = await TextAp.open(card);
+  await unlockSlot(card, 'text', text, pin, confirmLastTry);
+  return text;
+}
+
+async function unlockSlot(card: JpkiCard, kind: PinKind, slot: PinSlot, pin: Uint8Array, confirmLastTry: boolean | undefined): Promise<void> {
+  await checkRetries(slot, confirmLastTry);
   if (kind === 'sign') await requireSigningCertificate(card);
-  await card.verify(kind, pin);
+  await slot.verify(pin);
+}
+
+function keyPin(card: JpkiCard, kind: KeyKind): PinSlot {
+  return {
+    retries: () => card.retries(kind),
+    verify: (pin) => card.verify(kind, pin),
+    changePin: (newPin) => card.changePin(kind, newPin),
+  };
 }
 
 /**

@@ -1,10 +1,11 @@
-/** `status`: readers, and the JPKI card when exactly one is present. Needs no PIN, spends no try. */
+/** `status`: readers, and the JPKI card when exactly one is present, with every PIN's tries left. Needs no PIN, spends no try. */
 import { bytesToBase64 } from '@jpki-bridge/shared/base64';
 import { EF } from '@jpki-bridge/shared/card';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { CommandArguments, CommandResult } from '@jpki-bridge/shared/protocol/native';
 import { VERSION } from '@jpki-bridge/shared/version';
 import { cardTypeOf } from '../card/jpki-card.ts';
+import { TextAp } from '../card/text-ap.ts';
 import type { CommandContext } from './context.ts';
 
 export async function status(_args: CommandArguments<'status'>, ctx: CommandContext): Promise<CommandResult<'status'>> {
@@ -23,10 +24,13 @@ export async function status(_args: CommandArguments<'status'>, ctx: CommandCont
     const auth = await card.retries('auth');
     const sign = availability.sign ? await card.retries('sign') : 0;
     const type = cardTypeOf(await card.tokenLabel());
+    // Last: the text application takes the card away from the JPKI applet.
+    const textAp = await TextAp.openIfPresent(card);
+    const text = textAp ? await textAp.retries() : null;
     return {
       version: VERSION,
       readers,
-      card: { type, authCertificate: bytesToBase64(authCertificate), hasSigningCertificate: availability.sign, retries: { auth, sign } },
+      card: { type, authCertificate: bytesToBase64(authCertificate), hasSigningCertificate: availability.sign, retries: { auth, sign, text } },
     };
   }, 'all');
 }

@@ -11,6 +11,7 @@ import type { CommandContext } from '../commands/context.ts';
 import { getSigningCertificate } from '../commands/get-signing-certificate.ts';
 import { portalLogin } from '../commands/portal-login.ts';
 import { portalSign } from '../commands/portal-sign.ts';
+import { portalText } from '../commands/portal-text.ts';
 import { sign } from '../commands/sign.ts';
 import { status } from '../commands/status.ts';
 
@@ -24,6 +25,7 @@ const HANDLERS = {
   sign,
   'portal-login': portalLogin,
   'portal-sign': portalSign,
+  'portal-text': portalText,
   'change-pin': changePin,
 } satisfies Handlers;
 

@@ -4,13 +4,13 @@
  * and text applications (applications.ts). This file only dispatches; parsing, files, PINs and
  * RSA live beside it.
  */
-import { SW } from '@jpki-bridge/shared/card';
+import { MAX_SIGN_INPUT, SW } from '@jpki-bridge/shared/card';
 import { SW_EXTRA, parseApdu, respond, type CommandApdu } from './apdu.ts';
 import { buildApplications, type CardApplication } from './applications.ts';
 import { ATRS } from './atr.ts';
 import type { CardFile } from './files.ts';
 import { PinChecker } from './pins.ts';
-import { MAX_SIGN_INPUT, Signer } from './signer.ts';
+import { Signer } from './signer.ts';
 import type { KeyKind, VirtualCardState } from './state.ts';
 
 /** The default ATR (atr.ts `neutral`): drivers must find the card by SELECTing the AID. */

@@ -57,8 +57,7 @@ export class PinChecker {
     if (pin.retriesLeft === 0) return SW.PIN_LOCKED;
     if (!this.verified.has(kind)) return SW.SECURITY_STATUS_NOT_SATISFIED;
     const text = new TextDecoder().decode(newPin);
-    // The text PIN is 4 digits, the authentication PIN's rule.
-    const check = checkPin(kind === 'text' ? 'auth' : kind, text);
+    const check = checkPin(kind, text);
     // The card takes the PIN as sent: lowercase is the host's job to upper-case, not the card's.
     if (!check.ok || check.pin !== text) return SW_EXTRA.WRONG_DATA;
     pin.value = text;

@@ -4,9 +4,6 @@
  */
 import { constants, createPrivateKey, privateEncrypt, type KeyObject } from 'node:crypto';
 
-/** RSA-2048 with PKCS#1 v1.5 padding needs at least 11 bytes of padding. */
-export const MAX_SIGN_INPUT = 256 - 11;
-
 export class Signer {
   private readonly key: KeyObject;
 

@@ -6,8 +6,9 @@
  */
 import { isInAuthTokenDomain } from '../auth-token.ts';
 import { base64ToBytes } from '../base64.ts';
+import { MAX_SIGN_INPUT } from '../card.ts';
 import { USER_TIMEOUT_MS } from '../constants.ts';
-import { HASH_INFO, type HashFunction, parseDigestInfo } from '../digest-info.ts';
+import { HASH_INFO, type HashFunction } from '../digest-info.ts';
 import { JpkiError } from '../errors.ts';
 import { isValidChallengeNonce } from '../nonce.ts';
 import { isValidOrigin } from '../origin.ts';
@@ -32,13 +33,17 @@ export function checkHashes(hashFunction: HashFunction, hashes: readonly string[
 }
 
 /**
- * What a portal page has the card sign: each a DigestInfo of one of the four hash functions, and
- * never a login token's block (else an allow-listed page could have another site's token signed).
+ * What a portal page has the card sign (`digest`): the bytes go to the card as they are, as real
+ * portal clients send them — not necessarily a DigestInfo — so each must be 1 to MAX_SIGN_INPUT
+ * bytes, and never a login token's block (else an allow-listed page could have another site's
+ * token signed).
  */
-export function checkPortalDigestInfos(digestInfos: readonly string[]): void {
-  const data = digestInfos.map(base64ToBytes);
+export function checkPortalDigests(digests: readonly string[]): void {
+  const data = digests.map(base64ToBytes);
   if (data.some(isInAuthTokenDomain)) throw new JpkiError('ERR_JPKI_INVALID_HASH', 'a login token block is not portal data');
-  if (!data.every((bytes) => parseDigestInfo(bytes) !== null)) throw new JpkiError('ERR_JPKI_INVALID_HASH', 'not a SHA-1/256/384/512 DigestInfo');
+  if (!data.every((bytes) => bytes.length >= 1 && bytes.length <= MAX_SIGN_INPUT)) {
+    throw new JpkiError('ERR_JPKI_INVALID_HASH', `each digest must be 1 to ${MAX_SIGN_INPUT} bytes`);
+  }
 }
 
 /** A page may shorten the user-interaction timeout, never lengthen it: clamped, not refused. */
@@ -52,8 +57,8 @@ export interface MeaningfulFields {
   readonly challengeNonce?: string;
   readonly hashes?: readonly string[];
   readonly hashFunction?: HashFunction;
-  readonly digestInfo?: string;
-  readonly digestInfos?: readonly string[];
+  readonly digest?: string;
+  readonly digests?: readonly string[];
 }
 
 /** Runs the check of every field present (after the schema has passed); other fields have no meaning to check. */
@@ -64,6 +69,6 @@ export function checkFields(fields: MeaningfulFields & { readonly [other: string
     if (fields.hashFunction === undefined) throw new JpkiError('ERR_JPKI_INVALID_HASH', 'hashes without their hashFunction');
     checkHashes(fields.hashFunction, fields.hashes);
   }
-  if (fields.digestInfo !== undefined) checkPortalDigestInfos([fields.digestInfo]);
-  if (fields.digestInfos !== undefined) checkPortalDigestInfos(fields.digestInfos);
+  if (fields.digest !== undefined) checkPortalDigests([fields.digest]);
+  if (fields.digests !== undefined) checkPortalDigests(fields.digests);
 }

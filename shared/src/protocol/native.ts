@@ -8,15 +8,17 @@ import * as v from 'valibot';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '../auth-token.ts';
 import { ERROR_CODES } from '../errors.ts';
 import type { NativeCommand } from '../operations.ts';
+import { PIN_KINDS } from '../policy.ts';
 import {
   certificateField,
   confirmLastTryField,
-  hashField,
   hashFunctionField,
   hashListField,
   nonceField,
   originField,
   pinField,
+  portalDigestField,
+  portalDigestListField,
 } from './fields.ts';
 
 // ---- requests ------------------------------------------------------------------------------
@@ -48,21 +50,29 @@ export const commandArgumentSchemas = {
     certificate: v.optional(certificateField),
     confirmLastTry: confirmLastTryField,
   }),
+  /** The authentication key over the portal page's `digest`, bytes as they are. */
   'portal-login': v.strictObject({
     origin: originField,
-    digestInfo: hashField,
+    digest: portalDigestField,
     pin: pinField,
     confirmLastTry: confirmLastTryField,
   }),
+  /** The signing key over each of the portal page's digests, bytes as they are. */
   'portal-sign': v.strictObject({
     origin: originField,
-    digestInfos: hashListField,
+    digests: portalDigestListField,
+    pin: pinField,
+    confirmLastTry: confirmLastTryField,
+  }),
+  /** The card face's four items, behind the text PIN. */
+  'portal-text': v.strictObject({
+    origin: originField,
     pin: pinField,
     confirmLastTry: confirmLastTryField,
   }),
   /** Only the extension's own pages may ask for this, never a web page. */
   'change-pin': v.strictObject({
-    kind: v.picklist(['auth', 'sign']),
+    kind: v.picklist(PIN_KINDS),
     pin: pinField,
     newPin: pinField,
     confirmLastTry: confirmLastTryField,
@@ -106,7 +116,8 @@ export const statusResultSchema = v.object({
       /** The authentication certificate (base64 DER): readable without a PIN, no personal data. */
       authCertificate: certificateField,
       hasSigningCertificate: v.boolean(),
-      retries: v.object({ auth: v.number(), sign: v.number() }),
+      /** `text`: null when the card has no text application. */
+      retries: v.object({ auth: v.number(), sign: v.number(), text: v.nullable(v.number()) }),
     }),
   ),
 });
@@ -132,13 +143,27 @@ export const signResultSchema = v.object({
   signatureAlgorithm: signatureAlgorithmSchema,
 });
 
+/**
+ * What every portal answer carries besides its own fields: this installation's uuid and the
+ * combination code of the card and the uuid (never the card's manufacture number itself).
+ */
+const portalIdentity = {
+  uuid: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)),
+  combinationCode: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+};
+
+/** One item of the card face's text as the card holds it (UTF-8 decoded). */
+const cardFaceItem = () => v.pipe(v.string(), v.maxLength(1024));
+
 export const commandResultSchemas = {
   status: statusResultSchema,
   authenticate: authTokenSchema,
   'get-signing-certificate': v.object({ certificate: certificateField }),
   sign: signResultSchema,
-  'portal-login': v.object({ signature: base64Result(), certificate: certificateField }),
-  'portal-sign': v.object({ signatures: v.array(base64Result()), certificate: certificateField }),
+  'portal-login': v.object({ signature: base64Result(), certificate: certificateField, ...portalIdentity }),
+  'portal-sign': v.object({ signatures: v.array(base64Result()), certificate: certificateField, ...portalIdentity }),
+  /** name, address, birthday (YYYYMMDD) and sex (1/2/9), as EF 0002 of the text application holds them. */
+  'portal-text': v.object({ name: cardFaceItem(), address: cardFaceItem(), birthday: cardFaceItem(), sex: cardFaceItem(), ...portalIdentity }),
   'change-pin': v.object({}),
 } as const satisfies Record<Command, v.GenericSchema>;
 
