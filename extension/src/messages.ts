@@ -25,8 +25,8 @@ export interface PortalHelloMessage {
 }
 export interface PortalHelloAnswer {
   allowed: boolean;
-  extensionMajor: string;
-  hostVersion: string | null;
+  /** The page's hidden inputs to set, by element id → value (none when not allowed). */
+  inputs: Partial<Record<'extension-is-installed' | 'app-is-installed', string>>;
 }
 
 /** content script → background: a `launchApp` detail (still untrusted, parsed in the background). */

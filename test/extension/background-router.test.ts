@@ -113,11 +113,11 @@ describe('background wiring: the origin comes from the MessageSender', () => {
   it('portal-hello: without sender.origin (Firefox) the origin of sender.url is used', async () => {
     await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example'] });
     expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://city.example/login?x#y' }))).toMatchObject({ allowed: true });
-    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'http://city.example/login' }))).toMatchObject({ allowed: false, hostVersion: null });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'http://city.example/login' }))).toEqual({ allowed: false, inputs: {} });
   });
 
-  it('portal-hello: absent list = the preset; an allowed origin with no host gets hostVersion null', async () => {
-    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://myna.go.jp/' }))).toEqual({ allowed: true, extensionMajor: '0', hostVersion: null });
+  it('portal-hello: absent list = the preset; an allowed origin with no host gets #extension-is-installed only', async () => {
+    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://myna.go.jp/' }))).toEqual({ allowed: true, inputs: { 'extension-is-installed': '24' } });
     expect(connectNative).toHaveBeenCalledTimes(1);
     expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://city.example/' }))).toMatchObject({ allowed: false });
     expect(connectNative).toHaveBeenCalledTimes(1); // not allowed: the host is not even asked

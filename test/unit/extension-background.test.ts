@@ -390,54 +390,135 @@ describe('the PIN loop', () => {
 
 describe('route: portal', () => {
   const di = (hash: string) => btoa(String.fromCharCode(...[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]) + hash);
+  const UUID = '0123456789abcdef0123456789abcdef';
+  const CODE = 'c'.repeat(64);
+  const identity = { uuid: UUID, combinationCode: CODE };
+  const portalMessage = (detail: unknown) => ({ channel: 'portal', detail: JSON.stringify(detail) });
+
   it('is refused on origins not on the allow-list', async () => {
     const { host } = cardHost();
-    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'portal', detail: JSON.stringify({ mode: '01', digest: di('h'.repeat(32)) }) }, page());
+    const out = await route(context(host, fakePrompt([])), SELF, portalMessage({ mode: '01', service_id: '01', digest: di('h'.repeat(32)) }), page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
     const hello = await route(context(host, fakePrompt([])), SELF, { channel: 'portal-hello' }, page());
-    expect(hello).toMatchObject({ allowed: false });
+    expect(hello).toEqual({ allowed: false, inputs: {} });
     expect(host.opened).toBe(0);
   });
-  it('mode 02 with an array signs each DigestInfo and answers an array', async () => {
-    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digestInfos as string[]).map(() => 'SIG=') }));
+
+  it('mode 01 sends the digest to the host as it is and answers uuid, signature, the certificate without padding and combination_code', async () => {
+    const calls: Record<string, unknown>[] = [];
+    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : (calls.push(a), { signature: 'SIG=', certificate: 'MAA=', ...identity })));
+    const ctx = context(host, fakePrompt([pin('1234')]), ['*.example']);
+    const digest = btoa('not a DigestInfo');
+    const out = await route(ctx, SELF, portalMessage({ mode: '01', service_id: '01', digest }), page());
+    expect(out).toEqual({ ok: true, result: { mode: '01', result: '0', uuid: UUID, signature: 'SIG=', certificate: 'MAA', combination_code: CODE } });
+    expect(Object.keys((out as { result: object }).result)).toEqual(['mode', 'result', 'uuid', 'signature', 'certificate', 'combination_code']);
+    expect(calls).toEqual([{ origin: 'https://rp.example', digest, pin: '1234' }]);
+  });
+
+  it('mode 02 with an array signs each digest and answers an array, with one PIN entry', async () => {
+    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity }));
     const prompt = fakePrompt([pin('ABC123')]);
     const ctx = context(host, prompt, ['*.example']);
-    const out = await route(ctx, SELF, { channel: 'portal', detail: JSON.stringify({ mode: '02', digest: [di('a'.repeat(32)), di('b'.repeat(32))] }) }, page());
-    expect(out).toEqual({ ok: true, result: { signature: ['SIG=', 'SIG='], certificate: 'MAA=' } });
-    expect(prompt.states[0]).toMatchObject({ use: 'portal-sign', allowListed: true, count: 2 });
+    const out = await route(ctx, SELF, portalMessage({ mode: '02', service_id: '01', digest: [di('a'.repeat(32)), di('b'.repeat(32))] }), page());
+    expect(out).toEqual({ ok: true, result: { mode: '02', result: '0', uuid: UUID, signature: ['SIG=', 'SIG='], certificate: 'MAA', combination_code: CODE } });
+    expect(prompt.states).toHaveLength(1);
+    expect(prompt.states[0]).toMatchObject({ use: 'portal-sign', kind: 'sign', allowListed: true, count: 2 });
   });
+
+  it('mode 02 with a single string answers an array of one signature too, as the reference client does', async () => {
+    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity }));
+    const out = await route(context(host, fakePrompt([pin('ABC123')]), ['*.example']), SELF, portalMessage({ mode: '02', service_id: '01', digest: di('a'.repeat(32)) }), page());
+    expect(out).toMatchObject({ ok: true, result: { mode: '02', signature: ['SIG='] } });
+  });
+
+  it('mode 04 asks for the text PIN and answers the four items as the hex of their UTF-8 bytes', async () => {
+    const calls: Record<string, unknown>[] = [];
+    const card = { name: 'デジタル 太郎', address: '東京都千代田区霞が関2-1-2', birthday: '19850401', sex: '1' };
+    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : (calls.push({ command: c, ...a }), { ...card, ...identity })));
+    const prompt = fakePrompt([pin('1234')]);
+    const out = await route(context(host, prompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page());
+    const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
+    expect(out).toEqual({
+      ok: true,
+      result: { mode: '04', result: '0', uuid: UUID, name: hex(card.name), sex: '31', address: hex(card.address), birthday: hex('19850401'), combination_code: CODE },
+    });
+    expect(Object.keys((out as { result: object }).result)).toEqual(['mode', 'result', 'uuid', 'name', 'sex', 'address', 'birthday', 'combination_code']);
+    expect(prompt.states[0]).toMatchObject({ use: 'portal-text', kind: 'text', maxTries: 3, retriesLeft: 3, phase: 'enter' });
+    expect(calls).toEqual([{ command: 'portal-text', origin: 'https://rp.example', pin: '1234' }]);
+  });
+
+  it('mode 04 with one text PIN try left opens in the last-try state, and with none in the locked state without touching the card', async () => {
+    const host = fakeHost((c) => (c === 'status' ? statusResult({ auth: 3, sign: 5, text: 1 }) : { name: '', address: '', birthday: '', sex: '9', ...identity }));
+    const prompt = fakePrompt([pin('1234', true)]);
+    expect(await route(context(host, prompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({ ok: true });
+    expect(prompt.states[0]).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1 });
+    const calls: string[] = [];
+    const locked = fakeHost((c) => (calls.push(c), c === 'status' ? statusResult({ auth: 3, sign: 5, text: 0 }) : {}));
+    const lockedPrompt = fakePrompt([{ type: 'close' }]);
+    expect(await route(context(locked, lockedPrompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    expect(lockedPrompt.states[0]).toMatchObject({ phase: 'locked' });
+    expect(calls).toEqual(['status']);
+  });
+
+  it.each([
+    ['missing', { mode: '01', digest: 'AAAA' }],
+    ['"02"', { mode: '01', service_id: '02', digest: 'AAAA' }],
+    ['a number', { mode: '02', service_id: 1, digest: 'AAAA' }],
+    ['missing in mode 04', { mode: '04' }],
+  ])('a service_id %s is INVALID_REQUEST before any dialog or host contact', async (_what, detail) => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([pin('1234')]);
+    const out = await route(context(host, prompt, ['*.example']), SELF, portalMessage(detail), page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
+    expect(prompt.opened).toBe(0);
+    expect(host.opened).toBe(0);
+  });
+
+  it('mode 05 closes at once, with or without a service_id, and nothing is asked', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([]);
+    for (const detail of [{ mode: '05' }, { mode: '05', service_id: '01' }]) {
+      expect(await route(context(host, prompt, ['*.example']), SELF, portalMessage(detail), page())).toEqual({ ok: true, result: { mode: '05', result: '0' } });
+    }
+    expect(prompt.opened).toBe(0);
+    expect(host.opened).toBe(0);
+  });
+
   it('a login token block in mode 01 or 02 is INVALID_HASH before any dialog or host contact', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('1234'), pin('ABC123')]);
     const ctx = context(host, prompt, ['*.example']);
     const block = btoa(String.fromCharCode(...buildAuthBlock(new Uint8Array(32).fill(7))));
-    for (const detail of [{ mode: '01', digest: block }, { mode: '02', digest: [di('a'.repeat(32)), block] }]) {
-      const out = await route(ctx, SELF, { channel: 'portal', detail: JSON.stringify(detail) }, page());
+    for (const detail of [{ mode: '01', service_id: '01', digest: block }, { mode: '02', service_id: '01', digest: [di('a'.repeat(32)), block] }]) {
+      const out = await route(ctx, SELF, portalMessage(detail), page());
       expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_HASH' } });
     }
     expect(prompt.opened).toBe(0);
     expect(host.opened).toBe(0);
   });
+
   it('hello on every allow-listed page load shares the host-version cache with jpki:status: one host start per 30 s', async () => {
     let clock = 0;
     const { host } = cardHost();
     const ctx = { ...context(host, fakePrompt([]), ['*.example']), hostVersionCache: new HostVersionCache(() => clock) };
-    for (let i = 0; i < 5; i++) expect(await route(ctx, SELF, { channel: 'portal-hello' }, page())).toMatchObject({ allowed: true, hostVersion: '0.1.0' });
+    for (let i = 0; i < 5; i++) expect(await route(ctx, SELF, { channel: 'portal-hello' }, page())).toMatchObject({ allowed: true, inputs: { 'app-is-installed': '29' } });
     expect(await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
     expect(host.opened).toBe(1);
     clock += HOST_VERSION_TTL_MS;
     await route(ctx, SELF, { channel: 'portal-hello' }, page());
     expect(host.opened).toBe(2);
   });
-  it('hello without a host leaves the host version out', async () => {
+
+  it('hello without a host sets only #extension-is-installed', async () => {
     const absent = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
     const hello = await route(context(absent, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
-    expect(hello).toEqual({ allowed: true, extensionMajor: '0', hostVersion: null });
+    expect(hello).toEqual({ allowed: true, inputs: { 'extension-is-installed': '24' } });
   });
-  it('hello on an allow-listed origin reports the host version', async () => {
+
+  it('hello on an allow-listed origin with a host sets both inputs to the compatibility levels, not our version', async () => {
     const { host } = cardHost();
     const hello = await route(context(host, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
-    expect(hello).toEqual({ allowed: true, extensionMajor: '0', hostVersion: '0.1.0' });
+    expect(hello).toEqual({ allowed: true, inputs: { 'extension-is-installed': '24', 'app-is-installed': '29' } });
     expect(host.closed).toBe(host.opened);
   });
 });

@@ -123,7 +123,7 @@ describe('diagnostics', () => {
         hostVersion: '0.1.0',
         version: '0.1.0',
         readers: [{ name: 'Virtual PCD 00 00', cardPresent: true, jpki: true }],
-        card: { type: 'jpki', authCertificate: 'MIIsecretcert', hasSigningCertificate: true, retries: { auth: 3, sign: 5 } },
+        card: { type: 'jpki', authCertificate: 'MIIsecretcert', hasSigningCertificate: true, retries: { auth: 3, sign: 5, text: 3 } },
       },
       null,
       'UA',

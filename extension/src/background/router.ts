@@ -4,11 +4,10 @@
  *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
  * Answers are Outcomes (errors as their wire form), see messages.ts.
  */
-import { VERSION } from '@jpki-bridge/shared/version';
 import { JpkiError, serializeError } from '@jpki-bridge/shared/errors';
 import { type PageAction, isPageAction } from '@jpki-bridge/shared/operations';
 import { isOriginAllowed } from '@jpki-bridge/shared/origin';
-import type { Outcome, PortalHelloAnswer } from '../messages.ts';
+import type { Outcome } from '../messages.ts';
 import type { BackgroundContext } from './context.ts';
 import { type SenderLike, isContentScript, isExtensionPage, originOfSender } from './sender.ts';
 import { authenticate } from './actions/authenticate.ts';
@@ -16,8 +15,9 @@ import { changePin } from './actions/change-pin.ts';
 import { getSigningCertificate } from './actions/get-signing-certificate.ts';
 import { hostStatus } from './actions/host-status.ts';
 import { portal } from './actions/portal.ts';
+import { NOT_ALLOWED, portalHello } from './actions/portal-hello.ts';
 import { sign } from './actions/sign.ts';
-import { hostVersion, status } from './actions/status.ts';
+import { status } from './actions/status.ts';
 
 /** A handler for every page action of operations.ts (a page action without one does not compile). */
 const PAGE_HANDLERS: Record<PageAction, (ctx: BackgroundContext, origin: string, request: unknown) => Promise<unknown>> = {
@@ -43,7 +43,7 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
   if (channel !== 'page' && channel !== 'portal' && channel !== 'portal-hello') return undefined;
   if (!isContentScript(sender, self.id, self.baseUrl)) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
   const origin = originOfSender(sender);
-  if (channel === 'portal-hello') return origin ? portalHello(ctx, origin) : { allowed: false, extensionMajor: '', hostVersion: null };
+  if (channel === 'portal-hello') return origin ? portalHello(ctx, origin) : NOT_ALLOWED;
   if (!origin) return refuse('ERR_JPKI_INVALID_ORIGIN');
   const tab = (sender.tab as { id?: number } | undefined)?.id;
   ctx = { ...ctx, requesterTab: tab }; // the lock and adapters are shared; only the requester differs
@@ -66,18 +66,6 @@ function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<u
     default:
       return Promise.reject(new JpkiError('ERR_JPKI_UNKNOWN_COMMAND'));
   }
-}
-
-/**
- * The portal's hidden inputs: allowed?, our major version, the host's version — from its hello,
- * through the same cache as `jpki:status`, since every allow-listed page load asks.
- */
-async function portalHello(ctx: BackgroundContext, origin: string): Promise<PortalHelloAnswer> {
-  const extensionMajor = VERSION.split('.')[0] ?? '0';
-  if (!isOriginAllowed(origin, await ctx.allowList())) return { allowed: false, extensionMajor, hostVersion: null };
-  // No host: #app-is-installed stays absent, as the portal expects.
-  const version = await hostVersion(ctx).catch(() => null);
-  return { allowed: true, extensionMajor, hostVersion: version };
 }
 
 async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {

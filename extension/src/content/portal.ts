@@ -1,13 +1,15 @@
 /**
- * The Mynaportal-compatible DOM-event surface (docs/PROTOCOL.md), only on allow-listed origins.
- * Which origins are allowed is decided by the background from the sender's origin (this script
- * never reads the list itself), and the background checks it again for every `launchApp`.
+ * The Mynaportal-compatible DOM-event surface (docs/PROTOCOL.md § Portal surface), only on
+ * allow-listed origins. Which origins are allowed, and what the hidden inputs say, is decided by
+ * the background from the sender's origin (this script never reads the list itself), and the
+ * background checks it again for every `launchApp`.
  *
  * `launchApp` is caught on `window` in the capture phase, so it is seen whether the page
  * dispatches it on window, document or any element. `recvMsg` is dispatched on `document`,
  * bubbling, so listeners on document or window both get it. Details are JSON strings: only
  * primitives cross between the page's world and ours.
  */
+import { PORTAL_ERRCODE, PORTAL_RESULT } from '@jpki-bridge/shared/portal-compat';
 import type { Outcome, PortalHelloAnswer, PortalHelloMessage, PortalMessage } from '../messages.ts';
 import { forward } from './page-api.ts';
 
@@ -19,13 +21,12 @@ export type PortalSend = {
 const MAX_DETAIL = 8_192;
 
 export function startPortal(win: Window, send: PortalSend): void {
-  const hello = send.hello({ channel: 'portal-hello' }).catch(() => undefined);
+  const hello = send.hello({ channel: 'portal-hello', origin: win.origin }).catch(() => undefined);
 
   hello.then((answer) => {
     if (!answer?.allowed) return;
     whenReady(win.document, () => {
-      setHidden(win.document, 'extension-is-installed', answer.extensionMajor);
-      if (answer.hostVersion) setHidden(win.document, 'app-is-installed', answer.hostVersion);
+      for (const [id, value] of Object.entries(answer.inputs)) setHidden(win.document, id, value);
     });
   });
 
@@ -36,11 +37,10 @@ export function startPortal(win: Window, send: PortalSend): void {
       if (typeof detail !== 'string' || detail.length > MAX_DETAIL) return;
       void hello.then(async (answer) => {
         if (!answer?.allowed) return; // not allow-listed: the event is ignored entirely
-        const mode = readMode(detail);
-        const outcome = await forward(send.launch, { channel: 'portal', detail });
-        const body = outcome.ok
-          ? { mode, result: '0', ...outcome.result }
-          : { mode, result: '1', errcode: outcome.error.code };
+        // Sticky activation: a portal page asks on load or after a click, and says which by its flow.
+        const active = win.navigator?.userActivation?.hasBeenActive;
+        const outcome = await forward(send.launch, { channel: 'portal', detail, origin: win.origin, active });
+        const body = outcome.ok ? outcome.result : failure(detail, outcome.error.code);
         win.document.dispatchEvent(new CustomEvent('recvMsg', { detail: JSON.stringify(body), bubbles: true }));
       });
     },
@@ -48,13 +48,21 @@ export function startPortal(win: Window, send: PortalSend): void {
   );
 }
 
-function readMode(detail: string): string {
+/**
+ * A failure as portals expect it: the page's own request back, with result "1" and the generic
+ * errcode, and our code beside them. Nothing of ours is added to what the page sent, and a `pin`
+ * the page itself put in is not echoed.
+ */
+function failure(detail: string, code: string): Record<string, unknown> {
+  let request: Record<string, unknown> = {};
   try {
-    const mode = (JSON.parse(detail) as { mode?: unknown } | null)?.mode;
-    return typeof mode === 'string' ? mode.slice(0, 8) : '';
+    const parsed: unknown = JSON.parse(detail);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) request = { ...parsed };
   } catch {
-    return '';
+    // Not JSON: there is nothing of the page's to echo.
   }
+  delete request.pin;
+  return { ...request, result: PORTAL_RESULT.failed, errcode: PORTAL_ERRCODE, jpki_error: code };
 }
 
 function whenReady(doc: Document, fn: () => void): void {

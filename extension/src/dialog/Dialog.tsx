@@ -6,7 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { OPERATIONS } from '@jpki-bridge/shared/operations';
-import { POLICY } from '@jpki-bridge/shared/policy';
+import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import type { DialogState } from '../dialog-protocol.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 import { MAX_LENGTH, problemKey, viewPinInput } from './pin-input.ts';
@@ -94,9 +94,9 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
         <div>
           <Text k={`use${wording}Body`} subs={{ count: state.count }} block />
         </div>
-        {signing && (
+        {PERSONAL_DATA[state.kind] && (
           <div class="warning" data-testid="personal-data" style="margin-top:6px">
-            <Text k="personalDataWarning" block />
+            <Text k={PERSONAL_DATA[state.kind]!} block />
           </div>
         )}
       </section>
@@ -129,7 +129,7 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
       ) : (
         <form onSubmit={submit} noValidate>
           <label class="field" for="pin">
-            <Text k={signing ? 'pinLabelSign' : 'pinLabelAuth'} />
+            <Text k={PIN_WORDS[state.kind].label} />
           </label>
           <input
             id="pin"
@@ -147,7 +147,7 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
             onInput={(event) => setRaw((event.currentTarget as HTMLInputElement).value)}
           />
           <div class="hint" id="pin-hint">
-            <Text k={signing ? 'pinHintSign' : 'pinHintAuth'} />
+            <Text k={PIN_WORDS[state.kind].hint} />
           </div>
           <div class="problem" id="pin-problem" aria-live="polite" data-testid="pin-problem">
             {view.problem && <Text k={problemKey(view.problem)} />}
@@ -190,6 +190,16 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
     </main>
   );
 }
+
+/** Each PIN's name and rule as the dialog words them (i18n keys). */
+const PIN_WORDS: Record<PinKind, { label: string; hint: string }> = {
+  auth: { label: 'pinLabelAuth', hint: 'pinHintAuth' },
+  sign: { label: 'pinLabelSign', hint: 'pinHintSign' },
+  text: { label: 'pinLabelText', hint: 'pinHintText' },
+};
+
+/** What personal data the site receives, for the PINs that give it some: the signing certificate's, or the card face's four items. */
+const PERSONAL_DATA: Record<PinKind, string | null> = { auth: null, sign: 'personalDataWarning', text: 'textDataWarning' };
 
 function describeError(state: DialogState, t: (k: string, s?: Record<string, number>) => string, alt: typeof t): [string, string] | null {
   const error = state.error;

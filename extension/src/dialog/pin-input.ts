@@ -15,7 +15,7 @@ export interface PinInputView {
   canSubmit: boolean;
 }
 
-export const MAX_LENGTH: Record<PinKind, number> = { auth: 4, sign: 16 };
+export const MAX_LENGTH: Record<PinKind, number> = { auth: 4, sign: 16, text: 4 };
 
 export function viewPinInput(kind: PinKind, raw: string, phase: DialogPhase, confirmed: boolean): PinInputView {
   // The shared rule's upper-casing (ASCII only): 'ſ' stays 'ſ' and is refused, never shown as 'S'.

@@ -1,5 +1,5 @@
 /**
- * PIN change for either PIN, under its rule (checkPin as the user types). The current PIN and
+ * PIN change for each PIN (the two keys' and the card-face text PIN), under its rule (checkPin as the user types). The current PIN and
  * the new one go popup → background → host `change-pin` once and are cleared from the form.
  * One try left → the host answers PIN_LAST_TRY and the form asks for explicit confirmation.
  */
@@ -19,6 +19,7 @@ export function ChangePin({ onChanged }: { onChanged: () => void }) {
       </summary>
       <ChangeForm kind="auth" onChanged={onChanged} />
       <ChangeForm kind="sign" onChanged={onChanged} />
+      <ChangeForm kind="text" onChanged={onChanged} />
     </details>
   );
 }
@@ -68,9 +69,9 @@ function ChangeForm({ kind, onChanged }: { kind: PinKind; onChanged: () => void 
   return (
     <form onSubmit={submit} class="card-box" data-testid={`change-${kind}`} noValidate>
       <h2 style="margin-top:0">
-        <Text k={kind === 'auth' ? 'popupChangeAuth' : 'popupChangeSign'} />
+        <Text k={FORM_WORDS[kind].title} />
       </h2>
-      <p class="hint">{i18n.t(kind === 'auth' ? 'pinHintAuth' : 'pinHintSign')}</p>
+      <p class="hint">{i18n.t(FORM_WORDS[kind].hint)}</p>
       {(
         [
           ['current', 'popupCurrentPin', pin, setPin],
@@ -86,7 +87,7 @@ function ChangeForm({ kind, onChanged }: { kind: PinKind; onChanged: () => void 
             id={id(name)}
             type="password"
             autoComplete="off"
-            inputMode={kind === 'auth' ? 'numeric' : 'text'}
+            inputMode={kind === 'sign' ? 'text' : 'numeric'}
             maxLength={MAX_LENGTH[kind]}
             value={value}
             onInput={(event) => set(norm((event.currentTarget as HTMLInputElement).value))}
@@ -113,3 +114,10 @@ function ChangeForm({ kind, onChanged }: { kind: PinKind; onChanged: () => void 
     </form>
   );
 }
+
+/** Each form's heading and rule (i18n keys). */
+const FORM_WORDS: Record<PinKind, { title: string; hint: string }> = {
+  auth: { title: 'popupChangeAuth', hint: 'pinHintAuth' },
+  sign: { title: 'popupChangeSign', hint: 'pinHintSign' },
+  text: { title: 'popupChangeText', hint: 'pinHintText' },
+};

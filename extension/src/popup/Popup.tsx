@@ -145,6 +145,11 @@ function StatusView({ status }: { status: HostStatus }) {
           <div data-testid="tries-sign">
             <Text k="popupTriesSign" subs={{ count: card.retries.sign }} />
           </div>
+          {card.retries.text !== null && (
+            <div data-testid="tries-text">
+              <Text k="popupTriesText" subs={{ count: card.retries.text }} />
+            </div>
+          )}
         </div>
       )}
     </section>

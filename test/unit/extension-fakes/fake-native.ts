@@ -57,10 +57,14 @@ export function fakeHost(handler: Handler, options: { hello?: object | null; dis
   return host;
 }
 
-export function statusResult(retries = { auth: 3, sign: 5 }, extra: Partial<NonNullable<StatusResult['card']>> = {}): StatusResult {
+/** `retries.text` defaults to a full 3 (a card with the text application). */
+export function statusResult(
+  retries: { auth: number; sign: number; text?: number | null } = { auth: 3, sign: 5 },
+  extra: Partial<NonNullable<StatusResult['card']>> = {},
+): StatusResult {
   return {
     version: '0.1.0',
     readers: [{ name: 'Virtual PCD 00 00', cardPresent: true, jpki: true }],
-    card: { type: 'jpki', authCertificate: 'MAA=', hasSigningCertificate: true, retries, ...extra },
+    card: { type: 'jpki', authCertificate: 'MAA=', hasSigningCertificate: true, retries: { text: 3, ...retries }, ...extra },
   };
 }

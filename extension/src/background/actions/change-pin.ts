@@ -4,6 +4,7 @@
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { checkPin } from '@jpki-bridge/shared/pin';
+import { isPinKind } from '@jpki-bridge/shared/policy';
 import type { BackgroundContext } from '../context.ts';
 import { withSession } from '../native/native-app-service.ts';
 import { lastTry } from './with-pin.ts';
@@ -18,7 +19,7 @@ export interface ChangePinRequest {
 
 export function changePin(ctx: BackgroundContext, request: ChangePinRequest): Promise<Record<string, never>> {
   const { kind } = request;
-  if (kind !== 'auth' && kind !== 'sign') throw new JpkiError('ERR_JPKI_INVALID_REQUEST');
+  if (!isPinKind(kind)) throw new JpkiError('ERR_JPKI_INVALID_REQUEST');
   const current = checkPin(kind, request.pin);
   const next = checkPin(kind, request.newPin);
   if (!current.ok || !next.ok) throw new JpkiError('ERR_JPKI_PIN_FORMAT');

@@ -1,51 +1,76 @@
 /**
  * The portal surface's `launchApp`: the detail's `mode` names a row of operations.ts
- * (`portalMode`), whose request shape is shared/src/protocol/portal.ts's and whose handler is
- * below — the host call and the answer's shape. The caller has checked the allow-list against
- * the sender's origin.
+ * (`portalMode`), whose request shape is shared/src/protocol/portal.ts's (which also requires
+ * `service_id: "01"`, before any dialog) and whose handler is below — the host call and the
+ * answer's fields, in the form real portal pages read (docs/PROTOCOL.md § Portal surface). The
+ * caller has checked the allow-list against the sender's origin. Failures are the content
+ * script's to word: it echoes the page's own request.
  */
 import * as v from 'valibot';
 import { USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import { type PortalOperation, operationOfPortalMode } from '@jpki-bridge/shared/operations';
-import { checkPortalDigestInfos } from '@jpki-bridge/shared/protocol/checks';
+import { OPERATIONS, type PortalOperation, operationOfPortalMode } from '@jpki-bridge/shared/operations';
+import { PORTAL_RESULT } from '@jpki-bridge/shared/portal-compat';
+import { checkPortalDigests } from '@jpki-bridge/shared/protocol/checks';
+import type { CommandResult } from '@jpki-bridge/shared/protocol/native';
 import { type PortalRequest, portalRequestSchemas } from '@jpki-bridge/shared/protocol/portal';
 import type { BackgroundContext } from '../context.ts';
 import { lastTry, withPin } from './with-pin.ts';
 
-export type PortalResult = { signature: string | string[]; certificate: string } | Record<string, never>;
+/** The fields of a successful answer after `mode` and `result`, as the page receives them. */
+export type PortalFields = Record<string, string | string[]>;
+/** The whole `recvMsg` detail of a success. */
+export type PortalAnswer = { mode: string; result: typeof PORTAL_RESULT.ok } & PortalFields;
 
-type PortalHandler<N extends PortalOperation> = (ctx: BackgroundContext, origin: string, request: PortalRequest<N>) => Promise<PortalResult>;
+type PortalHandler<N extends PortalOperation> = (ctx: BackgroundContext, origin: string, request: PortalRequest<N>) => Promise<PortalFields>;
 
 const PORTAL_HANDLERS: { [N in PortalOperation]: PortalHandler<N> } = {
-  'portal-login': (ctx, origin, { digest: digestInfo }) => {
-    checkPortalDigestInfos([digestInfo]); // before the dialog: the host would refuse it anyway
-    return withPin(ctx, {
+  'portal-login': async (ctx, origin, { digest }) => {
+    checkPortalDigests([digest]); // before the dialog: the host would refuse it anyway
+    const result = await withPin(ctx, {
       origin,
       use: 'portal-login',
       count: 1,
       timeoutMs: USER_TIMEOUT_MS,
-      call: (session, pin, confirmLastTry) => session.request('portal-login', { origin, digestInfo, pin, ...lastTry(confirmLastTry) }),
+      call: (session, pin, confirmLastTry) => session.request('portal-login', { origin, digest, pin, ...lastTry(confirmLastTry) }),
     });
+    return { uuid: result.uuid, signature: result.signature, certificate: unpadded(result.certificate), combination_code: result.combinationCode };
   },
   'portal-sign': async (ctx, origin, { digest }) => {
-    const digestInfos = typeof digest === 'string' ? [digest] : digest;
-    checkPortalDigestInfos(digestInfos);
+    const digests = typeof digest === 'string' ? [digest] : digest;
+    checkPortalDigests(digests);
     const result = await withPin(ctx, {
       origin,
       use: 'portal-sign',
-      count: digestInfos.length,
+      count: digests.length,
       timeoutMs: USER_TIMEOUT_MS,
-      call: (session, pin, confirmLastTry) => session.request('portal-sign', { origin, digestInfos, pin, ...lastTry(confirmLastTry) }),
+      call: (session, pin, confirmLastTry) => session.request('portal-sign', { origin, digests, pin, ...lastTry(confirmLastTry) }),
     });
-    // Answer in the shape asked: one digest → one signature string, an array → an array.
-    return { signature: typeof digest === 'string' ? (result.signatures[0] ?? '') : result.signatures, certificate: result.certificate };
+    // Always an array, also for a single string: what the jpki/myna client answers and portals read.
+    return { uuid: result.uuid, signature: result.signatures, certificate: unpadded(result.certificate), combination_code: result.combinationCode };
+  },
+  'portal-text': async (ctx, origin) => {
+    const result: CommandResult<'portal-text'> = await withPin(ctx, {
+      origin,
+      use: 'portal-text',
+      count: 0,
+      timeoutMs: USER_TIMEOUT_MS,
+      call: (session, pin, confirmLastTry) => session.request('portal-text', { origin, pin, ...lastTry(confirmLastTry) }),
+    });
+    return {
+      uuid: result.uuid,
+      name: utf8Hex(result.name),
+      sex: utf8Hex(result.sex),
+      address: utf8Hex(result.address),
+      birthday: utf8Hex(result.birthday),
+      combination_code: result.combinationCode,
+    };
   },
   // Nothing to close: every operation ends with its own dialog.
   'portal-close': async () => ({}),
 };
 
-export async function portal(ctx: BackgroundContext, origin: string, detail: unknown): Promise<PortalResult> {
+export async function portal(ctx: BackgroundContext, origin: string, detail: unknown): Promise<PortalAnswer> {
   let json: unknown;
   try {
     json = typeof detail === 'string' ? JSON.parse(detail) : null;
@@ -54,12 +79,26 @@ export async function portal(ctx: BackgroundContext, origin: string, detail: unk
   }
   const operation = operationOfPortalMode(typeof json === 'object' && json !== null ? (json as { mode?: unknown }).mode : undefined);
   if (!operation) throw new JpkiError('ERR_JPKI_INVALID_REQUEST');
-  return run(ctx, origin, operation, json);
+  const fields = await run(ctx, origin, operation, json);
+  return { mode: OPERATIONS[operation].portalMode, result: PORTAL_RESULT.ok, ...fields };
 }
 
-function run<N extends PortalOperation>(ctx: BackgroundContext, origin: string, operation: N, json: unknown): Promise<PortalResult> {
+function run<N extends PortalOperation>(ctx: BackgroundContext, origin: string, operation: N, json: unknown): Promise<PortalFields> {
+  // A missing or other service_id fails here, before any dialog or host contact.
   const parsed = v.safeParse(portalRequestSchemas[operation], json);
   if (!parsed.success) throw new JpkiError('ERR_JPKI_INVALID_REQUEST');
   const handler: PortalHandler<N> = PORTAL_HANDLERS[operation];
   return handler(ctx, origin, parsed.output);
+}
+
+/** The portal's certificate form: base64 DER without the `=` padding. */
+function unpadded(base64: string): string {
+  return base64.replace(/=+$/, '');
+}
+
+/** The portal's text form: the lowercase hex of the item's UTF-8 bytes. */
+function utf8Hex(text: string): string {
+  let out = '';
+  for (const byte of new TextEncoder().encode(text)) out += byte.toString(16).padStart(2, '0');
+  return out;
 }
