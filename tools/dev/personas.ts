@@ -11,5 +11,5 @@ import { DEFAULT_PINS, type PersonaKind } from '../../native-host/src/virtual-ca
 
 export type Persona = PersonaKind;
 
-/** The PINs of every freshly created card: authentication `1234`, signing `ABC123`. */
+/** The PINs of every freshly created card, by kind (authentication `1234`, signing `ABC123`, …). */
 export const VIRTUAL_PINS = DEFAULT_PINS;
