@@ -23,8 +23,10 @@ exec('npm', ['run', 'build:host'], { cwd: ROOT });
 step('single executable');
 const sea = buildSingleExecutable(join(STAGE, 'sea'));
 
-step('Debian package');
-buildDeb(sea, join(STAGE, 'deb'));
+step('Debian package (compressed while the other steps run)');
+const deb = buildDeb(sea, join(STAGE, 'deb'));
+// If a later step fails first, that failure is the one reported.
+deb.catch(() => {});
 
 step('extension archives (Chrome Web Store, Firefox add-on and its sources)');
 buildExtensionArchives(join(STAGE, 'extension'));
@@ -32,8 +34,11 @@ buildExtensionArchives(join(STAGE, 'extension'));
 step('npm tarballs');
 await buildNpmPackages(join(STAGE, 'npm'));
 
+await deb;
+
 step('dist/');
 for (const name of readdirSync(DIST).sort()) {
   const path = join(DIST, name);
-  if (statSync(path).isFile()) process.stdout.write(`${(statSync(path).size / 1e6).toFixed(1).padStart(7)} MB  ${name}\n`);
+  const { size } = statSync(path);
+  if (statSync(path).isFile()) process.stdout.write(`${(size >= 1e6 ? `${(size / 1e6).toFixed(1)} MB` : `${Math.ceil(size / 1e3)} kB`).padStart(9)}  ${name}\n`);
 }

@@ -13,6 +13,7 @@ import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { capture } from './exec.ts';
 import { DIST, ROOT, VERSION } from './paths.ts';
+import { copyKeyedExtension, installedLayout } from './testing.ts';
 
 interface NpmPackage {
   /** Its folder under packages/. */
@@ -48,7 +49,7 @@ function externals(names: readonly string[]): Plugin {
   };
 }
 
-async function library(out: string, entry: string, platform: 'node' | 'browser', external: readonly string[]): Promise<void> {
+async function library(out: string, entry: string, platform: 'node' | 'browser', external: readonly string[], plugins: readonly Plugin[] = []): Promise<void> {
   await build({
     entryPoints: { index: join(ROOT, entry) },
     outdir: join(out, 'dist'),
@@ -56,7 +57,7 @@ async function library(out: string, entry: string, platform: 'node' | 'browser',
     format: 'esm',
     platform,
     target: platform === 'node' ? 'node20' : 'es2020',
-    plugins: [externals(external)],
+    plugins: [...plugins, externals(external)],
     sourcemap: 'linked',
     logLevel: 'warning',
   });
@@ -94,6 +95,15 @@ export const NPM_PACKAGES: readonly NpmPackage[] = [
       copyFileSync(join(ROOT, 'native-host/bin/jpki-bridge.mjs'), join(out, 'bin/jpki-bridge.mjs'));
     },
   },
+  {
+    dir: 'testing',
+    // jpki-bridge: the host and the virtual card it starts; pcsclite: tools/dev's PC/SC client.
+    dependencies: ['jpki-bridge', 'puppeteer-core', 'pcsclite'],
+    make: async (out) => {
+      await library(out, 'packages/testing/src/index.ts', 'node', ['jpki-bridge', 'puppeteer-core', 'pcsclite'], [installedLayout]);
+      copyKeyedExtension(out);
+    },
+  },
 ];
 
 export async function buildNpmPackages(stageDir: string): Promise<string[]> {
@@ -107,7 +117,8 @@ export async function buildNpmPackages(stageDir: string): Promise<string[]> {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
     const dependencies = Object.fromEntries(
       pkg.dependencies.map((name) => {
-        const range = root.devDependencies[name];
+        // One of ours (the CLI, for the testing package): exactly this release.
+        const range = name === 'jpki-bridge' ? VERSION : root.devDependencies[name];
         if (!range) throw new Error(`packages/${pkg.dir}: ${name} is not in the root package.json`);
         return [name, range];
       }),

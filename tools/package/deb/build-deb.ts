@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { APP_VERSION_PREFIX } from '@jpki-bridge/shared/constants';
 import { manifestFor } from '../../../native-host/src/install/manifest.ts';
-import { capture, exec } from '../exec.ts';
+import { capture, execInBackground } from '../exec.ts';
 import { DIST, VERSION } from '../paths.ts';
 import type { SingleExecutable } from '../sea.ts';
 import { copyrightFile } from './copyright.ts';
@@ -36,8 +36,11 @@ import { postinst, postrm } from './maintainer-scripts.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;
 
-/** Builds the package from the staged single executable; returns the .deb's path. */
-export function buildDeb(sea: SingleExecutable, stageDir: string): string {
+/**
+ * Builds the package from the staged single executable; resolves with the .deb's path. Compressing
+ * 86 MB with xz takes a minute of one core, so dpkg-deb runs in the background.
+ */
+export async function buildDeb(sea: SingleExecutable, stageDir: string): Promise<string> {
   // dpkg-shlibdeps wants the debian/<package>/ layout of a source tree.
   rmSync(stageDir, { recursive: true, force: true });
   const root = join(stageDir, 'debian', PACKAGE);
@@ -86,7 +89,7 @@ export function buildDeb(sea: SingleExecutable, stageDir: string): string {
   mkdirSync(DIST, { recursive: true });
   const deb = join(DIST, DEB_FILE);
   // xz, as Debian's archive: lintian 2.116 (bookworm) refuses zstd members.
-  exec('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', root, deb]);
+  await execInBackground('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', root, deb]);
   return deb;
 }
 
