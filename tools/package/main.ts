@@ -39,6 +39,8 @@ await deb;
 step('dist/');
 for (const name of readdirSync(DIST).sort()) {
   const path = join(DIST, name);
-  const { size } = statSync(path);
-  if (statSync(path).isFile()) process.stdout.write(`${(size >= 1e6 ? `${(size / 1e6).toFixed(1)} MB` : `${Math.ceil(size / 1e3)} kB`).padStart(9)}  ${name}\n`);
+  const stat = statSync(path);
+  if (!stat.isFile()) continue;
+  const size = stat.size >= 1e6 ? `${(stat.size / 1e6).toFixed(1)} MB` : `${Math.ceil(stat.size / 1e3)} kB`;
+  process.stdout.write(`${size.padStart(9)}  ${name}\n`);
 }
