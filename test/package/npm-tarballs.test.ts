@@ -6,7 +6,7 @@
  * compiled by tsc against a consumer file.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { launchChromium, type ChromiumSession } from '../../tools/dev/chromium.t
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { enterPin } from '../../tools/dev/pin-dialog.ts';
 import { serveStatic, type StaticServer } from '../../tools/dev/static-server.ts';
-import { DIST, ROOT } from '../../tools/package/paths.ts';
+import { DIST, ROOT, VERSION } from '../../tools/package/paths.ts';
 
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const rootPackage = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
@@ -28,8 +28,8 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'jpki-site-'));
   expect(project.startsWith(ROOT)).toBe(false);
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'a-site', private: true, type: 'module' }));
-  const tarballs = readdirSync(DIST).filter((name) => name.endsWith('.tgz')).map((name) => join(DIST, name));
-  expect(tarballs).toHaveLength(3);
+  const tarballs = ['jpki-bridge-verifier', 'jpki-bridge-page', 'jpki-bridge'].map((name) => join(DIST, `${name}-${VERSION}.tgz`));
+  for (const tarball of tarballs) expect(existsSync(tarball), tarball).toBe(true);
   // @types/node: the verifier's declarations name Node's crypto types, as any Node library's do.
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, `@types/node@${rootPackage.devDependencies['@types/node']}`], {
     cwd: project,
@@ -75,7 +75,11 @@ describe('npm tarballs installed outside the repository', () => {
       card = join(project, 'card.json');
       execFileSync(bin('jpki-bridge'), ['virtual-card', 'create', '--state', card], { stdio: 'pipe' });
       chromium = await launchChromium({ lang: 'en', host: false });
-      execFileSync(bin('jpki-bridge'), ['install', '--browser', 'chromium', '--user-data-dir', chromium.userDataDir, '--card', `virtual:${card}`], { stdio: 'pipe' });
+      // XDG_CONFIG_HOME as the browser hands it the host: install makes the installation uuid there, not in ~/.config.
+      execFileSync(bin('jpki-bridge'), ['install', '--browser', 'chromium', '--user-data-dir', chromium.userDataDir, '--card', `virtual:${card}`], {
+        stdio: 'pipe',
+        env: { ...process.env, XDG_CONFIG_HOME: chromium.configHome },
+      });
       const launcher = await readFile(join(chromium.userDataDir, 'NativeMessagingHosts/jpki-bridge-host'), 'utf8');
       expect(launcher).toContain(join(project, 'node_modules/jpki-bridge/dist/cli.mjs'));
       const doctor = spawnSync(bin('jpki-bridge'), ['doctor', '--user-data-dir', chromium.userDataDir], { encoding: 'utf8' });
