@@ -12,15 +12,29 @@ import type { PinKind } from '@jpki-bridge/shared/policy';
 
 export type Outcome<T = Record<string, unknown>> = { ok: true; result: T } | { ok: false; error: SerializedError };
 
+/**
+ * What the content script itself saw of the page, sent with every request (never read from the
+ * page's data): its document's `window.origin`, which the background compares with the
+ * sender's (background/sender.ts), and, for requests, the user's activation in the page
+ * (background/user-activation.ts) — transient `isActive` on the `jpki:*` API, sticky
+ * `hasBeenActive` on the portal surface.
+ */
+export interface SeenByContentScript {
+  origin: string;
+}
+export interface ActivationSeen {
+  active: boolean | undefined;
+}
+
 /** content script → background: a `jpki:*` request, fields already copied out of the page's object. */
-export interface PageMessage {
+export interface PageMessage extends SeenByContentScript, ActivationSeen {
   channel: 'page';
   action: PageAction;
   request: Record<string, unknown>;
 }
 
 /** content script → background: may this page use the portal surface? */
-export interface PortalHelloMessage {
+export interface PortalHelloMessage extends SeenByContentScript {
   channel: 'portal-hello';
 }
 export interface PortalHelloAnswer {
@@ -30,7 +44,7 @@ export interface PortalHelloAnswer {
 }
 
 /** content script → background: a `launchApp` detail (still untrusted, parsed in the background). */
-export interface PortalMessage {
+export interface PortalMessage extends SeenByContentScript, ActivationSeen {
   channel: 'portal';
   detail: string;
 }

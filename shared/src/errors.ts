@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'ERR_JPKI_NATIVE_UNAVAILABLE',
   'ERR_JPKI_VERSION_MISMATCH',
   'ERR_JPKI_UNKNOWN',
+  'ERR_JPKI_USER_ACTIVATION_REQUIRED',
+  'ERR_JPKI_RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -122,6 +124,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, { ja: string; en: string }> = {
     en: 'The extension and the host versions do not match.',
   },
   ERR_JPKI_UNKNOWN: { ja: '予期しないエラーが発生しました。', en: 'An unexpected error occurred.' },
+  ERR_JPKI_USER_ACTIVATION_REQUIRED: {
+    ja: 'ページでの操作 (クリックやキー入力) の直後にだけ、暗証番号の入力を求められます。',
+    en: 'A PIN can only be asked for right after you act on the page (a click or a key press).',
+  },
+  ERR_JPKI_RATE_LIMITED: {
+    ja: 'このサイトからの暗証番号の要求が多すぎます。しばらく待ってから再度お試しください。',
+    en: 'This site has asked for your PIN too often. Wait a minute and try again.',
+  },
 };
 
 /** The wire form of an error, on every hop (host reply, background → content → page). */

@@ -10,7 +10,8 @@ import { parsePageRequest } from '../../extension/src/background/page-request.ts
 import { clampUserTimeout } from '../../shared/src/protocol/checks.ts';
 import { OPERATION_ROWS, type OperationName } from '../../shared/src/operations.ts';
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
-import { route } from '../../extension/src/background/router.ts';
+import { route as routeMessage } from '../../extension/src/background/router.ts';
+import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
 import { HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
@@ -23,8 +24,15 @@ const page = (url = 'https://rp.example/login', origin?: string) => ({ id: 'ext'
 const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
 
 function context(host: { connect: BackgroundContext['connect'] }, prompt: { open: BackgroundContext['openPrompt'] }, allow: string[] = []): BackgroundContext {
-  return { connect: host.connect, openPrompt: prompt.open, lock: new OperationLock(), allowList: async () => allow, extensionVersion: '0.1.0', helloTimeoutMs: 200, requestTimeoutMs: 500 };
+  return { connect: host.connect, openPrompt: prompt.open, lock: new OperationLock(), allowList: async () => allow, isBlocked: async () => false, dialogLimit: new DialogRateLimit(), extensionVersion: '0.1.0', helloTimeoutMs: 200, requestTimeoutMs: 500 };
 }
+
+/**
+ * A message as our content script sends it: with its document's origin and the user's activation
+ * in the page (what each guards is proved in extension-page-guards.test.ts).
+ */
+const route: typeof routeMessage = (ctx, self, message, sender) =>
+  routeMessage(ctx, self, typeof message === 'object' && message !== null ? { origin: originOfSender(sender) ?? 'null', active: true, ...message } : message, sender);
 
 /** A host whose card answers the PIN like the real one: 3/5 tries, counting down, locking at 0. */
 function cardHost(opts: { retries?: { auth: number; sign: number }; pins?: { auth: string; sign: string } } = {}) {
@@ -522,3 +530,4 @@ describe('route: portal', () => {
     expect(host.closed).toBe(host.opened);
   });
 });
+

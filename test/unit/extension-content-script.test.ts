@@ -72,7 +72,7 @@ describe('startPageApi', () => {
     win.postMessage({ action: 'jpki:status', requestId: 'r1' }, win.location.origin);
     await tick(5);
     expect(send).toHaveBeenCalledTimes(1);
-    expect(send.mock.calls[0]?.[0]).toEqual({ channel: 'page', action: 'jpki:status', request: {} });
+    expect(send.mock.calls[0]?.[0]).toEqual({ channel: 'page', action: 'jpki:status', request: {}, origin: win.origin, active: true });
     const replies = win.replies();
     expect(replies.map((r) => r.action)).toEqual(['jpki:status-ack', 'jpki:status-success']);
     expect(replies[1]).toEqual({ action: 'jpki:status-success', requestId: 'r1', extensionVersion: '0.1.0', hostVersion: '0.1.0' });

@@ -1,4 +1,5 @@
 /** What the actions need from the outside world; the background's main supplies the real ones, tests fakes. */
+import type { DialogRateLimit } from './dialog-rate-limit.ts';
 import type { HostVersionCache } from './host-version-cache.ts';
 import type { NativeConnector } from './native/channel.ts';
 import type { OperationLock } from './operation-lock.ts';
@@ -10,6 +11,10 @@ export interface BackgroundContext {
   lock: OperationLock;
   /** The portal allow-list patterns (storage, else the preset). */
   allowList(): Promise<readonly string[]>;
+  /** Whether the user blocked this origin from the PIN dialog (block-list.ts). */
+  isBlocked(origin: string): Promise<boolean>;
+  /** PIN dialogs per origin and minute (dialog-rate-limit.ts); the router counts each one that opens. */
+  dialogLimit: DialogRateLimit;
   extensionVersion: string;
   /** Reuses the host's hello for `jpki:status` (absent: every call asks the host). */
   hostVersionCache?: HostVersionCache;

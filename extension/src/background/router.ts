@@ -1,6 +1,10 @@
 /**
  * Every runtime message lands here. Who may send what:
- *   - `page` and `portal*`: content scripts in a top frame; the origin is the sender's.
+ *   - `page` and `portal*`: content scripts in a top frame; the origin is the sender's, and must
+ *     be the `window.origin` the script reports (sender.ts). Then, before any handler: a site the
+ *     user blocked is refused, a request that may open the PIN dialog needs the user's activation
+ *     in the page (user-activation.ts), and every dialog that opens is counted against the
+ *     origin's rate limit (dialog-rate-limit.ts).
  *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
  * Answers are Outcomes (errors as their wire form), see messages.ts.
  */
@@ -9,7 +13,8 @@ import { type PageAction, isPageAction } from '@jpki-bridge/shared/operations';
 import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import type { Outcome } from '../messages.ts';
 import type { BackgroundContext } from './context.ts';
-import { type SenderLike, isContentScript, isExtensionPage, originOfSender } from './sender.ts';
+import { type SenderLike, isContentScript, isExtensionPage, originOfRequest } from './sender.ts';
+import { pageActionNeedsActivation, portalDetailNeedsActivation, requireActivation } from './user-activation.ts';
 import { authenticate } from './actions/authenticate.ts';
 import { changePin } from './actions/change-pin.ts';
 import { getSigningCertificate } from './actions/get-signing-certificate.ts';
@@ -42,19 +47,37 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
   }
   if (channel !== 'page' && channel !== 'portal' && channel !== 'portal-hello') return undefined;
   if (!isContentScript(sender, self.id, self.baseUrl)) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
-  const origin = originOfSender(sender);
-  if (channel === 'portal-hello') return origin ? portalHello(ctx, origin) : NOT_ALLOWED;
+  const { origin: reported, active } = message as { origin?: unknown; active?: unknown };
+  const origin = originOfRequest(sender, reported);
+  if (channel === 'portal-hello') return origin && !(await ctx.isBlocked(origin)) ? portalHello(ctx, origin) : NOT_ALLOWED;
   if (!origin) return refuse('ERR_JPKI_INVALID_ORIGIN');
+  if (await ctx.isBlocked(origin)) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
   const tab = (sender.tab as { id?: number } | undefined)?.id;
-  ctx = { ...ctx, requesterTab: tab }; // the lock and adapters are shared; only the requester differs
+  // The lock and adapters are shared; the requester differs, and its dialogs count against its limit.
+  const { openPrompt, dialogLimit } = ctx;
+  ctx = {
+    ...ctx,
+    requesterTab: tab,
+    openPrompt: async () => {
+      dialogLimit.take(origin);
+      return openPrompt();
+    },
+  };
 
   if (channel === 'portal') {
     if (!isOriginAllowed(origin, await ctx.allowList())) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
-    return outcome(() => portal(ctx, origin, (message as { detail?: unknown }).detail));
+    const { detail } = message as { detail?: unknown };
+    return outcome(async () => {
+      requireActivation(portalDetailNeedsActivation(detail), active);
+      return portal(ctx, origin, detail);
+    });
   }
   const { action, request } = message as { action?: unknown; request?: unknown };
   if (!isPageAction(action)) return refuse('ERR_JPKI_UNKNOWN_COMMAND');
-  return outcome(() => PAGE_HANDLERS[action](ctx, origin, request));
+  return outcome(async () => {
+    requireActivation(pageActionNeedsActivation(action), active);
+    return PAGE_HANDLERS[action](ctx, origin, request);
+  });
 }
 
 function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<unknown> {

@@ -41,7 +41,9 @@ export function startPageApi(win: Window, send: SendToBackground): () => void {
       reply('failure', { code: 'ERR_JPKI_INVALID_REQUEST', message: 'The request is malformed.' });
       return;
     }
-    forward(send, { channel: 'page', action, request }).then((outcome) => {
+    // Transient activation: the user clicked or typed in this page a moment ago (background/user-activation.ts).
+    const active = win.navigator.userActivation?.isActive;
+    forward(send, { channel: 'page', action, request, origin: win.origin, active }).then((outcome) => {
       if (outcome.ok) reply('success', outcome.result);
       else reply('failure', { ...outcome.error });
     });

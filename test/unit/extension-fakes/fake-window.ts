@@ -19,10 +19,15 @@ export class FakeWindow extends EventTarget {
   readonly posts: Array<{ data: unknown; targetOrigin: string }> = [];
   isSecureContext = true;
   readonly location: { origin: string };
+  /** The document's origin as the content script reads it (`"null"` for an opaque one). */
+  origin: string;
+  /** The user's activation in the page: active by default, as if the page had just been clicked. */
+  readonly navigator = { userActivation: { isActive: true, hasBeenActive: true } };
 
   constructor(origin = 'http://localhost:8080') {
     super();
     this.location = { origin };
+    this.origin = origin;
   }
 
   postMessage(data: unknown, targetOrigin: string): void {

@@ -1,0 +1,38 @@
+/**
+ * A request that may open the PIN dialog needs the user's activation in the page: without it any
+ * page, even one in a background tab, could bring up the focused dialog again and again. The
+ * content script — whose view of `navigator.userActivation` the page cannot fake — reports it as
+ * the message's `active` (messages.ts):
+ *   - `jpki:*`: transient activation (`isActive`: a click or key press within the last few
+ *     seconds, 5 s in Chromium). A site calls the page library from its click handler, after at
+ *     most fetching a nonce, well inside that window.
+ *   - portal `launchApp`: sticky activation (`hasBeenActive`: the user has acted on this page since
+ *     it loaded). Real portal pages dispatch it after their own server round trips, which may
+ *     outlast the transient window; the surface is bounded instead by the allow-list of exact
+ *     origins and by the rate limit (dialog-rate-limit.ts).
+ * Exempt are only the verbs whose operation-table row has no PIN (status, portal close); anything
+ * else — including a portal detail that names no mode — needs activation, so a request the
+ * handlers might read differently can never slip past.
+ */
+import { JpkiError } from '@jpki-bridge/shared/errors';
+import { OPERATION_ROWS, type PageAction, operationOfPortalMode } from '@jpki-bridge/shared/operations';
+
+export function pageActionNeedsActivation(action: PageAction): boolean {
+  return Object.values(OPERATION_ROWS).some((row) => row.page === action && row.pin !== undefined);
+}
+
+export function portalDetailNeedsActivation(detail: unknown): boolean {
+  let mode: unknown;
+  try {
+    mode = typeof detail === 'string' ? (JSON.parse(detail) as { mode?: unknown } | null)?.mode : undefined;
+  } catch {
+    return true;
+  }
+  // A row without a portal mode must not match a detail without one.
+  const operation = typeof mode === 'string' ? operationOfPortalMode(mode) : undefined;
+  return operation === undefined || OPERATION_ROWS[operation].pin !== undefined;
+}
+
+export function requireActivation(needed: boolean, active: unknown): void {
+  if (needed && active !== true) throw new JpkiError('ERR_JPKI_USER_ACTIVATION_REQUIRED');
+}
