@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import { GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { VERSION } from '@jpki-bridge/shared/version';
+import { CONTENT_SCRIPT_MATCHES } from './src/content/matches.ts';
 
 // The public key pins the Chromium extension id (CHROMIUM_EXTENSION_ID) so that the host
 // manifest's allowed_origins can name it before the extension is ever installed.
@@ -21,10 +22,21 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'ja',
     version: VERSION,
-    permissions: ['nativeMessaging', 'storage'],
+    // Presenting Windows as the OS to the allow-listed portal sites whose switch is on
+    // (src/background/os-presentation.ts) needs, and is all that needs:
+    //   - `scripting`: registering the page-world script at run time for exactly those origins;
+    //   - `declarativeNetRequestWithHostAccess`: rules that set the User-Agent and client-hint
+    //     headers on requests to them — the variant that blocks nothing and acts only where the
+    //     extension has host access (no extra install warning of its own);
+    //   - host access to the pages the content script already runs on: both APIs act only where
+    //     the extension has host permission, and a user may add any https site to the list.
+    //     It is the content script's own `matches`, so the install warning stays the same.
+    permissions: ['nativeMessaging', 'storage', 'scripting', 'declarativeNetRequestWithHostAccess'],
+    host_permissions: [...CONTENT_SCRIPT_MATCHES],
     ...(browser === 'firefox'
       ? // addons.mozilla.org requires new add-ons to declare what they collect: nothing (extension/store/listing.en.md).
-        { browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } }
+        // 128: the first Firefox that runs a registered content script in the page's world (MAIN).
+        { browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } } }
       : { key: publicKey }),
     content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
   }),

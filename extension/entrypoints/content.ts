@@ -6,11 +6,11 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import { startPageApi } from '../src/content/page-api.ts';
 import { startPortal } from '../src/content/portal.ts';
+import { CONTENT_SCRIPT_MATCHES } from '../src/content/matches.ts';
 import type { Outcome, PortalHelloAnswer } from '../src/messages.ts';
 
 export default defineContentScript({
-  // `http://localhost/*` matches every port in Chromium; the background re-checks the origin.
-  matches: ['https://*/*', 'http://localhost/*', 'http://127.0.0.1/*'],
+  matches: [...CONTENT_SCRIPT_MATCHES],
   runAt: 'document_start',
   allFrames: false,
   main() {

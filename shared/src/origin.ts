@@ -59,13 +59,16 @@ export function isOriginAllowed(origin: string, patterns: readonly string[]): bo
   return patterns.some((pattern) => originMatchesPattern(origin, pattern));
 }
 
-/** The portal allow-list preset (docs/ARCHITECTURE.md §4.5). */
+/**
+ * The portal allow-list preset: the exact origins of the services known to speak the portal
+ * protocol, and no wildcard — the surface signs a page-supplied digest with the authentication
+ * key, so every other government or municipal host (or an XSS on one) stays off it until the
+ * user adds it. Which service each origin is, and the source: docs/portal-sites.md.
+ */
 export const DEFAULT_PORTAL_ALLOW_LIST: readonly string[] = [
-  '*.myna.go.jp',
-  '*.e-tax.nta.go.jp',
-  '*.nta.go.jp',
-  '*.go.jp',
-  '*.lg.jp',
+  'https://myna.go.jp',
+  'https://clientweb.e-tax.nta.go.jp',
+  'https://www.keisan.nta.go.jp',
 ];
 
 /** A user-entered allow-list pattern is an origin or `*.` + a domain. */

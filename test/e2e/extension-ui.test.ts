@@ -117,7 +117,7 @@ for (const lang of ['ja', 'en'] as const) {
       const page = await e2e.session.openPage(e2e.session.extensionUrl('options.html'));
       await page.waitForSelector('#allow-list li');
       const patterns = () => page.$$eval('#allow-list li', (items) => items.map((li) => li.getAttribute('data-pattern')));
-      expect(await patterns()).toEqual(['*.myna.go.jp', '*.e-tax.nta.go.jp', '*.nta.go.jp', '*.go.jp', '*.lg.jp']);
+      expect(await patterns()).toEqual(['https://myna.go.jp', 'https://clientweb.e-tax.nta.go.jp', 'https://www.keisan.nta.go.jp']);
       await page.type('#pattern', 'http://evil.example');
       await page.click('#add');
       await page.waitForFunction(() => (document.querySelector('#pattern-problem')?.textContent ?? '').length > 0);
@@ -128,10 +128,10 @@ for (const lang of ['ja', 'en'] as const) {
       await page.click('#add');
       await page.waitForSelector('li[data-pattern="https://demo.example.jp"]');
       await screenshot(page, `options-${lang}`);
-      await page.click('li[data-pattern="*.lg.jp"] button');
-      await page.waitForFunction(() => !document.querySelector('li[data-pattern="*.lg.jp"]'));
+      await page.click('li[data-pattern="https://www.keisan.nta.go.jp"] button');
+      await page.waitForFunction(() => !document.querySelector('li[data-pattern="https://www.keisan.nta.go.jp"]'));
       await page.click('#reset');
-      await page.waitForFunction(() => document.querySelectorAll('#allow-list li').length === 5 && !!document.querySelector('li[data-pattern="*.lg.jp"]'));
+      await page.waitForFunction(() => document.querySelectorAll('#allow-list li').length === 3 && !!document.querySelector('li[data-pattern="https://www.keisan.nta.go.jp"]'));
       await page.close();
     });
   });

@@ -9,7 +9,9 @@ import { fakeBrowser } from 'wxt/testing';
 import type { Runtime } from 'webextension-polyfill';
 import { startBackground } from '../../extension/src/background/main.ts';
 import { ALLOW_LIST_KEY } from '../../extension/src/background/allow-list.ts';
+import { originOfSender } from '../../extension/src/background/sender.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
+import { installOsPresentationFakes } from './os-presentation-fakes.ts';
 
 const EXTENSION_ID = fakeBrowser.runtime.id;
 const extensionPage = (path = '/popup.html', extra: Partial<Runtime.MessageSender> = {}): Runtime.MessageSender => ({
@@ -25,9 +27,14 @@ const contentScript = (where: { url?: string; origin?: string }, frameId = 0): R
   ...where,
 });
 
-/** Sends like the browser does: every onMessage listener gets the message and the sender. */
+/**
+ * Sends like the browser does: every onMessage listener gets the message and the sender. An object
+ * message carries what our content script adds, the document's origin (that of the sender) and
+ * the page's activation; what each guards is proved in test/unit/extension-page-guards.test.ts.
+ */
 async function send(message: unknown, sender: Runtime.MessageSender): Promise<unknown> {
-  const answers = await fakeBrowser.runtime.onMessage.trigger(message, sender);
+  const stamped = typeof message === 'object' && message !== null ? { origin: originOfSender(sender) ?? 'null', active: true, ...message } : message;
+  const answers = await fakeBrowser.runtime.onMessage.trigger(stamped, sender);
   expect(answers).toHaveLength(1);
   return answers[0];
 }
@@ -39,6 +46,7 @@ beforeEach(() => {
   // fakeBrowser leaves runtime.onConnect and connectNative unimplemented: ports as in
   // runtime-ports.ts, and no native host installed (connectNative throws).
   installRuntimePorts();
+  installOsPresentationFakes('linux');
   connectNative = vi.fn(() => {
     throw new Error('No such native application jpki_bridge');
   });

@@ -75,9 +75,13 @@ describe('originOfUrl', () => {
 });
 
 describe('portal allow-list', () => {
-  it('matches government domains from the preset, https only', () => {
+  it('matches the preset services exactly, https only', () => {
     expect(isOriginAllowed('https://myna.go.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(true);
-    expect(isOriginAllowed('https://www.city.chiyoda.lg.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(true);
+    expect(isOriginAllowed('https://www.keisan.nta.go.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(true);
+    expect(isOriginAllowed('http://myna.go.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(false);
+    expect(isOriginAllowed('https://myna.go.jp:8443', DEFAULT_PORTAL_ALLOW_LIST)).toBe(false);
+    expect(isOriginAllowed('https://www.city.chiyoda.lg.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(false);
+    expect(isOriginAllowed('https://uploads.myna.go.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(false);
     expect(isOriginAllowed('https://example.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(false);
     expect(isOriginAllowed('https://go.jp.evil.example', DEFAULT_PORTAL_ALLOW_LIST)).toBe(false);
     expect(isOriginAllowed('https://evilgo.jp', DEFAULT_PORTAL_ALLOW_LIST)).toBe(false);

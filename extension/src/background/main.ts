@@ -6,7 +6,10 @@ import { openDialogWindow, listenForDialogs } from './dialog-window.ts';
 import { connectBrowserNative } from './native/browser-channel.ts';
 import { HostVersionCache } from './host-version-cache.ts';
 import { OperationLock } from './operation-lock.ts';
-import { readAllowList } from './allow-list.ts';
+import { ALLOW_LIST_KEY, PRESENT_WINDOWS_KEY, readAllowList, readPortalSites } from './allow-list.ts';
+import { isBlocked } from './block-list.ts';
+import { DialogRateLimit } from './dialog-rate-limit.ts';
+import { type OsPresentationApi, keepOsPresentation } from './os-presentation.ts';
 import { route } from './router.ts';
 import { watchTab } from './tab-watch.ts';
 
@@ -16,14 +19,33 @@ export function startBackground(): void {
     openPrompt: openDialogWindow,
     lock: new OperationLock(),
     allowList: readAllowList,
+    isBlocked,
+    dialogLimit: new DialogRateLimit(),
     extensionVersion: VERSION,
     hostVersionCache: new HostVersionCache(),
     watchTab,
   };
   const self = { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
   listenForDialogs();
+  void keepOsPresentation(osPresentationApi(), readPortalSites, (listener) =>
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && (ALLOW_LIST_KEY in changes || PRESENT_WINDOWS_KEY in changes)) listener();
+    }),
+  );
   // The polyfill lets a listener answer with a promise; `undefined` leaves the message to others.
   browser.runtime.onMessage.addListener(
     (message: unknown, sender: Runtime.MessageSender) => route(ctx, self, message, sender) as Promise<unknown>,
   );
+}
+
+function osPresentationApi(): OsPresentationApi {
+  return {
+    identity: async () => ({
+      os: (await browser.runtime.getPlatformInfo()).os,
+      userAgent: navigator.userAgent,
+      clientHints: 'userAgentData' in navigator,
+    }),
+    scripting: browser.scripting,
+    declarativeNetRequest: browser.declarativeNetRequest,
+  };
 }

@@ -1,24 +1,34 @@
-/** Options: the portal allow-list (docs/ARCHITECTURE.md §4.5) — add with validation, remove, reset to the preset. */
+/**
+ * Options: the portal allow-list (docs/portal-sites.md) — add with validation, remove, reset to the
+ * preset, and per site whether it is shown Windows as the OS — and the sites blocked from the PIN
+ * dialog, to unblock.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { isValidAllowListPattern } from '@jpki-bridge/shared/origin';
-import { readAllowList, resetAllowList, writeAllowList } from '../background/allow-list.ts';
+import { type PortalSite, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../background/allow-list.ts';
+import { readBlockList, unblockOrigin } from '../background/block-list.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 
 export function Options() {
   const i18n = useI18n();
-  const [list, setList] = useState<readonly string[]>([]);
+  const [sites, setSites] = useState<readonly PortalSite[]>([]);
+  const [blocked, setBlocked] = useState<readonly string[]>([]);
   const [input, setInput] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
-  const reload = () => void readAllowList().then(setList);
+  const reload = () => {
+    void readPortalSites().then(setSites);
+    void readBlockList().then(setBlocked);
+  };
   useEffect(reload, []);
 
-  const save = async (next: readonly string[]) => {
-    await writeAllowList(next);
+  const apply = async (change: Promise<void>) => {
+    await change;
     setSaved(true);
     reload();
   };
+  const list = sites.map((site) => site.pattern);
   const add = async (event: Event) => {
     event.preventDefault();
     const pattern = input.trim().toLowerCase().replace(/\/$/, '');
@@ -26,7 +36,7 @@ export function Options() {
     if (list.includes(pattern)) return setProblem('optionsDuplicate');
     setProblem(null);
     setInput('');
-    await save([...list, pattern]);
+    await apply(writeAllowList([...list, pattern]));
   };
 
   return (
@@ -37,11 +47,25 @@ export function Options() {
       <p>
         <Text k="optionsIntro" block />
       </p>
+      <p class="small">
+        <Text k="optionsPresentWindowsHint" block />
+      </p>
       <ul class="plain" id="allow-list" data-testid="allow-list">
-        {list.map((pattern) => (
+        {sites.map(({ pattern, preset, presentWindows }) => (
           <li key={pattern} data-pattern={pattern}>
-            <code>{pattern}</code>
-            <button type="button" aria-label={`${i18n.t('optionsRemove')} ${pattern}`} onClick={() => save(list.filter((p) => p !== pattern))}>
+            <span>
+              <code>{pattern}</code> {preset && <span class="badge">{i18n.t('optionsPresetBadge')}</span>}
+            </span>
+            <label class="checkbox">
+              <input
+                type="checkbox"
+                data-testid="present-windows"
+                checked={presentWindows}
+                onChange={(e) => void apply(setPresentWindows(pattern, (e.currentTarget as HTMLInputElement).checked))}
+              />
+              <span>{i18n.t('optionsPresentWindows')}</span>
+            </label>
+            <button type="button" aria-label={`${i18n.t('optionsRemove')} ${pattern}`} onClick={() => void apply(writeAllowList(list.filter((p) => p !== pattern)))}>
               {i18n.t('optionsRemove')}
             </button>
           </li>
@@ -62,10 +86,29 @@ export function Options() {
         </div>
       </form>
       <div class="buttons" style="justify-content:flex-start">
-        <button type="button" id="reset" onClick={() => void resetAllowList().then(() => { setSaved(true); reload(); })}>
+        <button type="button" id="reset" onClick={() => void apply(resetAllowList())}>
           {i18n.t('optionsReset')}
         </button>
       </div>
+
+      <h2>
+        <Text k="optionsBlockedTitle" />
+      </h2>
+      <ul class="plain" id="blocked" data-testid="blocked">
+        {blocked.map((origin) => (
+          <li key={origin} data-origin={origin}>
+            <code>{origin}</code>
+            <button type="button" aria-label={`${i18n.t('optionsUnblock')} ${origin}`} onClick={() => void apply(unblockOrigin(origin))}>
+              {i18n.t('optionsUnblock')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {blocked.length === 0 && (
+        <p class="small" data-testid="blocked-none">
+          {i18n.t('optionsBlockedNone')}
+        </p>
+      )}
       <p class="small" aria-live="polite">{saved ? i18n.t('optionsSaved') : ''}</p>
     </main>
   );
