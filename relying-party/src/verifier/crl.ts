@@ -1,10 +1,10 @@
 /**
  * A revocation checker over CRLs the site operator supplies (DER or PEM files). J-LIS publishes
- * its CRLs only to certified verifiers (署名検証者 / 利用者証明検証者, DESIGN §6); a site that is one
- * can refresh the files and build a new checker, everyone else runs with `revocation: 'not-checked'`.
+ * its CRLs only to certified verifiers (署名検証者 / 利用者証明検証者, docs/verifier.md); a site that is
+ * one can refresh the files and build a new checker, everyone else says `revocation: 'not-checked'`.
  * A CRL counts only if it is signed by the certificate's issuer (the trust anchor), names that
  * issuer byte for byte and is current (thisUpdate ≤ now ≤ nextUpdate); otherwise the answer is
- * 'unknown', never 'good'.
+ * 'unknown', never 'good' — and the verifier fails an 'unknown' unless told allowUnknownRevocation.
  */
 import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
