@@ -36,6 +36,8 @@ export interface ChromiumOptions {
   viewport?: { width: number; height: number } | null;
   /** A profile to use and keep; default a temp dir removed by close(). */
   userDataDir?: string;
+  /** The browser to start; default Debian's Chromium (CHROMIUM). */
+  executablePath?: string;
 }
 
 export interface ChromiumSession {
@@ -87,7 +89,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   if (host) await installHostForChromium(userDataDir, host);
 
   const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: options.headless ?? true,
     userDataDir,
     defaultViewport: options.viewport === undefined ? { width: 900, height: 700 } : options.viewport,

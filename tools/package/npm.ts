@@ -97,10 +97,11 @@ export const NPM_PACKAGES: readonly NpmPackage[] = [
   },
   {
     dir: 'testing',
-    // jpki-bridge: the host and the virtual card it starts; pcsclite: tools/dev's PC/SC client.
-    dependencies: ['jpki-bridge', 'puppeteer-core', 'pcsclite'],
+    // jpki-bridge: the host and the virtual card it starts; pcsclite: tools/dev's PC/SC client;
+    // node-forge: the virtual card's state module (its development CA) imports it.
+    dependencies: ['jpki-bridge', 'puppeteer-core', 'pcsclite', 'node-forge'],
     make: async (out) => {
-      await library(out, 'packages/testing/src/index.ts', 'node', ['jpki-bridge', 'puppeteer-core', 'pcsclite'], [installedLayout]);
+      await library(out, 'packages/testing/src/index.ts', 'node', ['jpki-bridge', 'puppeteer-core', 'pcsclite', 'node-forge'], [installedLayout]);
       copyKeyedExtension(out);
     },
   },
