@@ -11,12 +11,19 @@ import type { PinKind } from '@jpki-bridge/shared/policy';
 export const DIALOG_PORT_PREFIX = 'pin-dialog:';
 
 export type DialogPhase =
+  /**
+   * The window is up before the card has answered (the host starting, its first `status`): the
+   * user may type and submit, and the background holds the PIN until the tries left are known.
+   */
+  | 'checking'
   /** Enter the PIN. */
   | 'enter'
   /** One try left: the user must tick #confirm-last-try before the PIN is sent. */
   | 'confirm-last-try'
   /** Locked: only an explanation and a close button. */
-  | 'locked';
+  | 'locked'
+  /** The host or the card cannot serve this operation (no host, no reader, no card…): `error` and a close button. */
+  | 'failed';
 
 export interface DialogState {
   origin: string;
@@ -34,6 +41,12 @@ export interface DialogState {
   error: { code: ErrorCode; retriesLeft?: number } | null;
   /** Epoch ms when the operation times out (for the countdown). */
   deadline: number;
+  /**
+   * Counts the background's questions: a new number clears the field (a wrong PIN, a PIN held back
+   * for the last-try confirmation); the same number with new facts (the card's answer arriving
+   * while the user types) keeps what is typed.
+   */
+  attempt: number;
 }
 
 export type BackgroundToDialog = { type: 'state'; state: DialogState };
@@ -41,5 +54,5 @@ export type BackgroundToDialog = { type: 'state'; state: DialogState };
 export type DialogToBackground =
   | { type: 'pin'; pin: string; confirmLastTry: boolean }
   | { type: 'cancel' }
-  /** The locked explanation was read. */
+  /** The locked or failed explanation was read. */
   | { type: 'close' };

@@ -1,6 +1,7 @@
-/** No native host installed: the page learns ERR_JPKI_NATIVE_UNAVAILABLE with the install/doctor advice. */
+/** No native host installed: the page (and the PIN dialog, for a PIN verb) learns ERR_JPKI_NATIVE_UNAVAILABLE with the install/doctor advice. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from '../../tools/dev/chromium.ts';
+import { clickClosing } from '../../tools/dev/pin-dialog.ts';
 import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
 import { FIXTURES, newNonce, run } from './extension-setup.ts';
 
@@ -24,10 +25,15 @@ describe('host not installed', () => {
     await page.close();
   });
 
-  it('authenticate gets ERR_JPKI_NATIVE_UNAVAILABLE without opening a dialog', async () => {
+  it('authenticate opens the dialog at once, which says the host is missing; closing it gives the page ERR_JPKI_NATIVE_UNAVAILABLE', async () => {
     const page = await session.openPage(`${server.url}/authenticate.html`);
-    expect(await run(page, 'run', newNonce())).toMatchObject({ ok: false, code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
-    expect(session.browser.targets().some((t) => t.url().includes('/dialog.html'))).toBe(false);
+    const pending = run(page, 'run', newNonce());
+    const dialog = await session.waitForDialog(undefined, pending);
+    await dialog.waitForSelector('[data-testid=failed]');
+    expect(await dialog.$eval('[data-testid=error]', (e) => e.textContent)).toContain('jpki-bridge install');
+    expect(await dialog.$('#pin')).toBeNull(); // no PIN can be typed for a host that is not there
+    await clickClosing(dialog, '#close');
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
     await page.close();
   });
 

@@ -24,6 +24,7 @@ const STATE: DialogState = {
   phase: 'enter',
   error: null,
   deadline: 0,
+  attempt: 0,
 };
 
 let ports: ReturnType<typeof installRuntimePorts>;

@@ -255,25 +255,33 @@ describe('route: page requests', () => {
     expect(host.requests.find((r) => r.command === 'sign')?.arguments.pin).toBe('ABC123');
   });
 
-  it('no signing certificate → NO_SIGNING_CERTIFICATE without a dialog', async () => {
+  it('no signing certificate shows in the dialog, and the page gets NO_SIGNING_CERTIFICATE when it is closed, no PIN asked', async () => {
     const host = fakeHost((c) => (c === 'status' ? statusResult(undefined, { hasSigningCertificate: false }) : {}));
-    const prompt = fakePrompt([]);
+    const prompt = fakePrompt([{ type: 'close' }]);
     const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:get-signing-certificate', request: {} }, page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' } });
-    expect(prompt.opened).toBe(0);
+    expect(prompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' } }]);
+    expect(host.requests.map((r) => r.command)).toEqual(['status']);
   });
 
-  it('no card / no reader are reported before a dialog', async () => {
+  it('no card / no reader show in the dialog, and the page gets them when it is closed', async () => {
     const noCard = fakeHost((c) => (c === 'status' ? { ...statusResult(), card: null } : {}));
-    expect(await route(context(noCard, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
+    const cardPrompt = fakePrompt([{ type: 'close' }]);
+    expect(await route(context(noCard, cardPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
+    expect(cardPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_CARD' } }]);
     const noReader = fakeHost((c) => (c === 'status' ? { version: '0.1.0', readers: [], card: null } : {}));
-    expect(await route(context(noReader, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
+    const readerPrompt = fakePrompt([{ type: 'cancel' }]);
+    expect(await route(context(noReader, readerPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
+    expect(readerPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_READER' } }]);
   });
 
-  it('a missing host is NATIVE_UNAVAILABLE', async () => {
+  it('a missing host shows NATIVE_UNAVAILABLE in the dialog, and the page gets it when the dialog times out too', async () => {
     const host = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
-    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
+    const prompt = fakePrompt(['hang']);
+    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } }, page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+    expect(prompt.states).toMatchObject([{ phase: 'failed' }]);
+    expect(prompt.closed).toBe(1);
   });
 });
 

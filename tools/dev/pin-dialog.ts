@@ -17,25 +17,30 @@ const isDialog = (target: Target) => target.type() === 'page' && target.url().st
 const handedOut = new WeakMap<Browser, Set<string>>();
 
 /**
- * The next PIN dialog window of `browser` (one not returned before), once it has rendered its
- * first state. Pass the page's pending call as `operation` to fail at once, with its result,
- * when it ends without a dialog.
+ * The next PIN dialog window of `browser` (one not returned before), once it shows what the card
+ * said (tries left, or why it cannot serve). The window opens before the card has answered; pass
+ * `checked: false` to have it as soon as it shows its first state (a PIN may be typed then).
+ * Pass the page's pending call as `operation` to fail at once, with its result, when it ends
+ * without a dialog.
  */
-export async function waitForDialog(browser: Browser, options: { timeoutMs?: number; operation?: Promise<unknown> } = {}): Promise<Page> {
+export async function waitForDialog(
+  browser: Browser,
+  options: { timeoutMs?: number; operation?: Promise<unknown>; checked?: boolean } = {},
+): Promise<Page> {
   const timeout = options.timeoutMs ?? 15_000;
   if (options.operation) {
     const ended = options.operation.then((result) => {
       throw new Error(`the operation ended without a PIN dialog: ${JSON.stringify(result)}`);
     });
     ended.catch(() => {});
-    return Promise.race([waitForDialog(browser, { timeoutMs: timeout }), ended]);
+    return Promise.race([waitForDialog(browser, { timeoutMs: timeout, checked: options.checked }), ended]);
   }
   const seen = handedOut.get(browser) ?? new Set<string>();
   handedOut.set(browser, seen);
   const target = await browser.waitForTarget((t) => isDialog(t) && !seen.has(t.url()), { timeout });
   seen.add(target.url());
   const dialog = await target.asPage();
-  await dialog.waitForSelector('#origin', { timeout });
+  await dialog.waitForSelector(options.checked === false ? '#origin' : 'main:not([data-phase=checking])', { timeout });
   return dialog;
 }
 

@@ -6,7 +6,7 @@
  */
 import { type Runtime, browser } from '../lib/browser.ts';
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import { DIALOG_PORT_PREFIX, type DialogToBackground } from '../dialog-protocol.ts';
+import { type BackgroundToDialog, DIALOG_PORT_PREFIX, type DialogState, type DialogToBackground } from '../dialog-protocol.ts';
 import type { PinPrompt, PromptAnswer } from './pin-prompt.ts';
 
 const WIDTH = 480;
@@ -74,12 +74,16 @@ class DialogWindowPrompt implements PinPrompt {
     });
   }
 
-  ask(state: Parameters<PinPrompt['ask']>[0]): Promise<PromptAnswer> {
+  ask(state: DialogState): Promise<PromptAnswer> {
     if (this.gone) return Promise.resolve({ type: 'cancel' });
     return new Promise<PromptAnswer>((resolve) => {
       this.answer = resolve;
-      this.port.postMessage({ type: 'state', state });
+      this.show(state);
     });
+  }
+
+  show(state: DialogState): void {
+    if (!this.gone) this.port.postMessage({ type: 'state', state } satisfies BackgroundToDialog);
   }
 
   close(): void {

@@ -5,15 +5,21 @@
  *   PIN_LAST_TRY  → ask the user to confirm, then resend with confirmLastTry,
  *   PIN_LOCKED    → explain the reset at the municipal office, fail with PIN_LOCKED,
  * anything else ends the operation. The PIN is only passed through to `call` and not kept.
+ *
+ * The window opens at once, while the host starts and reads the card's status; the tries left and
+ * the card checks fill in when the card answers. A PIN submitted before that waits here, and is
+ * sent only once the status allows it: a card on its last try still needs the confirmation first
+ * (the held PIN is dropped and asked for again with it), a locked PIN is never sent, and a host or
+ * card failure is shown in the window instead.
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { checkPin } from '@jpki-bridge/shared/pin';
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import type { DialogUse } from '@jpki-bridge/shared/operations';
-import type { DialogState } from '../dialog-protocol.ts';
+import type { DialogPhase, DialogState } from '../dialog-protocol.ts';
 import type { Deadline } from './deadline.ts';
-import type { OpenPrompt } from './pin-prompt.ts';
+import type { OpenPrompt, PinPrompt } from './pin-prompt.ts';
 
 export interface PinOperation<T> {
   origin: string;
@@ -21,51 +27,84 @@ export interface PinOperation<T> {
   kind: PinKind;
   allowListed: boolean;
   count: number;
-  status: StatusResult;
+  /** The card's status, still on its way (the host's start and its first `status` request). */
+  status: Promise<StatusResult>;
   deadline: Deadline;
   openPrompt: OpenPrompt;
   call(pin: string, confirmLastTry: boolean): Promise<T>;
 }
 
-/** Before any dialog: a reader, a card, and for signing a signing certificate. */
-export function checkCardReady(status: StatusResult, kind: PinKind): NonNullable<StatusResult['card']> {
+type Card = NonNullable<StatusResult['card']>;
+
+/** Before any PIN is sent: a reader, a card, and for signing a signing certificate. */
+export function checkCardReady(status: StatusResult, kind: PinKind): Card {
   if (status.readers.length === 0) throw new JpkiError('ERR_JPKI_NO_READER');
   if (!status.card) throw new JpkiError('ERR_JPKI_NO_CARD');
   if (kind === 'sign' && !status.card.hasSigningCertificate) throw new JpkiError('ERR_JPKI_NO_SIGNING_CERTIFICATE');
   return status.card;
 }
 
+/** The phase a number of tries left puts the dialog in. */
+function phaseFor(retries: number | null): DialogPhase {
+  return retries === 0 ? 'locked' : retries === 1 ? 'confirm-last-try' : 'enter';
+}
+
 export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
-  const card = checkCardReady(op.status, op.kind);
-  const retries = card.retries[op.kind];
   const state: DialogState = {
     origin: op.origin,
     use: op.use,
     kind: op.kind,
     allowListed: op.allowListed,
     count: op.count,
-    retriesLeft: retries,
+    retriesLeft: null,
     maxTries: POLICY[op.kind].maxTries,
-    phase: retries === 0 ? 'locked' : retries === 1 ? 'confirm-last-try' : 'enter',
-    error: retries === 0 ? { code: 'ERR_JPKI_PIN_LOCKED' } : null,
+    phase: 'checking',
+    error: null,
     deadline: op.deadline.at,
+    attempt: 0,
   };
+  let failure: unknown = null;
+  let prompt: PinPrompt | null = null;
+  let asking = false;
+  // Never rejects: a failure becomes the 'failed' phase (and, once the window closes, the answer).
+  const settled = op.status.then((status) => checkCardReady(status, op.kind)).then(
+    (card) => {
+      const retries = card.retries[op.kind];
+      state.retriesLeft = retries;
+      state.phase = phaseFor(retries);
+      if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
+    },
+    (error: unknown) => {
+      failure = error;
+      state.phase = 'failed';
+      state.error = { code: error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN' };
+    },
+  );
+  // Filled in while the user is still typing (the same attempt: the field keeps its text).
+  void settled.then(() => {
+    if (asking) prompt?.show({ ...state });
+  });
+  /** What ends a locked or failed dialog, whichever way it ends (close, cancel, timeout). */
+  const ending = () => (state.phase === 'failed' ? failure : state.phase === 'locked' ? new JpkiError('ERR_JPKI_PIN_LOCKED') : null);
 
   const opening = op.openPrompt();
-  const prompt = await op.deadline.race(opening).catch((error: unknown) => {
+  prompt = await op.deadline.race(opening).catch((error: unknown) => {
     // Timed out or the page left while the window was still opening: close it once it is up.
     void opening.then((late) => late.close(), () => {});
     throw error;
   });
   try {
     for (;;) {
+      asking = true;
       const answer = await op.deadline.race(prompt.ask({ ...state })).catch((error: unknown) => {
-        // Whatever ends a locked dialog (close, timeout), the answer is "locked".
-        if (state.phase === 'locked') throw new JpkiError('ERR_JPKI_PIN_LOCKED');
-        throw error;
-      });
-      if (state.phase === 'locked' || answer.type === 'close') throw new JpkiError('ERR_JPKI_PIN_LOCKED');
+        throw ending() ?? error;
+      }).finally(() => (asking = false));
+      // What the user answered to: the last state shown (the card's answer may have come in meanwhile).
+      const asked = state.phase;
+      if (ending()) throw ending();
+      if (answer.type === 'close') throw new JpkiError('ERR_JPKI_PIN_LOCKED');
       if (answer.type === 'cancel') throw new JpkiError('ERR_JPKI_USER_CANCELLED');
+      state.attempt++;
       // The dialog validates as the user types; this is the same rule again, so that a
       // malformed PIN never reaches the host even from a tampered dialog.
       const checked = checkPin(op.kind, answer.pin);
@@ -73,7 +112,15 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
         state.error = { code: 'ERR_JPKI_PIN_FORMAT' };
         continue;
       }
-      const confirmLastTry = answer.confirmLastTry && state.phase === 'confirm-last-try';
+      // Submitting waits only for what it needs: the card's status, before any PIN goes out.
+      await op.deadline.race(settled);
+      if (ending()) continue; // show the lock or the failure; the PIN is dropped unsent
+      if (state.phase === 'confirm-last-try' && asked !== 'confirm-last-try') {
+        // Typed before the dialog knew it was the last try: ask again, with the confirmation.
+        state.error = { code: 'ERR_JPKI_PIN_LAST_TRY' };
+        continue;
+      }
+      const confirmLastTry = answer.confirmLastTry && asked === 'confirm-last-try';
       try {
         return await op.call(checked.pin, confirmLastTry);
       } catch (error) {
@@ -83,7 +130,7 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
             const left = error.retriesLeft ?? null;
             state.retriesLeft = left;
             state.error = left === null ? { code: error.code } : { code: error.code, retriesLeft: left };
-            state.phase = left === 0 ? 'locked' : left === 1 ? 'confirm-last-try' : 'enter';
+            state.phase = phaseFor(left);
             if (left === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
             continue;
           }

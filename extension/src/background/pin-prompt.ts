@@ -9,6 +9,8 @@ export type PromptAnswer = { type: 'pin'; pin: string; confirmLastTry: boolean }
 export interface PinPrompt {
   /** Shows `state` and resolves with the user's next answer (closing the window = cancel). */
   ask(state: DialogState): Promise<PromptAnswer>;
+  /** Shows `state` while the question asked last is still open (the card's answer arriving). */
+  show(state: DialogState): void;
   /** Closes the window; idempotent. Called on every path. */
   close(): void;
 }

@@ -21,21 +21,23 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
   const closeRef = useRef<HTMLButtonElement>(null);
   const view = viewPinInput(state.kind, raw, state.phase, confirmed);
 
-  // A new state from the background (first show, wrong PIN, last try, lock): start over.
+  // A new question from the background (wrong PIN, last try, lock): start over. The card's answer
+  // arriving while the user types is the same question with facts filled in: the field keeps its text.
   useLayoutEffect(() => {
     setRaw('');
     setConfirmed(false);
     setBusy(false);
-  }, [state]);
+  }, [state.attempt]);
+  const ended = state.phase === 'locked' || state.phase === 'failed';
   // Focus where the user continues, once the field is enabled again (a disabled field cannot take focus).
   useLayoutEffect(() => {
     if (busy) return;
-    if (state.phase === 'locked') closeRef.current?.focus();
+    if (ended) closeRef.current?.focus();
     else pinRef.current?.focus();
-  }, [state, busy]);
+  }, [state.attempt, ended, busy]);
 
   const cancel = () => {
-    connection.send(state.phase === 'locked' ? { type: 'close' } : { type: 'cancel' });
+    connection.send(ended ? { type: 'close' } : { type: 'cancel' });
     window.close();
   };
   // A layout effect, so that Escape works from the first painted frame (plain effects wait for
@@ -64,7 +66,7 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
   const errorText = describeError(state, i18n.t, i18n.alt);
 
   return (
-    <main>
+    <main data-phase={state.phase}>
       <h1 id="title">
         <Text k="dialogTitle" />
       </h1>
@@ -112,7 +114,15 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
         )}
       </div>
 
-      {state.phase === 'locked' ? (
+      {state.phase === 'failed' ? (
+        <section data-testid="failed">
+          <div class="buttons">
+            <button id="close" ref={closeRef} class="primary" type="button" onClick={cancel}>
+              <Text k="close" />
+            </button>
+          </div>
+        </section>
+      ) : state.phase === 'locked' ? (
         <section data-testid="locked">
           <h2>
             <Text k="lockedTitle" />
@@ -182,7 +192,9 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
             </button>
           </div>
           <div class="status-line">
-            <span aria-live="polite">{busy ? i18n.t('busy') : ''}</span>
+            <span aria-live="polite" data-testid="card-status">
+              {busy ? i18n.t('busy') : state.phase === 'checking' ? i18n.t('checkingCard') : ''}
+            </span>
             <Countdown deadline={state.deadline} />
           </div>
         </form>

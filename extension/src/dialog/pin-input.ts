@@ -22,7 +22,9 @@ export function viewPinInput(kind: PinKind, raw: string, phase: DialogPhase, con
   const value = normalizePin(kind, raw).slice(0, MAX_LENGTH[kind]);
   const check = checkPin(kind, value);
   const problem = value.length === 0 || check.ok ? null : check.problem;
-  const phaseAllows = phase === 'enter' || (phase === 'confirm-last-try' && confirmed);
+  // While the card is still being checked a PIN may be submitted: the background holds it until the
+  // tries left are known, and asks for the last-try confirmation then if it is needed.
+  const phaseAllows = phase === 'enter' || phase === 'checking' || (phase === 'confirm-last-try' && confirmed);
   return { value, problem, canSubmit: check.ok && phaseAllows };
 }
 

@@ -1,4 +1,9 @@
-/** A scripted PIN dialog: each ask() takes the next answer (or waits forever), recording the states shown. */
+/**
+ * A scripted PIN dialog: each ask() takes the next answer (or waits forever), recording the state
+ * the user answered to. Like a user who reads the tries left before typing, it answers a question
+ * asked while the card is still being checked only once show() has filled it in (the early
+ * submission is proved in test/extension/pin-dialog-at-once.test.ts).
+ */
 import type { DialogState } from '../../../extension/src/dialog-protocol.ts';
 import type { OpenPrompt, PromptAnswer } from '../../../extension/src/background/pin-prompt.ts';
 
@@ -16,11 +21,18 @@ export function fakePrompt(answers: Array<PromptAnswer | 'hang'>): FakePrompt {
     closed: 0,
     open: async () => {
       fake.opened++;
+      let filledIn: ((state: DialogState) => void) | null = null;
       return {
-        ask: (state) => {
-          fake.states.push(structuredClone(state));
+        ask: async (state) => {
+          const seen = state.phase === 'checking' ? await new Promise<DialogState>((resolve) => (filledIn = resolve)) : state;
+          fake.states.push(structuredClone(seen));
           const next = answers.shift() ?? 'hang';
-          return next === 'hang' ? new Promise<PromptAnswer>(() => {}) : Promise.resolve(next);
+          return next === 'hang' ? new Promise<PromptAnswer>(() => {}) : next;
+        },
+        show: (state) => {
+          const resolve = filledIn;
+          filledIn = null;
+          resolve?.(state);
         },
         close: () => {
           fake.closed++;

@@ -1,13 +1,14 @@
 /**
- * The frame every PIN-using action shares: the lock, one native session, the card check, the
- * deadline and the dialog loop. Which PIN and which wording follow from the verb (`use`, a row of
- * operations.ts); each action supplies only its host call.
+ * The frame every PIN-using action shares: the lock, one native session (started beside the
+ * dialog window), the card check, the deadline and the dialog loop. Which PIN and which wording
+ * follow from the verb (`use`, a row of operations.ts); each action supplies only its host call.
  */
 import { OPERATIONS, type DialogUse } from '@jpki-bridge/shared/operations';
 import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import type { BackgroundContext } from '../context.ts';
 import { createDeadline } from '../deadline.ts';
-import { type NativeSession, withSession } from '../native/native-app-service.ts';
+import type { NativeChannel } from '../native/channel.ts';
+import { NativeSession } from '../native/native-app-service.ts';
 import { runPinOperation } from '../pin-operation.ts';
 
 export interface PinActionSpec<T> {
@@ -26,24 +27,29 @@ export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Prom
     const deadline = createDeadline(spec.timeoutMs, Date.now, watch?.gone);
     try {
       const allowListed = isOriginAllowed(spec.origin, await ctx.allowList());
-      return await withSession(
-        ctx.connect,
-        async (session) => {
-          const status = await session.request('status', {});
-          return runPinOperation({
-            origin: spec.origin,
-            use: spec.use,
-            kind: OPERATIONS[spec.use].pin,
-            allowListed,
-            count: spec.count,
-            status,
-            deadline,
-            openPrompt: ctx.openPrompt,
-            call: (pin, confirmLastTry) => spec.call(session, pin, confirmLastTry),
-          });
-        },
-        { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs },
-      );
+      // The host starts while the window opens, not before it: the dialog is up at once and the
+      // card's status fills in when it comes (pin-operation.ts).
+      let channel: NativeChannel | undefined;
+      const opening = NativeSession.open(() => (channel = ctx.connect()), { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs });
+      opening.catch(() => {});
+      try {
+        return await runPinOperation({
+          origin: spec.origin,
+          use: spec.use,
+          kind: OPERATIONS[spec.use].pin,
+          allowListed,
+          count: spec.count,
+          status: opening.then((session) => session.request('status', {})),
+          deadline,
+          openPrompt: ctx.openPrompt,
+          // Called only after the status came, so the session is open by then.
+          call: async (pin, confirmLastTry) => spec.call(await opening, pin, confirmLastTry),
+        });
+      } finally {
+        // Closed on every path at once, also while the host is still starting (before its hello).
+        channel?.close();
+        void opening.then((session) => session.close(), () => {});
+      }
     } finally {
       deadline.clear();
       watch?.dispose();

@@ -1,0 +1,175 @@
+/**
+ * The PIN dialog opens at once, before the host has started or the card has answered, and the card
+ * rules still come before any PIN is sent — proved through the background as installed
+ * (startBackground, the real dialog window over a runtime Port, the dialog page's connection)
+ * against WXT's fakeBrowser, with a native host whose `status` answer the test holds back.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import type { Runtime } from 'webextension-polyfill';
+import { startBackground } from '../../extension/src/background/main.ts';
+import { connectDialog, type DialogConnection } from '../../extension/src/dialog/connection.ts';
+import type { DialogState } from '../../extension/src/dialog-protocol.ts';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '../../shared/src/auth-token.ts';
+import type { StatusResult } from '../../shared/src/protocol/native.ts';
+import { statusResult } from '../unit/extension-fakes/fake-native.ts';
+import { installRuntimePorts } from './runtime-ports.ts';
+
+const NONCE = 'q'.repeat(43) + '=';
+const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
+// Chromium's sender.origin is not in the polyfill's type.
+const CONTENT_SCRIPT = {
+  id: fakeBrowser.runtime.id,
+  url: 'https://rp.example/login',
+  origin: 'https://rp.example',
+  tab: { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false },
+  frameId: 0,
+} as Runtime.MessageSender;
+
+/**
+ * A native host behind `runtime.connectNative`: says hello at once, answers `status` only when the
+ * test calls `answerStatus`, and answers `authenticate` with a token. Records every request.
+ */
+function heldHost() {
+  const requests: Array<{ command: string; arguments: Record<string, unknown> }> = [];
+  let answerStatus!: (status: StatusResult) => void;
+  const status = new Promise<StatusResult>((resolve) => (answerStatus = resolve));
+  const connectNative = vi.fn(() => {
+    const onMessage: Array<(m: unknown) => void> = [];
+    const reply = (message: unknown) => queueMicrotask(() => onMessage.forEach((l) => l(message)));
+    setTimeout(() => reply({ type: 'hello', version: '0.1.0', protocol: 1 }), 0);
+    return {
+      postMessage(message: { id: number; command: string; arguments: Record<string, unknown> }) {
+        requests.push({ command: message.command, arguments: message.arguments });
+        if (message.command === 'status') void status.then((result) => reply({ id: message.id, result }));
+        else reply({ id: message.id, result: TOKEN });
+      },
+      disconnect() {},
+      onMessage: { addListener: (l: (m: unknown) => void) => void onMessage.push(l) },
+      onDisconnect: { addListener() {} },
+    };
+  });
+  vi.spyOn(fakeBrowser.runtime, 'connectNative').mockImplementation(connectNative as never);
+  return { requests, answerStatus, commands: () => requests.map((r) => r.command) };
+}
+
+let create: ReturnType<typeof vi.spyOn>;
+let windowClose: ReturnType<typeof vi.fn>;
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  installRuntimePorts();
+  create = vi.spyOn(fakeBrowser.windows, 'create');
+  windowClose = vi.fn();
+  vi.stubGlobal('window', { close: windowClose });
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+/** The page's `jpki:authenticate`, as the content script sends it after the user's click. */
+function authenticate(): Promise<unknown> {
+  const message = { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE }, origin: 'https://rp.example', active: true };
+  return fakeBrowser.runtime.onMessage.trigger(message, CONTENT_SCRIPT).then((answers) => answers[0]);
+}
+
+/** The dialog page of the window the background opened: its connection and every state it was shown. */
+async function dialogPage(): Promise<{ dialog: DialogConnection; states: DialogState[] }> {
+  await vi.waitFor(() => expect(create).toHaveBeenCalledTimes(1));
+  vi.stubGlobal('location', new URL((create.mock.calls[0]![0] as { url: string }).url));
+  const dialog = connectDialog();
+  const states: DialogState[] = [];
+  dialog.onState((state) => states.push(state));
+  await vi.waitFor(() => expect(states.length).toBeGreaterThan(0));
+  return { dialog, states };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+describe('the PIN dialog before the card has answered', () => {
+  it('opens while status is still unanswered, asking in the checking phase with the tries left unknown', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    const { states } = await dialogPage();
+    expect(states[0]).toMatchObject({ phase: 'checking', retriesLeft: null, error: null, origin: 'https://rp.example' });
+    expect(host.commands()).toEqual(['status']);
+    // The card's answer fills in the same question: same attempt, so the typed text is kept.
+    host.answerStatus(statusResult({ auth: 3, sign: 5 }));
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ phase: 'enter', retriesLeft: 3, attempt: states[0]!.attempt }));
+    void call;
+  });
+
+  it('a PIN submitted before the status is held, and sent only once the status allows it', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    const { dialog } = await dialogPage();
+    dialog.send({ type: 'pin', pin: '1234', confirmLastTry: false });
+    await tick();
+    expect(host.commands()).toEqual(['status']);
+    host.answerStatus(statusResult({ auth: 3, sign: 5 }));
+    expect(await call).toEqual({ ok: true, result: TOKEN });
+    expect(host.commands()).toEqual(['status', 'authenticate']);
+    expect(host.requests[1]!.arguments).toMatchObject({ pin: '1234' });
+    expect(host.requests[1]!.arguments).not.toHaveProperty('confirmLastTry');
+  });
+
+  it('on the last try a PIN submitted before the status is dropped unsent, and the confirmation is asked for', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    const { dialog, states } = await dialogPage();
+    // A dialog that claims confirmation while it was never shown the last-try state gets none.
+    dialog.send({ type: 'pin', pin: '1234', confirmLastTry: true });
+    await tick();
+    host.answerStatus(statusResult({ auth: 1, sign: 5 }));
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1, error: { code: 'ERR_JPKI_PIN_LAST_TRY' } }));
+    expect(states.at(-1)!.attempt).toBeGreaterThan(states[0]!.attempt); // a new question: the field is cleared
+    await tick();
+    expect(host.commands()).toEqual(['status']);
+    dialog.send({ type: 'pin', pin: '1234', confirmLastTry: true });
+    expect(await call).toEqual({ ok: true, result: TOKEN });
+    expect(host.requests[1]!.arguments).toMatchObject({ pin: '1234', confirmLastTry: true });
+  });
+
+  it('a locked PIN is refused: the held PIN never reaches the host, the dialog explains, the page gets PIN_LOCKED', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    const { dialog, states } = await dialogPage();
+    dialog.send({ type: 'pin', pin: '1234', confirmLastTry: false });
+    await tick();
+    host.answerStatus(statusResult({ auth: 0, sign: 5 }));
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ phase: 'locked', retriesLeft: 0, error: { code: 'ERR_JPKI_PIN_LOCKED' } }));
+    // A tampered dialog insisting with a PIN is still not heard.
+    dialog.send({ type: 'pin', pin: '1234', confirmLastTry: true });
+    expect(await call).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    expect(host.commands()).toEqual(['status']);
+  });
+
+  it('no card shows in the open window, and the page gets NO_CARD when the user closes it', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    const { dialog, states } = await dialogPage();
+    host.answerStatus({ ...statusResult(), card: null });
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ phase: 'failed', error: { code: 'ERR_JPKI_NO_CARD' } }));
+    dialog.send({ type: 'close' });
+    expect(await call).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
+    expect(host.commands()).toEqual(['status']);
+  });
+
+  it('no host installed shows NATIVE_UNAVAILABLE in the window, and a PIN typed anyway goes nowhere', async () => {
+    vi.spyOn(fakeBrowser.runtime, 'connectNative').mockImplementation((() => {
+      throw new Error('Specified native messaging host not found.');
+    }) as never);
+    startBackground();
+    const call = authenticate();
+    const { dialog, states } = await dialogPage();
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ phase: 'failed', error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } }));
+    dialog.send({ type: 'pin', pin: '1234', confirmLastTry: false });
+    expect(await call).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+  });
+});
