@@ -8,6 +8,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { OPERATIONS } from '@jpki-bridge/shared/operations';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import type { DialogState } from '../dialog-protocol.ts';
+import { blockOrigin } from '../background/block-list.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 import { MAX_LENGTH, problemKey, viewPinInput } from './pin-input.ts';
 import type { DialogConnection } from './connection.ts';
@@ -40,6 +41,8 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
     connection.send(ended ? { type: 'close' } : { type: 'cancel' });
     window.close();
   };
+  // The site is refused from now on (router.ts), this request included: stored first, then cancelled.
+  const block = () => void blockOrigin(state.origin).then(cancel);
   // A layout effect, so that Escape works from the first painted frame (plain effects wait for
   // an animation frame, which a background window may not get soon).
   useLayoutEffect(() => {
@@ -87,6 +90,9 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
             <Text k="dialogUntrustedWarning" />
           </div>
         )}
+        <button id="block-site" type="button" class="link" data-testid="block-site" title={i18n.t('dialogBlockSiteHint')} onClick={block}>
+          <Text k="dialogBlockSite" />
+        </button>
       </section>
 
       <section class="what" data-testid="what">
