@@ -1,8 +1,9 @@
 /**
  * firefox-esr over WebDriver BiDi (puppeteer-core) with the Firefox build installed as a
  * temporary add-on (`webExtension.install`) and the native host installed under a HOME of its
- * own. Web pages can be driven over BiDi; extension pages (the PIN dialog) cannot, so PIN flows
- * are driven in Chromium.
+ * own. Web pages can be driven over BiDi; extension pages (the PIN dialog) cannot: for PIN flows
+ * pass `display` (an X display from xvfb.ts) to run Firefox with real windows there, and type into
+ * the dialog with x-input.ts, as a user's keyboard does.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,13 +24,16 @@ export interface FirefoxSession {
   close(): Promise<void>;
 }
 
-/** `host`: the native host to install (default `{ card: 'pcsc' }`), or false for none. */
-export async function launchFirefox(options: { host?: HostInstall | false } = {}): Promise<FirefoxSession> {
+/**
+ * `host`: the native host to install (default `{ card: 'pcsc' }`), or false for none.
+ * `display`: run with windows on that X display (`:N`) instead of headless.
+ */
+export async function launchFirefox(options: { host?: HostInstall | false; display?: string } = {}): Promise<FirefoxSession> {
   ensureBuilt(['firefox-extension', 'page-library']);
   const home = await mkdtemp(join(tmpdir(), 'jpki-bridge-firefox-'));
   const host = options.host === undefined ? { card: 'pcsc' } : options.host;
   if (host) await installHostForFirefox(home, host);
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, env: { ...process.env, HOME: home } });
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: !options.display, env: { ...{ ...process.env, HOME: home }, ...(options.display ? { DISPLAY: options.display } : {}) } });
   const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
   return {
     browser,
