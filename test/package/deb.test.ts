@@ -120,6 +120,21 @@ describe('the Debian package', () => {
     expect(doctor.status, doctor.stdout + doctor.stderr).toBe(0);
   });
 
+  it('installs per user from the package (no root, no node): the launcher runs the single executable', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'jpki-deb-user-'));
+    const env = { PATH: pathWithoutNode(), HOME: home, XDG_CONFIG_HOME: join(home, '.config'), LANG: 'C.UTF-8' };
+    const install = spawnSync(COMMAND, ['install', '--browser', 'chromium'], { env, encoding: 'utf8' });
+    expect(install.status, install.stdout + install.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(home, '.config/chromium/NativeMessagingHosts/jpki_bridge.json'), 'utf8'));
+    const launcher = await readFile(manifest.path, 'utf8');
+    // One program, the installed executable, and no node or bundle path in front of `host`.
+    expect(launcher).toMatch(/^exec '\/usr\/lib\/jpki-bridge\/[^']+' host --card 'pcsc' "\$@"$/m);
+    const doctor = spawnSync(COMMAND, ['doctor', '--browser', 'chromium'], { env, encoding: 'utf8', timeout: 120_000 });
+    // The user's manifest's own section: its launcher starts the host without any node.
+    const section = doctor.stdout.split(`-- chromium: ${join(home, '.config/chromium/NativeMessagingHosts/jpki_bridge.json')}`)[1]?.split('\n-- ')[0];
+    expect(section, doctor.stdout).toContain('[OK] ホストの起動 / host start: hello');
+  });
+
   describe('Chromium with a fresh profile and no per-profile manifest', () => {
     let server: DemoServer;
     let chromium: ChromiumSession;

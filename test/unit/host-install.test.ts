@@ -82,21 +82,21 @@ describe('manifest and launcher', () => {
   });
 
   it('the launcher uses absolute paths to node and the bundle, without a PATH lookup', () => {
-    const sh = launcherScript('linux', '/opt/node/bin/node', "/srv/it's/cli.mjs", 'pcsc');
+    const sh = launcherScript('linux', ['/opt/node/bin/node', "/srv/it's/cli.mjs"], 'pcsc');
     expect(sh).toMatch(/^#!\/bin\/sh\n/);
     expect(sh).toContain(`exec '/opt/node/bin/node' '/srv/it'\\''s/cli.mjs' host --card 'pcsc' "$@"`);
-    const cmd = launcherScript('win32', 'C:\\Program Files\\nodejs\\node.exe', 'C:\\jb\\cli.mjs', 'pcsc');
+    const cmd = launcherScript('win32', ['C:\\Program Files\\nodejs\\node.exe', 'C:\\jb\\cli.mjs'], 'pcsc');
     expect(cmd).toContain('"C:\\Program Files\\nodejs\\node.exe" "C:\\jb\\cli.mjs" host --card "pcsc" %*');
   });
 
   it('the launcher passes the log file when installed with --log', () => {
-    expect(launcherScript('linux', '/n', '/c.mjs', 'pcsc', '/var/log/jb.log')).toContain(`host --card 'pcsc' --log '/var/log/jb.log' "$@"`);
-    expect(launcherScript('win32', 'n.exe', 'c.mjs', 'pcsc', 'C:\\jb.log')).toContain('host --card "pcsc" --log "C:\\jb.log" %*');
+    expect(launcherScript('linux', ['/n', '/c.mjs'], 'pcsc', '/var/log/jb.log')).toContain(`host --card 'pcsc' --log '/var/log/jb.log' "$@"`);
+    expect(launcherScript('win32', ['n.exe', 'c.mjs'], 'pcsc', 'C:\\jb.log')).toContain('host --card "pcsc" --log "C:\\jb.log" %*');
   });
 });
 
 describe('plan', () => {
-  const base = { mode: 'install' as const, os: 'linux' as const, env: env('linux'), scope: 'user' as const, card: 'pcsc', node: '/usr/bin/node', cli: '/jb/cli.mjs' };
+  const base = { mode: 'install' as const, os: 'linux' as const, env: env('linux'), scope: 'user' as const, card: 'pcsc', program: ['/usr/bin/node', '/jb/cli.mjs'] };
 
   it('--browser all skips absent browsers and reports them', () => {
     const actions = plan({ ...base, browser: 'all', exists: (p) => p === '/home/taro/.config/chromium' });

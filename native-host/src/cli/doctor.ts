@@ -4,7 +4,7 @@
  * Steps: manifest → launcher → the host started as the browser starts it (hello) → a real
  * `status` round trip → pcscd → readers → the card.
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { CHROMIUM_EXTENSION_ID, GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { NATIVE_HOST_NAME, PROTOCOL_VERSION } from '@jpki-bridge/shared/constants';
 import { ERROR_MESSAGES, isErrorCode } from '@jpki-bridge/shared/errors';
@@ -81,7 +81,9 @@ export async function main(args: string[]): Promise<number> {
       continue;
     }
     ok('起動スクリプト', 'launcher', launcher);
-    const virtualCard = /--card\s+['"]?virtual:/.test(readFileSync(launcher, 'utf8'));
+    // A launcher script names its card; the Debian package's manifest points at the 80 MB single
+    // executable itself, which is never read as text (it always drives the real reader).
+    const virtualCard = statSync(launcher).size < 64 * 1024 && /--card\s+['"]?virtual:/.test(readFileSync(launcher, 'utf8'));
 
     const probe = await probeHost(launcher, firefox ? [manifest.path, GECKO_EXTENSION_ID] : [CHROMIUM_ORIGIN]);
     const hello = probe.hello;

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCardSpec } from '../card/create-backend.ts';
 import { apply } from '../install/apply.ts';
-import { builtCliPath } from '../install/cli-path.ts';
+import { hostProgram } from '../install/cli-path.ts';
 import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
 import { describeAction, plan } from '../install/plan.ts';
 import { currentConfigDir } from '../portal/config-dir.ts';
@@ -21,9 +21,9 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
     return 64;
   }
   const os = process.platform === 'win32' ? 'win32' : process.platform === 'darwin' ? 'darwin' : ('linux' as Os);
-  let cli: string;
+  let program: string[];
   try {
-    cli = builtCliPath();
+    program = hostProgram();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 70;
@@ -37,11 +37,11 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
     userDataDir: parsed.userDataDir,
     card: parsed.card,
     log: parsed.log,
-    node: process.execPath,
-    cli,
+    program,
   });
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const keepsUuid = mode !== 'uninstall' && parsed.scope === 'user';
+  const cli = program.at(-1)!;
   if (/[\\/]_npx[\\/]/.test(cli) && mode !== 'uninstall') {
     // The launcher names this bundle by its absolute path; an npx cache can be cleaned at any time.
     print(`注意: ${cli} は npx のキャッシュです。恒久的な場所にインストールしてから実行してください / warning: ${cli} is in the npx cache, which may be cleaned: install jpki-bridge permanently (npm install -g, or a checkout) and run install from there.`);

@@ -16,17 +16,18 @@ export function manifestFor(browser: Browser, launcherPath: string): Record<stri
 }
 
 /**
- * A launcher that depends neither on PATH nor on an npx cache: the absolute node binary and the
- * absolute bundle, then `host --card …`; the browser's own arguments are passed through.
+ * A launcher that depends neither on PATH nor on an npx cache: the host program by absolute path
+ * (node and the bundle, or the single executable alone), then `host --card …`; the browser's own
+ * arguments are passed through.
  */
-export function launcherScript(os: Os, node: string, cli: string, card: string, log?: string): string {
+export function launcherScript(os: Os, program: readonly string[], card: string, log?: string): string {
   if (os === 'win32') {
     // cmd.exe: quotes cannot be escaped inside "…" (none are legal in Windows paths anyway); % must be doubled.
     const q = (s: string) => `"${s.replace(/"/g, '').replace(/%/g, '%%')}"`;
     const logArg = log ? ` --log ${q(log)}` : '';
-    return `@echo off\r\nrem jpki-bridge native messaging host, written by \`jpki-bridge install\`.\r\n${q(node)} ${q(cli)} host --card ${q(card)}${logArg} %*\r\n`;
+    return `@echo off\r\nrem jpki-bridge native messaging host, written by \`jpki-bridge install\`.\r\n${program.map(q).join(' ')} host --card ${q(card)}${logArg} %*\r\n`;
   }
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const logArg = log ? ` --log ${q(log)}` : '';
-  return `#!/bin/sh\n# jpki-bridge native messaging host, written by \`jpki-bridge install\`.\nexec ${q(node)} ${q(cli)} host --card ${q(card)}${logArg} "$@"\n`;
+  return `#!/bin/sh\n# jpki-bridge native messaging host, written by \`jpki-bridge install\`.\nexec ${program.map(q).join(' ')} host --card ${q(card)}${logArg} "$@"\n`;
 }

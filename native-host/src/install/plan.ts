@@ -26,8 +26,8 @@ export interface PlanOptions {
   card: string;
   /** The host's `--log FILE`, written into the launcher (for debugging a browser's host). */
   log?: string;
-  node: string;
-  cli: string;
+  /** The host program and its leading arguments: [node, bundle], or [the single executable]. */
+  program: readonly string[];
   /** Injected for tests; defaults to existsSync. */
   exists?: (path: string) => boolean;
 }
@@ -59,7 +59,7 @@ export function plan(options: PlanOptions): Action[] {
     for (const t of targets) dirs.add(p.dirname(t.manifestPath));
     for (const dir of dirs) actions.push({ kind: 'mkdir', path: dir });
     for (const launcher of launchers) {
-      actions.push({ kind: 'write', what: 'launcher', path: launcher, content: launcherScript(options.os, options.node, options.cli, options.card, options.log), mode: 0o755 });
+      actions.push({ kind: 'write', what: 'launcher', path: launcher, content: launcherScript(options.os, options.program, options.card, options.log), mode: 0o755 });
     }
     const written = new Set<string>();
     for (const t of targets) {
