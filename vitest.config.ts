@@ -3,7 +3,7 @@ import { WxtVitest } from 'wxt/testing';
 
 // Three projects: `unit` runs in parallel and touches no device; `system` reaches the virtual
 // card through the real pcscd + vpcd (and real Chromium). There are only two vpcd readers, so
-// `system` files run one at a time (DESIGN §8). `extension` runs test/extension/** under WXT's
+// `system` files run one at a time (docs/virtual-card.md). `extension` runs test/extension/** under WXT's
 // vitest plugin, configured from extension/wxt.config.ts: the global `browser`/`chrome` and
 // `wxt/browser` are WXT's in-memory `fakeBrowser` (webextension-polyfill, which our code imports,
 // hands back that global as it is), so those tests drive the real browser-API code paths.

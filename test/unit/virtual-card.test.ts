@@ -1,4 +1,4 @@
-/** The in-process virtual JPKI card, APDU by APDU (DESIGN §7): every status word the host relies on. */
+/** The in-process virtual JPKI card, APDU by APDU (docs/ARCHITECTURE.md § 8): every status word the host relies on. */
 import { constants, createHash, verify, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';

@@ -1,5 +1,5 @@
 /**
- * The one choke point where PC/SC failures become §10 errors (cf. libpcsc-cpp's SCardCall.hpp).
+ * The one choke point where PC/SC failures become wire error codes (docs/PROTOCOL.md § Error codes; cf. libpcsc-cpp's SCardCall.hpp).
  * `pcsclite` reports failures as `Error("SCardConnect error: Card was removed.(0x80100069)")`:
  * the hex code is parsed out; the text is only for the log. The phase matters: "no smart card"
  * at connect means none was inserted, during a transmit it means it was pulled out.
@@ -44,7 +44,7 @@ export function isContextLost(error: unknown): boolean {
   return code === SCARD.E_NO_SERVICE || code === SCARD.E_SERVICE_STOPPED || code === SCARD.E_INVALID_HANDLE || code === SCARD.E_COMM_DATA_LOST;
 }
 
-/** Any failure of a PC/SC call → the §10 error for it. Typed errors pass through unchanged. */
+/** Any failure of a PC/SC call → the wire error code for it. Typed errors pass through unchanged. */
 export function mapPcscError(error: unknown, phase: PcscPhase): JpkiError {
   if (error instanceof JpkiError) return error;
   const code = pcscCode(error);

@@ -1,6 +1,6 @@
 /**
  * Promise wrappers over one pcsclite CardReader: connect, transmit, disconnect. Raw pcsclite
- * errors are passed on untouched; pcsc-errors.ts alone turns them into §10 codes.
+ * errors are passed on untouched; pcsc-errors.ts alone turns them into wire error codes.
  */
 import { loadPcsc, type NativeCardReader, PROTOCOL_T0, PROTOCOL_T1, SHARE_EXCLUSIVE } from './pcsc-binding.ts';
 

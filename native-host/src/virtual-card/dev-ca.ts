@@ -57,7 +57,7 @@ export function makeRoot(kind: KeyKind, key: KeyPairPem, notBefore: Date, notAft
   });
 }
 
-/** The authentication certificate: no personal data at all (DESIGN §1). */
+/** The authentication certificate: no personal data at all (docs/ARCHITECTURE.md § 1). */
 export function makeAuthCertificate(key: KeyPairPem, ca: KeyPairPem, persona: Persona, notAfter: Date): string {
   return issue({
     subjectKey: key,

@@ -1,5 +1,5 @@
 /**
- * The JPKI applet's elementary files (DESIGN §7), built from the state. Certificate EFs are
+ * The JPKI applet's elementary files (docs/ARCHITECTURE.md § 8), built from the state. Certificate EFs are
  * fixed-size and padded like the real card's, so a driver that reads until the end instead of
  * using the `30 82 LL LL` header gets padding — the real card's trap, reproduced on purpose.
  */

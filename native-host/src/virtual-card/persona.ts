@@ -1,4 +1,4 @@
-/** Persona defaults and date arithmetic of JPKI certificate validity (DESIGN §1, §8). */
+/** Persona defaults and date arithmetic of JPKI certificate validity (docs/ARCHITECTURE.md § 1, docs/virtual-card.md). */
 import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
 import type { Persona, PersonaKind } from './state.ts';
 

@@ -4,7 +4,7 @@
  *   import * as jpki from '/jpki-bridge.js';
  *   const token = await jpki.authenticate(nonceFromServer);   // → server verifies (relying-party/verifier)
  *
- * Every failure is a JpkiError with a §10 `code` (and `retriesLeft` where relevant);
+ * Every failure is a JpkiError with a wire error `code` (docs/PROTOCOL.md § Error codes) (and `retriesLeft` where relevant);
  * `messageJa(error)` / `messageEn(error)` give the user-facing text. The origin the token is
  * bound to is taken by the browser from this page — the library cannot (and need not) send one.
  * Requires a secure context (https, or http://localhost / 127.0.0.1 in development).

@@ -1,5 +1,5 @@
 /**
- * One `jpki:*` exchange with the content script (DESIGN §3.1), with the ack probe.
+ * One `jpki:*` exchange with the content script (docs/PROTOCOL.md § Page API), with the ack probe.
  *
  * Probe: the request itself is the probe. It carries a random `requestId` and is re-posted every
  * PROBE_INTERVAL_MS until the content script acks it — a message posted before the content script
