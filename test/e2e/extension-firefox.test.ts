@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GECKO_EXTENSION_ID } from '../../shared/src/extension-ids.ts';
+import { GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { type FirefoxSession, launchFirefox } from '../../tools/dev/firefox.ts';
 import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
 import { FIXTURES, run } from './extension-setup.ts';

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { DEFAULT_PORTAL_ALLOW_LIST, isOriginAllowed } from '../../shared/src/origin.ts';
+import { DEFAULT_PORTAL_ALLOW_LIST, isOriginAllowed } from '@jpki-bridge/shared/origin';
 import {
   ALLOW_LIST_KEY,
   ALLOW_LIST_VERSION_KEY,

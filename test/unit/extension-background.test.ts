@@ -1,14 +1,14 @@
 /** The background: origin derivation, the single-operation lock, the PIN loop, timeouts, native errors. */
 import { describe, expect, it } from 'vitest';
-import { JpkiError } from '../../shared/src/errors.ts';
-import { USER_TIMEOUT_MS } from '../../shared/src/constants.ts';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '../../shared/src/auth-token.ts';
+import { JpkiError } from '@jpki-bridge/shared/errors';
+import { USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { isContentScript, isExtensionPage, originOfSender } from '../../extension/src/background/sender.ts';
 import { createDeadline } from '../../extension/src/background/deadline.ts';
 import { parsePageRequest } from '../../extension/src/background/page-request.ts';
-import { clampUserTimeout } from '../../shared/src/protocol/checks.ts';
-import { OPERATION_ROWS, type OperationName } from '../../shared/src/operations.ts';
+import { clampUserTimeout } from '@jpki-bridge/shared/protocol/checks';
+import { OPERATION_ROWS, type OperationName } from '@jpki-bridge/shared/operations';
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
 import { route as routeMessage } from '../../extension/src/background/router.ts';
 import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { exchange } from '../../relying-party/src/page/transport.ts';
 import { startPageApi } from '../../extension/src/content/page-api.ts';
 import type { Outcome, PageMessage } from '../../extension/src/messages.ts';
-import { JpkiError } from '../../shared/src/errors.ts';
+import { JpkiError } from '@jpki-bridge/shared/errors';
 import { FakeWindow, tick } from './extension-fakes/fake-window.ts';
 
 const asWindow = (w: FakeWindow) => w as unknown as Window;

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../shared/src/errors.ts';
-import { OPERATION_ROWS } from '../../shared/src/operations.ts';
-import { PIN_PROBLEMS } from '../../shared/src/pin.ts';
+import { ERROR_CODES } from '@jpki-bridge/shared/errors';
+import { OPERATION_ROWS } from '@jpki-bridge/shared/operations';
+import { PIN_PROBLEMS } from '@jpki-bridge/shared/pin';
 import { problemKey, viewPinInput } from '../../extension/src/dialog/pin-input.ts';
 import { format, makeTranslator, primaryLang, type Messages } from '../../extension/src/ui/translate.ts';
 import { certificateValidity, renewalState } from '../../extension/src/lib/certificate-validity.ts';

@@ -3,8 +3,8 @@
  * with a handler, records requests and whether the port was closed.
  */
 import type { NativeChannel, NativeConnector } from '../../../extension/src/background/native/channel.ts';
-import { JpkiError } from '../../../shared/src/errors.ts';
-import type { StatusResult } from '../../../shared/src/protocol/native.ts';
+import { JpkiError } from '@jpki-bridge/shared/errors';
+import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 
 export type Handler = (command: string, args: Record<string, unknown>) => unknown | Promise<unknown>;
 
