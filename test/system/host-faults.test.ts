@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { ensurePcscd, restartPcscd, stopPcscd } from '../../tools/dev/pcscd.ts';
+import { acquireReaders, releaseReaders } from '../../tools/dev/reader-lock.ts';
 import { type HostProcess, settle, spawnHost, waitForCardInReader } from '../harness/host.ts';
 import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
@@ -19,7 +20,10 @@ let pcscd: { stop(): Promise<void> };
 let dir: string;
 let template: string;
 const cleanups: (() => Promise<void> | void)[] = [];
+// The readers for the whole file: the sweeps serve a fresh card at every APDU, and each must not
+// queue behind other processes' tests in between.
 beforeAll(async () => {
+  await acquireReaders();
   pcscd = await ensurePcscd();
   dir = await mkdtemp(join(tmpdir(), 'jpki-host-faults-'));
   template = await createCardState({ persona: 'adult', dir });
@@ -28,6 +32,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 afterAll(async () => {
+  releaseReaders();
   await pcscd?.stop();
 });
 
