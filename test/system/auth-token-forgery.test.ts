@@ -55,7 +55,7 @@ describe('a login token forged through the portal surface', () => {
   it('is refused by the verifier when the portal path signed the web-eid DigestInfo for another site', async () => {
     const nonce = await verifier.issueNonce(); // the attacker fetched a challenge from the victim
     const digestInfo = Buffer.from(buildDigestInfo('SHA-256', tokenHash(VICTIM, nonce))).toString('base64');
-    const reply = await host.request('portal-login', { origin: PORTAL, digestInfo, pin: VIRTUAL_PINS.auth });
+    const reply = await host.request('portal-login', { origin: PORTAL, digest: digestInfo, pin: VIRTUAL_PINS.auth });
     expect(reply.error, JSON.stringify(reply)).toBeUndefined();
     const { signature, certificate } = reply.result as { signature: string; certificate: string };
 
@@ -77,7 +77,7 @@ describe('a login token forged through the portal surface', () => {
   it('cannot be made at all: the host refuses to sign a login block through portal-login, before any signature', async () => {
     const before = (await signs()).length;
     const block = Buffer.from(buildAuthBlock(tokenHash(VICTIM, await verifier.issueNonce()))).toString('base64');
-    const reply = await host.request('portal-login', { origin: PORTAL, digestInfo: block, pin: VIRTUAL_PINS.auth });
+    const reply = await host.request('portal-login', { origin: PORTAL, digest: block, pin: VIRTUAL_PINS.auth });
     expect(reply.error?.code, JSON.stringify(reply)).toBe('ERR_JPKI_INVALID_HASH');
     expect(await signs()).toHaveLength(before);
   });
