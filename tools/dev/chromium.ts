@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
-import { ALLOW_LIST_KEY } from '../../extension/src/background/allow-list-key.ts';
+import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/background/allow-list-key.ts';
 import { ensureBuilt, EXTENSION_DIR } from './checkout.ts';
 import { installHostForChromium, type HostInstall } from './host-install.ts';
 import { waitForDialog } from './pin-dialog.ts';
@@ -38,6 +38,11 @@ export interface ChromiumOptions {
   userDataDir?: string;
   /** The browser to start; default Debian's Chromium (CHROMIUM). */
   executablePath?: string;
+  /**
+   * Real site names served by a local server: each hostname resolves to `target` (`127.0.0.1:PORT`),
+   * and the certificate whose key has this `spki` (tls-certificate.ts) is trusted — only that key.
+   */
+  aliases?: { hostnames: readonly string[]; target: string; spki: string };
 }
 
 export interface ChromiumSession {
@@ -50,9 +55,10 @@ export interface ChromiumSession {
   waitForDialog(timeoutMs?: number, operation?: Promise<unknown>): Promise<Page>;
   /**
    * Adds `origin` to the portal allow-list (the preset while nothing is stored, plus what is
-   * there), as a user does on the options page. Returns the new list.
+   * there), as a user does on the options page; `presentWindows` sets its "present as Windows"
+   * switch (off by default for an added site). Returns the new list.
    */
-  allowPortalOrigin(origin: string): Promise<readonly string[]>;
+  allowPortalOrigin(origin: string, options?: { presentWindows?: boolean }): Promise<readonly string[]>;
   /** Closes the browser; removes the profile if it was a temp dir. */
   close(): Promise<void>;
 }
@@ -61,8 +67,15 @@ export interface ChromiumSession {
  * Flags for a closed network (no background traffic, no updates, no sync), the UI language, and
  * the one extension to load.
  */
-function chromiumArgs(lang: 'ja' | 'en'): string[] {
+function chromiumArgs(lang: 'ja' | 'en', aliases: ChromiumOptions['aliases']): string[] {
+  const aliasArgs = aliases
+    ? [
+        `--host-resolver-rules=${aliases.hostnames.map((name) => `MAP ${name} ${aliases.target}`).join(', ')}`,
+        `--ignore-certificate-errors-spki-list=${aliases.spki}`,
+      ]
+    : [];
   return [
+    ...aliasArgs,
     '--no-sandbox',
     '--disable-gpu',
     '--disable-quic',
@@ -96,7 +109,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
     env: { ...process.env, LANGUAGE: lang, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' },
     // Puppeteer disables extensions by default; these sessions are about one.
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: chromiumArgs(lang),
+    args: chromiumArgs(lang, options.aliases),
   });
   // The service worker's start proves the extension loaded, with the pinned id.
   const worker = await browser.waitForTarget(isExtensionWorker, { timeout: 20_000 });
@@ -114,25 +127,29 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
       return page;
     },
     waitForDialog: (timeoutMs, operation) => waitForDialog(browser, { timeoutMs, operation }),
-    async allowPortalOrigin(origin) {
+    async allowPortalOrigin(origin, { presentWindows } = {}) {
       // Written by one of the extension's own pages, as the options page does: an extension page
       // can always be opened, while the service worker may be asleep.
       const page = await browser.newPage();
       try {
         await page.goto(extensionUrl('options.html'));
         return await page.evaluate(
-          async (key: string, preset: string[], add: string) => {
+          async (keys: { list: string; version: string; windows: string }, version: number, preset: string[], add: string, windows: boolean | null) => {
             type Area = { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
             const local = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
-            const stored = (await local.get(key))[key];
+            const stored = (await local.get(keys.list))[keys.list];
             const list: string[] = Array.isArray(stored) ? (stored as string[]) : preset;
             const next = list.includes(add) ? list : [...list, add];
-            await local.set({ [key]: next });
+            const choices = ((await local.get(keys.windows))[keys.windows] ?? {}) as Record<string, boolean>;
+            if (windows !== null) choices[add] = windows;
+            await local.set({ [keys.list]: next, [keys.version]: version, [keys.windows]: choices });
             return next;
           },
-          ALLOW_LIST_KEY,
+          { list: ALLOW_LIST_KEY, version: ALLOW_LIST_VERSION_KEY, windows: PRESENT_WINDOWS_KEY },
+          ALLOW_LIST_VERSION,
           [...DEFAULT_PORTAL_ALLOW_LIST],
           origin,
+          presentWindows ?? null,
         );
       } finally {
         await page.close();
