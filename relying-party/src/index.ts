@@ -2,10 +2,9 @@
  * The relying-party package for Node servers: the verifier and the XML signature helper.
  * The browser page library is a separate entry (`@jpki-bridge/relying-party/page`).
  *
- *   import { JpkiVerifier, loadTrustAnchors } from '@jpki-bridge/relying-party';
+ *   import { JpkiVerifier } from '@jpki-bridge/relying-party';
  *   const verifier = new JpkiVerifier({
- *     // the roots downloaded from https://www.jpki.go.jp/ca/ — refused unless their SHA-256 is J-LIS's
- *     trustAnchors: loadTrustAnchors(['authca.pem', 'signca.pem'], { pin: true }),
+ *     // trustAnchors: the J-LIS roots shipped in verifier/roots/ unless given (docs/verifier.md)
  *     origin: 'https://example.jp',
  *     // nonceStore: new RedisNonceStore(redisClient)   — when several servers share logins
  *     revocation: 'not-checked', // or CrlRevocationChecker.fromFiles([...]) — certified verifiers only
