@@ -96,8 +96,9 @@ export function isPageAction(value: unknown): value is PageAction {
   return typeof value === 'string' && Object.hasOwn(PAGE_REQUEST_FIELDS, value);
 }
 
-/** The portal mode's row name, or undefined. */
+/** The portal mode's row name, or undefined (also for a missing mode: rows without one are not portal rows). */
 export function operationOfPortalMode(mode: unknown): PortalOperation | undefined {
+  if (typeof mode !== 'string') return undefined;
   return (Object.keys(OPERATION_ROWS) as OperationName[]).find((name) => OPERATION_ROWS[name].portalMode === mode) as PortalOperation | undefined;
 }
 

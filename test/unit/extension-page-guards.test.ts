@@ -5,7 +5,8 @@
  * timer), a page reopening the dialog as fast as the user closes it, and a site the user blocked.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { JpkiError } from '../../shared/src/errors.ts';
+import { JpkiError } from '@jpki-bridge/shared/errors';
+import { operationOfPortalMode } from '@jpki-bridge/shared/operations';
 import { DialogRateLimit, DIALOG_LIMIT } from '../../extension/src/background/dialog-rate-limit.ts';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { route } from '../../extension/src/background/router.ts';
@@ -121,6 +122,13 @@ describe('a dialog needs the user’s activation in the page', () => {
     for (const detail of [JSON.stringify({ digest: DIGEST_INFO }), JSON.stringify({ mode: 1 }), 'not json', '{"mode":"05"', JSON.stringify(null), 42]) {
       expect(portalDetailNeedsActivation(detail), String(detail)).toBe(true);
     }
+  });
+
+  it('a portal detail without a mode is no row at all: INVALID_REQUEST with activation, no dialog (not the status row)', async () => {
+    expect(operationOfPortalMode(undefined)).toBeUndefined();
+    const { ctx, prompt } = setup();
+    expect(await route(ctx, SELF, launch(PORTAL, { service_id: '01', digest: DIGEST_INFO }), chromium(PORTAL))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
+    expect(prompt.opened).toBe(0);
   });
 
   it('a portal page that the user never acted on (no sticky activation) gets no dialog', async () => {

@@ -28,8 +28,7 @@ export function portalDetailNeedsActivation(detail: unknown): boolean {
   } catch {
     return true;
   }
-  // A row without a portal mode must not match a detail without one.
-  const operation = typeof mode === 'string' ? operationOfPortalMode(mode) : undefined;
+  const operation = operationOfPortalMode(mode);
   return operation === undefined || OPERATION_ROWS[operation].pin !== undefined;
 }
 
