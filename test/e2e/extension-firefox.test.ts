@@ -1,7 +1,7 @@
 /**
  * The Firefox build (MV2, gecko id) in firefox-esr over WebDriver BiDi: it installs as a
- * temporary add-on and a page's `jpki:status` reaches the real host. The PIN dialog is an
- * extension page, which BiDi cannot drive, so PIN flows are covered in Chromium only.
+ * temporary add-on and a page's `jpki:status` reaches the real host. The PIN flows, typed into
+ * the dialog window under Xvfb, are in extension-firefox-pin.test.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
