@@ -10,6 +10,9 @@
  *   host.endInput(); await host.exited;            // exit code
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MAX_RESPONSE_BYTES } from '@jpki-bridge/shared/constants';
 import { FrameDecoder } from '../../native-host/src/framing/decoder.ts';
 import { ensureBuilt, HOST_BIN, ROOT } from '../../tools/dev/checkout.ts';
@@ -47,9 +50,20 @@ export interface SpawnHostOptions {
   log?: string;
   /** Extra arguments, e.g. what a browser appends (`chrome-extension://<id>/`). */
   args?: string[];
+  /** Default: this process's environment with XDG_CONFIG_HOME at `testConfigHome()`. */
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the hello. */
   helloTimeoutMs?: number;
+}
+
+let configHome: string | undefined;
+/**
+ * The XDG_CONFIG_HOME every host this test process spawns shares (made once): the portal
+ * commands keep the installation uuid under it, never in the user's ~/.config.
+ */
+export function testConfigHome(): string {
+  configHome ??= mkdtempSync(join(tmpdir(), 'jpki-host-config-'));
+  return configHome;
 }
 
 export function frame(body: unknown): Uint8Array {
@@ -66,7 +80,7 @@ export async function spawnHost(options: SpawnHostOptions = {}): Promise<HostPro
   if (options.card) args.push('--card', options.card);
   if (options.log) args.push('--log', options.log);
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? { ...process.env, XDG_CONFIG_HOME: testConfigHome() } });
   child.stdin!.on('error', () => {}); // EPIPE after the host exits is part of some tests
 
   let stderr = '';

@@ -56,7 +56,7 @@ async function setup(persona: 'adult' | 'minor' | 'expired' = 'adult', edit?: (s
   const base = (await card.traceCommands()).length;
   const commands = async () => (await card.traceCommands()).slice(base);
   const state = JSON.parse(await readFile(stateFile, 'utf8'));
-  return { card: { traceCommands: commands }, host, state, stateFile };
+  return { card: { traceCommands: commands }, served: card, host, state, stateFile };
 }
 
 type Trace = Pick<ServedCard, 'traceCommands'>;
@@ -108,13 +108,13 @@ describe('every command through pcscd', () => {
   it('get-signing-certificate, portal-login, portal-sign and change-pin each do their job through the card', async () => {
     const { host, state } = await setup();
     expect((await host.request('get-signing-certificate', { origin: ORIGIN, pin: 'ABC123' })).result).toEqual({ certificate: state.sign.certificate });
-    const digestInfo = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 3))).toString('base64');
-    const login = (await host.request('portal-login', { origin: ORIGIN, digestInfo, pin: '1234' })).result!;
-    expect(recover(login.certificate as string, login.signature as string).toString('base64')).toBe(digestInfo);
+    const digest = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 3))).toString('base64');
+    const login = (await host.request('portal-login', { origin: ORIGIN, digest, pin: '1234' })).result!;
+    expect(recover(login.certificate as string, login.signature as string).toString('base64')).toBe(digest);
     expect(login.certificate).toBe(state.auth.certificate);
-    const portal = (await host.request('portal-sign', { origin: ORIGIN, digestInfos: [digestInfo, digestInfo], pin: 'ABC123' })).result!;
+    const portal = (await host.request('portal-sign', { origin: ORIGIN, digests: [digest, digest], pin: 'ABC123' })).result!;
     expect(portal.certificate).toBe(state.sign.certificate);
-    expect((portal.signatures as string[]).map((s) => recover(portal.certificate as string, s).toString('base64'))).toEqual([digestInfo, digestInfo]);
+    expect((portal.signatures as string[]).map((s) => recover(portal.certificate as string, s).toString('base64'))).toEqual([digest, digest]);
     expect((await host.request('change-pin', { kind: 'auth', pin: '1234', newPin: '2580' })).result).toEqual({});
     expect((await host.request('authenticate', auth('2580'))).result).toBeDefined();
     expect((await host.request('change-pin', { kind: 'sign', pin: 'ABC123', newPin: 'X9Y8Z7' })).result).toEqual({});
@@ -203,6 +203,66 @@ describe('the PIN policy through pcscd', () => {
       expect((await host.request('change-pin', args)).error).toMatchObject({ code: 'ERR_JPKI_PIN_FORMAT' });
     }
     expect(await card.traceCommands()).toEqual([]);
+  });
+});
+
+describe('the portal commands through pcscd', () => {
+  const SALT = Buffer.from('2e71f6620bc654ced494e5ec34fe03c8', 'hex');
+  const code = (manufactureNumber: string, uuid: string) =>
+    createHash('sha256').update(SALT).update(Buffer.from(manufactureNumber, 'ascii')).update(Buffer.from(uuid, 'hex')).digest('hex');
+  const text = (pin: string, extra = {}) => ({ origin: ORIGIN, pin, ...extra });
+  const CARD_ID = ['00a4040c0ad3921000310001010100', '00b2010c00'];
+
+  it('modes 01, 02 and 04 answer the uuid of XDG_CONFIG_HOME and this card’s combination code, read after the card work', async () => {
+    const { host, card, state } = await setup();
+    const configHome = await mkdtemp(join(tmpdir(), 'jpki-host-xdg-'));
+    const own = await spawnHost({ card: 'pcsc', env: { ...process.env, XDG_CONFIG_HOME: configHome } });
+    cleanups.push(() => own.kill());
+    host.kill();
+    const digest = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+    const answers = [
+      (await own.request('portal-login', { origin: ORIGIN, digest, pin: '1234' })).result!,
+      (await own.request('portal-sign', { origin: ORIGIN, digests: [digest], pin: 'ABC123' })).result!,
+      (await own.request('portal-text', text('1234'))).result!,
+    ];
+    const uuid = (await readFile(join(configHome, 'jpki-bridge', 'installation-uuid'), 'utf8')).trim();
+    for (const answer of answers) expect(answer).toMatchObject({ uuid, combinationCode: code(state.cardId.manufactureNumber, uuid) });
+    expect(JSON.stringify(answers)).not.toContain(state.cardId.manufactureNumber);
+    expect(recover(answers[0]!.certificate as string, answers[0]!.signature as string).toString('base64')).toBe(digest);
+    expect(answers[2]).toMatchObject({ name: state.persona.name, address: state.persona.address, birthday: state.persona.birth.replaceAll('-', ''), sex: state.persona.sex });
+    // Each card-ID read comes right after that command's last card work (one hold: the host resets only at its end).
+    const trace = await card.traceCommands();
+    const ends = trace.flatMap((apdu, i) => (apdu === CARD_ID[0] ? [i] : []));
+    expect(ends).toHaveLength(3);
+    for (const at of ends) expect(trace.slice(at, at + 2)).toEqual(CARD_ID);
+    expect(trace[ends[0]! - 1]).toMatch(/^802a/);
+    expect(trace[ends[2]! - 1]).toMatch(/^00b0/);
+  });
+
+  it('the text PIN: a malformed one never reaches the card, a wrong one shows the tries left, three lock it, and the lock survives a restart', async () => {
+    const { host, card, served, stateFile } = await setup();
+    for (const pin of ['123', '12345', '12a4', 'ABC123', '']) {
+      expect((await host.request('portal-text', text(pin))).error?.code, pin).toBe('ERR_JPKI_PIN_FORMAT');
+    }
+    expect(await card.traceCommands()).toEqual([]);
+    expect((await host.request('portal-text', text('0000'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+    expect((await host.request('portal-text', text('0001'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 1 });
+    expect((await host.request('status', {})).result).toMatchObject({ card: { retries: { auth: 3, sign: 5, text: 1 } } });
+    expect((await host.request('portal-text', text('1234'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LAST_TRY', retriesLeft: 1 });
+    expect((await host.request('portal-text', text('0002', { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+    expect(await verifies(card)).toHaveLength(3);
+    // Restart: the card served again from its state file, a new host.
+    host.kill();
+    await served.stop();
+    const restarted = await serveCard({ stateFile });
+    cleanups.push(() => restarted.stop());
+    const again = await spawnHost({ card: 'pcsc' });
+    cleanups.push(() => again.kill());
+    await settle(again);
+    expect((await again.request('status', {})).result).toMatchObject({ card: { retries: { auth: 3, sign: 5, text: 0 } } });
+    expect((await again.request('portal-text', text('1234', { confirmLastTry: true }))).error).toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED', retriesLeft: 0 });
+    expect(await verifies(restarted)).toEqual([]);
+    expect((await again.request('authenticate', auth('1234'))).result).toBeDefined(); // its own counter
   });
 });
 

@@ -4,6 +4,7 @@
  * virtual card.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { readFile, mkdtemp, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,9 @@ import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const run = promisify(execFile);
-const cli = (...args: string[]) => run(process.execPath, [HOST_BIN, ...args]).then(
+// `install` makes the installation uuid in $XDG_CONFIG_HOME/jpki-bridge: a directory of this file's, never ~/.config.
+const configHome = mkdtempSync(join(tmpdir(), 'jpki-install-config-'));
+const cli = (...args: string[]) => run(process.execPath, [HOST_BIN, ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } }).then(
   (r) => ({ code: 0, stdout: r.stdout }),
   (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
 );
@@ -50,6 +53,8 @@ describe('install then doctor', () => {
     const profile = await mkdtemp(join(tmpdir(), 'jpki-profile-'));
     const install = await cli('install', '--browser', 'chromium', '--user-data-dir', profile);
     expect(install.code).toBe(0);
+    expect(install.stdout).toContain(join(configHome, 'jpki-bridge', 'installation-uuid'));
+    expect((await readFile(join(configHome, 'jpki-bridge', 'installation-uuid'), 'utf8')).trim()).toMatch(/^[0-9a-f]{32}$/);
     const manifest = JSON.parse(await readFile(join(profile, 'NativeMessagingHosts', 'jpki_bridge.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'jpki_bridge', type: 'stdio', allowed_origins: [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`] });
     const launcher = await readFile(manifest.path, 'utf8');

@@ -20,7 +20,7 @@ import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
 import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/background/allow-list-key.ts';
 import { ensureBuilt, EXTENSION_DIR } from './checkout.ts';
-import { installHostForChromium, type HostInstall } from './host-install.ts';
+import { hostEnv, installHostForChromium, type HostInstall } from './host-install.ts';
 import { waitForDialog } from './pin-dialog.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -48,6 +48,8 @@ export interface ChromiumOptions {
 export interface ChromiumSession {
   browser: Browser;
   userDataDir: string;
+  /** XDG_CONFIG_HOME of the host this browser starts: `<configHome>/jpki-bridge` holds its installation uuid. */
+  configHome: string;
   extensionId: string;
   extensionUrl(path: string): string;
   openPage(url: string): Promise<Page>;
@@ -99,14 +101,16 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   const temporary = options.userDataDir === undefined;
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'jpki-bridge-chromium-')));
   const host = options.host === undefined ? { card: 'pcsc' } : options.host;
-  if (host) await installHostForChromium(userDataDir, host);
+  // Inside the profile: a kept profile (the demo's) keeps its uuid, a temporary one takes it along.
+  const configHome = join(userDataDir, 'config');
+  if (host) await installHostForChromium(userDataDir, host, configHome);
 
   const browser = await puppeteer.launch({
     executablePath: options.executablePath ?? CHROMIUM,
     headless: options.headless ?? true,
     userDataDir,
     defaultViewport: options.viewport === undefined ? { width: 900, height: 700 } : options.viewport,
-    env: { ...process.env, LANGUAGE: lang, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' },
+    env: hostEnv(configHome, { ...process.env, LANGUAGE: lang, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' }),
     // Puppeteer disables extensions by default; these sessions are about one.
     ignoreDefaultArgs: ['--disable-extensions'],
     args: chromiumArgs(lang, options.aliases),
@@ -119,6 +123,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   return {
     browser,
     userDataDir,
+    configHome,
     extensionId,
     extensionUrl,
     async openPage(url) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { ensureBuilt, FIREFOX_EXTENSION_DIR } from './checkout.ts';
-import { installHostForFirefox, type HostInstall } from './host-install.ts';
+import { hostEnv, installHostForFirefox, type HostInstall } from './host-install.ts';
 
 export const FIREFOX = '/usr/bin/firefox-esr';
 
@@ -33,7 +33,7 @@ export async function launchFirefox(options: { host?: HostInstall | false; displ
   const home = await mkdtemp(join(tmpdir(), 'jpki-bridge-firefox-'));
   const host = options.host === undefined ? { card: 'pcsc' } : options.host;
   if (host) await installHostForFirefox(home, host);
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: !options.display, env: { ...{ ...process.env, HOME: home }, ...(options.display ? { DISPLAY: options.display } : {}) } });
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: !options.display, env: { ...hostEnv(join(home, '.config'), { ...process.env, HOME: home }), ...(options.display ? { DISPLAY: options.display } : {}) } });
   const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
   return {
     browser,

@@ -1,6 +1,9 @@
 /**
  * The native host installed for one browser profile, with the product's own `jpki-bridge install`
  * — so every session the tools start also proves the installer's manifest and launcher.
+ * `install` also makes the portal protocol's installation uuid in `$XDG_CONFIG_HOME/jpki-bridge`:
+ * every session names a configuration directory of its own (`configHome`), which the browser must
+ * hand the host it starts too, so nothing is ever written to the user's ~/.config.
  *
  * - Chromium reads per-profile hosts from `<user-data-dir>/NativeMessagingHosts/`
  *   (`install --browser chromium --user-data-dir DIR`; the launcher sits beside the manifest).
@@ -20,14 +23,19 @@ export interface HostInstall {
 
 const hostArgs = (host: HostInstall) => ['--card', host.card ?? 'pcsc', ...(host.log ? ['--log', host.log] : [])];
 
+/** The environment of `install` and of the browser that starts the host: XDG_CONFIG_HOME at `configHome`. */
+export function hostEnv(configHome: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, XDG_CONFIG_HOME: configHome };
+}
+
 /** Returns the manifest's path. */
-export async function installHostForChromium(userDataDir: string, host: HostInstall): Promise<string> {
-  await jpkiBridge(['install', '--browser', 'chromium', '--user-data-dir', userDataDir, ...hostArgs(host)]);
+export async function installHostForChromium(userDataDir: string, host: HostInstall, configHome: string): Promise<string> {
+  await jpkiBridge(['install', '--browser', 'chromium', '--user-data-dir', userDataDir, ...hostArgs(host)], { env: hostEnv(configHome) });
   return join(userDataDir, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`);
 }
 
 /** Returns the manifest's path. */
 export async function installHostForFirefox(home: string, host: HostInstall): Promise<string> {
-  await jpkiBridge(['install', '--browser', 'firefox', '--user', ...hostArgs(host)], { env: { ...process.env, HOME: home } });
+  await jpkiBridge(['install', '--browser', 'firefox', '--user', ...hostArgs(host)], { env: hostEnv(join(home, '.config'), { ...process.env, HOME: home }) });
   return join(home, '.mozilla/native-messaging-hosts', `${NATIVE_HOST_NAME}.json`);
 }
