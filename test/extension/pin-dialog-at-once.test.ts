@@ -10,8 +10,8 @@ import type { Runtime } from 'webextension-polyfill';
 import { startBackground } from '../../extension/src/background/main.ts';
 import { connectDialog, type DialogConnection } from '../../extension/src/dialog/connection.ts';
 import type { DialogState } from '../../extension/src/dialog-protocol.ts';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '../../shared/src/auth-token.ts';
-import type { StatusResult } from '../../shared/src/protocol/native.ts';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '@jpki-bridge/shared/auth-token';
+import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import { statusResult } from '../unit/extension-fakes/fake-native.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
 
