@@ -1,3 +1,4 @@
+import type { Ref } from 'preact';
 /**
  * The PIN / consent dialog. Shows who asks (the origin, loudly), what will happen, which PIN and
  * the tries left; validates as the user types; asks for explicit confirmation on the last try;
@@ -122,11 +123,7 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
 
       {state.phase === 'failed' ? (
         <section data-testid="failed">
-          <div class="buttons">
-            <button id="close" ref={closeRef} class="primary" type="button" onClick={cancel}>
-              <Text k="close" />
-            </button>
-          </div>
+          <CloseButton buttonRef={closeRef} onClick={cancel} />
         </section>
       ) : state.phase === 'locked' ? (
         <section data-testid="locked">
@@ -136,11 +133,7 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
           <p>
             <Text k="lockedBody" block />
           </p>
-          <div class="buttons">
-            <button id="close" ref={closeRef} class="primary" type="button" onClick={cancel}>
-              <Text k="close" />
-            </button>
-          </div>
+          <CloseButton buttonRef={closeRef} onClick={cancel} />
         </section>
       ) : (
         <form onSubmit={submit} noValidate>
@@ -239,4 +232,15 @@ function Countdown({ deadline }: { deadline: number }) {
   const time = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
   const i18n = useI18n();
   return <span data-testid="countdown">{i18n.t('timeLeft', { time })}</span>;
+}
+
+/** The one way out of a window that can only be closed (a failure, a locked PIN). */
+function CloseButton({ buttonRef, onClick }: { buttonRef: Ref<HTMLButtonElement>; onClick: () => void }) {
+  return (
+    <div class="buttons">
+      <button id="close" ref={buttonRef} class="primary" type="button" onClick={onClick}>
+        <Text k="close" />
+      </button>
+    </div>
+  );
 }
