@@ -58,7 +58,7 @@ describe('uuid and combination code', () => {
     expect((await r.run(command, args)).result).toBeDefined();
     expect(r.holds).toHaveLength(1);
     const [hold] = r.holds;
-    const lastWork = hold!.findLastIndex((apdu) => apdu.startsWith(work));
+    const lastWork = hold!.map((apdu) => apdu.startsWith(work)).lastIndexOf(true);
     expect(lastWork).toBeGreaterThanOrEqual(0);
     expect(hold!.slice(lastWork + 1)).toEqual([CARD_ID_SELECT, CARD_ID_READ]);
   });
