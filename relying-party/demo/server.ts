@@ -1,8 +1,10 @@
 /**
  * The demo sites, one Node http server on localhost (no framework):
  *   /login  a Mynaportal-like login: `jpki:authenticate` (origin-bound token) or the
- *           portal-compatible `launchApp` mode 01 (DigestInfo from the server)
- *   /etax   an e-Tax-like filing: form → XML → prepareXmlSignature → `jpki:sign` → XMLDSig
+ *           portal-compatible `launchApp` mode 01 (DigestInfo from the server; the answer's
+ *           uuid and combination code are kept with the login)
+ *   /etax   an e-Tax-like filing: the filer's name and address from the card face (`launchApp`
+ *           mode 04), form → XML → prepareXmlSignature → `jpki:sign` → XMLDSig
  * Every verdict is the server's (JpkiVerifier); the pages only carry values back and forth.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,7 +26,7 @@ import {
   type AuthResult,
 } from '../src/index.ts';
 import { renderWelcome } from './welcome-page.ts';
-import { SessionStore, type Session } from './sessions.ts';
+import { type PortalIdentity, SessionStore, type Session } from './sessions.ts';
 
 const PUBLIC = fileURLToPath(new URL('public', import.meta.url));
 const STATIC: Record<string, string> = {
@@ -97,14 +99,16 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
         signature: typeof body.signature === 'string' ? body.signature : '',
         certificate: typeof body.certificate === 'string' ? body.certificate : '',
       });
-      return loggedIn(session, 'launchApp', result);
+      const identity = portalIdentity(body);
+      if (result.ok && !identity) return [400, { ok: false, code: 'BAD_INPUT', message: 'the answer lacks a uuid or combination_code' }];
+      return loggedIn(session, 'launchApp', result, identity);
     },
     // --- e-Tax-like filing ---------------------------------------------------------------
     async 'POST /api/etax/prepare'(session, body) {
       const input = validateTaxReturn(body);
       const id = randomUUID();
       const prepared = prepareXmlSignature(buildTaxReturnXml(input, id, new Date()));
-      session.filings.set(id, { prepared });
+      session.filings.set(id, { prepared, ...(input.filer ? { filer: input.filer } : {}) });
       return [200, { id, hash: prepared.hash, hashFunction: prepared.hashFunction }];
     },
     async 'POST /api/etax/complete'(session, body) {
@@ -132,6 +136,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
         {
           ok: true,
           holder: verdict.holder,
+          filer: filing.filer ?? null,
           certificate: { subject: verdict.subject, serial: verdict.serial, notAfter: verdict.notAfter, issuer: verdict.certificateInfo.issuer },
           revocation: verdict.revocation,
           download: `/api/etax/${String(body.id)}.xml`,
@@ -141,10 +146,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     },
   };
 
-  function loggedIn(session: Session, via: 'jpki:authenticate' | 'launchApp', result: AuthResult): [number, unknown] {
+  function loggedIn(session: Session, via: 'jpki:authenticate' | 'launchApp', result: AuthResult, portal?: PortalIdentity): [number, unknown] {
     log(`login via ${via}: ${result.ok ? `OK (${result.subject})` : `REJECTED ${result.code}`}`);
     if (!result.ok) return [401, result];
-    session.login = { via, result, at: new Date() };
+    session.login = { via, result, at: new Date(), ...(portal ? { portal } : {}) };
     return [200, { ok: true, redirect: '/welcome' }];
   }
 
@@ -250,4 +255,12 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+/** The portal answer's uuid (32 hex digits) and combination_code (64), or undefined when either is malformed. */
+function portalIdentity(body: Record<string, unknown>): PortalIdentity | undefined {
+  const { uuid, combination_code: combinationCode } = body;
+  if (typeof uuid !== 'string' || !/^[0-9a-f]{32}$/.test(uuid)) return undefined;
+  if (typeof combinationCode !== 'string' || !/^[0-9a-f]{64}$/.test(combinationCode)) return undefined;
+  return { uuid, combinationCode };
 }

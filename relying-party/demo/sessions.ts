@@ -14,8 +14,20 @@ import type { AuthSuccess, PreparedXmlSignature, Holder } from '../src/index.ts'
 
 export interface Filing {
   prepared: PreparedXmlSignature;
+  /** The filer written into the return, when the form had one (from the card face, mode 04). */
+  filer?: { name: string; address: string };
   signedXml?: string;
   holder?: Holder;
+}
+
+/**
+ * What a portal answer says besides the signature: the installation's uuid and the combination
+ * code of card and installation (SHA-256 of a salt, the card's manufacture number and the uuid).
+ * A real portal keeps them with the login to recognise the pair; the demo shows them.
+ */
+export interface PortalIdentity {
+  uuid: string;
+  combinationCode: string;
 }
 
 export interface Session {
@@ -24,7 +36,7 @@ export interface Session {
   authNonce?: string;
   /** The nonce behind the DigestInfo issued for `launchApp` mode 01. */
   portalNonce?: string;
-  login?: { via: 'jpki:authenticate' | 'launchApp'; result: AuthSuccess; at: Date };
+  login?: { via: 'jpki:authenticate' | 'launchApp'; result: AuthSuccess; at: Date; portal?: PortalIdentity };
   /** The most recent MAX_FILINGS filings; older ones are dropped. */
   filings: Map<string, Filing>;
 }

@@ -15,7 +15,7 @@ export interface Verdict {
 export interface WalkOptions {
   browser: Browser;
   baseUrl: string;
-  pins: { auth: string; sign: string };
+  pins: { auth: string; sign: string; text: string };
   /** Where to write screenshots; `null` for none. */
   screenshotDir: string | null;
   /** Extra copies for the README (login and signed filing). */
@@ -36,11 +36,15 @@ async function answerDialog(browser: Browser, pin: string, screenshot?: string):
 }
 
 /** Waits for the page's own verdict: `okSelector` shown, or the error status (`#status.ng`). */
-async function outcome(page: Page, okSelector: string): Promise<'ok' | 'ng'> {
+function outcome(page: Page, okSelector: string): Promise<'ok' | 'ng'> {
+  return outcomeOf(page, okSelector, '#status.ng');
+}
+
+function outcomeOf(page: Page, okSelector: string, ngSelector: string): Promise<'ok' | 'ng'> {
   return Promise.race([
     page.waitForSelector(okSelector, { timeout: 60_000 }).then(() => 'ok' as const),
     page
-      .waitForSelector('#status.ng', { timeout: 60_000 })
+      .waitForSelector(ngSelector, { timeout: 60_000 })
       .then(() => 'ng' as const)
       .catch(() => new Promise<never>(() => {})),
   ]);
@@ -59,7 +63,7 @@ export async function walkLogin(options: WalkOptions): Promise<Verdict> {
   }
 }
 
-/** `launchApp` mode 01 → `recvMsg` → POST signature+certificate → /welcome. */
+/** `launchApp` mode 01 → `recvMsg` → POST signature, certificate, uuid, combination code → /welcome (which shows the last two). */
 export async function walkPortalLogin(options: WalkOptions): Promise<Verdict> {
   const page = await openPage(options.browser, `${options.baseUrl}/login`);
   try {
@@ -69,7 +73,12 @@ export async function walkPortalLogin(options: WalkOptions): Promise<Verdict> {
     });
     await page.click('#login-portal');
     await answerDialog(options.browser, options.pins.auth);
-    return await welcome(page, 'login (launchApp mode 01)', options, 'login-portal.png');
+    const verdict = await welcome(page, 'login (launchApp mode 01)', options, 'login-portal.png');
+    if (!verdict.ok) return verdict;
+    const uuid = await page.$eval('[data-testid="installation-uuid"]', (e) => e.textContent ?? '');
+    const code = await page.$eval('[data-testid="combination-code"]', (e) => e.textContent ?? '');
+    const shown = /^[0-9a-f]{32}$/.test(uuid) && /^[0-9a-f]{64}$/.test(code);
+    return { ...verdict, ok: shown, detail: `${verdict.detail}; uuid ${uuid}, combination code ${code.slice(0, 16)}…` };
   } finally {
     await dialogClosed(options.browser).catch(() => {});
     await page.close();
@@ -88,11 +97,20 @@ async function welcome(page: Page, flow: string, options: WalkOptions, name: str
   return { flow, ok: true, detail: `server verified the token; subject ${subject}`, screenshot: path };
 }
 
-/** Form → XML → `jpki:sign([hash])` → XMLDSig verified → signer's name and address shown. */
+/**
+ * The filer's name and address from the card face (`launchApp` mode 04, text PIN) → form → XML →
+ * `jpki:sign([hash])` → XMLDSig verified → the filer in the return and the signer's name and address shown.
+ */
 export async function walkFiling(options: WalkOptions): Promise<Verdict> {
-  const flow = 'e-Tax filing (jpki:sign + XMLDSig)';
+  const flow = 'e-Tax filing (launchApp mode 04 + jpki:sign + XMLDSig)';
   const page = await openPage(options.browser, `${options.baseUrl}/etax`);
   try {
+    await page.waitForFunction(() => (document.getElementById('app-is-installed') as HTMLInputElement).value !== '', { timeout: 10_000 });
+    await page.click('#fill-from-card');
+    await answerDialog(options.browser, options.pins.text, shot(options.screenshotDir, 'pin-dialog-text.png'));
+    const filled = await outcomeOf(page, '#filer-status.ok', '#filer-status.ng');
+    if (filled === 'ng') return { flow, ok: false, detail: await page.$eval('#filer-status', (e) => e.textContent ?? '') };
+    await dialogClosed(options.browser);
     await page.click('#sign');
     await answerDialog(options.browser, options.pins.sign, shot(options.screenshotDir, 'pin-dialog-sign.png'));
     const verdict = await outcome(page, '[data-testid="result"]:not([hidden])');
@@ -106,7 +124,10 @@ export async function walkFiling(options: WalkOptions): Promise<Verdict> {
     }
     const name = await page.$eval('[data-testid="holder-name"]', (e) => e.textContent ?? '');
     const address = await page.$eval('[data-testid="holder-address"]', (e) => e.textContent ?? '');
-    return { flow, ok: true, detail: `signature and XMLDSig verified; signer ${name}, ${address}`, screenshot: path };
+    const filer = await page.$eval('[data-testid="filer-in-return"]', (e) => e.textContent ?? '');
+    // The card face and the signing certificate describe the same person.
+    const same = filer === `${name} / ${address}`;
+    return { flow, ok: same, detail: `signature and XMLDSig verified; filer (card face) ${filer}; signer ${name}, ${address}`, screenshot: path };
   } finally {
     await dialogClosed(options.browser).catch(() => {});
     await page.close();

@@ -7,6 +7,7 @@ import type { Session } from './sessions.ts';
 
 export function renderWelcome(login: NonNullable<Session['login']>): string {
   const { result, via, at } = login;
+  // data-testid from the English label: `installation-uuid`, `combination-code`, `subject`, …
   const info = result.certificateInfo;
   const row = (ja: string, en: string, value: string) =>
     `<tr><th>${ja}<span class="en">${en}</span></th><td data-testid="${en.toLowerCase().replace(/\W+/g, '-')}">${escapeHtml(value)}</td></tr>`;
@@ -19,7 +20,7 @@ export function renderWelcome(login: NonNullable<Session['login']>): string {
   <h1 data-testid="welcome">ログインしました <span class="en">You are logged in</span></h1>
   <p class="ok">サーバーがトークンを検証しました。<span class="en">The server verified the token.</span></p>
   <table class="facts">
-    ${row('方式', 'Method', via === 'launchApp' ? 'launchApp (mode 01, ポータル互換)' : 'jpki:authenticate (web-eid:1.0)')}
+    ${row('方式', 'Method', via === 'launchApp' ? 'launchApp (mode 01, ポータル互換)' : 'jpki:authenticate (jpki-bridge:1)')}
     ${row('利用者識別子 (証明書の主体者)', 'Subject', result.subject)}
     ${row('シリアル番号', 'Serial', result.serial)}
     ${row('SHA-256 指紋', 'Fingerprint', info.fingerprint256)}
@@ -27,6 +28,8 @@ export function renderWelcome(login: NonNullable<Session['login']>): string {
     ${row('有効期限', 'Not after', result.notAfter.toISOString())}
     ${row('失効確認', 'Revocation', result.revocation === 'not-checked' ? '未確認 (not checked)' : result.revocation)}
     ${row('ログイン時刻', 'Logged in at', at.toISOString())}
+    ${login.portal ? row('インストールID (uuid)', 'Installation uuid', login.portal.uuid) : ''}
+    ${login.portal ? row('組み合わせコード (カードとインストールの組)', 'Combination code', login.portal.combinationCode) : ''}
   </table>
   <p class="note">利用者証明用電子証明書には氏名などの個人情報は含まれません。<span class="en">The authentication certificate carries no personal data.</span></p>
   <form method="post" action="/logout"><button type="submit">ログアウト <span class="en">Log out</span></button></form>

@@ -51,16 +51,17 @@ describe('demo sites', () => {
     expect(verdict.detail).toMatch(/subject C=JP/);
   });
 
-  it('logs in with the portal-compatible launchApp mode 01 on the allow-listed demo origin', async () => {
+  it('logs in with the portal-compatible launchApp mode 01 on the allow-listed demo origin, and shows the uuid and combination code it received', async () => {
     const verdict = await walkPortalLogin(walk);
     expect(verdict, verdict.detail).toMatchObject({ ok: true });
+    expect(verdict.detail).toMatch(/uuid [0-9a-f]{32}, combination code [0-9a-f]{16}…/);
   });
 
-  it('files an e-Tax-like return: XMLDSig verified, signer’s name and address from the signing certificate', async () => {
+  it('files an e-Tax-like return: the filer from the card face (mode 04), XMLDSig verified, the signer’s name and address from the signing certificate', async () => {
     const verdict = await walkFiling(walk);
     expect(verdict, verdict.detail).toMatchObject({ ok: true });
-    expect(verdict.detail).toContain(persona.name);
-    expect(verdict.detail).toContain(persona.address);
+    expect(verdict.detail).toContain(`filer (card face) ${persona.name} / ${persona.address}`);
+    expect(verdict.detail).toContain(`signer ${persona.name}, ${persona.address}`);
   });
 
   it('serves the signed XML for download, and it verifies with xml-crypto', async () => {

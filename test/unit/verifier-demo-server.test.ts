@@ -98,11 +98,25 @@ describe('demo server: login with jpki:authenticate', () => {
 });
 
 describe('demo server: portal-compatible login', () => {
-  it('verifies the authentication key’s signature over the DigestInfo it issued', async () => {
+  const identity = { uuid: '0123456789abcdef0123456789abcdef', combination_code: 'ab'.repeat(32) };
+  /** The certificate as a portal answer carries it: base64 without padding. */
+  const unpadded = (base64: string) => base64.replace(/=+$/, '');
+
+  it('verifies the authentication key’s signature over the DigestInfo it issued, and shows the uuid and combination code it was given', async () => {
     const call = client();
     const { json } = await call('/api/portal/challenge', {});
     const signature = signDigestInfo(pki.auth, Buffer.from(json.digest, 'base64'));
-    expect(await call('/api/portal/login', { signature, certificate: pki.auth.certificate })).toMatchObject({ status: 200, json: { ok: true } });
+    expect(await call('/api/portal/login', { signature, certificate: unpadded(pki.auth.certificate), ...identity })).toMatchObject({ status: 200, json: { ok: true } });
+    const welcome = (await call('/welcome')).text;
+    expect(welcome).toContain(`data-testid="installation-uuid">${identity.uuid}<`);
+    expect(welcome).toContain(`data-testid="combination-code">${identity.combination_code}<`);
+  });
+
+  it('refuses a verified answer without a well-formed uuid and combination code', async () => {
+    const call = client();
+    const { json } = await call('/api/portal/challenge', {});
+    const signature = signDigestInfo(pki.auth, Buffer.from(json.digest, 'base64'));
+    expect(await call('/api/portal/login', { signature, certificate: pki.auth.certificate, uuid: 'x' })).toMatchObject({ status: 400, json: { code: 'BAD_INPUT' } });
   });
 
   it('refuses the signing certificate for login', async () => {
@@ -143,8 +157,22 @@ describe('demo server: e-Tax-like filing', () => {
     });
   });
 
+  it('writes the filer from the card face into the return and answers it beside the signer', async () => {
+    const call = client();
+    const filer = { filerName: 'デジタル 太郎', filerAddress: '東京都千代田区霞が関2-1-2 <1F> & 2F' };
+    const prepared = (await call('/api/etax/prepare', { ...form, ...filer })).json;
+    const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', Buffer.from(prepared.hash, 'base64')));
+    const done = await call('/api/etax/complete', { id: prepared.id, signature, certificate: pki.sign.certificate });
+    expect(done.json.filer).toEqual({ name: filer.filerName, address: filer.filerAddress });
+    const xml = (await call(done.json.download)).text;
+    expect(xml).toContain('<Filer><FilerName>デジタル 太郎</FilerName><Address>東京都千代田区霞が関2-1-2 &lt;1F&gt; &amp; 2F</Address></Filer>');
+    expect(verifyXmlSignature(xml).valid).toBe(true);
+  });
+
   it('refuses a bad form', async () => {
     expect((await client()('/api/etax/prepare', { ...form, income: -5 })).status).toBe(400);
+    expect((await client()('/api/etax/prepare', { ...form, filerName: 'only a name' })).status).toBe(400);
+    expect((await client()('/api/etax/prepare', { ...form, filerName: 'x'.repeat(201), filerAddress: 'y' })).status).toBe(400);
   });
 });
 

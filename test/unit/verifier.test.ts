@@ -401,6 +401,15 @@ describe('portal-compatible login (launchApp mode 01)', () => {
     });
   });
 
+  it('takes the certificate as the portal answer carries it, base64 without padding', async () => {
+    const v = verifier();
+    const challenge = await v.issuePortalChallenge();
+    const signature = signDigestInfo(pki.auth, Buffer.from(challenge.digestInfo, 'base64'));
+    const unpadded = pki.auth.certificate.replace(/=+$/, '');
+    expect(unpadded.length % 4).not.toBe(0); // the premise: this certificate's base64 has padding to drop
+    expect(await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: unpadded })).toMatchObject({ ok: true });
+  });
+
   it('rejects a signature made for another site’s challenge as ORIGIN_MISMATCH', async () => {
     const v = verifier();
     const mine = await v.issuePortalChallenge();

@@ -1,11 +1,38 @@
-// e-Tax-like filing: the server builds the XML and the SignedInfo hash; the card signs the hash.
+// e-Tax-like filing: the filer's name and address from the card face (launchApp mode 04, as the
+// real portals' 券面事項入力補助 does), then the server builds the XML and the SignedInfo hash and
+// the card signs the hash.
 import * as jpki from '/jpki-bridge.js';
-import { postJson, setStatus } from '/api.js';
+import { fromUtf8Hex, launchApp, portalFailure, portalInputs, postJson, setStatus } from '/api.js';
 
 const form = document.getElementById('return-form');
 const status = document.getElementById('status');
 const button = document.getElementById('sign');
 const SEX = { male: '男 (male)', female: '女 (female)', unknown: '不明 (unknown)', 'not-applicable': '適用不能 (n/a)' };
+
+const fill = document.getElementById('fill-from-card');
+const filerStatus = document.getElementById('filer-status');
+fill.addEventListener('click', async () => {
+  if (!portalInputs().ok) {
+    setStatus(filerStatus, 'ng', 'このサイトでは拡張機能の券面事項入力補助を使えません (許可リスト外か、拡張機能・アプリがありません)。', 'The card-face text is not available here (not allow-listed, or no extension or app).');
+    return;
+  }
+  fill.disabled = true;
+  setStatus(filerStatus, '', '券面事項入力補助用暗証番号 (4桁) を拡張機能の画面に入力してください…', 'Enter the card-face text PIN (4 digits) in the extension’s dialog…');
+  try {
+    const answer = await launchApp({ mode: '04' });
+    if (answer.result !== '0') {
+      setStatus(filerStatus, 'ng', `カードから読み取れませんでした: ${portalFailure(answer)}`, `Could not read the card: ${portalFailure(answer)}`);
+      return;
+    }
+    document.getElementById('filer-name').value = fromUtf8Hex(answer.name);
+    document.getElementById('filer-address').value = fromUtf8Hex(answer.address);
+    setStatus(filerStatus, 'ok', 'カードの氏名・住所を入力しました。', 'Filled in from the card.');
+  } catch (error) {
+    setStatus(filerStatus, 'ng', '拡張機能から応答がありません。', `No answer from the extension (${error.message}).`);
+  } finally {
+    fill.disabled = false;
+  }
+});
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -17,6 +44,8 @@ form.addEventListener('submit', async (event) => {
       year: Number(document.getElementById('year').value),
       income: Number(document.getElementById('income').value),
       deductions: Number(document.getElementById('deductions').value),
+      filerName: document.getElementById('filer-name').value,
+      filerAddress: document.getElementById('filer-address').value,
     });
     if (!prepared.id) {
       setStatus(status, 'ng', `入力を確認してください: ${prepared.message}`, 'Check the form.');
@@ -40,6 +69,7 @@ form.addEventListener('submit', async (event) => {
 
 function show(verdict) {
   const text = (id, value) => (document.getElementById(id).textContent = value ?? '—');
+  text('filer', verdict.filer ? `${verdict.filer.name} / ${verdict.filer.address}` : null);
   text('holder-name', verdict.holder.name);
   text('holder-address', verdict.holder.address);
   text('holder-dob', verdict.holder.dateOfBirth);

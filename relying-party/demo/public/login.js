@@ -1,6 +1,6 @@
 // Login page: both the origin-bound jpki:* API and the portal-compatible launchApp events.
 import * as jpki from '/jpki-bridge.js';
-import { postJson, setStatus } from '/api.js';
+import { launchApp, portalFailure, portalInputs, postJson, setStatus } from '/api.js';
 
 const status = document.getElementById('status');
 const buttons = [document.getElementById('login-jpki'), document.getElementById('login-portal')];
@@ -37,32 +37,20 @@ document.getElementById('login-jpki').addEventListener('click', () =>
 );
 
 // ---- portal-compatible surface ------------------------------------------------------------
+// As a real portal does: read the hidden inputs (the extension's and the app's levels), then
+// launchApp mode 01 with service_id "01"; the answer carries the installation's uuid and the
+// combination code of card and installation, which the server keeps with the login.
 const ready = document.getElementById('portal-ready');
-function portalAvailable() {
-  return document.getElementById('extension-is-installed').value !== '';
-}
 setTimeout(() => {
-  if (portalAvailable()) {
-    setStatus(ready, 'ok', `拡張機能 v${document.getElementById('extension-is-installed').value} / ホスト ${document.getElementById('app-is-installed').value || '—'}`, 'Extension and host found');
+  const inputs = portalInputs();
+  if (inputs.ok) {
+    setStatus(ready, 'ok', `拡張機能 ${inputs.extension} / アプリ ${inputs.app}: 利用できます`, `Extension level ${inputs.extension}, app level ${inputs.app}: ready`);
+  } else if (inputs.extension) {
+    setStatus(ready, 'ng', `アプリ (ホスト) が見つかりません (拡張機能 ${inputs.extension} / アプリ ${inputs.app || '—'})。`, 'The app (host) is missing or too old.');
   } else {
     setStatus(ready, 'ng', 'このサイトは拡張機能の許可リストにありません (または拡張機能がありません)。', 'This site is not on the extension’s allow-list (or the extension is missing).');
   }
 }, 1500);
-
-function launchApp(detail, timeoutMs = 130_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no recvMsg')), timeoutMs);
-    document.addEventListener(
-      'recvMsg',
-      (event) => {
-        clearTimeout(timer);
-        resolve(JSON.parse(event.detail));
-      },
-      { once: true },
-    );
-    window.dispatchEvent(new CustomEvent('launchApp', { detail: JSON.stringify(detail) }));
-  });
-}
 
 document.getElementById('login-portal').addEventListener('click', () =>
   run(async () => {
@@ -71,11 +59,11 @@ document.getElementById('login-portal').addEventListener('click', () =>
       const { digest } = await postJson('/api/portal/challenge', {});
       const answer = await launchApp({ mode: '01', digest });
       if (answer.result !== '0') {
-        setStatus(status, 'ng', `カードの操作に失敗しました: ${answer.errcode}`, `The card operation failed: ${answer.errcode}`);
+        setStatus(status, 'ng', `カードの操作に失敗しました: ${portalFailure(answer)}`, `The card operation failed: ${portalFailure(answer)}`);
         return;
       }
-      const signature = Array.isArray(answer.signature) ? answer.signature[0] : answer.signature;
-      showVerdict(await postJson('/api/portal/login', { signature, certificate: answer.certificate }));
+      const { signature, certificate, uuid, combination_code } = answer;
+      showVerdict(await postJson('/api/portal/login', { signature, certificate, uuid, combination_code }));
     } catch (error) {
       setStatus(status, 'ng', '拡張機能から応答がありません。', `No answer from the extension (${error.message}).`);
     }

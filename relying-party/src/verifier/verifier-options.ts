@@ -50,6 +50,7 @@ export interface SignatureInput {
 export interface PortalLoginInput {
   nonce: string;
   signature: string;
+  /** As the portal answer carries it: base64 DER without padding (padded is accepted too). */
   certificate: string;
   origin?: string;
 }

@@ -99,7 +99,7 @@ export class JpkiVerifier {
   async verifyPortalLogin(input: PortalLoginInput): Promise<AuthResult> {
     try {
       const signature = decodeBase64(input.signature, 'signature');
-      const chained = this.checkCertificate(input.certificate, 'auth');
+      const chained = this.checkCertificate(padBase64(input.certificate), 'auth');
       const origin = this.expectedOrigin(input.origin);
       await this.consumeNonce(input.nonce);
       const digestInfo = buildDigestInfo('SHA-256', portalHash(origin, input.nonce));
@@ -194,6 +194,12 @@ const SIGNED_DATA = Buffer.alloc(64);
 /** crypto.hash (Node ≥ 20.12): one-shot, faster than createHash for small inputs. */
 function sha256(data: string | Uint8Array): Buffer {
   return hash('sha256', data, 'buffer');
+}
+
+/** The portal answer's certificate is base64 without `=` padding (docs/PROTOCOL.md § Portal surface): padded again, anything else unchanged. */
+function padBase64(value: string): string {
+  // Sites hand request bodies straight in: a non-string goes on unchanged, for checkCertificate to refuse.
+  return typeof value === 'string' && value.length % 4 !== 0 ? value.padEnd(value.length + 4 - (value.length % 4), '=') : value;
 }
 
 function portalHash(origin: string, nonce: string): Buffer {

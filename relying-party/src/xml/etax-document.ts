@@ -12,6 +12,8 @@ export interface TaxReturnInput {
   income: number;
   /** 所得控除, yen. */
   deductions: number;
+  /** 申告者: the filer's name and address as the card face holds them (filled by `launchApp` mode 04), when given. */
+  filer?: { name: string; address: string };
 }
 
 export class TaxReturnError extends Error {}
@@ -19,6 +21,8 @@ export class TaxReturnError extends Error {}
 export const ETAX_DEMO_NS = 'urn:jpki-bridge:demo:etax:1';
 
 const MAX_YEN = 1e12;
+/** A card face's name or address is far shorter; this bounds what the form may send. */
+const MAX_FILER_TEXT = 200;
 
 export function validateTaxReturn(input: Record<string, unknown>): TaxReturnInput {
   const returnName = typeof input.returnName === 'string' ? input.returnName.trim() : '';
@@ -28,11 +32,20 @@ export function validateTaxReturn(input: Record<string, unknown>): TaxReturnInpu
     if (!Number.isInteger(value) || value < min || value > max) throw new TaxReturnError(`${name}: an integer ${min}–${max}`);
     return value;
   };
+  const text = (name: string): string => {
+    const value = typeof input[name] === 'string' ? (input[name] as string).trim() : '';
+    if (value.length > MAX_FILER_TEXT) throw new TaxReturnError(`${name}: at most ${MAX_FILER_TEXT} characters`);
+    return value;
+  };
+  const filerName = text('filerName');
+  const filerAddress = text('filerAddress');
+  if ((filerName === '') !== (filerAddress === '')) throw new TaxReturnError('filerName and filerAddress: both or neither');
   return {
     returnName,
     year: integer('year', 2000, 2100),
     income: integer('income', 0, MAX_YEN),
     deductions: integer('deductions', 0, MAX_YEN),
+    ...(filerName ? { filer: { name: filerName, address: filerAddress } } : {}),
   };
 }
 
@@ -42,6 +55,7 @@ export function buildTaxReturnXml(input: TaxReturnInput, id: string, createdAt: 
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<TaxReturn xmlns="${ETAX_DEMO_NS}" id="${escapeXml(id)}">`,
     `<Name>${escapeXml(input.returnName)}</Name>`,
+    ...(input.filer ? [`<Filer><FilerName>${escapeXml(input.filer.name)}</FilerName><Address>${escapeXml(input.filer.address)}</Address></Filer>`] : []),
     `<Year>${input.year}</Year>`,
     `<Income currency="JPY">${input.income}</Income>`,
     `<Deductions currency="JPY">${input.deductions}</Deductions>`,
