@@ -30,7 +30,7 @@ describe('npm run demo -- --headless', () => {
     const { code, output } = await runDemo();
     expect(output).toContain('OK  login (jpki:authenticate)');
     expect(output).toContain('OK  login (launchApp mode 01)');
-    expect(output).toContain('OK  e-Tax filing (jpki:sign + XMLDSig)');
+    expect(output).toContain('OK  e-Tax filing (launchApp mode 04 + jpki:sign + XMLDSig)');
     expect(output).not.toMatch(/\bNG\b/);
     expect(code).toBe(0);
     for (const shot of ['login-jpki.png', 'login-portal.png', 'etax-signed.png']) {
