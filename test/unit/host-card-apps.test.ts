@@ -6,13 +6,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scripted, type Step } from './scripted-transport.ts';
 import { TEXT_EF } from '@jpki-bridge/shared/card-apps';
 import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
 import { readTlv, readTlvHeader, readTlvs } from '../../native-host/src/card/ber-tlv.ts';
 import { manufactureNumberOf, readManufactureNumber } from '../../native-host/src/card/card-id-ap.ts';
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
 import { TextAp } from '../../native-host/src/card/text-ap.ts';
-import type { CardTransport } from '../../native-host/src/card/transport.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { createCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 
@@ -23,24 +23,6 @@ const SELECT_TEXT = '00a4040c0ad3921000310001010408';
 const ascii = (text: string) => Buffer.from(text, 'ascii').toString('hex');
 const pin = (text: string) => Uint8Array.from(Buffer.from(text, 'ascii'));
 
-type Step = [command: string, response: string];
-
-/** Fails the test on any APDU that is not the next scripted one. */
-function scripted(steps: Step[]): CardTransport & { done(): void } {
-  let i = 0;
-  return {
-    async transmit(apdu) {
-      const step = steps[i++];
-      const sent = bytesToHex(apdu);
-      if (!step) throw new Error(`unexpected APDU ${sent}`);
-      expect(sent).toBe(step[0].replace(/\s+/g, ''));
-      return hexToBytes(step[1]);
-    },
-    done() {
-      expect(i).toBe(steps.length);
-    },
-  };
-}
 
 let state: VirtualCardState;
 beforeAll(async () => {

@@ -1,28 +1,10 @@
 /** The card layer against scripted APDU exchanges ({command} → {response}), libpcsc-mock style. */
 import { describe, expect, it } from 'vitest';
+import { scripted, type Step } from './scripted-transport.ts';
 import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
 import { onlyJpkiCard } from '../../native-host/src/card/choose-card.ts';
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
-import type { CardTransport } from '../../native-host/src/card/transport.ts';
 
-type Step = [command: string, response: string];
-
-/** Fails the test on any APDU that is not the next scripted one. */
-function scripted(steps: Step[]): CardTransport & { done(): void } {
-  let i = 0;
-  return {
-    async transmit(apdu) {
-      const step = steps[i++];
-      const sent = bytesToHex(apdu);
-      if (!step) throw new Error(`unexpected APDU ${sent}`);
-      expect(sent).toBe(step[0].replace(/\s+/g, ''));
-      return hexToBytes(step[1]);
-    },
-    done() {
-      expect(i).toBe(steps.length);
-    },
-  };
-}
 
 const SELECT_AP: Step = ['00a4040c0ad392f000260100000001', '9000'];
 
