@@ -2,13 +2,15 @@
  * The installation uuid of the portal protocol: 16 random bytes as 32 lowercase hex digits, made
  * once per installation (per user) and kept in the config directory — file 0600, directory 0700.
  * Portals see it in every answer and hash it into the combination code, so it must never change
- * by accident: it is created atomically (a complete file or none, and of two hosts starting at
- * once, one wins and both use its uuid), and a damaged file is an error, never silently replaced.
+ * by accident: it is created atomically (../fs/atomic-write.ts: a complete file or none, and of
+ * two hosts starting at once, one wins and both use its uuid), and a damaged file is an error,
+ * never silently replaced.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JpkiError } from '@jpki-bridge/shared/errors';
+import { DIRECTORY_MODE, FILE_MODE, writeFileAtomic } from '../fs/atomic-write.ts';
 import { currentConfigDir } from './config-dir.ts';
 
 export const INSTALLATION_UUID_FILE = 'installation-uuid';
@@ -20,25 +22,10 @@ export async function installationUuid(dir: string = currentConfigDir()): Promis
   const file = join(dir, INSTALLATION_UUID_FILE);
   const kept = await readUuid(file);
   if (kept !== null) return kept;
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await restrict(dir, 0o700);
-  // Written whole to a temporary file, then hard-linked into place: link() never replaces an
-  // existing file, so a host that loses the race simply reads the winner's uuid.
-  const temp = join(dir, `.${INSTALLATION_UUID_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${randomBytes(16).toString('hex')}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(temp).catch(() => {});
-  }
+  // Never replacing a file already there: of two hosts starting at once, the one that loses the
+  // race simply reads the winner's uuid.
+  await writeFileAtomic(file, `${randomBytes(16).toString('hex')}\n`, { replace: false });
+  await restrict(dir, DIRECTORY_MODE); // a directory that was there already may be open to others
   const made = await readUuid(file);
   if (made === null) throw damaged();
   return made;
@@ -60,7 +47,7 @@ async function readUuid(file: string): Promise<string | null> {
   }
   const uuid = text.trim();
   if (!UUID.test(uuid)) throw damaged();
-  await restrict(file, 0o600);
+  await restrict(file, FILE_MODE);
   return uuid;
 }
 

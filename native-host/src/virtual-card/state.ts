@@ -3,11 +3,9 @@
  * retry counters and locks. Written atomically so that a crash or a pulled card mid-write never leaves a
  * half-written file — a lock must survive restarts, so losing a write would be a lie to the tests.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
+import { writeFileAtomic, writeFileAtomicSync } from '../fs/atomic-write.ts';
 import type { AtrChoice } from './atr.ts';
 import { upgradeCardState } from './upgrade.ts';
 
@@ -90,27 +88,9 @@ export function parseCardState(text: string, file: string): VirtualCardState {
   return state;
 }
 
-/** Temp file in the same directory (rename is atomic only within one file system) + fsync + rename. */
+/** Written whole or not at all (../fs/atomic-write.ts); the file is 0600: it holds the card's keys and PINs. */
 export async function saveCardState(file: string, state: VirtualCardState): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  // fsync the directory so the rename itself is durable; not all platforms allow it.
-  const dirHandle = await open(dir, 'r').catch(() => null);
-  if (dirHandle) await dirHandle.sync().catch(() => {}).finally(() => dirHandle.close());
+  await writeFileAtomic(file, stateText(state));
 }
 
 /**
@@ -119,26 +99,13 @@ export async function saveCardState(file: string, state: VirtualCardState): Prom
  * still remember the miss.
  */
 export function saveCardStateSync(file: string, state: VirtualCardState): string {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const text = `${JSON.stringify(state, null, 2)}\n`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {}
-    throw error;
-  }
+  const text = stateText(state);
+  writeFileAtomicSync(file, text);
   return text;
+}
+
+function stateText(state: VirtualCardState): string {
+  return `${JSON.stringify(state, null, 2)}\n`;
 }
 
 export { createCardState } from './issue.ts';
