@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { cancel, enterPin } from '../../tools/dev/pin-dialog.ts';
-import { type E2E, dialogText, screenshot, startE2E, verifyCommands } from './extension-setup.ts';
+import { combinationCode, type E2E, dialogText, screenshot, startE2E, verifyCommands } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -37,13 +37,6 @@ const fromHex = (hex: string) => Buffer.from(hex, 'hex').toString('utf8');
 const dialogs = () => e2e.session.browser.targets().filter((target) => target.url().includes('/dialog.html'));
 const cardState = async () => JSON.parse(await readFile(e2e.card.stateFile, 'utf8'));
 const uuidFile = () => `${e2e.session.configHome}/jpki-bridge/installation-uuid`;
-/** The test's own combination code: SHA-256(salt ‖ manufacture number ‖ uuid's 16 bytes). */
-const combinationCode = (manufactureNumber: string, uuid: string) =>
-  createHash('sha256')
-    .update(Buffer.from('2e71f6620bc654ced494e5ec34fe03c8', 'hex'))
-    .update(Buffer.from(manufactureNumber, 'ascii'))
-    .update(Buffer.from(uuid, 'hex'))
-    .digest('hex');
 
 /** Every combination code the card of this file answered, by mode. */
 const codes: string[] = [];

@@ -79,6 +79,15 @@ export function verifyToken(token: { format: string; algorithm: string; unverifi
   return opened.equals(Buffer.from(block));
 }
 
+/** The test's own portal combination code: SHA-256(salt ‖ manufacture number ‖ uuid's 16 bytes). */
+export function combinationCode(manufactureNumber: string, uuid: string): string {
+  return createHash('sha256')
+    .update(Buffer.from('2e71f6620bc654ced494e5ec34fe03c8', 'hex'))
+    .update(Buffer.from(manufactureNumber, 'ascii'))
+    .update(Buffer.from(uuid, 'hex'))
+    .digest('hex');
+}
+
 /** Command APDUs of VERIFY with a PIN (INS 20, Lc > 0) in the card's trace. */
 export async function verifyCommands(card: ServedCard): Promise<string[]> {
   return (await card.traceCommands()).filter((apdu) => /^00200080[0-9a-f]{2}/.test(apdu) && apdu.length > 8);

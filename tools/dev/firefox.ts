@@ -1,25 +1,61 @@
 /**
  * firefox-esr over WebDriver BiDi (puppeteer-core) with the Firefox build installed as a
  * temporary add-on (`webExtension.install`) and the native host installed under a HOME of its
- * own. Web pages can be driven over BiDi; extension pages (the PIN dialog) cannot: for PIN flows
- * pass `display` (an X display from xvfb.ts) to run Firefox with real windows there, and type into
- * the dialog with x-input.ts, as a user's keyboard does.
+ * own. Web pages can be driven over BiDi; extension pages (the PIN dialog, the options page)
+ * cannot — BiDi neither lists them nor navigates to moz-extension:// — so for those pass
+ * `display` (an X display from xvfb.ts) to run Firefox with real windows there, and use them with
+ * x-input.ts, as a user's keyboard does.
+ *
+ *   const firefox = await launchFirefox({ display: xvfb.display });
+ *   await firefox.allowPortalOrigin('http://localhost:8765');   // typed into the options page
+ *   const page = await firefox.openPage('http://localhost:8765/firefox.html');
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { ensureBuilt, FIREFOX_EXTENSION_DIR } from './checkout.ts';
+import { GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
+import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
+import { ensureBuilt, FIREFOX_EXTENSION_DIR, ROOT } from './checkout.ts';
 import { hostEnv, installHostForFirefox, type HostInstall } from './host-install.ts';
+import { pressKeys, screenshotDisplay, typeInto, waitForWindow } from './x-input.ts';
 
 export const FIREFOX = '/usr/bin/firefox-esr';
+/**
+ * The add-on's moz-extension:// host in these sessions. Firefox picks a random one per profile;
+ * the `extensions.webextensions.uuids` pref fixes it, so the options page's address is known.
+ */
+export const FIREFOX_EXTENSION_UUID = '8f6c2e1a-4b7d-4c3e-9a15-6d2b0f7e3c41';
+
+/**
+ * A title regular expression for an extension window: the locale message `key` in ja or en,
+ * whichever Firefox's languages pick (the pages set document.title from it).
+ */
+export function extensionWindowTitle(key: string): string {
+  const message = (lang: string) => {
+    const messages = JSON.parse(readFileSync(join(ROOT, 'extension/public/_locales', lang, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
+    return messages[key]!.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  };
+  return `${message('ja')}|${message('en')}`;
+}
 
 export interface FirefoxSession {
   browser: Browser;
   /** The HOME the browser (and so the host it starts) runs under. */
   home: string;
+  /** XDG_CONFIG_HOME of the host this browser starts: `<configHome>/jpki-bridge` holds its installation uuid. */
+  configHome: string;
   extensionId: string;
+  extensionUrl(path: string): string;
   openPage(url: string): Promise<Page>;
+  /**
+   * Adds `origin` to the portal allow-list as a user does: opens the options page in a new tab
+   * from the address bar, tabs to the site field, types the origin and presses Enter, then closes
+   * the tab. Needs `display`. The page's effect is for the caller to check (e.g. the hidden
+   * inputs on a page of that origin). `screenshot`: a PNG of the screen once the site is added.
+   */
+  allowPortalOrigin(origin: string, options?: { screenshot?: string }): Promise<void>;
   /** Closes the browser and removes its HOME. */
   close(): Promise<void>;
 }
@@ -31,18 +67,51 @@ export interface FirefoxSession {
 export async function launchFirefox(options: { host?: HostInstall | false; display?: string } = {}): Promise<FirefoxSession> {
   ensureBuilt(['firefox-extension', 'page-library']);
   const home = await mkdtemp(join(tmpdir(), 'jpki-bridge-firefox-'));
+  const configHome = join(home, '.config');
   const host = options.host === undefined ? { card: 'pcsc' } : options.host;
   if (host) await installHostForFirefox(home, host);
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: !options.display, env: { ...hostEnv(join(home, '.config'), { ...process.env, HOME: home }), ...(options.display ? { DISPLAY: options.display } : {}) } });
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: !options.display,
+    env: { ...hostEnv(configHome, { ...process.env, HOME: home }), ...(options.display ? { DISPLAY: options.display } : {}) },
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_EXTENSION_ID]: FIREFOX_EXTENSION_UUID }) },
+  });
   const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
+  const extensionUrl = (path: string) => `moz-extension://${FIREFOX_EXTENSION_UUID}/${path.replace(/^\//, '')}`;
+  // What the options page lists above its site field: the preset while nothing is stored, then
+  // what this session added (a duplicate is refused there and changes nothing).
+  const listed = new Set(DEFAULT_PORTAL_ALLOW_LIST);
   return {
     browser,
     home,
+    configHome,
     extensionId,
+    extensionUrl,
     async openPage(url) {
       const page = await browser.newPage();
       await page.goto(url, { waitUntil: 'load' });
       return page;
+    },
+    async allowPortalOrigin(origin, { screenshot } = {}) {
+      const { display } = options;
+      if (!display) throw new Error('allowPortalOrigin needs a Firefox with windows (launchFirefox({ display }))');
+      const window = await waitForWindow(display, 'Mozilla Firefox');
+      await pressKeys(display, window, 'ctrl+t');
+      await typeInto(display, window, extensionUrl('options.html'));
+      await pressKeys(display, window, 'Return');
+      await waitForWindow(display, extensionWindowTitle('optionsTitle'));
+      // The title is set just before the first render; the list follows a storage read.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // From the top of the page: a "present as Windows" switch and a Remove button per listed
+      // site, then the field.
+      await pressKeys(display, window, ...Array<string>(2 * listed.size + 1).fill('Tab'));
+      await typeInto(display, window, origin);
+      await pressKeys(display, window, 'Return');
+      listed.add(origin);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the write to storage
+      if (screenshot) await screenshotDisplay(display, screenshot);
+      await pressKeys(display, window, 'ctrl+w');
     },
     async close() {
       await browser.close().catch(() => {});

@@ -10,15 +10,20 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const env = (display: string) => ({ ...process.env, DISPLAY: display });
 
+/** The id of the first visible window whose title matches `title` (a regular expression), or null. */
+export async function findWindow(display: string, title: string): Promise<string | null> {
+  return run('xdotool', ['search', '--onlyvisible', '--name', title], { env: env(display) }).then(
+    (out) => out.stdout.trim().split('\n').find(Boolean) ?? null,
+    () => null, // xdotool exits 1 when nothing matches
+  );
+}
+
 /** The id of the first visible window whose title matches `title` (a regular expression), once one exists. */
 export async function waitForWindow(display: string, title: string, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = await run('xdotool', ['search', '--onlyvisible', '--name', title], { env: env(display) }).then(
-      (out) => out.stdout.trim().split('\n').filter(Boolean),
-      () => [] as string[], // xdotool exits 1 when nothing matches
-    );
-    if (found.length > 0) return found[0]!;
+    const found = await findWindow(display, title);
+    if (found) return found;
     if (Date.now() > deadline) throw new Error(`no window titled /${title}/ on ${display}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -41,7 +46,7 @@ export async function typeInto(display: string, window: string, text: string): P
   await run('xdotool', ['type', '--delay', '60', '--', text], { env: env(display) });
 }
 
-/** Presses keys (xdotool names: `Return`, `Escape`) in `window`. */
+/** Presses keys (xdotool names: `Return`, `Escape`, `Tab`, `ctrl+t`) in `window`, one after another. */
 export async function pressKeys(display: string, window: string, ...keys: string[]): Promise<void> {
   await run('xdotool', ['windowfocus', '--sync', window], { env: env(display) });
   await run('xdotool', ['key', ...keys], { env: env(display) });
