@@ -7,7 +7,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pcsclite from 'pcsclite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../native-host/src/card/apdu.ts';
 import { readManufactureNumber } from '../../native-host/src/card/card-id-ap.ts';
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
@@ -15,42 +15,25 @@ import { TextAp } from '../../native-host/src/card/text-ap.ts';
 import { combinationCode, readCombinationCode } from '../../native-host/src/portal/combination-code.ts';
 import { ATRS, ATR_CHOICES, type AtrChoice } from '../../native-host/src/virtual-card/atr.ts';
 import { jpkiBridge } from '../../tools/dev/host-cli.ts';
-import { PcscClient, type CardConnection } from '../../tools/dev/pcsc-client.ts';
-import { ensurePcscd } from '../../tools/dev/pcscd.ts';
-import { acquireReaders, releaseReaders } from '../../tools/dev/reader-lock.ts';
-import { serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
+import type { CardConnection } from '../../tools/dev/pcsc-client.ts';
 import { settle, spawnHost, type HostProcess } from '../harness/host.ts';
+import { SELECT_JPKI, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
+import { holdVirtualReaders } from '../harness/virtual-readers.ts';
 
-const SELECT_JPKI = '00a4040c0ad392f000260100000001';
 const SELECT_CARD_ID = '00a4040c0ad3921000310001010100';
 const SELECT_TEXT = '00a4040c0ad3921000310001010408';
-const selectEf = (fid: string) => `00a4020c02${fid}`;
-const verifyApdu = (pin: string) => `00200080${pin.length.toString(16).padStart(2, '0')}${Buffer.from(pin, 'ascii').toString('hex')}`;
 const pinBytes = (pin: string) => Uint8Array.from(Buffer.from(pin, 'ascii'));
 
-let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
-let client: PcscClient;
+const readers = holdVirtualReaders();
 let dir: string;
-let served: ServedCard | null = null;
 let host: HostProcess | null = null;
 
-// The whole file holds the two readers, so that its cards are served back to back.
 beforeAll(async () => {
-  await acquireReaders();
-  pcscd = await ensurePcscd();
-  client = PcscClient.open();
   dir = await mkdtemp(join(tmpdir(), 'jpki-vc-apps-'));
-}, 900_000);
-afterEach(async () => {
+});
+afterEach(() => {
   host?.kill();
   host = null;
-  await served?.stop();
-  served = null;
-});
-afterAll(async () => {
-  client?.close();
-  releaseReaders();
-  await pcscd?.stop();
 });
 
 let count = 0;
@@ -61,9 +44,7 @@ async function serve(options: { atr?: AtrChoice; name?: string; address?: string
   for (const [key, value] of Object.entries(options)) if (value !== undefined) args.push(`--${key}`, value);
   await jpkiBridge(args);
   const state = JSON.parse(await readFile(stateFile, 'utf8'));
-  served = await serveCard({ stateFile });
-  const card = await client.connect(served.readerName);
-  return { card, served, state };
+  return { ...(await readers.serve({ stateFile })), state };
 }
 
 /** The host's card layer on a PC/SC connection of the test (the same bytes a host would send). */
@@ -110,7 +91,7 @@ describe('card-ID application through pcscd + vpcd', () => {
     const uuid = 'ffeeddccbbaa99887766554433221100';
     const first = await serve();
     const one = await readCombinationCode(await cardLayer(first.card), uuid);
-    await served!.stop();
+    await first.served.stop();
     const second = await serve();
     expect(second.state.cardId.manufactureNumber).not.toBe(first.state.cardId.manufactureNumber);
     expect(await readCombinationCode(await cardLayer(second.card), uuid)).not.toBe(one);
@@ -156,14 +137,14 @@ describe('text application through pcscd + vpcd', () => {
     for (const left of [2, 1, 0]) expect(await card.transmit(verifyApdu('0000'))).toBe(`63c${left}`);
     await served.pull();
     await served.insert();
-    const again = await client.connect(served.readerName);
+    const again = await readers.client.connect(served.readerName);
     const text = await TextAp.open(await cardLayer(again));
     expect(await text.retries()).toBe(0);
     await expect(text.verify(pinBytes('1234'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     await served.pull();
     await jpkiBridge(['virtual-card', 'reset-pins', '--state', served.stateFile]);
     await served.insert();
-    const reset = await TextAp.open(await cardLayer(await client.connect(served.readerName)));
+    const reset = await TextAp.open(await cardLayer(await readers.client.connect(served.readerName)));
     expect(await reset.retries()).toBe(3);
     await reset.verify(pinBytes('1234'));
   });

@@ -6,44 +6,21 @@ import { execFile } from 'node:child_process';
 import { constants, createHash, verify, X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { JPKI_SAN_OID, decodeBirthDate } from '@jpki-bridge/shared/jpki-certificate';
 import { PcscClient, type CardConnection } from '../../tools/dev/pcsc-client.ts';
-import { ensurePcscd, restartPcscd } from '../../tools/dev/pcscd.ts';
-import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
-import { acquireReaders, releaseReaders } from '../../tools/dev/reader-lock.ts';
-import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
+import { restartPcscd } from '../../tools/dev/pcscd.ts';
+import { VIRTUAL_PINS, type Persona } from '../../tools/dev/personas.ts';
+import { createCardState, type ServedCard } from '../../tools/dev/virtual-card.ts';
+import { SELECT_JPKI, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
+import { holdVirtualReaders } from '../harness/virtual-readers.ts';
 
-const SELECT_AP = '00a4040c0ad392f000260100000001';
-const selectEf = (fid: string) => `00a4020c02${fid}`;
-const verifyApdu = (pin: string) => `00200080${pin.length.toString(16).padStart(2, '0')}${Buffer.from(pin, 'ascii').toString('hex')}`;
+const readers = holdVirtualReaders();
 
-let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
-let client: PcscClient;
-let served: ServedCard | null = null;
-
-// The whole file holds the two readers (other processes' tests wait), so that its cards are
-// served back to back instead of queueing behind other files between tests.
-beforeAll(async () => {
-  await acquireReaders();
-  pcscd = await ensurePcscd();
-  client = PcscClient.open();
-}, 900_000);
-afterEach(async () => {
-  await served?.stop();
-  served = null;
-});
-afterAll(async () => {
-  client?.close();
-  releaseReaders();
-  await pcscd?.stop();
-});
-
-async function serve(persona: 'adult' | 'minor' | 'expired' = 'adult', stateFile?: string): Promise<{ card: CardConnection; served: ServedCard }> {
-  served = await serveCard({ stateFile: stateFile ?? (await createCardState({ persona })) });
-  const card = await client.connect(served.readerName);
-  expect(await card.transmit(SELECT_AP)).toBe('9000');
+async function serve(persona: Persona = 'adult'): Promise<{ card: CardConnection; served: ServedCard }> {
+  const { card, served } = await readers.serve({ stateFile: await createCardState({ persona }) });
+  expect(await card.transmit(SELECT_JPKI)).toBe('9000');
   return { card, served };
 }
 
@@ -119,8 +96,8 @@ describe('virtual card through pcscd + vpcd', () => {
     expect(await card.transmit(verifyApdu(VIRTUAL_PINS.auth))).toBe('6984');
     await served.pull();
     await served.insert();
-    const again = await client.connect(served.readerName);
-    await again.transmit(SELECT_AP);
+    const again = await readers.client.connect(served.readerName);
+    await again.transmit(SELECT_JPKI);
     await again.transmit(selectEf('0018'));
     expect(await again.transmit('00200080')).toBe('63c0');
     expect(await again.transmit(verifyApdu(VIRTUAL_PINS.auth))).toBe('6984');
@@ -133,8 +110,8 @@ describe('virtual card through pcscd + vpcd', () => {
     expect(await card.transmit('00200080')).toBe('63c0');
     await promisify(execFile)(process.execPath, ['native-host/bin/jpki-bridge.mjs', 'virtual-card', 'reset-pins', '--state', served.stateFile]);
     await card.disconnect('reset');
-    const again = await client.connect(served.readerName);
-    await again.transmit(SELECT_AP);
+    const again = await readers.client.connect(served.readerName);
+    await again.transmit(SELECT_JPKI);
     await again.transmit(selectEf('0018'));
     expect(await again.transmit('00200080')).toBe('63c3');
     expect(await again.transmit(verifyApdu(VIRTUAL_PINS.auth))).toBe('9000');
@@ -173,10 +150,10 @@ describe('virtual card through pcscd + vpcd', () => {
 
   it('pulling the card (killing serve) is seen by pcsclite', async () => {
     const { served } = await serve();
-    expect(client.isCardPresent(served.readerName)).toBe(true);
+    expect(readers.client.isCardPresent(served.readerName)).toBe(true);
     await served.pull();
-    await client.waitForCard(served.readerName, false);
-    expect(client.isCardPresent(served.readerName)).toBe(false);
+    await readers.client.waitForCard(served.readerName, false);
+    expect(readers.client.isCardPresent(served.readerName)).toBe(false);
   });
 
   it('serve puts the card back by itself after pcscd restarts', async () => {
@@ -186,25 +163,23 @@ describe('virtual card through pcscd + vpcd', () => {
     try {
       await fresh.waitForCard(served.readerName, true, 30_000);
       const card = await fresh.connect(served.readerName);
-      expect(await card.transmit(SELECT_AP)).toBe('9000');
+      expect(await card.transmit(SELECT_JPKI)).toBe('9000');
       await card.disconnect('reset');
     } finally {
       fresh.close();
     }
     // The long-lived client's context died with the old pcscd: give the remaining tests a new one.
-    client.close();
-    client = PcscClient.open();
+    readers.renewClient();
   });
 
   it('removeAt pulls the card on the N-th APDU without answering it', async () => {
-    served = await serveCard({ stateFile: await createCardState(), removeAt: 2 });
-    const card = await client.connect(served.readerName);
-    expect(await card.transmit(SELECT_AP)).toBe('9000');
+    const { card, served } = await readers.serve({ stateFile: await createCardState(), removeAt: 2 });
+    expect(await card.transmit(SELECT_JPKI)).toBe('9000');
     // The card is gone mid-APDU: PC/SC reports an error or an empty response, never a status word.
     const outcome = await card.transmit(selectEf('000a')).catch(() => 'error');
     expect(['', 'error']).toContain(outcome);
     await served.exited();
-    expect(await served.traceCommands()).toEqual([SELECT_AP]);
-    await client.waitForCard(served.readerName, false);
+    expect(await served.traceCommands()).toEqual([SELECT_JPKI]);
+    await readers.client.waitForCard(served.readerName, false);
   });
 });
