@@ -2,13 +2,12 @@
  * The virtual card through the real PC/SC stack: pcscd + vpcd + pcsclite, with `virtual-card
  * serve` as a separate process — exactly how the product's driver will see it.
  */
-import { execFile } from 'node:child_process';
 import { constants, createHash, verify, X509Certificate } from 'node:crypto';
-import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { JPKI_SAN_OID, decodeBirthDate } from '@jpki-bridge/shared/jpki-certificate';
+import { jpkiBridge } from '../../tools/dev/host-cli.ts';
 import { PcscClient, type CardConnection } from '../../tools/dev/pcsc-client.ts';
 import { restartPcscd } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS, type Persona } from '../../tools/dev/personas.ts';
@@ -108,7 +107,7 @@ describe('virtual card through pcscd + vpcd', () => {
     await card.transmit(selectEf('0018'));
     for (let i = 0; i < 3; i++) await card.transmit(verifyApdu('0000'));
     expect(await card.transmit('00200080')).toBe('63c0');
-    await promisify(execFile)(process.execPath, ['native-host/bin/jpki-bridge.mjs', 'virtual-card', 'reset-pins', '--state', served.stateFile]);
+    await jpkiBridge(['virtual-card', 'reset-pins', '--state', served.stateFile]);
     await card.disconnect('reset');
     const again = await readers.client.connect(served.readerName);
     await again.transmit(SELECT_JPKI);
