@@ -20,6 +20,7 @@ import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
 import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/background/allow-list-key.ts';
 import { ensureBuilt, EXTENSION_DIR } from './checkout.ts';
+import { forgetStaleExtensionWorker } from './extension-worker-cache.ts';
 import { hostEnv, installHostForChromium, type HostInstall } from './host-install.ts';
 import { waitForDialog } from './pin-dialog.ts';
 
@@ -104,6 +105,8 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   // Inside the profile: a kept profile (the demo's) keeps its uuid, a temporary one takes it along.
   const configHome = join(userDataDir, 'config');
   if (host) await installHostForChromium(userDataDir, host, configHome);
+  // A kept profile may still hold an older build's background (extension-worker-cache.ts).
+  if (!temporary) forgetStaleExtensionWorker(userDataDir, EXTENSION_DIR);
 
   const browser = await puppeteer.launch({
     executablePath: options.executablePath ?? CHROMIUM,
@@ -140,8 +143,16 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
         await page.goto(extensionUrl('options.html'));
         return await page.evaluate(
           async (keys: { list: string; version: string; windows: string }, version: number, preset: string[], add: string, windows: boolean | null) => {
-            type Area = { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+            type Area = { get(keys: string | string[]): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
             const local = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
+            // A list an older build stored is migrated by the extension itself (allow-list.ts) when
+            // the background starts: stamping it current here would skip or race that migration.
+            for (let waited = 0; ; waited += 50) {
+              const { [keys.list]: old, [keys.version]: oldVersion } = await local.get([keys.list, keys.version]);
+              if (!Array.isArray(old) || oldVersion === version) break;
+              if (waited >= 10_000) throw new Error('the extension did not migrate the stored portal allow-list: is the running background the built one?');
+              await new Promise((resolve) => setTimeout(resolve, 50));
+            }
             const stored = (await local.get(keys.list))[keys.list];
             const list: string[] = Array.isArray(stored) ? (stored as string[]) : preset;
             const next = list.includes(add) ? list : [...list, add];
