@@ -140,3 +140,16 @@ describe('background wiring: the origin comes from the MessageSender', () => {
     expect(await send({ channel: 'portal', detail: JSON.stringify({ mode: '05' }) }, sender)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
   });
 });
+
+describe('background wiring: a failure before the router answers', () => {
+  it('a storage read that throws in a guard is logged by name and place, without its message', async () => {
+    vi.spyOn(fakeBrowser.storage.local, 'get').mockRejectedValue(new TypeError('cannot read "1234"'));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const request = { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: 'q'.repeat(43) + '=' } };
+    await expect(send(request, contentScript({ origin: 'https://rp.example', url: 'https://rp.example/' }))).rejects.toThrow(TypeError);
+    const logged = errors.mock.calls.map((call) => call.join(' ')).join('\n');
+    expect(logged).toContain('an unexpected TypeError ended the request');
+    expect(logged).not.toContain('1234');
+    expect(connectNative).not.toHaveBeenCalled();
+  });
+});

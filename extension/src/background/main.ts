@@ -12,6 +12,7 @@ import { DialogRateLimit } from './dialog-rate-limit.ts';
 import { type OsPresentationApi, keepOsPresentation } from './os-presentation.ts';
 import { route } from './router.ts';
 import { watchTab } from './tab-watch.ts';
+import { logUnexpectedError } from './unexpected-error.ts';
 
 export function startBackground(): void {
   const ctx: BackgroundContext = {
@@ -33,8 +34,12 @@ export function startBackground(): void {
     }),
   );
   // The polyfill lets a listener answer with a promise; `undefined` leaves the message to others.
-  browser.runtime.onMessage.addListener(
-    (message: unknown, sender: Runtime.MessageSender) => route(ctx, self, message, sender) as Promise<unknown>,
+  // A failure before the router's answer (a guard's storage read) is logged as the router's own are.
+  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
+    route(ctx, self, message, sender).catch((error: unknown) => {
+      logUnexpectedError(error);
+      throw error;
+    }),
   );
 }
 

@@ -23,6 +23,7 @@ import { portal } from './actions/portal.ts';
 import { NOT_ALLOWED, portalHello } from './actions/portal-hello.ts';
 import { sign } from './actions/sign.ts';
 import { status } from './actions/status.ts';
+import { logUnexpectedError } from './unexpected-error.ts';
 
 /** A handler for every page action of operations.ts (a page action without one does not compile). */
 const PAGE_HANDLERS: Record<PageAction, (ctx: BackgroundContext, origin: string, request: unknown) => Promise<unknown>> = {
@@ -95,6 +96,7 @@ async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, result: await fn() };
   } catch (error) {
+    logUnexpectedError(error);
     return { ok: false, error: serializeError(error) };
   }
 }
