@@ -12,11 +12,11 @@ import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { PcscClient } from '../../tools/dev/pcsc-client.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { createCardState, serveCard } from '../../tools/dev/virtual-card.ts';
+import { SELECT_JPKI, selectEf } from '../harness/raw-apdus.ts';
 
-const SELECT_AP = '00a4040c0ad392f000260100000001';
 const CASES = [
-  { name: 'READ BINARY 256 bytes', setup: ['00a4020c02000a'], apdu: '00b0000000' },
-  { name: 'retry counter (VERIFY, no data)', setup: ['00a4020c020018'], apdu: '00200080' },
+  { name: 'READ BINARY 256 bytes', setup: [selectEf('000a')], apdu: '00b0000000' },
+  { name: 'retry counter (VERIFY, no data)', setup: [selectEf('0018')], apdu: '00200080' },
 ] as const;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
     const local = new VirtualJpkiCard(await loadCardState(stateFile));
     const localTx = (hex: string) => local.transmit(Buffer.from(hex, 'hex'));
     for (const c of CASES) {
-      for (const hex of [SELECT_AP, ...c.setup]) {
+      for (const hex of [SELECT_JPKI, ...c.setup]) {
         await card.transmit(hex);
         localTx(hex);
       }

@@ -15,11 +15,9 @@ import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
 import { TextAp } from '../../native-host/src/card/text-ap.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { createCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SELECT_JPKI = '00a4040c0ad392f000260100000001';
-const SELECT_CARD_ID = '00a4040c0ad3921000310001010100';
-const SELECT_TEXT = '00a4040c0ad3921000310001010408';
 const ascii = (text: string) => Buffer.from(text, 'ascii').toString('hex');
 const pin = (text: string) => Uint8Array.from(Buffer.from(text, 'ascii'));
 
@@ -64,7 +62,7 @@ describe('card-ID application', () => {
     const t = scripted([
       [SELECT_JPKI, '9000'],
       [SELECT_CARD_ID, '9000'],
-      ['00b2010c00', `3011${ascii('AB1234567890123XY')}9000`],
+      [READ_RECORD_1, `3011${ascii('AB1234567890123XY')}9000`],
     ]);
     const card = new JpkiCard(t);
     await card.selectAp();
@@ -90,7 +88,7 @@ describe('card-ID application', () => {
     expect(await readManufactureNumber(card)).toBe(state.cardId.manufactureNumber);
     sent.length = 0;
     expect(await card.retries('auth')).toBe(3);
-    expect(sent).toEqual([SELECT_JPKI, '00a4020c020018', '00200080']);
+    expect(sent).toEqual([SELECT_JPKI, selectEf('0018'), '00200080']);
   });
 });
 
@@ -107,10 +105,10 @@ describe('text application', () => {
     const t = scripted([
       [SELECT_JPKI, '9000'],
       [SELECT_TEXT, '9000'],
-      ['00a4020c020011', '9000'],
+      [selectEf('0011'), '9000'],
       ['00200080', '63c3'],
-      [`0020008004${ascii('1234')}`, '9000'],
-      ['00a4020c020002', '9000'],
+      [verifyApdu('1234'), '9000'],
+      [selectEf('0002'), '9000'],
       ['00b0000007', `${ef.subarray(0, 7).toString('hex')}9000`],
       [`00b00007${(ef.length - 7).toString(16).padStart(2, '0')}`, `${ef.subarray(7).toString('hex')}9000`],
     ]);
@@ -128,10 +126,10 @@ describe('text application', () => {
     const t = scripted([
       [SELECT_JPKI, '9000'],
       [SELECT_TEXT, '9000'],
-      ['00a4020c020011', '9000'],
-      [`0020008004${ascii('0000')}`, '63c2'],
-      [`0020008004${ascii('0000')}`, '63c0'],
-      [`0020008004${ascii('1234')}`, '6984'],
+      [selectEf('0011'), '9000'],
+      [verifyApdu('0000'), '63c2'],
+      [verifyApdu('0000'), '63c0'],
+      [verifyApdu('1234'), '6984'],
       ['00200080', '6984'],
     ]);
     const card = new JpkiCard(t);
@@ -194,7 +192,7 @@ describe('text application', () => {
     expect(await card.retries('auth')).toBe(3);
     sent.length = 0;
     expect((await text.readAttributes()).sex).toBe('2');
-    expect(sent.slice(0, 2)).toEqual([SELECT_TEXT, '00a4020c020002']);
+    expect(sent.slice(0, 2)).toEqual([SELECT_TEXT, selectEf('0002')]);
   });
 
   it('a full mode-04-like run sends no SELECT of EF 0001 and no READ but of EF 0002 under the text application', async () => {
@@ -213,7 +211,7 @@ describe('text application', () => {
       expect(ef).not.toBe('0001');
       if (command.startsWith('00b0')) expect(ef).toBe('0002');
     }
-    expect(sent).not.toContain('00a4020c020001');
+    expect(sent).not.toContain(selectEf('0001'));
   });
 });
 

@@ -12,13 +12,8 @@ import { ATRS } from '../../native-host/src/virtual-card/atr.ts';
 import { resetPins } from '../../native-host/src/virtual-card/reset.ts';
 import { createCardState, loadCardState, saveCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { traceCommand } from '../../native-host/src/virtual-card/trace.ts';
+import { changeApdu, READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 
-const SELECT_JPKI = '00a4040c0ad392f000260100000001';
-const SELECT_CARD_ID = '00a4040c0ad3921000310001010100';
-const SELECT_TEXT = '00a4040c0ad3921000310001010408';
-const READ_RECORD_1 = '00b2010c00';
-const selectEf = (fid: string) => `00a4020c02${fid}`;
-const verifyApdu = (pin: string) => `00200080${pin.length.toString(16).padStart(2, '0')}${Buffer.from(pin, 'ascii').toString('hex')}`;
 
 let adult: VirtualCardState;
 beforeAll(async () => {
@@ -243,8 +238,8 @@ describe('text application', () => {
     tx(SELECT_TEXT);
     tx(selectEf('0011'));
     tx(verifyApdu('1234'));
-    expect(tx(`0024018006${Buffer.from('ABC123').toString('hex')}`)).toBe('6a80');
-    expect(tx(`0024018004${Buffer.from('4321').toString('hex')}`)).toBe('9000');
+    expect(tx(changeApdu('ABC123'))).toBe('6a80');
+    expect(tx(changeApdu('4321'))).toBe('9000');
     expect([state.pins.text.value, state.pins.auth.value]).toEqual(['4321', '1234']);
   });
 

@@ -5,11 +5,8 @@ import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { CERTIFICATE_EF_SIZE } from '../../native-host/src/virtual-card/files.ts';
 import { createCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { changeApdu, SELECT_JPKI, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 
-const SELECT_AP = '00a4040c0ad392f000260100000001';
-const selectEf = (fid: string) => `00a4020c02${fid}`;
-const verifyApdu = (pin: string) => `00200080${hexByte(pin.length)}${Buffer.from(pin, 'ascii').toString('hex')}`;
-const changeApdu = (pin: string) => `00240180${hexByte(pin.length)}${Buffer.from(pin, 'ascii').toString('hex')}`;
 const hexByte = (n: number) => n.toString(16).padStart(2, '0');
 
 let adult: VirtualCardState;
@@ -35,7 +32,7 @@ function cardOf(state: VirtualCardState) {
 
 function selected(state: VirtualCardState = adult) {
   const c = cardOf(state);
-  expect(c.tx(SELECT_AP)).toBe('9000');
+  expect(c.tx(SELECT_JPKI)).toBe('9000');
   return c;
 }
 
@@ -56,7 +53,7 @@ function signApdu(digestInfo: Uint8Array): string {
 }
 
 describe('SELECT', () => {
-  it('selects the JPKI AID with P2 0C', () => expect(cardOf(adult).tx(SELECT_AP)).toBe('9000'));
+  it('selects the JPKI AID with P2 0C', () => expect(cardOf(adult).tx(SELECT_JPKI)).toBe('9000'));
   it('answers 6A 82 to an unknown AID', () => expect(cardOf(adult).tx('00a4040c07a0000000030000')).toBe('6a82'));
   it('answers 6A 86 to an unsupported P2', () => expect(cardOf(adult).tx('00a4040404d392f000')).toBe('6a86'));
   it('answers 6A 86 to SELECT by path (P1 08)', () => expect(selected().tx('00a4080c02000a')).toBe('6a86'));
@@ -190,7 +187,7 @@ describe('security status', () => {
     expect(readAll(tx, '0001').toString('base64')).toBe(adult.sign!.certificate);
     card.reset();
     expect(tx(selectEf('0001'))).toBe('6a82'); // the reset also dropped the application selection
-    tx(SELECT_AP);
+    tx(SELECT_JPKI);
     tx(selectEf('0001'));
     expect(tx('00b0000004')).toBe('6982');
   });
@@ -270,7 +267,7 @@ describe('CHANGE REFERENCE DATA', () => {
     expect(state.pins.auth.isDefault).toBe(false);
     expect(counter.changes).toBeGreaterThan(0);
     card.reset();
-    tx(SELECT_AP);
+    tx(SELECT_JPKI);
     tx(selectEf('0018'));
     expect(tx(verifyApdu('1234'))).toBe('63c2');
     expect(tx(verifyApdu('4321'))).toBe('9000');
