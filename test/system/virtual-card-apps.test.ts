@@ -17,11 +17,9 @@ import { ATRS, ATR_CHOICES, type AtrChoice } from '../../native-host/src/virtual
 import { jpkiBridge } from '../../tools/dev/host-cli.ts';
 import type { CardConnection } from '../../tools/dev/pcsc-client.ts';
 import { settle, spawnHost, type HostProcess } from '../harness/host.ts';
-import { SELECT_JPKI, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
+import { READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 import { holdVirtualReaders } from '../harness/virtual-readers.ts';
 
-const SELECT_CARD_ID = '00a4040c0ad3921000310001010100';
-const SELECT_TEXT = '00a4040c0ad3921000310001010408';
 const pinBytes = (pin: string) => Uint8Array.from(Buffer.from(pin, 'ascii'));
 
 const readers = holdVirtualReaders();
@@ -78,7 +76,7 @@ describe('card-ID application through pcscd + vpcd', () => {
   it('SELECT + READ RECORD 00 B2 01 0C 00 give the manufacture number at [2, 15); the card layer reads the same', async () => {
     const { card, state } = await serve();
     expect(await card.transmit(SELECT_CARD_ID)).toBe('9000');
-    const response = await card.transmit('00b2010c00');
+    const response = await card.transmit(READ_RECORD_1);
     expect(response.slice(-4)).toBe('9000');
     const value = Buffer.from(response.slice(4, -4), 'hex').toString('ascii'); // after tag 30 and a short length
     expect(value.slice(2, 15)).toBe(state.cardId.manufactureNumber);
