@@ -1,8 +1,9 @@
 /**
- * The PIN dialog opens at once, before the host has started or the card has answered, and the card
- * rules still come before any PIN is sent — proved through the background as installed
- * (startBackground, the real dialog window over a runtime Port, the dialog page's connection)
- * against WXT's fakeBrowser, with a native host whose `status` answer the test holds back.
+ * The PIN dialog opens at once, before the host has started (it starts once the window is up) or
+ * the card has answered, and the card rules still come before any PIN is sent — proved through
+ * the background as installed (startBackground, the real dialog window over a runtime Port, the
+ * dialog page's connection) against WXT's fakeBrowser, with a native host whose `status` answer
+ * the test holds back.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
@@ -94,10 +95,23 @@ describe('the PIN dialog before the card has answered', () => {
     const call = authenticate();
     const { states } = await dialogPage();
     expect(states[0]).toMatchObject({ phase: 'checking', retriesLeft: null, error: null, origin: 'https://rp.example' });
-    expect(host.commands()).toEqual(['status']);
+    await vi.waitFor(() => expect(host.commands()).toEqual(['status']));
     // The card's answer fills in the same question: same attempt, so the typed text is kept.
     host.answerStatus(statusResult({ auth: 3, sign: 5 }));
     await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ phase: 'enter', retriesLeft: 3, attempt: states[0]!.attempt }));
+    void call;
+  });
+
+  it('starts the host only once the window is up, so that its start-up does not slow the first paint', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    await vi.waitFor(() => expect(create).toHaveBeenCalledTimes(1));
+    await tick();
+    expect(fakeBrowser.runtime.connectNative).not.toHaveBeenCalled();
+    await dialogPage();
+    await vi.waitFor(() => expect(host.commands()).toEqual(['status']));
+    expect(fakeBrowser.runtime.connectNative).toHaveBeenCalledTimes(1);
     void call;
   });
 

@@ -15,7 +15,7 @@ import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limi
 import { HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
-import { fakePrompt } from './extension-fakes/fake-prompt.ts';
+import { afterTheAnswer, fakePrompt } from './extension-fakes/fake-prompt.ts';
 import type { PromptAnswer } from '../../extension/src/background/pin-prompt.ts';
 
 const NONCE = 'q'.repeat(43) + '=';
@@ -197,6 +197,7 @@ describe('route: page requests', () => {
     expect(out).toMatchObject({ ok: true, result: TOKEN });
     const auth = host.requests.find((r) => r.command === 'authenticate');
     expect(auth?.arguments).toEqual({ origin: 'https://rp.example', challengeNonce: NONCE, pin: '1234' });
+    await afterTheAnswer();
     expect(prompt.states[0]).toMatchObject({ origin: 'https://rp.example', use: 'authenticate', kind: 'auth', retriesLeft: 3, phase: 'enter' });
     expect(prompt.closed).toBe(1);
     expect(host.closed).toBe(host.opened);
@@ -280,6 +281,7 @@ describe('route: page requests', () => {
     const prompt = fakePrompt(['hang']);
     const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } }, page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+    await afterTheAnswer();
     expect(prompt.states).toMatchObject([{ phase: 'failed' }]);
     expect(prompt.closed).toBe(1);
   });
@@ -341,10 +343,22 @@ describe('the PIN loop', () => {
     expect(prompt.states[1]).toMatchObject({ phase: 'locked' });
   });
 
+  it('answers the page first, then closes the dialog and the host port', async () => {
+    const { host } = cardHost();
+    const prompt = fakePrompt([pin('1234')]);
+    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true, result: TOKEN });
+    expect(prompt.closed).toBe(0);
+    expect(host.closed).toBe(0);
+    await afterTheAnswer();
+    expect(prompt.closed).toBe(1);
+    expect(host.closed).toBe(host.opened);
+  });
+
   it('cancel → USER_CANCELLED, dialog and port closed', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([{ type: 'cancel' }]);
     expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    await afterTheAnswer();
     expect(prompt.closed).toBe(1);
     expect(host.closed).toBe(host.opened);
   });
@@ -355,6 +369,7 @@ describe('the PIN loop', () => {
     const ctx = context(host, prompt);
     const started = Date.now();
     expect(await authenticate(ctx, 1_000)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_TIMEOUT' } });
+    await afterTheAnswer();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(prompt.closed).toBe(1);
     expect(host.closed).toBe(host.opened);
@@ -390,6 +405,7 @@ describe('the PIN loop', () => {
     };
     expect(await authenticate(ctx)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
     expect(watched).toEqual([1]);
+    await afterTheAnswer();
     expect(disposed).toBe(1);
     expect(prompt.closed).toBe(1);
     expect(host.closed).toBe(host.opened);
@@ -399,6 +415,7 @@ describe('the PIN loop', () => {
     const host = fakeHost((c) => { if (c === 'status') return statusResult(); throw new JpkiError('ERR_JPKI_CARD_REMOVED'); });
     const prompt = fakePrompt([pin('1234')]);
     expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_REMOVED' } });
+    await afterTheAnswer();
     expect(host.closed).toBe(host.opened);
     expect(prompt.closed).toBe(1);
   });

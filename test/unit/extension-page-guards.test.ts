@@ -16,7 +16,7 @@ import type { BackgroundContext } from '../../extension/src/background/context.t
 import { startPageApi } from '../../extension/src/content/page-api.ts';
 import type { PageMessage } from '../../extension/src/messages.ts';
 import { fakeHost, statusResult } from './extension-fakes/fake-native.ts';
-import { fakePrompt, type FakePrompt } from './extension-fakes/fake-prompt.ts';
+import { afterTheAnswer, fakePrompt, type FakePrompt } from './extension-fakes/fake-prompt.ts';
 import { FakeWindow, tick } from './extension-fakes/fake-window.ts';
 
 const SELF = { id: 'ext', baseUrl: 'chrome-extension://ext/' };
@@ -165,6 +165,7 @@ describe('at most DIALOG_LIMIT dialogs per origin and minute', () => {
     }
     expect(codes.slice(0, DIALOG_LIMIT.max)).toEqual(Array(DIALOG_LIMIT.max).fill('ERR_JPKI_USER_CANCELLED'));
     expect(codes.at(-1)).toBe('ERR_JPKI_RATE_LIMITED');
+    await afterTheAnswer();
     expect(prompt.opened).toBe(DIALOG_LIMIT.max);
     expect(host.closed).toBe(host.opened);
     // Another site is still served at once.

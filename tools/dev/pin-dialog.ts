@@ -11,7 +11,7 @@ import type { Browser, Page, Target } from 'puppeteer-core';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 
 const DIALOG_URL = `chrome-extension://${CHROMIUM_EXTENSION_ID}/dialog.html`;
-const isDialog = (target: Target) => target.type() === 'page' && target.url().startsWith(DIALOG_URL);
+export const isDialog = (target: Target) => target.type() === 'page' && target.url().startsWith(DIALOG_URL);
 
 /** The dialog windows already handed out, per browser: each operation's window has its own URL. */
 const handedOut = new WeakMap<Browser, Set<string>>();

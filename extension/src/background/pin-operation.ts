@@ -6,8 +6,9 @@
  *   PIN_LOCKED    → explain the reset at the municipal office, fail with PIN_LOCKED,
  * anything else ends the operation. The PIN is only passed through to `call` and not kept.
  *
- * The window opens at once, while the host starts and reads the card's status; the tries left and
- * the card checks fill in when the card answers. A PIN submitted before that waits here, and is
+ * The window opens at once; the host starts once it is up (started together, the host's start-up
+ * slowed the window's first paint) and reads the card's status; the tries left and the card checks
+ * fill in when the card answers. A PIN submitted before that waits here, and is
  * sent only once the status allows it: a card on its last try still needs the confirmation first
  * (the held PIN is dropped and asked for again with it), a locked PIN is never sent, and a host or
  * card failure is shown in the window instead.
@@ -19,7 +20,8 @@ import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import type { DialogUse } from '@jpki-bridge/shared/operations';
 import type { DialogPhase, DialogState } from '../dialog-protocol.ts';
 import type { Deadline } from './deadline.ts';
-import type { OpenPrompt, PinPrompt } from './pin-prompt.ts';
+import type { OpenPrompt } from './pin-prompt.ts';
+import { afterAnswer } from './after-answer.ts';
 
 export interface PinOperation<T> {
   origin: string;
@@ -27,8 +29,8 @@ export interface PinOperation<T> {
   kind: PinKind;
   allowListed: boolean;
   count: number;
-  /** The card's status, still on its way (the host's start and its first `status` request). */
-  status: Promise<StatusResult>;
+  /** Starts the host and asks it for the card's status; called once, when the window is up. */
+  status(): Promise<StatusResult>;
   deadline: Deadline;
   openPrompt: OpenPrompt;
   call(pin: string, confirmLastTry: boolean): Promise<T>;
@@ -64,34 +66,36 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
     attempt: 0,
   };
   let failure: unknown = null;
-  let prompt: PinPrompt | null = null;
   let asking = false;
-  // Never rejects: a failure becomes the 'failed' phase (and, once the window closes, the answer).
-  const settled = op.status.then((status) => checkCardReady(status, op.kind)).then(
-    (card) => {
-      const retries = card.retries[op.kind];
-      state.retriesLeft = retries;
-      state.phase = phaseFor(retries);
-      if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
-    },
-    (error: unknown) => {
-      failure = error;
-      state.phase = 'failed';
-      state.error = { code: error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN' };
-    },
-  );
-  // Filled in while the user is still typing (the same attempt: the field keeps its text).
-  void settled.then(() => {
-    if (asking) prompt?.show({ ...state });
-  });
   /** What ends a locked or failed dialog, whichever way it ends (close, cancel, timeout). */
   const ending = () => (state.phase === 'failed' ? failure : state.phase === 'locked' ? new JpkiError('ERR_JPKI_PIN_LOCKED') : null);
 
   const opening = op.openPrompt();
-  prompt = await op.deadline.race(opening).catch((error: unknown) => {
+  const prompt = await op.deadline.race(opening).catch((error: unknown) => {
     // Timed out or the page left while the window was still opening: close it once it is up.
     void opening.then((late) => late.close(), () => {});
     throw error;
+  });
+  // Never rejects: a failure becomes the 'failed' phase (and, once the window closes, the answer).
+  const settled = Promise.resolve()
+    .then(() => op.status())
+    .then((status) => checkCardReady(status, op.kind))
+    .then(
+      (card) => {
+        const retries = card.retries[op.kind];
+        state.retriesLeft = retries;
+        state.phase = phaseFor(retries);
+        if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
+      },
+      (error: unknown) => {
+        failure = error;
+        state.phase = 'failed';
+        state.error = { code: error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN' };
+      },
+    );
+  // Filled in while the user is still typing (the same attempt: the field keeps its text).
+  void settled.then(() => {
+    if (asking) prompt.show({ ...state });
   });
   try {
     for (;;) {
@@ -150,6 +154,7 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
       }
     }
   } finally {
-    prompt.close();
+    // Once the page has its answer (after-answer.ts).
+    afterAnswer(() => prompt.close());
   }
 }

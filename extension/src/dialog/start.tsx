@@ -1,16 +1,16 @@
-/** Mounts the dialog once the translations and the first state from the background are in. */
+/** Mounts the dialog at once; it renders when the first state from the background is in. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../ui/style.css';
 import type { DialogState } from '../dialog-protocol.ts';
-import { loadTranslator } from '../ui/i18n.ts';
+import { pageTranslator } from '../ui/i18n.ts';
 import { I18nContext } from '../ui/Text.tsx';
 import { type DialogConnection, connectDialog } from './connection.ts';
 import { Dialog } from './Dialog.tsx';
 
-export async function startDialog(root: HTMLElement): Promise<void> {
+export function startDialog(root: HTMLElement): void {
   const connection = connectDialog(); // connect first: the background waits for this port
-  const translator = await loadTranslator();
+  const translator = pageTranslator();
   document.title = translator.t('dialogTitle');
   render(
     <I18nContext.Provider value={translator}>

@@ -1,11 +1,14 @@
-/** Loads both `_locales` files for a page (they are the extension's own files, fetched locally). */
+/**
+ * The translator of an extension page. Both `_locales` files are bundled into the page's script
+ * (the files stay the one source of the strings): the text is there synchronously, so the PIN
+ * dialog paints with its first state instead of after two fetches.
+ */
 import { browser } from '../lib/browser.ts';
-import { type Lang, type Messages, type Translator, makeTranslator, primaryLang } from './translate.ts';
+import ja from '../../public/_locales/ja/messages.json';
+import en from '../../public/_locales/en/messages.json';
+import { type Translator, makeTranslator, primaryLang } from './translate.ts';
 
-export async function loadTranslator(): Promise<Translator> {
-  const load = async (lang: Lang): Promise<Messages> =>
-    (await fetch(browser.runtime.getURL(`/_locales/${lang}/messages.json`))).json() as Promise<Messages>;
-  const [ja, en] = await Promise.all([load('ja'), load('en')]);
+export function pageTranslator(): Translator {
   const lang = primaryLang([...navigator.languages, browser.i18n.getUILanguage()]);
   document.documentElement.lang = lang;
   return makeTranslator(lang, { ja, en });

@@ -6,6 +6,7 @@
  */
 import type { DialogState } from '../../../extension/src/dialog-protocol.ts';
 import type { OpenPrompt, PromptAnswer } from '../../../extension/src/background/pin-prompt.ts';
+import { afterAnswer } from '../../../extension/src/background/after-answer.ts';
 
 export interface FakePrompt {
   open: OpenPrompt;
@@ -41,4 +42,12 @@ export function fakePrompt(answers: Array<PromptAnswer | 'hang'>): FakePrompt {
     },
   };
   return fake;
+}
+
+/**
+ * Resolves once what the background runs after the page's answer has run: the window and the host
+ * are closed then (after-answer.ts), not before the answer.
+ */
+export function afterTheAnswer(): Promise<void> {
+  return new Promise((resolve) => afterAnswer(resolve));
 }

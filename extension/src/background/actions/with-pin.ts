@@ -1,7 +1,8 @@
 /**
- * The frame every PIN-using action shares: the lock, one native session (started beside the
- * dialog window), the card check, the deadline and the dialog loop. Which PIN and which wording
- * follow from the verb (`use`, a row of operations.ts); each action supplies only its host call.
+ * The frame every PIN-using action shares: the lock, one native session (started once the
+ * dialog window is up), the card check, the deadline and the dialog loop. Which PIN and which
+ * wording follow from the verb (`use`, a row of operations.ts); each action supplies only its
+ * host call.
  */
 import { OPERATIONS, type DialogUse } from '@jpki-bridge/shared/operations';
 import { isOriginAllowed } from '@jpki-bridge/shared/origin';
@@ -10,6 +11,7 @@ import { createDeadline } from '../deadline.ts';
 import type { NativeChannel } from '../native/channel.ts';
 import { NativeSession } from '../native/native-app-service.ts';
 import { runPinOperation } from '../pin-operation.ts';
+import { afterAnswer } from '../after-answer.ts';
 
 export interface PinActionSpec<T> {
   origin: string;
@@ -27,11 +29,12 @@ export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Prom
     const deadline = createDeadline(spec.timeoutMs, Date.now, watch?.gone);
     try {
       const allowListed = isOriginAllowed(spec.origin, await ctx.allowList());
-      // The host starts while the window opens, not before it: the dialog is up at once and the
-      // card's status fills in when it comes (pin-operation.ts).
+      // The host starts once the window is up (pin-operation.ts calls `status`), so that its
+      // start-up does not slow the window's first paint; the card's status fills in when it comes.
       let channel: NativeChannel | undefined;
-      const opening = NativeSession.open(() => (channel = ctx.connect()), { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs });
-      opening.catch(() => {});
+      let opening: Promise<NativeSession> | undefined;
+      const startHost = () =>
+        (opening = NativeSession.open(() => (channel = ctx.connect()), { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs }));
       try {
         return await runPinOperation({
           origin: spec.origin,
@@ -39,16 +42,19 @@ export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Prom
           kind: OPERATIONS[spec.use].pin,
           allowListed,
           count: spec.count,
-          status: opening.then((session) => session.request('status', {})),
+          status: () => startHost().then((session) => session.request('status', {})),
           deadline,
           openPrompt: ctx.openPrompt,
           // Called only after the status came, so the session is open by then.
-          call: async (pin, confirmLastTry) => spec.call(await opening, pin, confirmLastTry),
+          call: async (pin, confirmLastTry) => spec.call(await opening!, pin, confirmLastTry),
         });
       } finally {
-        // Closed on every path at once, also while the host is still starting (before its hello).
-        channel?.close();
-        void opening.then((session) => session.close(), () => {});
+        // Closed on every path once the page has its answer, also while the host is still
+        // starting (before its hello).
+        afterAnswer(() => {
+          channel?.close();
+          void opening?.then((session) => session.close(), () => {});
+        });
       }
     } finally {
       deadline.clear();
