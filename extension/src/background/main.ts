@@ -8,7 +8,7 @@ import { HostVersionCache } from './host-version-cache.ts';
 import { OperationLock } from './operation-lock.ts';
 import { ALLOW_LIST_KEY, PRESENT_WINDOWS_KEY, readAllowList, readPortalSites } from './allow-list.ts';
 import { isBlocked } from './block-list.ts';
-import { DialogRateLimit } from './dialog-rate-limit.ts';
+import { DIALOG_LIMIT, DialogRateLimit } from './dialog-rate-limit.ts';
 import { type OsPresentationApi, keepOsPresentation } from './os-presentation.ts';
 import { route } from './router.ts';
 import { watchTab } from './tab-watch.ts';
@@ -21,7 +21,8 @@ export function startBackground(): void {
     lock: new OperationLock(),
     allowList: readAllowList,
     isBlocked,
-    dialogLimit: new DialogRateLimit(),
+    // Made at wake-up so that its one storage read is in before a request needs it.
+    dialogLimit: new DialogRateLimit(DIALOG_LIMIT, browser.storage.session),
     extensionVersion: VERSION,
     hostVersionCache: new HostVersionCache(),
     watchTab,

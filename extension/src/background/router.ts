@@ -60,7 +60,7 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
     ...ctx,
     requesterTab: tab,
     openPrompt: async () => {
-      dialogLimit.take(origin);
+      await dialogLimit.take(origin);
       return openPrompt();
     },
   };
