@@ -1,13 +1,15 @@
 /**
- * Firefox for real: a login, a signature and the portal protocol's mode 01 in firefox-esr with
+ * Firefox for real: a login (also after a wrong PIN), a signature, the portal protocol's mode 01
+ * and the Windows presentation of an allow-listed site in firefox-esr with
  * windows (under Xvfb), the host installed by `jpki-bridge install --browser firefox --user` into
  * the profile's HOME, the real pcscd and the virtual card. Each flow starts from a click on the
  * page (WebDriver BiDi); the PIN is typed with xdotool into the extension's own dialog window, as
  * a user's keyboard does, then Enter. The portal page's origin is added on the options page the
  * same way (tabbed to, typed, Enter). Screenshots of the dialog (PIN typed, masked) and of the
  * result page, and of the options page with the site added, go to test-output/firefox/, the signing
- * and portal ones also to docs/screenshots/. The token, the signatures and the portal answer are
- * verified here.
+ * and portal ones also to docs/screenshots/ (and the dialog after a wrong PIN). The token, the
+ * signatures and the portal answer are verified here; the dialog's text is read by copying it
+ * (Ctrl+A, Ctrl+C) and reading the clipboard from the page.
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -15,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
-import { extensionWindowTitle, type FirefoxSession, launchFirefox } from '../../tools/dev/firefox.ts';
+import { WINDOWS, windowsUserAgent } from '../../extension/src/lib/windows-identity.ts';
+import { extensionMessage, extensionWindowTitle, type FirefoxSession, launchFirefox } from '../../tools/dev/firefox.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
@@ -35,6 +38,7 @@ let firefox: FirefoxSession;
 let page: Page;
 /** The portal site's verifier (relying-party/src/verifier). */
 let site: JpkiVerifier;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const cardState = async () => JSON.parse(await readFile(card.stateFile, 'utf8'));
 beforeAll(async () => {
   await mkdir(OUT, { recursive: true });
@@ -72,19 +76,27 @@ async function click(button: string, request: unknown): Promise<void> {
 /**
  * Clicks `button` on the page with `request` set, types `pin` into the PIN dialog window and
  * presses Enter; screenshots `<name>-dialog.png` (PIN typed) and `<name>-result.png`, copied to
- * docs/screenshots/firefox-<name>-….png when `docs`.
+ * docs/screenshots/firefox-<name>-….png when `docs`. `before(dialog)`: what happens in the
+ * dialog window first (e.g. a wrong PIN).
  */
-async function throughTheDialog(button: string, request: unknown, pin: string, name: string, { docs = false } = {}): Promise<any> {
+async function throughTheDialog(
+  button: string,
+  request: unknown,
+  pin: string,
+  name: string,
+  { docs = false, before }: { docs?: boolean; before?: (dialog: string) => Promise<void> } = {},
+): Promise<any> {
   await click(button, request);
   const dialog = await waitForWindow(display.display, DIALOG_TITLE);
   // The title is set before the first render; the field takes the focus when it renders.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await sleep(1_000);
+  await before?.(dialog);
   await typeInto(display.display, dialog, pin);
   await screenshotDisplay(display.display, `${OUT}${name}-dialog.png`);
   await pressKeys(display.display, dialog, 'Return');
   await page.waitForFunction(() => (window as any).outcome !== null, { timeout: 30_000 });
   // The background closes the dialog when the operation ends.
-  for (let i = 0; i < 50 && (await windowExists(display.display, dialog)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let i = 0; i < 50 && (await windowExists(display.display, dialog)); i++) await sleep(100);
   expect(await windowExists(display.display, dialog)).toBe(false);
   await page.screenshot({ path: `${OUT}${name}-result.png` });
   if (docs) for (const shot of ['dialog', 'result']) await copyFile(`${OUT}${name}-${shot}.png`, `${DOCS}firefox-${name}-${shot}.png`);
@@ -107,6 +119,32 @@ describe('Firefox: PIN flows typed into the extension’s own window', () => {
     expect(verifyToken(out.result, 'https://bank.example', nonce)).toBe(false);
   });
 
+  it('a wrong PIN leaves the dialog open with the tries left (2 of 3); the right one then logs in and the card is back at 3', async () => {
+    const nonce = newNonce();
+    const out = await throughTheDialog('login', { nonce }, VIRTUAL_PINS.auth, 'login-after-wrong-pin', {
+      before: async (dialog) => {
+        await typeInto(display.display, dialog, '9999');
+        await pressKeys(display.display, dialog, 'Return');
+        for (let i = 0; i < 100 && (await cardState()).pins.auth.retriesLeft !== 2; i++) await sleep(100);
+        expect((await cardState()).pins.auth.retriesLeft).toBe(2);
+        await sleep(500); // the background's answer to the dialog, rendered
+        await screenshotDisplay(display.display, `${DOCS}firefox-wrong-pin.png`);
+        // Out of the PIN field (to Cancel) so that Ctrl+A selects the page, copied; then back.
+        await pressKeys(display.display, dialog, 'Tab', 'ctrl+a', 'ctrl+c');
+        const text = await firefox.readClipboard(page);
+        await pressKeys(display.display, dialog, 'shift+Tab');
+        const either = (key: string, subs: Record<string, number>) => [extensionMessage('ja', key, subs), extensionMessage('en', key, subs)];
+        expect(either('triesLeft', { count: 2, max: 3 }).some((message) => text.includes(message))).toBe(true);
+        expect(either('wrongPin', { count: 2 }).some((message) => text.includes(message))).toBe(true);
+        // Still the one request: the page has no answer yet.
+        expect(await page.evaluate(() => (window as any).outcome)).toBeNull();
+      },
+    });
+    expect(out).toMatchObject({ ok: true });
+    expect(verifyToken(out.result, server.url, nonce)).toBe(true);
+    expect((await cardState()).pins.auth.retriesLeft).toBe(3);
+  });
+
   it('a signature (jpki:sign) with the signing PIN verifies against the signing certificate', async () => {
     const texts = ['申告書', '添付書類'];
     const hashes = texts.map((text) => createHash('sha256').update(text).digest('base64'));
@@ -125,7 +163,7 @@ describe('Firefox: portal mode 01 on a site the user added on the options page',
   it('off the allow-list the page has no hidden inputs, and a launchApp gets no answer and opens no dialog', async () => {
     expect(await hiddenInputs()).toEqual({ extension: null, app: null });
     await click('portal', { mode: '01', service_id: '01', digest: (await site.issuePortalChallenge()).digestInfo });
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     expect(await page.evaluate(() => (window as any).outcome)).toBeNull();
     expect(await findWindow(display.display, DIALOG_TITLE)).toBeNull();
   });
@@ -154,5 +192,103 @@ describe('Firefox: portal mode 01 on a site the user added on the options page',
     expect(answer.uuid).toBe(uuid);
     expect(answer.combination_code).toBe(combinationCode(state.cardId.manufactureNumber, uuid));
     expect(JSON.stringify(answer)).not.toContain(state.cardId.manufactureNumber);
+  });
+});
+
+/** What an os.html page of `origin` sees of the OS, and the User-Agent of its load and of its fetch as `via` got them. */
+async function visitOs(via: StaticServer, origin: string) {
+  const from = via.requests.length;
+  const osPage = await firefox.openPage(`${origin}/os.html`);
+  try {
+    const seen = await osPage.evaluate(async () => ({
+      ...(await (window as any).seen()),
+      oscpu: (navigator as any).oscpu,
+      hasUserAgentData: 'userAgentData' in navigator,
+    }));
+    const userAgents = via.requests.slice(from).filter((r) => r.path.startsWith('/os.html')).map((r) => r.headers['user-agent']);
+    return { seen, userAgents };
+  } finally {
+    await osPage.close();
+  }
+}
+
+describe('Firefox: an allow-listed site presented as Windows, every other page untouched', () => {
+  /** The same server reached as 127.0.0.1: another origin, not on the list. */
+  const unlisted = () => `http://127.0.0.1:${server.port}`;
+  /** What Firefox says of itself here (X11; Linux), read on a page off the list. */
+  let linux: { userAgent: string; appVersion: string; platform: string; oscpu: string };
+
+  it('off the list (127.0.0.1) the page and the server see Firefox’s own Linux user agent; no userAgentData', async () => {
+    const { seen, userAgents } = await visitOs(server, unlisted());
+    linux = { userAgent: seen.userAgent, appVersion: seen.appVersion, platform: seen.platform, oscpu: seen.oscpu };
+    expect(linux.userAgent).toMatch(/X11; Linux/);
+    expect(linux.userAgent).toContain('Firefox/');
+    expect(linux.platform).toMatch(/^Linux/);
+    expect(linux.oscpu).toMatch(/Linux/);
+    expect(seen.hasUserAgentData).toBe(false);
+    expect(userAgents).toEqual([linux.userAgent, linux.userAgent]); // the page itself and its fetch
+  });
+
+  it('the site added on the options page sees Linux until its switch is on', async () => {
+    const { seen, userAgents } = await visitOs(server, server.url);
+    expect(seen).toMatchObject(linux);
+    expect(userAgents).toEqual([linux.userAgent, linux.userAgent]);
+  });
+
+  it('with its switch turned on: the User-Agent of the page load and of its fetch, and so navigator.userAgent, are the extension’s Windows user agent; the rest of the navigator stays (an origin with a port)', async () => {
+    await firefox.allowPortalOrigin(server.url, { presentWindows: true, screenshot: `${OUT}present-windows-options.png` });
+    await copyFile(`${OUT}present-windows-options.png`, `${DOCS}firefox-present-windows-options.png`);
+    // The background re-registers the script and the rules after the switch's write.
+    let visit = await visitOs(server, server.url);
+    for (let i = 0; i < 20 && visit.seen.userAgent === linux.userAgent; i++) visit = (await sleep(250), await visitOs(server, server.url));
+    const { seen, userAgents } = visit;
+    const windows = windowsUserAgent(linux.userAgent);
+    expect(windows).toContain(`(${WINDOWS.token}; rv:`);
+    expect(windows).not.toMatch(/Linux|X11/);
+    // The declarativeNetRequest rule (its URL filter carries the port) sets the header...
+    expect(userAgents).toEqual([windows, windows]);
+    expect(seen.fetched).toBe(200);
+    // ...and Firefox gives the document the User-Agent its request was sent with.
+    expect(seen.userAgent).toBe(windows);
+    // Firefox's match patterns have no port, so the page-world script registered for
+    // `http://localhost:PORT/*` runs nowhere: appVersion, platform and oscpu stay as they are
+    // (docs/portal-sites.md; a real portal origin has no port and gets them too).
+    expect(seen).toMatchObject({ appVersion: linux.appVersion, platform: linux.platform, oscpu: linux.oscpu });
+    // Firefox has no userAgentData, and nothing adds one.
+    expect(seen.hasUserAgentData).toBe(false);
+    expect(seen.high).toBeNull();
+  });
+
+  it('the same server as 127.0.0.1, and localhost on another port, are still untouched', async () => {
+    const off = await visitOs(server, unlisted());
+    expect(off.seen).toMatchObject(linux);
+    expect(off.userAgents).toEqual([linux.userAgent, linux.userAgent]);
+    const other = await serveStatic({ root: FIXTURES });
+    try {
+      const { seen, userAgents } = await visitOs(other, other.url);
+      expect(seen).toMatchObject(linux);
+      expect(userAgents).toEqual([linux.userAgent, linux.userAgent]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a site listed without a port (http://127.0.0.1), switched on beside the one with a port: the page-world script runs in Firefox on every port of that host and says Windows, while the header rule keeps to the default port', async () => {
+    await firefox.allowPortalOrigin('http://127.0.0.1', { presentWindows: true });
+    let visit = await visitOs(server, unlisted());
+    for (let i = 0; i < 20 && visit.seen.platform === linux.platform; i++) visit = (await sleep(250), await visitOs(server, unlisted()));
+    const { seen, userAgents } = visit;
+    // The script's work (registered with the port-specific pattern beside it, which does not
+    // spoil the registration): every navigator field the extension changes, no userAgentData.
+    expect(seen).toMatchObject({
+      userAgent: windowsUserAgent(linux.userAgent),
+      appVersion: windowsUserAgent(linux.appVersion),
+      platform: WINDOWS.navigatorPlatform,
+      oscpu: WINDOWS.token,
+    });
+    expect(seen.hasUserAgentData).toBe(false);
+    expect(seen.high).toBeNull();
+    // `|http://127.0.0.1/` does not match `http://127.0.0.1:PORT/`: the server still gets Linux.
+    expect(userAgents).toEqual([linux.userAgent, linux.userAgent]);
   });
 });
