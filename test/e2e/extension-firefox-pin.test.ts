@@ -136,7 +136,8 @@ describe('Firefox: PIN flows typed into the extension’s own window', () => {
         const either = (key: string, subs: Record<string, number>) => [extensionMessage('ja', key, subs), extensionMessage('en', key, subs)];
         expect(either('triesLeft', { count: 2, max: 3 }).some((message) => text.includes(message))).toBe(true);
         expect(either('wrongPin', { count: 2 }).some((message) => text.includes(message))).toBe(true);
-        // Still the one request: the page has no answer yet.
+        // Still the one request in the one dialog: the page has no answer yet.
+        expect(await findWindow(display.display, DIALOG_TITLE)).toBe(dialog);
         expect(await page.evaluate(() => (window as any).outcome)).toBeNull();
       },
     });
