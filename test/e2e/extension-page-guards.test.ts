@@ -2,15 +2,19 @@
  * Dialog spam, end to end in real Chromium with the real host and the virtual card: a call made
  * without the user's activation in the page (a script on its own: a timer, a background tab) gets
  * ERR_JPKI_USER_ACTIVATION_REQUIRED and no dialog, the same call from a real click gets the
- * dialog; on the portal surface a page the user never touched gets no dialog; and the dialog's
- * "block this site" refuses the site from then on, until the options page unblocks it.
+ * dialog; on the portal surface a page the user never touched gets no dialog; the dialog's
+ * "block this site" refuses the site from then on, until the options page unblocks it; and a site
+ * past its dialogs per minute stays refused after the extension's service worker is stopped and
+ * started again (the counts live in storage.session, dialog-rate-limit.ts).
  */
 import { createHash } from 'node:crypto';
-import type { Page } from 'puppeteer-core';
+import type { Page, Protocol, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancel, clickClosing } from '../../tools/dev/pin-dialog.ts';
+import { DIALOG_LIMIT } from '../../extension/src/background/dialog-rate-limit.ts';
+import { cancel, clickClosing, dialogClosed } from '../../tools/dev/pin-dialog.ts';
+import { serveStatic } from '../../tools/dev/static-server.ts';
 import { evaluateWithoutActivation, pageActivation } from '../../tools/dev/user-activation.ts';
-import { type E2E, newNonce, run, startE2E } from './extension-setup.ts';
+import { type E2E, FIXTURES, newNonce, run, startE2E } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -99,5 +103,60 @@ describe('"block this site" in the dialog', () => {
     await cancel(await clickLogin(again));
     expect(await outcome(again)).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
     await again.close();
+  });
+});
+
+describe('the dialogs per minute outlive the service worker', () => {
+  const worker = () => e2e.session.browser.targets().find((t: Target) => t.type() === 'service_worker' && t.url().startsWith(e2e.session.extensionUrl('')));
+  /** In the extension's service worker, over a CDP session of its own (the target outlives a stop and a start). */
+  async function inWorker(expression: string): Promise<unknown> {
+    const cdp = await worker()!.createCDPSession();
+    try {
+      return (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value;
+    } finally {
+      await cdp.detach();
+    }
+  }
+
+  it('a site past DIALOG_LIMIT.max is still RATE_LIMITED after the worker was stopped and started again', async () => {
+    // A port of its own: an origin no other test here has counted dialogs for.
+    const server = await serveStatic({ root: FIXTURES });
+    const page = await e2e.open('activation.html', server.url);
+    for (let i = 0; i < DIALOG_LIMIT.max; i++) {
+      await page.evaluate(() => ((window as any).outcome = null));
+      await cancel(await clickLogin(page));
+      expect(await outcome(page)).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
+      await dialogClosed(e2e.session.browser);
+    }
+    await page.evaluate(() => ((window as any).outcome = null));
+    await page.click('#login');
+    expect(await outcome(page)).toMatchObject({ ok: false, code: 'ERR_JPKI_RATE_LIMITED' });
+
+    await inWorker('globalThis.lifeBeforeStop = true');
+    // The ServiceWorker domain of one of the extension's own pages reaches the extension's worker.
+    const options = await e2e.session.openPage(e2e.session.extensionUrl('options.html'));
+    const cdp = await options.createCDPSession();
+    const states: string[] = [];
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }: Protocol.ServiceWorker.WorkerVersionUpdatedEvent) => {
+      for (const version of versions) if (version.scriptURL.startsWith(e2e.session.extensionUrl(''))) states.push(version.runningStatus);
+    });
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await expect.poll(() => states.at(-1), { timeout: 10_000 }).toBe('stopped');
+
+    // The page's next click wakes the worker: a new life, the same refusal, no dialog. (Headless
+    // Chromium delivers no click to a tab behind another.)
+    await page.bringToFront();
+    await page.evaluate(() => ((window as any).outcome = null));
+    await page.click('#login');
+    expect(await outcome(page)).toMatchObject({ ok: false, code: 'ERR_JPKI_RATE_LIMITED' });
+    expect(states.slice(states.lastIndexOf('stopped'))).toEqual(expect.arrayContaining(['starting', 'running']));
+    expect(await inWorker('globalThis.lifeBeforeStop ?? false')).toBe(false);
+    expect(dialogs()).toHaveLength(0);
+
+    await cdp.detach();
+    await options.close();
+    await page.close();
+    await server.close();
   });
 });
