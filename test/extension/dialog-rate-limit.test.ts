@@ -15,7 +15,7 @@ const MINUTE = DIALOG_LIMIT.windowMs;
 let now = 1_000_000;
 const clock = () => now;
 /** A background's life: its limit over the session storage, as main.ts makes it. */
-const wake = (limit = DIALOG_LIMIT) => new DialogRateLimit(limit, fakeBrowser.storage.session, clock);
+const wake = (limit: ConstructorParameters<typeof DialogRateLimit>[0] = DIALOG_LIMIT) => new DialogRateLimit(limit, fakeBrowser.storage.session, clock);
 /** The write-through is not awaited by take(); a macrotask lets it land. */
 const written = () => new Promise((resolve) => setTimeout(resolve, 0));
 const stored = async () => (await fakeBrowser.storage.session.get(DIALOG_LIMIT_KEY))[DIALOG_LIMIT_KEY] as Record<string, number[]> | undefined;
