@@ -8,7 +8,8 @@
  * The counts outlive the background: Chromium stops an idle MV3 service worker after ~30 s (and
  * may restart it at any time), so counts in memory alone would hand a page that waits a fresh
  * allowance early. They live in storage.session under DIALOG_LIMIT_KEY (memory only, gone when
- * the browser closes; Chromium MV3, and Firefox MV2 from 115, below our strict_min_version 128).
+ * the browser closes; in Chromium MV3, and in Firefox MV2 from 115, so in every Firefox we
+ * support: strict_min_version is 128).
  * Storage is read once per background life, when the limit is made (main.ts, at wake-up, so it
  * is in by the time a request gets here), then every count is made on the copy in memory and
  * written through without being waited for: the window opens as soon as it did without storage,
@@ -17,7 +18,10 @@
 import type { Storage } from 'webextension-polyfill';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 
-/** A person asks for a handful of PINs a minute at most (a login, a signature, a retry). */
+/**
+ * A person asks for a handful of PINs a minute at most (a login, a signature, a retry). Origins
+ * past `maxOrigins` (each needs a dialog of its own within the window) drop the least recent.
+ */
 export const DIALOG_LIMIT = { max: 10, windowMs: 60_000, maxOrigins: 100 } as const;
 
 /** origin → the times (ms) of its dialogs within the window, oldest first. */
