@@ -14,6 +14,7 @@ import type { DialogState } from '../../extension/src/dialog-protocol.ts';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '@jpki-bridge/shared/auth-token';
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import { statusResult } from '../unit/extension-fakes/fake-native.ts';
+import { afterTheAnswer } from '../unit/extension-fakes/fake-prompt.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
 
 const NONCE = 'q'.repeat(43) + '=';
@@ -29,10 +30,12 @@ const CONTENT_SCRIPT = {
 
 /**
  * A native host behind `runtime.connectNative`: says hello at once, answers `status` only when the
- * test calls `answerStatus`, and answers `authenticate` with a token. Records every request.
+ * test calls `answerStatus`, and answers `authenticate` with a token. Records every request and
+ * how often the background closed its port.
  */
 function heldHost() {
   const requests: Array<{ command: string; arguments: Record<string, unknown> }> = [];
+  let closed = 0;
   let answerStatus!: (status: StatusResult) => void;
   const status = new Promise<StatusResult>((resolve) => (answerStatus = resolve));
   const connectNative = vi.fn(() => {
@@ -45,26 +48,32 @@ function heldHost() {
         if (message.command === 'status') void status.then((result) => reply({ id: message.id, result }));
         else reply({ id: message.id, result: TOKEN });
       },
-      disconnect() {},
+      disconnect() {
+        closed++;
+      },
       onMessage: { addListener: (l: (m: unknown) => void) => void onMessage.push(l) },
       onDisconnect: { addListener() {} },
     };
   });
   vi.spyOn(fakeBrowser.runtime, 'connectNative').mockImplementation(connectNative as never);
-  return { requests, answerStatus, commands: () => requests.map((r) => r.command) };
+  return { requests, answerStatus, commands: () => requests.map((r) => r.command), closed: () => closed };
 }
 
 let create: ReturnType<typeof vi.spyOn>;
 let windowClose: ReturnType<typeof vi.fn>;
+let ports: ReturnType<typeof installRuntimePorts>;
 
 beforeEach(() => {
   fakeBrowser.reset();
-  installRuntimePorts();
+  ports = installRuntimePorts();
   create = vi.spyOn(fakeBrowser.windows, 'create');
   windowClose = vi.fn();
   vi.stubGlobal('window', { close: windowClose });
 });
-afterEach(() => {
+afterEach(async () => {
+  // The window closes after the page's answer (after-answer.ts): its page's window.close() comes
+  // once the test is over, and must still find the stubbed window.
+  await afterTheAnswer();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
@@ -172,6 +181,35 @@ describe('the PIN dialog before the card has answered', () => {
     await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ phase: 'failed', error: { code: 'ERR_JPKI_NO_CARD' } }));
     dialog.send({ type: 'close' });
     expect(await call).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
+    expect(host.commands()).toEqual(['status']);
+  });
+
+  it('a cancel while the card is still being checked answers USER_CANCELLED, then closes the host and the window, and the late status changes nothing', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    const { dialog, states } = await dialogPage();
+    expect(states.at(-1)).toMatchObject({ phase: 'checking' });
+    dialog.send({ type: 'cancel' });
+    expect(await call).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    // After the answer: the background closes the window's port (the dialog page then closes itself) and the host's.
+    await vi.waitFor(() => expect(windowClose).toHaveBeenCalled());
+    await vi.waitFor(() => expect(host.closed()).toBeGreaterThan(0));
+    host.answerStatus(statusResult({ auth: 3, sign: 5 }));
+    await tick();
+    expect(states.at(-1)).toMatchObject({ phase: 'checking' });
+    expect(host.commands()).not.toContain('authenticate');
+  });
+
+  it('the user closing the window while the card is still being checked is a cancel too', async () => {
+    const host = heldHost();
+    startBackground();
+    const call = authenticate();
+    await dialogPage();
+    await vi.waitFor(() => expect(host.commands()).toEqual(['status']));
+    ports.connecting.at(-1)!.disconnect(); // the window's end of the port goes with the window
+    expect(await call).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    await vi.waitFor(() => expect(host.closed()).toBeGreaterThan(0));
     expect(host.commands()).toEqual(['status']);
   });
 
