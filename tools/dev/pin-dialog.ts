@@ -29,19 +29,44 @@ export async function waitForDialog(
 ): Promise<Page> {
   const timeout = options.timeoutMs ?? 15_000;
   if (options.operation) {
-    const ended = options.operation.then((result) => {
+    const operation = options.operation;
+    const ended = operation.then((result) => {
       throw new Error(`the operation ended without a PIN dialog: ${JSON.stringify(result)}`);
     });
     ended.catch(() => {});
-    return Promise.race([waitForDialog(browser, { timeoutMs: timeout, checked: options.checked }), ended]);
+    // A window that closes (or stays checking) gives puppeteer's bare error; the page's answer,
+    // when it comes, says why — give it a moment to win the race instead.
+    const dialog = waitForDialog(browser, { timeoutMs: timeout, checked: options.checked }).catch(async (error: unknown) => {
+      await Promise.race([operation.catch(() => {}), sleep(ANSWER_GRACE_MS)]);
+      throw error;
+    });
+    return Promise.race([dialog, ended]);
   }
   const seen = handedOut.get(browser) ?? new Set<string>();
   handedOut.set(browser, seen);
   const target = await browser.waitForTarget((t) => isDialog(t) && !seen.has(t.url()), { timeout });
   seen.add(target.url());
   const dialog = await target.asPage();
-  await dialog.waitForSelector(options.checked === false ? '#origin' : 'main:not([data-phase=checking])', { timeout });
+  const shown = options.checked === false ? '#origin' : 'main:not([data-phase=checking])';
+  let phase = 'nothing';
+  const watch = setInterval(() => void phaseOf(dialog).then((now) => (phase = now ?? phase)), 100);
+  try {
+    await dialog.waitForSelector(shown, { timeout });
+  } catch (error) {
+    throw new Error(`the PIN dialog ${dialog.isClosed() ? 'closed' : 'stayed'} before it showed ${shown} (last seen: ${phase}): ${(error as Error).message}`);
+  } finally {
+    clearInterval(watch);
+  }
   return dialog;
+}
+
+/** How long a failed wait gives the page's answer to explain it. */
+const ANSWER_GRACE_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The dialog's phase as it shows it (`data-phase`), or null while it shows none or is gone. */
+function phaseOf(dialog: Page): Promise<string | null> {
+  return dialog.evaluate(() => document.querySelector('main')?.getAttribute('data-phase') ?? null).catch(() => null);
 }
 
 /**
@@ -58,8 +83,16 @@ export async function enterPin(dialog: Page, pin: string, options: { confirmLast
   await dialog.click('#submit');
 }
 
-/** Clicks the dialog's Cancel button: the page's call ends with ERR_JPKI_USER_CANCELLED. */
-export function cancel(dialog: Page): Promise<void> {
+/**
+ * Clicks the dialog's Cancel button: the page's call ends with ERR_JPKI_USER_CANCELLED. A dialog
+ * that explains a failure or a lock has only Close: that is said, with what it shows.
+ */
+export async function cancel(dialog: Page): Promise<void> {
+  const shows = await dialog.$eval('main', (main) => ({
+    phase: main.getAttribute('data-phase'),
+    error: main.querySelector('[data-testid=error]')?.textContent ?? '',
+  }));
+  if (shows.phase === 'failed' || shows.phase === 'locked') throw new Error(`the PIN dialog has no Cancel: it shows ${shows.phase} (${shows.error})`);
   return clickClosing(dialog, '#cancel');
 }
 
