@@ -6,7 +6,7 @@
  * never gets a reader. The lock is a file holding the owner's pid, re-entrant within a process,
  * and taken over when its owner has died.
  */
-import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,9 +32,12 @@ export async function acquireReaders(timeoutMs = 600_000): Promise<void> {
       holds = 1;
       return;
     }
-    // No pid yet may mean its owner is between creating and writing the file: look again.
+    // The file is born with its pid (tryCreate), so an empty or unreadable one was left by a crash
+    // of an older build, or was just released: look again before taking it over.
     if (owner === null) await sleep(100);
-    if ((owner === null && readOwner() === null) || (owner !== null && !alive(owner))) {
+    const stale = owner === null ? readOwner() === null : !alive(owner);
+    // Removed only while it still names the dead owner: another waiter may have taken it over.
+    if (stale && readOwner() === owner) {
       try {
         unlinkSync(READER_LOCK_FILE);
       } catch {}
@@ -66,14 +69,23 @@ export function releaseReaders(): void {
   }
 }
 
+/**
+ * Creates the lock with the pid already in it: written beside it, then linked into place, which
+ * fails if the lock exists. (Created empty and written after, a waiter reading in between saw no
+ * owner and could take the lock over from a live one.)
+ */
 function tryCreate(): boolean {
+  const own = `${READER_LOCK_FILE}.${process.pid}`;
   try {
-    const fd = openSync(READER_LOCK_FILE, 'wx');
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
+    writeFileSync(own, `${process.pid}\n`);
+    linkSync(own, READER_LOCK_FILE);
     return true;
   } catch {
     return false;
+  } finally {
+    try {
+      unlinkSync(own);
+    } catch {}
   }
 }
 
