@@ -51,6 +51,6 @@ describe('the virtual readers lock', () => {
     spans.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
     // Released by the last holder, and nothing left beside it.
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name.startsWith('jpki-bridge'))).toEqual([]); // (tsx keeps its cache here too)
   }, 60_000);
 });
