@@ -9,7 +9,8 @@ import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
 import { setPresentWindows, writeAllowList, type PortalSite } from '../../extension/src/background/allow-list.ts';
 import { startBackground } from '../../extension/src/background/main.ts';
 import { PRESENT_WINDOWS_SCRIPT, matchPatternOf, planOsPresentation } from '../../extension/src/background/os-presentation.ts';
-import { presentsItself, windowsUserAgent } from '../../extension/src/lib/windows-identity.ts';
+import { presentWindows } from '../../extension/src/main-world/present-windows.ts';
+import { presentsItself, WINDOWS, windowsUserAgent } from '../../extension/src/lib/windows-identity.ts';
 import { CHROMIUM_LINUX_UA, installOsPresentationFakes } from './os-presentation-fakes.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
 
@@ -22,6 +23,16 @@ describe('the Windows identity', () => {
     expect(windowsUserAgent(CHROMIUM_LINUX)).toBe('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36');
     expect(windowsUserAgent(FIREFOX_LINUX)).toBe('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0');
     expect(windowsUserAgent('Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36')).toBe('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36');
+  });
+
+  it('the page-world script makes each browser’s navigator read as that browser on Windows', () => {
+    const firefox = { userAgent: FIREFOX_LINUX, appVersion: '5.0 (X11)', platform: 'Linux x86_64', oscpu: 'Linux x86_64' };
+    presentWindows(firefox as unknown as Navigator);
+    expect({ ...firefox }).toEqual({ userAgent: windowsUserAgent(FIREFOX_LINUX), appVersion: '5.0 (Windows)', platform: 'Win32', oscpu: WINDOWS.token });
+    // Chromium's appVersion is its user agent without `Mozilla/`.
+    const chromium = { userAgent: CHROMIUM_LINUX, appVersion: CHROMIUM_LINUX.replace('Mozilla/', ''), platform: 'Linux x86_64' };
+    presentWindows(chromium as unknown as Navigator);
+    expect({ ...chromium }).toEqual({ userAgent: windowsUserAgent(CHROMIUM_LINUX), appVersion: windowsUserAgent(CHROMIUM_LINUX).replace('Mozilla/', ''), platform: 'Win32' });
   });
 
   it('is presented only where the OS is neither Windows nor macOS', () => {

@@ -13,6 +13,8 @@ export const WINDOWS = {
   platformVersion: '10.0.0',
   /** `navigator.platform` on every Windows browser. */
   navigatorPlatform: 'Win32',
+  /** Firefox's `navigator.appVersion` on Windows: it names the OS family only (`5.0 (X11)` on Linux). */
+  firefoxAppVersion: '5.0 (Windows)',
 } as const;
 
 /**

@@ -19,9 +19,11 @@ export function presentWindows(nav: WindowsNavigator): void {
   const define = (target: object, name: string, value: unknown) =>
     Object.defineProperty(target, name, { get: () => value, configurable: true, enumerable: true });
   define(nav, 'userAgent', windowsUserAgent(nav.userAgent));
-  define(nav, 'appVersion', windowsUserAgent(nav.appVersion));
+  const firefox = nav.oscpu !== undefined; // oscpu is Firefox's alone
+  // Chromium's appVersion repeats the user agent's platform group; Firefox's names the OS family.
+  define(nav, 'appVersion', firefox ? WINDOWS.firefoxAppVersion : windowsUserAgent(nav.appVersion));
   define(nav, 'platform', WINDOWS.navigatorPlatform);
-  if (nav.oscpu !== undefined) define(nav, 'oscpu', WINDOWS.token); // Firefox only
+  if (firefox) define(nav, 'oscpu', WINDOWS.token);
 
   const real = nav.userAgentData; // Chromium only
   if (!real) return;
