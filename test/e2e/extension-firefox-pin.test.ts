@@ -7,12 +7,12 @@
  * a user's keyboard does, then Enter. The portal page's origin is added on the options page the
  * same way (tabbed to, typed, Enter). Screenshots of the dialog (PIN typed, masked) and of the
  * result page, and of the options page with the site added, go to test-output/firefox/, the signing
- * and portal ones also to docs/screenshots/ (and the dialog after a wrong PIN). The token, the
+ * and portal ones (and the dialog after a wrong PIN) also to docs/screenshots/ when asked (toDocs). The token, the
  * signatures and the portal answer are verified here; the dialog's text is read by copying it
  * (Ctrl+A, Ctrl+C) and reading the clipboard from the page.
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -25,10 +25,9 @@ import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts
 import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
 import { findWindow, pressKeys, screenshotDisplay, typeInto, waitForWindow, windowExists } from '../../tools/dev/x-input.ts';
 import { type VirtualDisplay, startXvfb } from '../../tools/dev/xvfb.ts';
-import { combinationCode, FIXTURES, newNonce, verifyToken } from './extension-setup.ts';
+import { combinationCode, FIXTURES, newNonce, toDocs, verifyToken } from './extension-setup.ts';
 
 const OUT = fileURLToPath(new URL('../../test-output/firefox/', import.meta.url));
-const DOCS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const DIALOG_TITLE = extensionWindowTitle('dialogTitle');
 
 let display: VirtualDisplay;
@@ -42,7 +41,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const cardState = async () => JSON.parse(await readFile(card.stateFile, 'utf8'));
 beforeAll(async () => {
   await mkdir(OUT, { recursive: true });
-  await mkdir(DOCS, { recursive: true });
   await ensurePcscd();
   card = await serveCard({ stateFile: await createCardState({ persona: 'adult' }), port: 35963 });
   server = await serveStatic({ root: FIXTURES });
@@ -99,7 +97,7 @@ async function throughTheDialog(
   for (let i = 0; i < 50 && (await windowExists(display.display, dialog)); i++) await sleep(100);
   expect(await windowExists(display.display, dialog)).toBe(false);
   await page.screenshot({ path: `${OUT}${name}-result.png` });
-  if (docs) for (const shot of ['dialog', 'result']) await copyFile(`${OUT}${name}-${shot}.png`, `${DOCS}firefox-${name}-${shot}.png`);
+  if (docs) for (const shot of ['dialog', 'result']) await toDocs(`${OUT}${name}-${shot}.png`, `firefox-${name}-${shot}.png`);
   return page.evaluate(() => (window as any).outcome);
 }
 
@@ -128,7 +126,8 @@ describe('Firefox: PIN flows typed into the extension’s own window', () => {
         for (let i = 0; i < 100 && (await cardState()).pins.auth.retriesLeft !== 2; i++) await sleep(100);
         expect((await cardState()).pins.auth.retriesLeft).toBe(2);
         await sleep(500); // the background's answer to the dialog, rendered
-        await screenshotDisplay(display.display, `${DOCS}firefox-wrong-pin.png`);
+        await screenshotDisplay(display.display, `${OUT}wrong-pin.png`);
+        await toDocs(`${OUT}wrong-pin.png`, 'firefox-wrong-pin.png');
         // Out of the PIN field (to Cancel) so that Ctrl+A selects the page, copied; then back.
         await pressKeys(display.display, dialog, 'Tab', 'ctrl+a', 'ctrl+c');
         const text = await firefox.readClipboard(page);
@@ -171,7 +170,7 @@ describe('Firefox: portal mode 01 on a site the user added on the options page',
 
   it('the origin typed into the options page turns the portal surface on: the hidden inputs at levels 24 and 29', async () => {
     await firefox.allowPortalOrigin(server.url, { screenshot: `${OUT}portal-options.png` });
-    await copyFile(`${OUT}portal-options.png`, `${DOCS}firefox-portal-options.png`);
+    await toDocs(`${OUT}portal-options.png`, 'firefox-portal-options.png');
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction(() => document.getElementById('app-is-installed') !== null, { timeout: 10_000 });
     expect(await hiddenInputs()).toEqual({ extension: '24', app: '29' });
@@ -238,7 +237,7 @@ describe('Firefox: an allow-listed site presented as Windows, every other page u
 
   it('with its switch turned on: the User-Agent of the page load and of its fetch, and so navigator.userAgent, are the extension’s Windows user agent; the rest of the navigator stays (an origin with a port)', async () => {
     await firefox.allowPortalOrigin(server.url, { presentWindows: true, screenshot: `${OUT}present-windows-options.png` });
-    await copyFile(`${OUT}present-windows-options.png`, `${DOCS}firefox-present-windows-options.png`);
+    await toDocs(`${OUT}present-windows-options.png`, 'firefox-present-windows-options.png');
     // The background re-registers the script and the rules after the switch's write.
     let visit = await visitOs(server, server.url);
     for (let i = 0; i < 20 && visit.seen.userAgent === linux.userAgent; i++) visit = (await sleep(250), await visitOs(server, server.url));
@@ -283,7 +282,7 @@ describe('Firefox: an allow-listed site presented as Windows, every other page u
     // spoil the registration): every navigator field the extension changes, no userAgentData.
     expect(seen).toMatchObject({
       userAgent: windowsUserAgent(linux.userAgent),
-      appVersion: windowsUserAgent(linux.appVersion),
+      appVersion: WINDOWS.firefoxAppVersion,
       platform: WINDOWS.navigatorPlatform,
       oscpu: WINDOWS.token,
     });

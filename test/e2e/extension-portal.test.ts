@@ -5,13 +5,13 @@
  * the installation uuid and the combination code, failures that echo the page's request; nothing
  * at all on an origin off the allow-list.
  */
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { cancel, enterPin } from '../../tools/dev/pin-dialog.ts';
-import { combinationCode, type E2E, dialogText, screenshot, startE2E, verifyCommands } from './extension-setup.ts';
+import { combinationCode, type E2E, dialogText, screenshot, startE2E, toDocs, verifyCommands } from './extension-setup.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -116,8 +116,7 @@ describe('portal surface', () => {
     expect(await dialogText(dialog, '[data-testid=tries]')).toContain('残り 3 回 (最大 3 回)');
     const shot = fileURLToPath(new URL('../../test-output/screenshots/portal-text-dialog.png', import.meta.url));
     await screenshot(dialog, 'portal-text-dialog');
-    await mkdir(fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)), { recursive: true });
-    await copyFile(shot, fileURLToPath(new URL('../../docs/screenshots/portal-text-dialog.png', import.meta.url)));
+    await toDocs(shot, 'portal-text-dialog.png');
     await enterPin(dialog, '9999');
     await dialog.waitForFunction(() => document.querySelector('[data-testid=error]')?.textContent?.includes('残り 2 回'), { timeout: 15_000 });
     await enterPin(dialog, VIRTUAL_PINS.text);

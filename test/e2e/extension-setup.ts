@@ -3,7 +3,7 @@
  * the fixture server and Chromium with the real host (`--card pcsc`).
  */
 import { constants, createHash, publicDecrypt, X509Certificate } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
@@ -95,6 +95,18 @@ export async function verifyCommands(card: ServedCard): Promise<string[]> {
 
 export async function dialogText(dialog: Page, selector: string): Promise<string> {
   return dialog.$eval(selector, (el) => el.textContent ?? '');
+}
+
+/**
+ * Copies a screenshot the run took into docs/screenshots/<name>, only when asked:
+ * `JPKI_BRIDGE_DOCS_SCREENSHOTS=1 npx vitest run --project system <file>` refreshes the docs'
+ * pictures; a plain test run leaves the tracked files as they are.
+ */
+export async function toDocs(file: string, name: string): Promise<void> {
+  if (!process.env.JPKI_BRIDGE_DOCS_SCREENSHOTS) return;
+  const docs = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+  await mkdir(docs, { recursive: true });
+  await copyFile(file, `${docs}${name}`);
 }
 
 /** A full-page screenshot into test-output/screenshots/<name>.png (the dialog at its window size). */
