@@ -18,17 +18,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
 import { WINDOWS, windowsUserAgent } from '../../extension/src/lib/windows-identity.ts';
-import { extensionMessage, extensionWindowTitle, type FirefoxSession, launchFirefox } from '../../tools/dev/firefox.ts';
+import { extensionMessage, type FirefoxSession, launchFirefox } from '../../tools/dev/firefox.ts';
+import { PIN_DIALOG_TITLE, waitForPinDialog } from '../../tools/dev/firefox-dialog.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
 import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
-import { findWindow, pressKeys, screenshotDisplay, typeInto, waitForWindow, windowExists } from '../../tools/dev/x-input.ts';
+import { findWindow, pressKeys, screenshotDisplay, typeInto, windowExists } from '../../tools/dev/x-input.ts';
 import { type VirtualDisplay, startXvfb } from '../../tools/dev/xvfb.ts';
 import { combinationCode, FIXTURES, newNonce, toDocs, verifyToken } from './extension-setup.ts';
 
 const OUT = fileURLToPath(new URL('../../test-output/firefox/', import.meta.url));
-const DIALOG_TITLE = extensionWindowTitle('dialogTitle');
 
 let display: VirtualDisplay;
 let card: ServedCard;
@@ -85,9 +85,7 @@ async function throughTheDialog(
   { docs = false, before }: { docs?: boolean; before?: (dialog: string) => Promise<void> } = {},
 ): Promise<any> {
   await click(button, request);
-  const dialog = await waitForWindow(display.display, DIALOG_TITLE);
-  // The title is set before the first render; the field takes the focus when it renders.
-  await sleep(1_000);
+  const dialog = await waitForPinDialog(display.display);
   await before?.(dialog);
   await typeInto(display.display, dialog, pin);
   await screenshotDisplay(display.display, `${OUT}${name}-dialog.png`);
@@ -136,7 +134,7 @@ describe('Firefox: PIN flows typed into the extension’s own window', () => {
         expect(either('triesLeft', { count: 2, max: 3 }).some((message) => text.includes(message))).toBe(true);
         expect(either('wrongPin', { count: 2 }).some((message) => text.includes(message))).toBe(true);
         // Still the one request in the one dialog: the page has no answer yet.
-        expect(await findWindow(display.display, DIALOG_TITLE)).toBe(dialog);
+        expect(await findWindow(display.display, PIN_DIALOG_TITLE)).toBe(dialog);
         expect(await page.evaluate(() => (window as any).outcome)).toBeNull();
       },
     });
@@ -165,7 +163,7 @@ describe('Firefox: portal mode 01 on a site the user added on the options page',
     await click('portal', { mode: '01', service_id: '01', digest: (await site.issuePortalChallenge()).digestInfo });
     await sleep(3_000);
     expect(await page.evaluate(() => (window as any).outcome)).toBeNull();
-    expect(await findWindow(display.display, DIALOG_TITLE)).toBeNull();
+    expect(await findWindow(display.display, PIN_DIALOG_TITLE)).toBeNull();
   });
 
   it('the origin typed into the options page turns the portal surface on: the hidden inputs at levels 24 and 29', async () => {

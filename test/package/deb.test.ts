@@ -1,8 +1,9 @@
 /**
  * The Debian package as a resident gets it: lintian on the .deb, `dpkg -i`, `jpki-bridge doctor`
  * from the installed package with no `node` anywhere on PATH, Chromium with a fresh profile and
- * no per-profile manifest logging in on the demo through the system-wide manifest, then
- * `dpkg -P` and nothing of it left. Needs root (dpkg), as CI has.
+ * no per-profile manifest logging in on the demo through the system-wide manifest, firefox-esr
+ * with a fresh HOME (no per-user manifest) doing the same with the PIN typed into its dialog
+ * window by xdotool under Xvfb, then `dpkg -P` and nothing of it left. Needs root (dpkg), as CI has.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -15,9 +16,13 @@ import { startDemoServer, type DemoServer } from '../../relying-party/demo/serve
 import { createDemoVerifier } from '../../relying-party/demo/verifier-setup.ts';
 import { walkLogin } from '../../relying-party/demo/walkthrough.ts';
 import { launchChromium, type ChromiumSession } from '../../tools/dev/chromium.ts';
+import { launchFirefox, type FirefoxSession } from '../../tools/dev/firefox.ts';
+import { waitForPinDialog } from '../../tools/dev/firefox-dialog.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
+import { pressKeys, typeInto } from '../../tools/dev/x-input.ts';
+import { startXvfb, type VirtualDisplay } from '../../tools/dev/xvfb.ts';
 import {
   BROWSERS,
   CHROME_WEB_STORE_UPDATE_URL,
@@ -31,6 +36,7 @@ import {
   systemManifestPath,
 } from '../../tools/package/deb/layout.ts';
 import { DIST } from '../../tools/package/paths.ts';
+import { installTarget } from '../../native-host/src/install/paths.ts';
 
 const DEB = join(DIST, DEB_FILE);
 /** Where a package could leave something; dpkg's and apt's own databases change by design. */
@@ -153,6 +159,38 @@ describe('the Debian package', () => {
       expect(verdict, verdict.detail).toMatchObject({ ok: true });
       // …and the host that answered was the package's: a child of Chromium running the installed executable.
       expect([...parents].some((command) => command.startsWith('chrom')), `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`).toBe(true);
+    });
+  });
+
+  describe('firefox-esr with a fresh HOME and no per-user manifest', () => {
+    let server: DemoServer;
+    let display: VirtualDisplay;
+    let firefox: FirefoxSession;
+    afterAll(async () => {
+      await firefox?.close();
+      await display?.stop();
+      await server?.close();
+    });
+
+    it('logs in on the demo through the system-wide manifest, the PIN typed into the dialog window', async () => {
+      server = await startDemoServer({ port: 0, createVerifier: async (origin) => (await createDemoVerifier({ origin, cardStateFile: stateFile })).verifier });
+      display = await startXvfb();
+      firefox = await launchFirefox({ host: false, display: display.display });
+      // Where `jpki-bridge install --user` would put it: nothing there, so only the system one can answer.
+      expect(existsSync(installTarget('linux', 'firefox', 'user', { home: firefox.home }).manifestPath)).toBe(false);
+      const hosts = watchHosts();
+      const page = await firefox.openPage(`${server.url}/login`);
+      await page.click('#login-jpki');
+      const dialog = await waitForPinDialog(display.display);
+      await typeInto(display.display, dialog, VIRTUAL_PINS.auth);
+      await pressKeys(display.display, dialog, 'Return');
+      // The demo server verified the token: its welcome page, or its error status.
+      const shown = await page.waitForSelector('[data-testid="welcome"], #status.ng', { timeout: 60_000 });
+      const verdict = await shown!.evaluate((element) => ({ welcome: element.matches('[data-testid="welcome"]'), text: element.textContent ?? '' }));
+      const parents = hosts.stop();
+      expect(verdict.welcome, verdict.text).toBe(true);
+      // …and the host that answered was the package's: a child of Firefox running the installed executable.
+      expect([...parents].some((command) => command.startsWith('firefox')), `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`).toBe(true);
     });
   });
 
