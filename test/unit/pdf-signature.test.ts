@@ -5,7 +5,7 @@
  * advisories as cases: a ByteRange that leaves bytes unsigned, a second signature that does not
  * hold, a certificate outside its validity.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, sign, X509Certificate } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { embedPdfSignature, preparePdf, verifyPdf } from '../../relying-party/sr
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
 import { devCaRoots } from '../../native-host/src/virtual-card/index.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
+import { issueLeaf, makeTestPki, type Issued } from './verifier-fixtures.ts';
 import { flipOneByte, makeDocumentSigner, peer, type DocumentSigner } from './document-fixtures.ts';
 
 let card: DocumentSigner;
@@ -30,6 +31,14 @@ async function signPdf(signer: DocumentSigner, pdf: Uint8Array, withCertificate 
     const cms = assembleSignedData({ signedAttributes: attributes, signature: await s.sign(attributes.hash), certificates: [s.certificate] });
     return embedPdfSignature(prepared, cms);
   });
+}
+
+/** The same, with a key in memory (a fixture certificate the card could not have). */
+function signPdfWithKey(issued: Issued, pdf: Uint8Array): Buffer {
+  const prepared = preparePdf(pdf);
+  const attributes = buildSignedAttributes({ contentDigest: prepared.digest });
+  const certificate = Buffer.from(issued.certificate, 'base64');
+  return embedPdfSignature(prepared, assembleSignedData({ signedAttributes: attributes, signature: sign('sha256', attributes.der, issued.privateKey), certificates: [certificate] }));
 }
 
 async function saved(pdf: Uint8Array): Promise<string> {
@@ -148,6 +157,14 @@ describe("myna's advisories, as cases our verifier must refuse", () => {
       now: () => new Date(Date.parse(card.state.persona.issued) + 6 * 365 * 86400_000),
     });
     expect(await verifyPdf(later, signed)).toMatchObject({ ok: false, code: 'CERTIFICATE_EXPIRED' });
+  });
+
+  it('key usage and basic constraints: a key without nonRepudiation, and a CA certificate as the signer', async () => {
+    const pki = makeTestPki();
+    const verifier = new JpkiVerifier({ trustAnchors: trustAnchorsFrom(pki.signRoot.pem, 'fixture CA'), policies: JPKI_TEST_POLICY_OIDS, revocation: 'not-checked' });
+    const noNonRepudiation = issueLeaf(pki.signRoot, { kind: 'sign', nonRepudiation: false });
+    expect(await verifyPdf(verifier, signPdfWithKey(noNonRepudiation, original))).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
+    expect(await verifyPdf(verifier, signPdfWithKey(pki.signRoot, original))).toMatchObject({ ok: false, code: 'UNTRUSTED_CERTIFICATE' });
   });
 
   it('a PDF without a signature', async () => {
