@@ -39,7 +39,7 @@ export async function makeDocumentSigner(persona: 'adult' | 'expired' = 'adult')
     stateFile,
     caFile,
     verifier,
-    withSigner: (fn) => withCardSigner(backend, DEFAULT_PINS.sign, new Date(), fn),
+    withSigner: (fn) => withCardSigner(backend, DEFAULT_PINS.sign, {}, fn),
   };
 }
 

@@ -17,11 +17,17 @@ export interface CardSigner {
   sign(hash: Uint8Array): Promise<Uint8Array>;
 }
 
-export async function withCardSigner<T>(backend: CardBackend, password: string, now: Date, fn: (signer: CardSigner) => Promise<T>): Promise<T> {
+export interface CardSignerOptions {
+  now?: Date;
+  /** With one try left the card is not asked unless the user confirmed (ERR_JPKI_PIN_LAST_TRY otherwise). */
+  confirmLastTry?: boolean;
+}
+
+export async function withCardSigner<T>(backend: CardBackend, password: string, options: CardSignerOptions, fn: (signer: CardSigner) => Promise<T>): Promise<T> {
   const pin = pinBytes('sign', password);
   try {
     return await withJpkiCard(backend, async (card) => {
-      const certificate = await unlockSigning(card, pin, false, now);
+      const certificate = await unlockSigning(card, pin, options.confirmLastTry, options.now ?? new Date());
       const sign = async (hash: Uint8Array) => base64ToBytes((await signEach(card, [buildDigestInfo('SHA-256', hash)]))[0]!);
       return fn({ certificate, sign });
     });
