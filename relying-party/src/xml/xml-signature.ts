@@ -15,10 +15,9 @@
  * only thing deferred is the one RSA private-key operation. The replacement is textual so that the
  * document's bytes outside the signature are exactly what was prepared.
  */
-import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
-import type { ErrorFirstCallback, SignatureAlgorithm } from 'xml-crypto';
-import { ENVELOPED, EXC_C14N, RSA_SHA256, SHA256 } from './algorithms.ts';
+import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { ENVELOPED, EXC_C14N, SHA256 } from './algorithms.ts';
+import { deferredSigner, signedInfoHash } from './deferred-signer.ts';
 import { XML_LIMITS, xmlBoundsProblem } from './xml-bounds.ts';
 
 /** Everything step 2 needs; plain JSON so that a site can keep it in a session between requests. */
@@ -37,31 +36,7 @@ export class XmlSignatureError extends Error {}
 
 /** Throws XmlSignatureError when the signed document would be outside XML_LIMITS (it could not be verified). */
 export function prepareXmlSignature(xml: string): PreparedXmlSignature {
-  const placeholder = `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
-  let signedInfo: string | null = null;
-
-  // A signature algorithm that does not sign: it keeps the canonical SignedInfo for the card.
-  class DeferredRsaSha256 implements SignatureAlgorithm {
-    getSignature(signedInfoCanon: unknown, _key: unknown, callback?: ErrorFirstCallback<string>): string {
-      signedInfo = String(signedInfoCanon);
-      if (callback) callback(null, placeholder);
-      return placeholder;
-    }
-    verifySignature(): boolean {
-      throw new Error('DeferredRsaSha256 only prepares signatures');
-    }
-    getAlgorithmName(): string {
-      return RSA_SHA256;
-    }
-  }
-
-  const signer = new SignedXml({
-    // Never used as a key: DeferredRsaSha256 ignores it. SignedXml only insists that one is set.
-    privateKey: 'deferred-to-the-card',
-    signatureAlgorithm: RSA_SHA256,
-    canonicalizationAlgorithm: EXC_C14N,
-  });
-  signer.SignatureAlgorithms[RSA_SHA256] = DeferredRsaSha256 as unknown as new () => SignatureAlgorithm;
+  const { signer, placeholder, signedInfo } = deferredSigner(EXC_C14N);
   signer.addReference({
     xpath: '/*',
     isEmptyUri: true,
@@ -69,8 +44,8 @@ export function prepareXmlSignature(xml: string): PreparedXmlSignature {
     digestAlgorithm: SHA256,
   });
   signer.computeSignature(xml, { location: { reference: '/*', action: 'append' } });
-  if (signedInfo === null) throw new XmlSignatureError('xml-crypto did not produce a SignedInfo');
-  const signedInfoText: string = signedInfo;
+  const signedInfoText = signedInfo();
+  if (signedInfoText === null) throw new XmlSignatureError('xml-crypto did not produce a SignedInfo');
   const prepared = signer.getSignedXml();
   // Room for what completeXmlSignature adds (KeyInfo/X509Data/X509Certificate, ≤ 8 KB of base64).
   const outOfBounds = xmlBoundsProblem(prepared, { ...XML_LIMITS, maxBytes: XML_LIMITS.maxBytes - 8192, maxElements: XML_LIMITS.maxElements - 3 });
@@ -79,7 +54,7 @@ export function prepareXmlSignature(xml: string): PreparedXmlSignature {
     xml: prepared,
     placeholder,
     signedInfo: signedInfoText,
-    hash: createHash('sha256').update(signedInfoText, 'utf8').digest('base64'),
+    hash: signedInfoHash(signedInfoText),
     hashFunction: 'SHA-256',
   };
 }
