@@ -4,7 +4,8 @@
  *           portal-compatible `launchApp` mode 01 (DigestInfo from the server; the answer's
  *           uuid and combination code are kept with the login)
  *   /etax   an e-Tax-like filing: the filer's name and address from the card face (`launchApp`
- *           mode 04), form → XML → prepareXmlSignature → `jpki:sign` → XMLDSig
+ *           mode 04), form → XML (e-Tax's DATA layout) → prepareDetachedXmlSignature →
+ *           `jpki:sign` → a detached XMLDSig beside the return
  * Every verdict is the server's (JpkiVerifier); the pages only carry values back and forth.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,12 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { PAGE_LIBRARY } from '../tools/dev/checkout.ts';
 import { CONTENT_TYPES, contentTypeOf } from '../tools/dev/static-server.ts';
 import {
-  buildTaxReturnXml,
+  buildTaxFilingXml,
   completeXmlSignature,
-  prepareXmlSignature,
+  prepareDetachedXmlSignature,
   TaxReturnError,
   validateTaxReturn,
-  verifyXmlSignature,
+  verifyDetachedXmlSignature,
   XmlSignatureError,
   type JpkiVerifier,
   type AuthResult,
@@ -107,7 +108,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     async 'POST /api/etax/prepare'(session, body) {
       const input = validateTaxReturn(body);
       const id = randomUUID();
-      const prepared = prepareXmlSignature(buildTaxReturnXml(input, id, new Date()));
+      // e-Tax's layout: the return inside DATA, a sibling Signature referencing it by id (docs/xml-signature.md).
+      const filingXml = buildTaxFilingXml(input, id, new Date());
+      const prepared = prepareDetachedXmlSignature(filingXml.xml, filingXml.elementId);
       session.filings.set(id, { prepared, ...(input.filer ? { filer: input.filer } : {}) });
       return [200, { id, hash: prepared.hash, hashFunction: prepared.hashFunction }];
     },
@@ -127,7 +130,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       if (!verdict.ok) return [400, verdict];
       // …then the XMLDSig itself, assembled and checked again with xml-crypto.
       const signedXml = completeXmlSignature(filing.prepared, signature, certificate);
-      const check = verifyXmlSignature(signedXml);
+      const check = verifyDetachedXmlSignature(signedXml);
       if (!check.valid) return [400, { ok: false, code: 'SIGNATURE_INVALID', message: 'the XML signature does not verify' }];
       filing.signedXml = signedXml;
       filing.holder = verdict.holder;

@@ -13,7 +13,7 @@ import { createCardState, serveCard, type ServedCard } from '../../tools/dev/vir
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../demo/walkthrough.ts';
-import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { verifyDetachedXmlSignature } from '../../relying-party/src/xml/index.ts';
 
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let card: ServedCard;
@@ -64,7 +64,7 @@ describe('demo sites', () => {
     expect(verdict.detail).toContain(`signer ${persona.name}, ${persona.address}`);
   });
 
-  it('serves the signed XML for download, and it verifies with xml-crypto', async () => {
+  it("serves the signed XML for download in e-Tax's detached layout, and it verifies", async () => {
     const page = await session.openPage(`${server.url}/etax`);
     try {
       const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
@@ -75,8 +75,9 @@ describe('demo sites', () => {
         const href = (document.getElementById('download') as HTMLAnchorElement).href;
         return (await fetch(href)).text();
       });
-      expect(verifyXmlSignature(xml).valid).toBe(true);
-      expect(verifyXmlSignature(xml.replace('<Income currency="JPY">', '<Income currency="JPY">1')).valid).toBe(false);
+      expect(verifyDetachedXmlSignature(xml).valid).toBe(true);
+      expect(xml).toMatch(/<\/TaxReturn><Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">[\s\S]*<Reference URI="#TaxReturn-/);
+      expect(verifyDetachedXmlSignature(xml.replace('<Income currency="JPY">', '<Income currency="JPY">1')).valid).toBe(false);
     } finally {
       await page.close();
     }
