@@ -15,6 +15,11 @@
  *   // signing: verifier.verifySignature({hash, hashFunction, signature, certificate}) → holder
  *   // XML:     prepareXmlSignature(xml) → page: jpki.sign([prepared.hash], 'SHA-256')
  *   //          → completeXmlSignature(prepared, signatures[0], certificate)
+ *   // PDF/file: preparePdfSignature(pdf) → page: jpki.signDocument(prepared)
+ *   //          → completeDocumentSignature(verifier, prepared, signature, certificate)
  */
 export * from './verifier/index.ts';
 export * from './xml/index.ts';
+export * from './cms/index.ts';
+export * from './pdf/index.ts';
+export * from './documents/index.ts';
