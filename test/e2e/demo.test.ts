@@ -3,7 +3,9 @@
  * the virtual card behind pcscd + vpcd, the demo server with its verifier. Each flow goes from a
  * click to the server's verdict, with the PIN typed into the extension's dialog.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ChromiumSession } from '../../tools/dev/chromium.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
@@ -14,6 +16,9 @@ import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../demo/walkthrough.ts';
 import { verifyDetachedXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
+import { peer } from '../unit/document-fixtures.ts';
+import { screenshot } from './extension-setup.ts';
 
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let card: ServedCard;
@@ -89,5 +94,35 @@ describe('demo sites', () => {
     const verdict = await walkLogin(walk);
     expect(verdict.ok).toBe(false);
     expect(verdict.detail).toContain('UNTRUSTED_CERTIFICATE');
+  });
+
+  it('"PDF に電子署名": upload, one PIN dialog, the server verifies and names the signer, and pdfsig finds the downloaded PDF valid', async () => {
+    const page = await session.openPage(`${server.url}/pdf`);
+    try {
+      const upload = join(tmpdir(), `jpki-demo-${Date.now()}.pdf`);
+      await writeFile(upload, makeSamplePdf({ text: 'Demo application form' }));
+      const input = await page.$('#pdf-file');
+      await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(upload);
+      await screenshot(page, 'demo-pdf-upload');
+      const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
+      await page.click('#sign');
+      const dialog = await session.waitForDialog();
+      await screenshot(dialog, 'demo-pdf-pin-dialog');
+      await enterPin(dialog, VIRTUAL_PINS.sign);
+      await pending;
+      await screenshot(page, 'demo-pdf-signed');
+      expect(await page.$eval('[data-testid="holder-name"]', (e) => e.textContent)).toBe(persona.name);
+      const pdf = await page.evaluate(async () => {
+        const href = (document.getElementById('download') as HTMLAnchorElement).href;
+        return Array.from(new Uint8Array(await (await fetch(href)).arrayBuffer()));
+      });
+      const signedFile = upload.replace(/\.pdf$/, '-signed.pdf');
+      await writeFile(signedFile, Uint8Array.from(pdf));
+      const pdfsig = await peer('pdfsig', [signedFile]);
+      expect(pdfsig.out).toMatch(/Signature Validation: Signature is Valid\./);
+      expect(pdfsig.out).toMatch(/Total document signed/);
+    } finally {
+      await page.close();
+    }
   });
 });
