@@ -40,7 +40,7 @@ beforeAll(async () => {
   session = await launchChromium({ lang: 'ja', host: { card: 'pcsc' } });
   await session.allowPortalOrigin(server.url);
   walk = { browser: session.browser, baseUrl: server.url, pins: VIRTUAL_PINS, screenshotDir: null };
-});
+}, 900_000); // serveCard waits for the cross-process reader lock: other files' tests may hold the readers for minutes
 
 afterAll(async () => {
   await session?.close();
