@@ -1,7 +1,6 @@
 /** What the CLI prints about a signing certificate: the holder's name and the validity, Japanese first. */
 import { X509Certificate } from 'node:crypto';
-import { parseCertificate } from '@jpki-bridge/relying-party/verifier';
-import { readHolder } from '@jpki-bridge/relying-party/verifier';
+import { parseCertificate, readHolder } from '@jpki-bridge/relying-party/verifier';
 
 export function describeSigner(certificate: Uint8Array): string {
   const x509 = new X509Certificate(certificate);
