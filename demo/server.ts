@@ -18,19 +18,17 @@ import { fileURLToPath } from 'node:url';
 import { PAGE_LIBRARY } from '../tools/dev/checkout.ts';
 import { CONTENT_TYPES, contentTypeOf } from '../tools/dev/static-server.ts';
 import {
-  buildTaxFilingXml,
   completeDocumentSignature,
   completeXmlSignature,
+  prepareDetachedXmlSignature,
   preparePdfSignature,
   VerificationError,
-  prepareDetachedXmlSignature,
-  TaxReturnError,
-  validateTaxReturn,
   verifyDetachedXmlSignature,
   XmlSignatureError,
   type JpkiVerifier,
   type AuthResult,
 } from '@jpki-bridge/relying-party';
+import { buildTaxFilingXml, TaxReturnError, validateTaxReturn } from './etax-document.ts';
 import { renderWelcome } from './welcome-page.ts';
 import { type PortalIdentity, SessionStore, type Session } from './sessions.ts';
 

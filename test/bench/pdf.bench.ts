@@ -16,8 +16,8 @@ import { createVirtualBackend } from '../../native-host/src/card/virtual-backend
 import { withCardSigner } from '../../native-host/src/documents/card-signer.ts';
 import { createCardState, DEFAULT_PINS } from '../../native-host/src/virtual-card/index.ts';
 import { saveCardState } from '../../native-host/src/virtual-card/state-file.ts';
-import { signDetached } from '../../relying-party/src/cms/index.ts';
-import { embedPdfSignature, preparePdf } from '../../relying-party/src/pdf/index.ts';
+import { signDetached } from '../../relying-party/src/index.ts';
+import { embedPdfSignature, preparePdf } from '../../relying-party/src/index.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
 import { serveCard } from '../../tools/dev/virtual-card.ts';

@@ -15,7 +15,7 @@ import { createCardState, serveCard, type ServedCard } from '../../tools/dev/vir
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../demo/walkthrough.ts';
-import { verifyDetachedXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { verifyDetachedXmlSignature } from '../../relying-party/src/index.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
 import { peer } from '../unit/document-fixtures.ts';
 import { screenshot } from './extension-setup.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import { ContentInfo, SignedData } from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assembleSignedData, buildSignedAttributes, signDetached, verifyDetachedCms } from '../../relying-party/src/cms/index.ts';
+import { assembleSignedData, buildSignedAttributes, signDetached, verifyDetachedCms } from '../../relying-party/src/index.ts';
 import { flipOneByte, makeDocumentSigner, peer, type DocumentSigner } from './document-fixtures.ts';
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { createVirtualBackend } from '../../native-host/src/card/virtual-backend.ts';
 import { withCardSigner, type CardSigner } from '../../native-host/src/documents/card-signer.ts';
 import { createCardState, DEFAULT_PINS, devCaRoots, saveCardState, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
-import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
+import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
 
 export interface DocumentSigner {
   dir: string;

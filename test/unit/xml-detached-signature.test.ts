@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { completeXmlSignature, prepareDetachedXmlSignature, verifyDetachedXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { completeXmlSignature, prepareDetachedXmlSignature, verifyDetachedXmlSignature } from '../../relying-party/src/index.ts';
 import { makeDocumentSigner, peer, type DocumentSigner } from './document-fixtures.ts';
 
 const NS = 'urn:jpki-bridge:demo:etax:1';

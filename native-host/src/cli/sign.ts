@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { signDetached } from '@jpki-bridge/relying-party/cms';
-import { embedPdfSignature, preparePdf } from '@jpki-bridge/relying-party/pdf';
+import { signDetached } from '@jpki-bridge/relying-party';
+import { embedPdfSignature, preparePdf } from '@jpki-bridge/relying-party';
 import { createBackend, parseCardSpec } from '../card/create-backend.ts';
 import { withCardSigner } from '../documents/card-signer.ts';
 import { describeSigner } from '../documents/describe-signer.ts';

@@ -7,9 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { verifyDetachedCms, type CmsResult } from '@jpki-bridge/relying-party/cms';
-import { verifyPdf } from '@jpki-bridge/relying-party/pdf';
-import { JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS, JpkiVerifier, loadTrustAnchors, mergePolicies } from '@jpki-bridge/relying-party/verifier';
+import { verifyDetachedCms, type CmsResult } from '@jpki-bridge/relying-party';
+import { verifyPdf } from '@jpki-bridge/relying-party';
+import { JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS, JpkiVerifier, loadTrustAnchors, mergePolicies } from '@jpki-bridge/relying-party';
 import { describeSigner } from '../documents/describe-signer.ts';
 import { describeError } from '../documents/describe-error.ts';
 import { isPdf } from '../documents/document-kind.ts';
