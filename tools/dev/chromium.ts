@@ -145,7 +145,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
           async (keys: { list: string; version: string; windows: string }, version: number, preset: string[], add: string, windows: boolean | null) => {
             type Area = { get(keys: string | string[]): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
             const local = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
-            // A list an older build stored is migrated by the extension itself (allow-list.ts) when
+            // A list an older build stored is migrated by the extension itself (extension/src/settings/allow-list-migration.ts) when
             // the background starts: stamping it current here would skip or race that migration.
             for (let waited = 0; ; waited += 50) {
               const { [keys.list]: old, [keys.version]: oldVersion } = await local.get([keys.list, keys.version]);
