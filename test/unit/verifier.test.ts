@@ -1,3 +1,4 @@
+import { JPKI_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -196,6 +197,12 @@ describe('auth token', () => {
     const signOnlyTest = issueLeaf(pki.authRoot, { kind: 'auth', policy: '1.2.3.4' });
     const result = await v.verifyAuthToken(makeToken(signOnlyTest, ORIGIN, nonce), { nonce });
     expect(result).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
+  });
+
+  it('rejects the development CA\'s authentication certificate under production policies, even with its root trusted (issue 19 finding 11)', async () => {
+    const v = verifier({ policies: JPKI_POLICY_OIDS });
+    const nonce = await v.issueNonce();
+    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
   });
 
   it('rejects an auth-policy certificate whose keyUsage asserts nonRepudiation', async () => {
@@ -417,9 +424,12 @@ describe('portal-compatible login (launchApp mode 01)', () => {
   it('takes the certificate as the portal answer carries it, base64 without padding', async () => {
     const v = verifier();
     const challenge = await v.issueUnboundPortalChallenge();
-    const signature = signDigestInfo(pki.auth, Buffer.from(challenge.digestInfo, 'base64'));
-    const unpadded = pki.auth.certificate.replace(/=+$/, '');
-    expect(unpadded.length % 4).not.toBe(0); // the premise: this certificate's base64 has padding to drop
+    // The premise: a certificate whose base64 has padding to drop (its DER length is not a multiple of 3).
+    // The two policy OIDs differ in encoded length by one byte, so one of the two certificates has padding.
+    const leaf = pki.auth.certificate.endsWith('=') ? pki.auth : issueLeaf(pki.authRoot, { kind: 'auth', policy: JPKI_POLICY_OID.auth });
+    const signature = signDigestInfo(leaf, Buffer.from(challenge.digestInfo, 'base64'));
+    const unpadded = leaf.certificate.replace(/=+$/, '');
+    expect(unpadded.length % 4).not.toBe(0);
     expect(await v.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature, certificate: unpadded })).toMatchObject({ ok: true });
   });
 
