@@ -12,7 +12,7 @@ import { OPERATION_ROWS, type OperationName } from '@jpki-bridge/shared/operatio
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
 import { route as routeMessage } from '../../extension/src/background/router.ts';
 import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
-import { HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
+import { HOST_FAILURE_BACKOFF_MAX_MS, HOST_FAILURE_BACKOFF_MIN_MS, HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
 import { afterTheAnswer, fakePrompt } from './extension-fakes/fake-prompt.ts';
@@ -171,7 +171,7 @@ describe('route: page requests', () => {
     expect(host.closed).toBe(host.opened);
   });
 
-  it('jpki:status polled by a page starts one host, not one per call; a failure is not cached', async () => {
+  it('jpki:status polled by a page starts one host, not one per call', async () => {
     let clock = 0;
     const cache = new HostVersionCache(() => clock);
     const { host } = cardHost();
@@ -182,11 +182,38 @@ describe('route: page requests', () => {
     clock += HOST_VERSION_TTL_MS;
     await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
     expect(host.opened).toBe(2);
+  });
 
-    const missing = new HostVersionCache(() => clock);
+  it('jpki:status during a host failure starts the host a few times a minute, not once per call (issue 19 finding 5)', async () => {
+    let clock = 0;
+    const cache = new HostVersionCache(() => clock);
     const absent = fakeHost(() => ({}), { hello: null, disconnectReason: 'Specified native messaging host not found.' });
-    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: missing };
+    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: cache };
+    const status = (ctx: BackgroundContext) => route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
+    // The issue's burst: 300 calls in 0.3 s start the host once.
+    for (let i = 0; i < 300; i++, clock += 1) expect(await status(noHost)).toMatchObject({ ok: false });
+    expect(absent.opened).toBe(1);
+    // A page polling every 100 ms for a minute: back-off 1, 2, 4, 8, 16, 30, 30 s → at most 7 starts.
+    for (let i = 0; i < 600; i++, clock += 100) await status(noHost);
+    expect(absent.opened).toBeGreaterThan(1);
+    expect(absent.opened).toBeLessThanOrEqual(7);
+    // Once the host works, it is seen when the back-off ends, and success is cached as before.
+    const { host } = cardHost();
+    const fixed = { ...noHost, connect: host.connect };
+    clock += HOST_FAILURE_BACKOFF_MAX_MS;
+    expect(await status(fixed)).toMatchObject({ ok: true });
+    expect(await status(fixed)).toMatchObject({ ok: true });
+    expect(host.opened).toBe(1);
+  });
+
+  it('a host installed a moment after a failure is seen within a second', async () => {
+    let clock = 0;
+    const cache = new HostVersionCache(() => clock);
+    const absent = fakeHost(() => ({}), { hello: null, disconnectReason: 'Specified native messaging host not found.' });
+    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: cache };
     expect(await route(noHost, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: false });
+    const { host } = cardHost();
+    clock += HOST_FAILURE_BACKOFF_MIN_MS;
     expect(await route({ ...noHost, connect: host.connect }, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
   });
 
