@@ -1,6 +1,6 @@
 /** The background: origin derivation, the single-operation lock, the PIN loop, timeouts, native errors. */
-import { describe, expect, it } from 'vitest';
-import { JpkiError } from '@jpki-bridge/shared/errors';
+import { describe, expect, it, vi } from 'vitest';
+import { ERROR_MESSAGES, JpkiError } from '@jpki-bridge/shared/errors';
 import { USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
@@ -12,6 +12,7 @@ import { OPERATION_ROWS, type OperationName } from '@jpki-bridge/shared/operatio
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
 import { route as routeMessage } from '../../extension/src/background/router.ts';
 import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
+import { pageError } from '../../extension/src/background/page-error.ts';
 import { HOST_FAILURE_BACKOFF_MAX_MS, HOST_FAILURE_BACKOFF_MIN_MS, HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
@@ -301,6 +302,32 @@ describe('route: page requests', () => {
     const readerPrompt = fakePrompt([{ type: 'cancel' }]);
     expect(await route(context(noReader, readerPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
     expect(readerPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_READER' } }]);
+  });
+
+  it('a page gets the code and the generic message only; the host\'s detail (reader name with its USB serial) goes to the log (issue 19 finding 7)', async () => {
+    const detail = 'SCardConnect on "ACS ACR39U ICC Reader [SN 0123456789AB] 00 00": Sharing violation';
+    const busy = fakeHost((c) => {
+      if (c === 'status') throw new JpkiError('ERR_JPKI_PCSC_UNAVAILABLE', detail);
+      return {};
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const out = await route(context(busy, fakePrompt([{ type: 'close' }])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
+      expect(out).toEqual({ ok: false, error: { code: 'ERR_JPKI_PCSC_UNAVAILABLE', message: ERROR_MESSAGES.ERR_JPKI_PCSC_UNAVAILABLE.en } });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('0123456789AB'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a page still gets retriesLeft with a PIN error, and the generic message', () => {
+    const lines: string[] = [];
+    expect(pageError(new JpkiError('ERR_JPKI_PIN_INCORRECT', 'VERIFY answered 63 C2', 2), (line) => lines.push(line))).toEqual({
+      code: 'ERR_JPKI_PIN_INCORRECT',
+      message: ERROR_MESSAGES.ERR_JPKI_PIN_INCORRECT.en,
+      retriesLeft: 2,
+    });
+    expect(lines).toEqual(['jpki-bridge: ERR_JPKI_PIN_INCORRECT: VERIFY answered 63 C2']);
   });
 
   it('a missing host shows NATIVE_UNAVAILABLE in the dialog, and the page gets it when the dialog times out too', async () => {

@@ -6,7 +6,8 @@
  *     in the page (user-activation.ts), and every dialog that opens is counted against the
  *     origin's rate limit (dialog-rate-limit.ts).
  *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
- * Answers are Outcomes (errors as their wire form), see messages.ts.
+ * Answers are Outcomes (errors as their wire form), see messages.ts; a page's errors carry the
+ * code and its generic text only (page-error.ts).
  */
 import { JpkiError, serializeError } from '@jpki-bridge/shared/errors';
 import { type PageAction, isPageAction } from '@jpki-bridge/shared/operations';
@@ -24,6 +25,7 @@ import { NOT_ALLOWED, portalHello } from './actions/portal-hello.ts';
 import { sign } from './actions/sign.ts';
 import { status } from './actions/status.ts';
 import { logUnexpectedError } from './unexpected-error.ts';
+import { pageError } from './page-error.ts';
 
 /** A handler for every page action of operations.ts (a page action without one does not compile). */
 const PAGE_HANDLERS: Record<PageAction, (ctx: BackgroundContext, origin: string, request: unknown) => Promise<unknown>> = {
@@ -71,14 +73,14 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
     return outcome(async () => {
       requireActivation(portalDetailNeedsActivation(detail), active);
       return portal(ctx, origin, detail);
-    });
+    }, pageError);
   }
   const { action, request } = message as { action?: unknown; request?: unknown };
   if (!isPageAction(action)) return refuse('ERR_JPKI_UNKNOWN_COMMAND');
   return outcome(async () => {
     requireActivation(pageActionNeedsActivation(action), active);
     return PAGE_HANDLERS[action](ctx, origin, request);
-  });
+  }, pageError);
 }
 
 function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<unknown> {
@@ -92,12 +94,13 @@ function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<u
   }
 }
 
-async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+/** `fn`'s answer as an Outcome; a failure in the wire form `toWire` gives (a page's: pageError). */
+async function outcome<T>(fn: () => Promise<T>, toWire: (error: unknown) => ReturnType<typeof serializeError> = serializeError): Promise<Outcome<T>> {
   try {
     return { ok: true, result: await fn() };
   } catch (error) {
     logUnexpectedError(error);
-    return { ok: false, error: serializeError(error) };
+    return { ok: false, error: toWire(error) };
   }
 }
 
