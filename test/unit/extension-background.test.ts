@@ -330,6 +330,22 @@ describe('route: page requests', () => {
     expect(lines).toEqual(['jpki-bridge: ERR_JPKI_PIN_INCORRECT: VERIFY answered 63 C2']);
   });
 
+  it('a PIN request is refused when its tab leaves the front before the dialog opens, and no dialog opens (issue 19 finding 6)', async () => {
+    const { host } = cardHost();
+    let opened = 0;
+    const prompt = fakePrompt([pin('1234')]);
+    const front = [true, false]; // in front on arrival; the user switched tabs before the dialog
+    const checked: number[] = [];
+    const ctx = {
+      ...context(host, { open: async () => (opened++, prompt.open()) }),
+      isFrontTab: async (tabId: number) => (checked.push(tabId), front.shift() ?? false),
+    };
+    const out = await route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_TAB_NOT_IN_FRONT' } });
+    expect(checked).toEqual([1, 1]);
+    expect(opened).toBe(0);
+  });
+
   it('a missing host shows NATIVE_UNAVAILABLE in the dialog, and the page gets it when the dialog times out too', async () => {
     const host = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
     const prompt = fakePrompt(['hang']);

@@ -3,7 +3,8 @@
  *   - `page` and `portal*`: content scripts in a top frame; the origin is the sender's, and must
  *     be the `window.origin` the script reports (sender.ts). Then, before any handler: a site the
  *     user blocked is refused, a request that may open the PIN dialog needs the user's activation
- *     in the page (user-activation.ts), and every dialog that opens is counted against the
+ *     in the page (user-activation.ts) and must come from the tab in front, checked again right
+ *     before the dialog opens (front-tab.ts), and every dialog that opens is counted against the
  *     origin's rate limit (dialog-rate-limit.ts).
  *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
  * Answers are Outcomes (errors as their wire form), see messages.ts; a page's errors carry the
@@ -15,7 +16,7 @@ import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import type { Outcome } from '../messages.ts';
 import type { BackgroundContext } from './context.ts';
 import { type SenderLike, isContentScript, isExtensionPage, originOfRequest } from './sender.ts';
-import { pageActionNeedsActivation, portalDetailNeedsActivation, requireActivation } from './user-activation.ts';
+import { pageActionNeedsActivation, portalDetailNeedsActivation, requireActivation, requireFrontTab } from './user-activation.ts';
 import { authenticate } from './actions/authenticate.ts';
 import { changePin } from './actions/change-pin.ts';
 import { getSigningCertificate } from './actions/get-signing-certificate.ts';
@@ -62,6 +63,7 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
     ...ctx,
     requesterTab: tab,
     openPrompt: async () => {
+      await requireFrontTab(ctx.isFrontTab, tab);
       await dialogLimit.take(origin);
       return openPrompt();
     },
@@ -71,14 +73,18 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
     if (!isOriginAllowed(origin, await ctx.allowList())) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
     const { detail } = message as { detail?: unknown };
     return outcome(async () => {
-      requireActivation(portalDetailNeedsActivation(detail), active);
+      const needed = portalDetailNeedsActivation(detail);
+      requireActivation(needed, active);
+      if (needed) await requireFrontTab(ctx.isFrontTab, tab);
       return portal(ctx, origin, detail);
     }, pageError);
   }
   const { action, request } = message as { action?: unknown; request?: unknown };
   if (!isPageAction(action)) return refuse('ERR_JPKI_UNKNOWN_COMMAND');
   return outcome(async () => {
-    requireActivation(pageActionNeedsActivation(action), active);
+    const needed = pageActionNeedsActivation(action);
+    requireActivation(needed, active);
+    if (needed) await requireFrontTab(ctx.isFrontTab, tab);
     return PAGE_HANDLERS[action](ctx, origin, request);
   }, pageError);
 }
