@@ -1,6 +1,6 @@
 /**
  * `jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system]
- *  [--card pcsc|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
+ *  [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
