@@ -44,15 +44,15 @@ describe('--card pcsc:READER', () => {
   it('lists and uses the named reader only: no card there, no PIN sent to the card in the other reader', async () => {
     expect(realCard.readerName).toBe(READER_NAMES[35964]);
     const named = await host(`pcsc:${READER_NAMES[35963]}`);
-    const status = await named.request('status', {});
-    expect(status.result.readers.map((reader: { name: string }) => reader.name)).toEqual([READER_NAMES[35963]]);
-    expect(status.result.card).toBeNull();
+    const status = (await named.request('status', {})).result as { readers: { name: string }[]; card: unknown };
+    expect(status.readers.map((reader) => reader.name)).toEqual([READER_NAMES[35963]]);
+    expect(status.card).toBeNull();
     expect((await named.request('authenticate', AUTH)).error).toMatchObject({ code: 'ERR_JPKI_NO_CARD' });
 
     // Every reader: the other card is there, with all its tries.
     const any = await host('pcsc', true);
-    const all = await any.request('status', {});
-    expect(all.result.card).toMatchObject({ retries: { auth: 3, sign: 5 } });
+    const all = (await any.request('status', {})).result as { card: unknown };
+    expect(all.card).toMatchObject({ retries: { auth: 3, sign: 5 } });
   });
 
   it('answers NO_READER for a name no reader has', async () => {
