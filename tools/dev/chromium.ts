@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
-import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/background/allow-list-key.ts';
+import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/settings/storage-keys.ts';
 import { ensureBuilt, EXTENSION_DIR } from './checkout.ts';
 import { forgetStaleExtensionWorker } from './extension-worker-cache.ts';
 import { hostEnv, installHostForChromium, type HostInstall } from './host-install.ts';
@@ -154,7 +154,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
           async (keys: { list: string; version: string; windows: string }, version: number, preset: string[], add: string, windows: boolean | null) => {
             type Area = { get(keys: string | string[]): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
             const local = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
-            // A list an older build stored is migrated by the extension itself (allow-list.ts) when
+            // A list an older build stored is migrated by the extension itself (extension/src/settings/allow-list-migration.ts) when
             // the background starts: stamping it current here would skip or race that migration.
             for (let waited = 0; ; waited += 50) {
               const { [keys.list]: old, [keys.version]: oldVersion } = await local.get([keys.list, keys.version]);
