@@ -1,8 +1,8 @@
 /**
  * xml-crypto's SignedXml with its RSA-SHA256 replaced by one that does not sign: it records the
  * canonical SignedInfo (what the card must sign, as DigestInfo(SHA-256(it))) and writes a unique
- * placeholder where the SignatureValue goes. Both layouts use it: enveloped (xml-signature.ts)
- * and internal detached (detached-signature.ts).
+ * placeholder where the SignatureValue goes. The internal detached layout (detached-signature.ts)
+ * uses it: xml-crypto places the Signature after the referenced element and digests it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';

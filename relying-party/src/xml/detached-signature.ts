@@ -10,16 +10,15 @@
  *   verifyDetachedXmlSignature(signedXml) → { valid, certificate, signedReferences, reason }
  */
 import { createHash, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
-import { findAncestorNsForElement } from 'xml-crypto/lib/utils';
 import { C14N, SHA256, SIGNATURE_METHODS, XMLDSIG_NS } from './algorithms.ts';
 import { deferredSigner, signedInfoHash } from './deferred-signer.ts';
-import { parseStrictXml } from './strict-parse.ts';
+import { canonicalizeElement } from './canonicalize.ts';
+import { foreignContentProblem, parseStrictXml } from './strict-parse.ts';
 import { XML_LIMITS, xmlBoundsProblem } from './xml-bounds.ts';
 import { XmlSignatureError, type PreparedXmlSignature } from './xml-signature.ts';
 import {
   algorithmOf,
   base64Content,
-  canonicalize,
   elementChildren,
   Invalid,
   keyInfoCertificate,
@@ -57,9 +56,11 @@ export function verifyDetachedXmlSignature(xml: string, options: XmlVerifyOption
   let certificate: string | null = null;
   try {
     if (typeof xml !== 'string') throw new Invalid('the document is not a string');
-    const outOfBounds = xmlBoundsProblem(xml, options.limits ?? XML_LIMITS);
+    const outOfBounds = xmlBoundsProblem(xml, options.limits);
     if (outOfBounds) throw new Invalid(outOfBounds);
     const document = parseStrictXml(xml);
+    const foreign = foreignContentProblem(document);
+    if (foreign) throw new Invalid(foreign);
     const root = document.documentElement!;
     const signatures = document.getElementsByTagNameNS(XMLDSIG_NS, 'Signature');
     if (signatures.length !== 1) throw new Invalid(`${signatures.length} Signature elements; exactly one is accepted`);
@@ -71,7 +72,7 @@ export function verifyDetachedXmlSignature(xml: string, options: XmlVerifyOption
     const method = SIGNATURE_METHODS[algorithmOf(onlyChild(signedInfo, 'SignatureMethod'))];
     if (method?.digestMethod !== SHA256) throw new Invalid('the signature method is not rsa-sha256');
     certificate = keyInfoCertificate(signature);
-    const canonicalSignedInfo = canonicalize(C14N, signedInfo.cloneNode(true) as Element, findAncestorNsForElement(signedInfo));
+    const canonicalSignedInfo = canonicalizeElement(C14N, signedInfo);
     const signatureValue = base64Content(onlyChild(signature, 'SignatureValue'), 'SignatureValue');
     if (!cryptoVerify('sha256', Buffer.from(canonicalSignedInfo, 'utf8'), rsaKeyOf(certificate), signatureValue)) {
       throw new Invalid('the signature does not verify over SignedInfo with the KeyInfo certificate');
@@ -81,12 +82,12 @@ export function verifyDetachedXmlSignature(xml: string, options: XmlVerifyOption
     const target = previousElement(signature);
     if (!target || target.getAttribute('id') !== id) throw new Invalid(`the element right before the Signature is not the one with id="${id}"`);
     if (countIds(root, id) !== 1) throw new Invalid(`id="${id}" is not unique in the document`);
-    const signedElement = canonicalize(C14N, target, findAncestorNsForElement(target));
+    const signedElement = canonicalizeElement(C14N, target);
     const actual = createHash('sha256').update(signedElement, 'utf8').digest();
     if (actual.length !== digest.length || !timingSafeEqual(actual, digest)) throw new Invalid('the element does not match the signed digest');
-    return { valid: true, certificate, signedReferences: [signedElement], reason: null };
+    return { valid: true, certificate, signedReferences: [signedElement], signedDocument: document, reason: null };
   } catch (error) {
-    return { valid: false, certificate, signedReferences: [], reason: (error as Error).message };
+    return { valid: false, certificate, signedReferences: [], signedDocument: null, reason: (error as Error).message };
   }
 }
 
