@@ -17,7 +17,7 @@ import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../demo/walkthrough.ts';
 import { verifyDetachedXmlSignature } from '../../relying-party/src/index.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
-import { peer } from '../unit/document-fixtures.ts';
+import { peer } from '../harness/document-peers.ts';
 import { screenshot } from './extension-setup.ts';
 
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;

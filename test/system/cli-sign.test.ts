@@ -13,7 +13,7 @@ import { ensureBuilt, HOST_BIN, ROOT } from '../../tools/dev/checkout.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
-import { flipOneByte, peer } from '../unit/document-fixtures.ts';
+import { flipOneByte, peer } from '../harness/document-peers.ts';
 
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let served: ServedCard | undefined;

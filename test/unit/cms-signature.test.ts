@@ -10,7 +10,8 @@ import * as asn1js from 'asn1js';
 import { ContentInfo, SignedData } from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleSignedData, buildSignedAttributes, signDetached, verifyDetachedCms } from '../../relying-party/src/index.ts';
-import { flipOneByte, makeDocumentSigner, peer, type DocumentSigner } from './document-fixtures.ts';
+import { flipOneByte, peer } from '../harness/document-peers.ts';
+import { makeDocumentSigner, type DocumentSigner } from './document-fixtures.ts';
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
 const content = new TextEncoder().encode('確定申告書 / tax return 2026\n'.repeat(100));

@@ -12,7 +12,7 @@ import { buildDigestInfo } from '@jpki-bridge/shared';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
-import { peer } from './document-fixtures.ts';
+import { peer } from '../harness/document-peers.ts';
 import { makeTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 
 let pki: TestPki;
@@ -43,7 +43,7 @@ async function request(path: string, init: { body?: BodyInit; type?: string; coo
 
 describe('demo server: PDF に電子署名', () => {
   it('prepares an upload, takes one signature over the hash it gave, verifies, names the signer and serves a PDF pdfsig finds valid', async () => {
-    const prepared = await request('/api/pdf/prepare?name=form.pdf', { body: makeSamplePdf({ text: 'Form' }), type: 'application/pdf' });
+    const prepared = await request('/api/pdf/prepare?name=form.pdf', { body: new Uint8Array(makeSamplePdf({ text: 'Form' })), type: 'application/pdf' });
     expect(prepared.status).toBe(200);
     const { id, hash, hashFunction } = JSON.parse(prepared.bytes.toString());
     expect(hashFunction).toBe('SHA-256');
@@ -62,7 +62,7 @@ describe('demo server: PDF に電子署名', () => {
   });
 
   it('refuses an authentication certificate, a signature over another hash, and a file that is not a PDF', async () => {
-    const prepared = await request('/api/pdf/prepare', { body: makeSamplePdf(), type: 'application/pdf' });
+    const prepared = await request('/api/pdf/prepare', { body: new Uint8Array(makeSamplePdf()), type: 'application/pdf' });
     const { id, hash } = JSON.parse(prepared.bytes.toString());
     const complete = async (body: object) =>
       JSON.parse((await request('/api/pdf/complete', { body: JSON.stringify({ id, ...body }), type: 'application/json', cookie: prepared.cookie })).bytes.toString());

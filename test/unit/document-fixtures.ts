@@ -3,11 +3,9 @@
  * the CLI's own card signer over the in-process backend — the same JPKI APDUs and policy steps as
  * through pcscd — and a verifier that trusts that card's development CA.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createVirtualBackend } from '../../native-host/src/card/virtual-backend.ts';
 import { withCardSigner, type CardSigner } from '../../native-host/src/documents/card-signer.ts';
 import { createCardState, DEFAULT_PINS, devCaRoots, saveCardState, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
@@ -41,24 +39,4 @@ export async function makeDocumentSigner(persona: 'adult' | 'expired' = 'adult')
     verifier,
     withSigner: (fn) => withCardSigner(backend, DEFAULT_PINS.sign, {}, fn),
   };
-}
-
-const run = promisify(execFile);
-
-/** Runs a peer tool (openssl, pdfsig, qpdf, xmlsec1): its exit code and output, never a throw. */
-export async function peer(command: string, args: readonly string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(command, args, { maxBuffer: 64 << 20 });
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, out: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
-}
-
-/** A copy of `bytes` with one byte changed at `offset` (default: the middle). */
-export function flipOneByte(bytes: Uint8Array, offset = Math.floor(bytes.length / 2)): Uint8Array {
-  const copy = new Uint8Array(bytes);
-  copy[offset] = copy[offset]! ^ 0x01;
-  return copy;
 }

@@ -15,7 +15,8 @@ import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../rel
 import { devCaRoots } from '../../native-host/src/virtual-card/index.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
 import { issueLeaf, makeTestPki, type Issued } from './verifier-fixtures.ts';
-import { flipOneByte, makeDocumentSigner, peer, type DocumentSigner } from './document-fixtures.ts';
+import { flipOneByte, peer } from '../harness/document-peers.ts';
+import { makeDocumentSigner, type DocumentSigner } from './document-fixtures.ts';
 
 let card: DocumentSigner;
 let other: DocumentSigner;

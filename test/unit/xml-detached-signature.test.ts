@@ -8,7 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completeXmlSignature, prepareDetachedXmlSignature, verifyDetachedXmlSignature } from '../../relying-party/src/index.ts';
-import { makeDocumentSigner, peer, type DocumentSigner } from './document-fixtures.ts';
+import { peer } from '../harness/document-peers.ts';
+import { makeDocumentSigner, type DocumentSigner } from './document-fixtures.ts';
 
 const NS = 'urn:jpki-bridge:demo:etax:1';
 const unsigned = `<?xml version="1.0" encoding="UTF-8"?>
