@@ -79,7 +79,7 @@ function chromiumArgs(lang: 'ja' | 'en', aliases: ChromiumOptions['aliases']): s
     : [];
   return [
     ...aliasArgs,
-    '--no-sandbox',
+    ...sandboxArgs(),
     '--disable-gpu',
     '--disable-quic',
     '--no-first-run',
@@ -91,6 +91,15 @@ function chromiumArgs(lang: 'ja' | 'en', aliases: ChromiumOptions['aliases']): s
     `--load-extension=${EXTENSION_DIR}`,
     `--disable-extensions-except=${EXTENSION_DIR}`,
   ];
+}
+
+/**
+ * Chromium's sandbox stays on, except as root, where Chromium refuses to start with it ("Running
+ * as root without --no-sandbox is not supported"): the tests here and CI containers run as root;
+ * a developer running the testing kit does not, and their browser keeps its sandbox.
+ */
+export function sandboxArgs(uid: number | undefined = process.getuid?.()): string[] {
+  return uid === 0 ? ['--no-sandbox'] : [];
 }
 
 const isExtensionWorker = (target: Target) =>
