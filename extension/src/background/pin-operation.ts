@@ -11,14 +11,20 @@
  * fill in when the card answers. A PIN submitted before that waits here, and is
  * sent only once the status allows it: a card on its last try still needs the confirmation first
  * (the held PIN is dropped and asked for again with it), a locked PIN is never sent, and a host or
- * card failure is shown in the window instead.
+ * card failure is shown in the window instead — with 再試行 when checking again may help (a reader
+ * plugged in, the card put on it, the other program done with it): the status is asked again in
+ * the same window. An expired certificate is said before any PIN is asked. 延長 moves the deadline
+ * (deadline.ts bounds how often).
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { checkPin } from '@jpki-bridge/shared/pin';
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import type { DialogUse } from '@jpki-bridge/shared/operations';
-import type { DialogPhase, DialogState } from '../dialog-protocol.ts';
+import type { DialogPhase, DialogState, SiteKind } from '../dialog-protocol.ts';
+import { base64ToBytes } from '@jpki-bridge/shared/base64';
+import type { ErrorCode } from '@jpki-bridge/shared/errors';
+import { certificateValidity } from '../lib/certificate-validity.ts';
 import type { Deadline } from './deadline.ts';
 import type { OpenPrompt } from './pin-prompt.ts';
 import { afterAnswer } from './after-answer.ts';
@@ -28,8 +34,9 @@ export interface PinOperation<T> {
   use: DialogUse;
   kind: PinKind;
   allowListed: boolean;
+  site: SiteKind;
   count: number;
-  /** Starts the host and asks it for the card's status; called once, when the window is up. */
+  /** Starts the host (once) and asks it for the card's status; called when the window is up, and again on 再試行. */
   status(): Promise<StatusResult>;
   deadline: Deadline;
   openPrompt: OpenPrompt;
@@ -38,13 +45,36 @@ export interface PinOperation<T> {
 
 type Card = NonNullable<StatusResult['card']>;
 
-/** Before any PIN is sent: a reader, a card, and for signing a signing certificate. */
-export function checkCardReady(status: StatusResult, kind: PinKind): Card {
+/**
+ * Before any PIN is sent: a reader, a card, for signing a signing certificate, and for either
+ * certificate's PIN an authentication certificate still valid — the signing certificate ends no
+ * later than it (docs/card-facts.md), so an expired one means neither can be used.
+ */
+export function checkCardReady(status: StatusResult, kind: PinKind, now: Date = new Date()): Card {
   if (status.readers.length === 0) throw new JpkiError('ERR_JPKI_NO_READER');
   if (!status.card) throw new JpkiError('ERR_JPKI_NO_CARD');
   if (kind === 'sign' && !status.card.hasSigningCertificate) throw new JpkiError('ERR_JPKI_NO_SIGNING_CERTIFICATE');
+  if (kind !== 'text' && certificateExpired(status.card.authCertificate, now)) throw new JpkiError('ERR_JPKI_CERTIFICATE_EXPIRED');
   return status.card;
 }
+
+function certificateExpired(certificate: string, now: Date): boolean {
+  try {
+    return certificateValidity(base64ToBytes(certificate)).notAfter.getTime() < now.getTime();
+  } catch {
+    return false; // unreadable here: the card and the site decide
+  }
+}
+
+/** Failures that checking again in the same window may cure: the user fixes the reader or the card. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ERR_JPKI_NO_READER',
+  'ERR_JPKI_NO_CARD',
+  'ERR_JPKI_CARD_BUSY',
+  'ERR_JPKI_CARD_REMOVED',
+  'ERR_JPKI_NOT_JPKI_CARD',
+  'ERR_JPKI_PCSC_UNAVAILABLE',
+]);
 
 /** The phase a number of tries left puts the dialog in. */
 function phaseFor(retries: number | null): DialogPhase {
@@ -57,12 +87,15 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
     use: op.use,
     kind: op.kind,
     allowListed: op.allowListed,
+    site: op.site,
     count: op.count,
     retriesLeft: null,
     maxTries: POLICY[op.kind].maxTries,
     phase: 'checking',
     error: null,
+    retryable: false,
     deadline: op.deadline.at,
+    extensionsLeft: op.deadline.extensionsLeft,
     attempt: 0,
   };
   let failure: unknown = null;
@@ -77,26 +110,31 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
     throw error;
   });
   // Never rejects: a failure becomes the 'failed' phase (and, once the window closes, the answer).
-  const settled = Promise.resolve()
-    .then(() => op.status())
-    .then((status) => checkCardReady(status, op.kind))
-    .then(
-      (card) => {
-        const retries = card.retries[op.kind];
-        state.retriesLeft = retries;
-        state.phase = phaseFor(retries);
-        if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
-      },
-      (error: unknown) => {
-        failure = error;
-        state.phase = 'failed';
-        state.error = { code: error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN' };
-      },
-    );
-  // Filled in while the user is still typing (the same attempt: the field keeps its text).
-  void settled.then(() => {
-    if (asking) prompt.show({ ...state });
-  });
+  const checkCard = () =>
+    Promise.resolve()
+      .then(() => op.status())
+      .then((status) => checkCardReady(status, op.kind))
+      .then(
+        (card) => {
+          const retries = card.retries[op.kind];
+          state.retriesLeft = retries;
+          state.phase = phaseFor(retries);
+          if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
+        },
+        (error: unknown) => {
+          failure = error;
+          const code = error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN';
+          state.phase = 'failed';
+          state.retryable = RETRYABLE.has(code);
+          // Who holds a busy card, in the host's words (no PIN, no personal data in them).
+          state.error = code === 'ERR_JPKI_CARD_BUSY' && error instanceof Error ? { code, detail: error.message } : { code };
+        },
+      )
+      // Filled in while the user is still typing (the same attempt: the field keeps its text).
+      .then(() => {
+        if (asking) prompt.show({ ...state });
+      });
+  let settled = checkCard();
   try {
     for (;;) {
       asking = true;
@@ -105,6 +143,22 @@ export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
       }).finally(() => (asking = false));
       // What the user answered to: the last state shown (the card's answer may have come in meanwhile).
       const asked = state.phase;
+      if (answer.type === 'extend') {
+        op.deadline.extend();
+        state.deadline = op.deadline.at;
+        state.extensionsLeft = op.deadline.extensionsLeft;
+        continue; // the same question: what is typed stays
+      }
+      if (answer.type === 'retry') {
+        if (state.phase !== 'failed' || !state.retryable) continue;
+        failure = null;
+        state.phase = 'checking';
+        state.error = null;
+        state.retryable = false;
+        state.attempt++;
+        settled = checkCard();
+        continue;
+      }
       if (ending()) throw ending();
       if (answer.type === 'close') throw new JpkiError('ERR_JPKI_PIN_LOCKED');
       if (answer.type === 'cancel') throw new JpkiError('ERR_JPKI_USER_CANCELLED');

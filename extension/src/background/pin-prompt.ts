@@ -4,7 +4,12 @@
  */
 import type { DialogState } from '../dialog-protocol.ts';
 
-export type PromptAnswer = { type: 'pin'; pin: string; confirmLastTry: boolean } | { type: 'cancel' } | { type: 'close' };
+export type PromptAnswer =
+  | { type: 'pin'; pin: string; confirmLastTry: boolean }
+  | { type: 'cancel' }
+  | { type: 'close' }
+  | { type: 'retry' }
+  | { type: 'extend' };
 
 export interface PinPrompt {
   /** Shows `state` and resolves with the user's next answer (closing the window = cancel). */

@@ -11,6 +11,7 @@ import { createDeadline } from '../deadline.ts';
 import type { NativeChannel } from '../native/channel.ts';
 import { NativeSession } from '../native/native-app-service.ts';
 import { runPinOperation } from '../pin-operation.ts';
+import { siteKind } from '../site-kind.ts';
 import { afterAnswer } from '../after-answer.ts';
 
 export interface PinActionSpec<T> {
@@ -28,7 +29,8 @@ export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Prom
     watch?.gone.catch(() => {});
     const deadline = createDeadline(spec.timeoutMs, Date.now, watch?.gone);
     try {
-      const allowListed = isOriginAllowed(spec.origin, await ctx.allowList());
+      const allowList = await ctx.allowList();
+      const allowListed = isOriginAllowed(spec.origin, allowList);
       // The host starts once the window is up (pin-operation.ts calls `status`), so that its
       // start-up does not slow the window's first paint; the card's status fills in when it comes.
       let channel: NativeChannel | undefined;
@@ -41,8 +43,16 @@ export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Prom
           use: spec.use,
           kind: OPERATIONS[spec.use].pin,
           allowListed,
+          site: siteKind(spec.origin, allowList),
           count: spec.count,
-          status: () => startHost().then((session) => session.request('status', {})),
+          // 再試行 asks the same host again; a host that failed to start is started anew.
+          status: () => {
+            const session = opening ?? startHost();
+            session.catch(() => {
+              if (opening === session) opening = undefined;
+            });
+            return session.then((open) => open.request('status', {}));
+          },
           deadline,
           openPrompt: ctx.openPrompt,
           // Called only after the status came, so the session is open by then.
