@@ -7,7 +7,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { isValidAllowListPattern } from '@jpki-bridge/shared/origin';
 import { type PortalSite, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../background/allow-list.ts';
 import { readBlockList, unblockOrigin } from '../background/block-list.ts';
+import { PRIVACY_POLICY_URL } from '../ui/links.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
+import { Unofficial } from '../ui/Unofficial.tsx';
 
 export function Options() {
   const i18n = useI18n();
@@ -44,6 +46,7 @@ export function Options() {
       <h1>
         <Text k="optionsTitle" />
       </h1>
+      <Unofficial />
       <p>
         <Text k="optionsIntro" block />
       </p>
@@ -110,6 +113,11 @@ export function Options() {
         </p>
       )}
       <p class="small" aria-live="polite">{saved ? i18n.t('optionsSaved') : ''}</p>
+      <p class="small">
+        <a href={PRIVACY_POLICY_URL} target="_blank" rel="noreferrer" data-testid="privacy-link">
+          {i18n.t('privacyPolicy')}
+        </a>
+      </p>
     </main>
   );
 }

@@ -4,18 +4,15 @@
  * can ask the background for these.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { APP_VERSION_PREFIX } from '@jpki-bridge/shared/constants';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { HostStatus } from '../background/actions/host-status.ts';
 import { askBackground } from '../lib/ui-client.ts';
 import { browser } from '../lib/browser.ts';
+import { GUIDE_URL } from '../ui/links.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 import { CardView } from './CardView.tsx';
 import { ChangePin } from './ChangePin.tsx';
 import { diagnostics } from './diagnostics.ts';
-
-/** The residents' guide (docs/guide-residents.md) where the project publishes it. */
-const GUIDE_URL = `${APP_VERSION_PREFIX}blob/main/docs/guide-residents.md`;
 
 export function Popup() {
   const i18n = useI18n();
