@@ -12,7 +12,7 @@ import { createDeadline } from '../../extension/src/background/deadline.ts';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
 import { route } from '../../extension/src/background/router.ts';
-import { siteKind } from '../../extension/src/background/site-kind.ts';
+import { siteKind } from '../../extension/src/settings/site-kind.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import type { PromptAnswer } from '../../extension/src/background/pin-prompt.ts';
 import { nextStepKey } from '../../extension/src/dialog/next-step.ts';

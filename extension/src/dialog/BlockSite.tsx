@@ -4,7 +4,7 @@
  * the focus lands on "やめる", so that Enter pressed by habit blocks nothing.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { isPresetPortal } from '../background/site-kind.ts';
+import { isPresetPortal } from '../settings/site-kind.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 
 export function BlockSite({ origin, open, onOpen, onBlock }: { origin: string; open: boolean; onOpen: (open: boolean) => void; onBlock: () => void }) {

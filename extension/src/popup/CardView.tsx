@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { base64ToBytes } from '@jpki-bridge/shared/base64';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
-import type { HostStatus } from '../background/actions/host-status.ts';
+import type { HostStatus } from '../messages.ts';
 import { type CertificateDetails, certificateDetails, fingerprintSha256 } from '../lib/certificate-details.ts';
 import { renewalOpens, renewalState } from '../lib/certificate-validity.ts';
 import { Text, useI18n } from '../ui/Text.tsx';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import type { HostStatus } from '../background/actions/host-status.ts';
+import type { HostStatus } from '../messages.ts';
 import { browser } from '../lib/browser.ts';
 import { askBackground } from '../lib/ui-client.ts';
 import { Text, useI18n } from '../ui/Text.tsx';

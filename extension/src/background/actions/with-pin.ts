@@ -11,7 +11,7 @@ import { createDeadline } from '../deadline.ts';
 import type { NativeChannel } from '../native/channel.ts';
 import { NativeSession } from '../native/native-app-service.ts';
 import { runPinOperation } from '../pin-operation.ts';
-import { siteKind } from '../site-kind.ts';
+import { siteKind } from '../../settings/site-kind.ts';
 import { afterAnswer } from '../after-answer.ts';
 
 export interface PinActionSpec<T> {
