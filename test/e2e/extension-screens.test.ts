@@ -71,7 +71,8 @@ async function openDialog(fixture: string, ...args: unknown[]) {
 
 const HASH = Buffer.alloc(32, 7).toString('base64');
 
-describe('every dialog state on a 1366×768 screen', () => {
+// Slow steps (a fresh card, a real window each time) on a machine shared with other test runs.
+describe('every dialog state on a 1366×768 screen', { timeout: 300_000 }, () => {
   it('login: the PIN being typed', async () => {
     const { page, pending, dialog } = await openDialog('authenticate.html', newNonce());
     await dialog.type('#pin', '12');
@@ -154,7 +155,7 @@ describe('every dialog state on a 1366×768 screen', () => {
   });
 });
 
-describe('the popup for an adult, a minor, an expired card and a locked PIN', () => {
+describe('the popup for an adult, a minor, an expired card and a locked PIN', { timeout: 300_000 }, () => {
   async function popup(name: string): Promise<Page> {
     const page = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
     await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
@@ -211,7 +212,7 @@ describe('the popup for an adult, a minor, an expired card and a locked PIN', ()
   });
 });
 
-describe('store screenshots (1280×800) and the first-run page', () => {
+describe('store screenshots (1280×800) and the first-run page', { timeout: 300_000 }, () => {
   it('the first-run page opened by itself on install, and finds the host', async () => {
     const target = await e2e.session.browser.waitForTarget((t) => t.url() === e2e.session.extensionUrl('welcome.html'), { timeout: 10_000 });
     const welcome = (await target.page())!;
