@@ -122,7 +122,8 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
               </span>
             </>
           )}
-          {state.error && (
+          {/* The lock and the last try say their next step in their own box below. */}
+          {state.error && state.phase !== 'locked' && state.phase !== 'confirm-last-try' && (
             <div class="next-step" data-testid="next-step">
               <Text k={nextStepKey(state.error.code, state.kind)} block />
             </div>
