@@ -10,6 +10,7 @@ import { readBlockList, unblockOrigin } from '../settings/block-list.ts';
 import { PRIVACY_POLICY_URL } from '../ui/links.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 import { Unofficial } from '../ui/Unofficial.tsx';
+import { isWidePattern } from './wide-pattern.ts';
 
 export function Options() {
   const i18n = useI18n();
@@ -17,6 +18,8 @@ export function Options() {
   const [blocked, setBlocked] = useState<readonly string[]>([]);
   const [input, setInput] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  /** A wide pattern the user was warned about: entered again, it is added. */
+  const [warnedWide, setWarnedWide] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
   const reload = () => {
@@ -36,13 +39,18 @@ export function Options() {
     const pattern = input.trim().toLowerCase().replace(/\/$/, '');
     if (!isValidAllowListPattern(pattern)) return setProblem('optionsInvalid');
     if (list.includes(pattern)) return setProblem('optionsDuplicate');
+    if (isWidePattern(pattern) && warnedWide !== pattern) {
+      setWarnedWide(pattern);
+      return setProblem('optionsWidePattern');
+    }
+    setWarnedWide(null);
     setProblem(null);
     setInput('');
     await apply(writeAllowList([...list, pattern]));
   };
 
   return (
-    <main style="max-width: 640px">
+    <main style="max-width: 40rem">
       <h1>
         <Text k="optionsTitle" />
       </h1>
@@ -74,12 +82,12 @@ export function Options() {
           </li>
         ))}
       </ul>
-      <form onSubmit={add} style="margin-top:12px" noValidate>
+      <form onSubmit={add} style="margin-top:0.75rem" noValidate>
         <label class="field" for="pattern">
           <Text k="optionsPattern" />
         </label>
-        <div style="display:flex; gap:8px">
-          <input id="pattern" type="text" style="letter-spacing:0; font-size:15px" value={input} aria-invalid={problem ? 'true' : 'false'} aria-describedby="pattern-problem" onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)} />
+        <div style="display:flex; gap:0.5rem">
+          <input id="pattern" type="text" style="letter-spacing:0; font-size:0.9375rem" value={input} aria-invalid={problem ? 'true' : 'false'} aria-describedby="pattern-problem" onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)} />
           <button type="submit" id="add" class="primary">
             {i18n.t('optionsAdd')}
           </button>
