@@ -45,7 +45,7 @@ type Card = NonNullable<StatusResult['card']>;
  * certificate's PIN an authentication certificate still valid — the signing certificate ends no
  * later than it (docs/card-facts.md), so an expired one means neither can be used.
  */
-export function checkCardReady(status: StatusResult, kind: PinKind, now: Date = new Date()): Card {
+function checkCardReady(status: StatusResult, kind: PinKind, now: Date = new Date()): Card {
   if (status.readers.length === 0) throw new JpkiError('ERR_JPKI_NO_READER');
   if (!status.card) throw new JpkiError('ERR_JPKI_NO_CARD');
   if (kind === 'sign' && !status.card.hasSigningCertificate) throw new JpkiError('ERR_JPKI_NO_SIGNING_CERTIFICATE');
