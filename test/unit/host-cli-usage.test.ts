@@ -56,6 +56,6 @@ describe('the built CLI at a terminal', () => {
   });
 
   it('--version names the release and the Node runtime', () => {
-    expect(cli('--version').stdout.toString()).toBe(`jpki-bridge ${VERSION} (node ${process.version})\n`);
+    expect(cli('--version').stdout.toString()).toBe(`jpki-bridge ${VERSION} (node ${process.version}${process.release.lts ? ` LTS ${process.release.lts}` : ''})\n`);
   });
 });

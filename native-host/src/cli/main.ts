@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   switch (what.kind) {
     case 'version':
       // The runtime too: the Debian package embeds its own Node (docs/packaging.md).
-      process.stdout.write(`jpki-bridge ${VERSION} (node ${process.version})\n`);
+      process.stdout.write(`jpki-bridge ${VERSION} (${runtimeName()})\n`);
       return 0;
     case 'help':
       process.stdout.write(usageText(VERSION, what.subcommand));
@@ -38,6 +38,12 @@ async function main(argv: string[]): Promise<number> {
     case 'subcommand':
       return (await SUBCOMMANDS[what.name]()).main(what.args);
   }
+}
+
+/** `node v24.22.3 LTS Krypton`: which Node runs us, and whether it is a long-term-support line. */
+function runtimeName(): string {
+  const lts = process.release.lts;
+  return `node ${process.version}${lts ? ` LTS ${lts}` : ''}`;
 }
 
 // No top-level await: the packaged single executable runs this module as CommonJS (docs/packaging.md).
