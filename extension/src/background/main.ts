@@ -54,5 +54,6 @@ function osPresentationApi(): OsPresentationApi {
     }),
     scripting: browser.scripting,
     declarativeNetRequest: browser.declarativeNetRequest,
+    tabs: browser.tabs,
   };
 }
