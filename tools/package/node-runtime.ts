@@ -64,12 +64,18 @@ export function buildAddonFor(runtime: NodeRuntime, pcscliteDir: string, workDir
   mkdirSync(workDir, { recursive: true });
   exec('cp', ['-r', join(pcscliteDir, 'binding.gyp'), join(pcscliteDir, 'src'), join(pcscliteDir, 'package.json'), workDir]);
   const nodeGyp = process.env.npm_config_node_gyp ?? npmBundledNodeGyp();
+  // No npm_config_* from `npm run`: node-gyp prefers them to its own flags, and an npmrc's
+  // `nodedir` (Debian's says /usr) would build for the Node running the build instead.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
   // binding.gyp asks `node -e "require('nan')"` for nan's include dir: nan is in the root node_modules.
   exec(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${runtime.nodedir}`, '--loglevel=warn'], {
     cwd: workDir,
-    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    env: { ...env, NODE_PATH: join(ROOT, 'node_modules') },
   });
-  return join(workDir, 'build/Release/pcsclite.node');
+  const addon = join(workDir, 'build/Release/pcsclite.node');
+  // The proof it is built for that runtime: the runtime loads it (another ABI: "did not self-register").
+  exec(runtime.node, ['-e', `require(${JSON.stringify(addon)})`]);
+  return addon;
 }
 
 function npmBundledNodeGyp(): string {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { FLATPAK_BROWSERS, FLATPAK_TALK_NAME, type FlatpakBrowser, flatpakManifestPath, flatpakOverrideCommand, NATIVE_MESSAGING_PROXY_FILES } from '../install/flatpak.ts';
-import { type Browser, installTarget } from '../install/paths.ts';
+import { type Browser, DEB_EXECUTABLE, installTarget } from '../install/paths.ts';
 import type { Machine } from './machine.ts';
 
 export type Packaging = 'deb' | 'snap' | 'flatpak' | 'user';
@@ -94,8 +94,9 @@ export function ordinaryManifest(machine: Machine, family: Browser): string | nu
   return machine.exists(system) ? system : null;
 }
 
+/** The Debian package's executable is there (not dpkg's database: that is dpkg's own business). */
 export function installedHow(machine: Machine): 'deb' | 'other' {
-  return machine.exists('/var/lib/dpkg/info/jpki-bridge.list') ? 'deb' : 'other';
+  return machine.exists(DEB_EXECUTABLE) ? 'deb' : 'other';
 }
 
 /** The command that puts the ordinary manifests in place, for how jpki-bridge is installed here. */
