@@ -11,12 +11,12 @@ export type SubcommandName = (typeof SUBCOMMAND_NAMES)[number];
 
 /** One usage line per subcommand: `jpki-bridge SUB --help` prints its own, the bare command all. */
 export const USAGES: Record<SubcommandName, string> = {
-  host: 'jpki-bridge host [--card pcsc|virtual:FILE] [--log FILE]   (what the browser starts / ブラウザが起動します)',
+  host: 'jpki-bridge host [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE]   (what the browser starts / ブラウザが起動します)',
   install:
-    'jpki-bridge install [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system] [--flatpak [APP-ID]] [--card pcsc|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]',
+    'jpki-bridge install [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system] [--flatpak [APP-ID]] [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]',
   uninstall: 'jpki-bridge uninstall [--browser …] [--user|--system] [--flatpak [APP-ID]] [--dry-run] [--user-data-dir DIR]',
   doctor: 'jpki-bridge doctor [--user-data-dir DIR] [--browser chrome|chromium|edge|brave|firefox|all]',
-  run: "jpki-bridge run <command> '<json arguments>' [--card pcsc|virtual:FILE]   (the PIN is asked, never an argument / 暗証番号は入力を求めます)",
+  run: "jpki-bridge run <command> '<json arguments>' [--card pcsc|pcsc:READER|virtual:FILE]   (the PIN is asked, never an argument / 暗証番号は入力を求めます)",
   'virtual-card': 'jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …',
 };
 
