@@ -120,6 +120,20 @@ describe('the background keeps the registration in step with the options', () =>
     expect(fakes.rules).toEqual([]);
   });
 
+  it('portal tabs open before the script was registered are reloaded once; other tabs are left alone', async () => {
+    const fakes = installOsPresentationFakes('linux');
+    const portal = `${DEFAULT_PORTAL_ALLOW_LIST[0]}/login`;
+    fakes.tabs.set(1, portal);
+    fakes.tabs.set(2, 'https://news.example/');
+    startBackground();
+    await vi.waitFor(() => expect(fakes.reloaded).toEqual([1]));
+    // A switch turned on covers a new site: its open tab is reloaded; the portal tab, covered already, is not again.
+    fakes.tabs.set(3, 'https://city.example/form');
+    await writeAllowList([...DEFAULT_PORTAL_ALLOW_LIST, 'https://city.example']);
+    await setPresentWindows('https://city.example', true);
+    await vi.waitFor(() => expect(fakes.reloaded).toEqual([1, 3]));
+  });
+
   it('rules and a registration left from before (another list, an old browser version) are replaced, not added to', async () => {
     const fakes = installOsPresentationFakes('linux');
     fakes.rules = [{ id: 7, priority: 1, action: { type: 'modifyHeaders', requestHeaders: [{ header: 'user-agent', operation: 'set', value: 'old' }] }, condition: { urlFilter: '|https://gone.example/' } }];

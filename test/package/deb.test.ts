@@ -35,6 +35,7 @@ import {
   PACKAGE,
   systemManifestPath,
 } from '../../tools/package/deb/layout.ts';
+import { NODE_RUNTIME_VERSION } from '../../tools/package/node-runtime.ts';
 import { DIST } from '../../tools/package/paths.ts';
 import { installTarget } from '../../native-host/src/install/paths.ts';
 
@@ -106,6 +107,11 @@ describe('the Debian package', () => {
     for (const file of EXTERNAL_EXTENSION_FILES) {
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ external_update_url: CHROME_WEB_STORE_UPDATE_URL });
     }
+  });
+
+  it('after dpkg -i, jpki-bridge --version names the embedded runtime: the Node LTS it was built with, not the Node of this machine', () => {
+    const version = execFileSync(COMMAND, ['--version'], { encoding: 'utf8', env: { PATH: pathWithoutNode() } });
+    expect(version).toMatch(new RegExp(`^jpki-bridge \\S+ \\(node v${NODE_RUNTIME_VERSION} LTS \\w+\\)\n$`));
   });
 
   it('runs doctor from the installed package with no node on PATH: every browser OK down to the card', async () => {
