@@ -33,7 +33,7 @@ export async function startSite({ port = 0, origin, developmentCa } = {}) {
   app.use('/jpki', express.static(dirname(fileURLToPath(import.meta.resolve('@jpki-bridge/page')))));
   app.use(express.json());
 
-  app.post('/login/nonce', async (req, res) => res.json({ nonce: await verifier.issueNonce() }));
+  app.post('/login/nonce', async (_req, res) => res.json({ nonce: await verifier.issueNonce() }));
   app.post('/login', async (req, res) => {
     const { nonce, token } = req.body ?? {};
     const result = await verifier.verifyAuthToken(token, { nonce: String(nonce) });

@@ -6,7 +6,7 @@
  * issuer byte for byte and is current (thisUpdate ≤ now ≤ nextUpdate); otherwise the answer is
  * 'unknown', never 'good' — and the verifier fails an 'unknown' unless told allowUnknownRevocation.
  */
-import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { verify as cryptoVerify, type X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { children, content, decodeOid, decodeTime, encoded, integerHex, normalizeSerial, readTlv } from './der.ts';
 import type { RevocationChecker, RevocationStatus } from './revocation.ts';
