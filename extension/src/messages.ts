@@ -9,6 +9,7 @@
 import type { SerializedError } from '@jpki-bridge/shared/errors';
 import type { PageAction } from '@jpki-bridge/shared/operations';
 import type { PinKind } from '@jpki-bridge/shared/policy';
+import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 
 export type Outcome<T = Record<string, unknown>> = { ok: true; result: T } | { ok: false; error: SerializedError };
 
@@ -53,3 +54,6 @@ export interface PortalMessage extends SeenByContentScript, ActivationSeen {
 export type UiMessage =
   | { channel: 'ui'; command: 'host-status' }
   | { channel: 'ui'; command: 'change-pin'; kind: PinKind; pin: string; newPin: string; confirmLastTry?: boolean };
+
+/** background → popup: the answer to `host-status`, the host's full `status` with both versions. */
+export type HostStatus = StatusResult & { hostVersion: string; extensionVersion: string };

@@ -7,7 +7,7 @@
  * as two TCP segments without TCP_NODELAY, so every APDU waits for the card side's delayed ACK.
  * That is the test reader's cost, not the card's or the product's (see docs/DECISIONS.md).
  */
-import { loadCardState } from '../../native-host/src/virtual-card/state.ts';
+import { loadCardState } from '../../native-host/src/virtual-card/state-file.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { PcscClient } from '../../tools/dev/pcsc-client.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';

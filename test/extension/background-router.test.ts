@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { Runtime } from 'webextension-polyfill';
 import { startBackground } from '../../extension/src/background/main.ts';
-import { ALLOW_LIST_KEY } from '../../extension/src/background/allow-list.ts';
+import { ALLOW_LIST_KEY } from '../../extension/src/settings/storage-keys.ts';
 import { originOfSender } from '../../extension/src/background/sender.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
 import { installOsPresentationFakes } from './os-presentation-fakes.ts';

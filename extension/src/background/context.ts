@@ -11,7 +11,7 @@ export interface BackgroundContext {
   lock: OperationLock;
   /** The portal allow-list patterns (storage, else the preset). */
   allowList(): Promise<readonly string[]>;
-  /** Whether the user blocked this origin from the PIN dialog (block-list.ts). */
+  /** Whether the user blocked this origin from the PIN dialog (settings/block-list.ts). */
   isBlocked(origin: string): Promise<boolean>;
   /** PIN dialogs per origin and minute (dialog-rate-limit.ts); the router counts each one that opens. */
   dialogLimit: DialogRateLimit;
