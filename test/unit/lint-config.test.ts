@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIOME = join(ROOT, 'node_modules/.bin/biome');
 const ESLINT = join(ROOT, 'node_modules/.bin/eslint');
 
-/** Every folder of the tree that holds source (demo/ once the demo moves there). */
+/** Every folder of the tree that holds source. */
 const SOURCE_ROOTS = [
   'extension/src',
   'extension/entrypoints',
