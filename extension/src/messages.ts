@@ -44,10 +44,13 @@ export interface PortalHelloAnswer {
   inputs: Partial<Record<'extension-is-installed' | 'app-is-installed', string>>;
 }
 
-/** content script → background: a `launchApp` detail (still untrusted, parsed in the background). */
+/**
+ * content script → background: a `launchApp` detail, JSON-parsed once by the content script
+ * (undefined when it was not JSON); still untrusted, read by the background's schemas.
+ */
 export interface PortalMessage extends SeenByContentScript, ActivationSeen {
   channel: 'portal';
-  detail: string;
+  detail: unknown;
 }
 
 /** extension pages (popup, options) → background. */

@@ -13,7 +13,7 @@ import { createCardState, serveCard, type ServedCard } from '../../tools/dev/vir
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../demo/walkthrough.ts';
-import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { verifyXmlSignature } from '../../relying-party/src/index.ts';
 
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let card: ServedCard;

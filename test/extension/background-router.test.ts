@@ -137,7 +137,7 @@ describe('background wiring: the origin comes from the MessageSender', () => {
     await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example'] });
     expect(await send({ channel: 'portal-hello' }, sender)).toMatchObject({ allowed: true });
     await fakeBrowser.storage.local.remove(ALLOW_LIST_KEY);
-    expect(await send({ channel: 'portal', detail: JSON.stringify({ mode: '05' }) }, sender)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    expect(await send({ channel: 'portal', detail: { mode: '05' } }, sender)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
   });
 });
 

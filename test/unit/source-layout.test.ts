@@ -1,6 +1,7 @@
 /**
  * The rooms of the source tree keep to their walls: the extension's pages reach the background
- * only by message (never by import), and no folder's modules import each other in a circle.
+ * only by message (never by import), no folder's modules import each other in a circle, and the
+ * published libraries name what they publish.
  * Read from the files' own import lines, so a new file is checked without being listed here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -52,5 +53,16 @@ describe('source layout', () => {
     };
     for (const file of files) visit(file, []);
     expect(circles).toEqual([]);
+  });
+
+  it('the published entry points list their names one by one (no export *), and the verifier publishes no demo helper', async () => {
+    for (const entry of ['relying-party/src/index.ts', 'relying-party/src/page/index.ts', 'packages/testing/src/index.ts']) {
+      expect(readFileSync(join(ROOT, entry), 'utf8'), entry).not.toMatch(/export \*/);
+    }
+    const verifier = Object.keys(await import('../../relying-party/src/index.ts'));
+    expect(verifier).toEqual(expect.arrayContaining(['JpkiVerifier', 'trustAnchorsFrom', 'prepareXmlSignature', 'verifyXmlSignature']));
+    for (const internal of ['buildTaxReturnXml', 'validateTaxReturn', 'TaxReturnError', 'ChainValidator', 'parseCertificate', 'parseStrictXml']) {
+      expect(verifier).not.toContain(internal);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { buildDigestInfo } from '@jpki-bridge/shared';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { SESSION_LIMITS, SessionStore } from '../../demo/sessions.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
-import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { verifyXmlSignature } from '../../relying-party/src/index.ts';
 import { makeTestPki, makeToken, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 
 let pki: TestPki;
