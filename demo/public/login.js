@@ -6,11 +6,11 @@ const status = document.getElementById('status');
 const buttons = [document.getElementById('login-jpki'), document.getElementById('login-portal')];
 
 async function run(action) {
-  buttons.forEach((b) => (b.disabled = true));
+  for (const b of buttons) b.disabled = true;
   try {
     await action();
   } finally {
-    buttons.forEach((b) => (b.disabled = false));
+    for (const b of buttons) b.disabled = false;
   }
 }
 

@@ -50,6 +50,7 @@ const UNWATCHED = ['/var/lib/dpkg', '/var/lib/apt', '/var/cache'];
  */
 const ACCEPTED_WARNINGS = new Set(['initial-upload-closes-no-bugs', 'old-fsf-address-in-copyright-file']);
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: ${Status} is dpkg-query's format field, not JavaScript's.
 const installed = () => spawnSync('dpkg-query', ['-W', '-f=${Status}', PACKAGE], { encoding: 'utf8' }).stdout.includes('install ok installed');
 const purge = () => execFileSync('dpkg', ['-P', PACKAGE], { stdio: 'pipe' });
 

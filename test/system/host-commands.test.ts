@@ -12,7 +12,7 @@ import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-b
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VERSION } from '@jpki-bridge/shared/version';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
-import { type HostProcess, settle, spawnHost } from '../harness/host.ts';
+import { settle, spawnHost } from '../harness/host.ts';
 import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const ORIGIN = 'https://example.jp';
@@ -275,7 +275,7 @@ describe('several readers', () => {
     cleanups.push(() => other.stop());
     const deadline = Date.now() + 15_000;
     let status = await host.request('status', {});
-    while ((status.result?.readers as { jpki: boolean }[]).filter((r) => r.jpki).length < 2 && Date.now() < deadline) {
+    while (((status.result?.readers ?? []) as { jpki: boolean }[]).filter((r) => r.jpki).length < 2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       status = await host.request('status', {});
     }

@@ -177,8 +177,8 @@ describe('at most DIALOG_LIMIT dialogs per origin and minute', () => {
   });
 
   it('requests refused before a dialog (malformed, pending) cost nothing', async () => {
-    let now = 0;
-    const { ctx, prompt } = setup({ limit: new DialogRateLimit({ ...DIALOG_LIMIT, max: 1 }, undefined, () => now) });
+    // The clock stands still: only the count of dialogs decides.
+    const { ctx, prompt } = setup({ limit: new DialogRateLimit({ ...DIALOG_LIMIT, max: 1 }, undefined, () => 0) });
     for (let i = 0; i < 5; i++) {
       const bad = { ...login(RP), request: { challengeNonce: 'short' } };
       expect(await route(ctx, SELF, bad, chromium(RP))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_NONCE' } });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scripted, type Step } from './scripted-transport.ts';
+import { scripted } from './scripted-transport.ts';
 import { TEXT_EF } from '@jpki-bridge/shared/card-apps';
 import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
 import { readTlv, readTlvHeader, readTlvs } from '../../native-host/src/card/ber-tlv.ts';

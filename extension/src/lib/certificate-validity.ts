@@ -13,7 +13,7 @@ export interface Tlv {
 
 export function readTlv(der: Uint8Array, offset: number): Tlv {
   const tag = der[offset];
-  let lengthByte = der[offset + 1];
+  const lengthByte = der[offset + 1];
   if (tag === undefined || lengthByte === undefined) throw new RangeError('truncated DER');
   let start = offset + 2;
   let length = lengthByte;

@@ -66,6 +66,7 @@ export async function main(args: string[]): Promise<number> {
 
   for (const manifest of found) {
     out(`-- ${manifest.browser}: ${manifest.path}`);
+    // biome-ignore lint/suspicious/noExplicitAny: a manifest file of any shape; every field used is checked below.
     let parsed: Record<string, any>;
     try {
       parsed = JSON.parse(readFileSync(manifest.path, 'utf8'));

@@ -49,6 +49,7 @@ function runtimeName(): string {
 }
 
 // No top-level await: the packaged single executable runs this module as CommonJS (docs/packaging.md).
-main(process.argv.slice(2)).then((code) => {
+// A rejection is a bug: Node's unhandled-rejection handler prints it and exits with 1.
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -8,7 +8,7 @@
  * A CRL without nextUpdate (RFC 5280 §5.1.2.5: issuers MUST include it; without it, it would be
  * current forever) or signed with SHA-1 (collisions are practical) is refused when loaded (CrlError).
  */
-import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { verify as cryptoVerify, type X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { children, content, decodeOid, decodeTime, encoded, integerHex, normalizeSerial, readTlv } from './der.ts';
 import type { RevocationChecker, RevocationStatus } from './revocation.ts';
