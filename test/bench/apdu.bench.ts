@@ -54,7 +54,7 @@ export async function run(): Promise<void> {
     }
     await card.disconnect('reset');
   } finally {
-    client.close();
+    await client.close();
     await served.stop();
     await pcscd.stop();
   }
