@@ -6,6 +6,9 @@ import { pcscdSandboxesAvailable } from './tools/dev/pcscd-sandbox.ts';
 // pcscd of its own with its own two vpcd readers (test/harness/pcscd-sandboxes.ts), so their
 // files run side by side; elsewhere they share the machine's pcscd and run one at a time.
 const sandboxes = pcscdSandboxesAvailable();
+// vitest's default in a run is one worker fewer than the CPUs: a single worker on a 2-core machine.
+// The in-process projects keep every core busy instead (their main process mostly waits).
+const allCores = '100%';
 const pcscProject = {
   globalSetup: ['test/harness/pcscd-sandboxes.ts'],
   setupFiles: ['test/harness/pcscd-sandbox-setup.ts'],
@@ -26,7 +29,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+          maxWorkers: allCores,
           testTimeout: 30_000,
+          // Some files make keys and certificates in beforeAll: on a loaded machine that outlasts 10 s.
+          hookTimeout: 30_000,
         },
       },
       {
@@ -55,6 +61,7 @@ export default defineConfig({
         test: {
           name: 'extension',
           include: ['test/extension/**/*.test.ts', 'test/extension/**/*.test.tsx'],
+          maxWorkers: allCores,
           testTimeout: 30_000,
         },
       },
