@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing';
+import { LongFilesFirst } from './test/harness/long-files-first.ts';
 import { pcscdSandboxesAvailable } from './tools/dev/pcscd-sandbox.ts';
 
 // Where the machine allows it (root, iproute2), each worker of `system` and `package` gets a
@@ -24,6 +25,7 @@ const pcscProject = {
 // hands back that global as it is), so those tests drive the real browser-API code paths.
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         test: {
