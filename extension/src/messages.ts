@@ -9,6 +9,7 @@
 import type { SerializedError } from '@jpki-bridge/shared/errors';
 import type { PageAction } from '@jpki-bridge/shared/operations';
 import type { PinKind } from '@jpki-bridge/shared/policy';
+import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 
 export type Outcome<T = Record<string, unknown>> = { ok: true; result: T } | { ok: false; error: SerializedError };
 
@@ -43,13 +44,19 @@ export interface PortalHelloAnswer {
   inputs: Partial<Record<'extension-is-installed' | 'app-is-installed', string>>;
 }
 
-/** content script → background: a `launchApp` detail (still untrusted, parsed in the background). */
+/**
+ * content script → background: a `launchApp` detail, JSON-parsed once by the content script
+ * (undefined when it was not JSON); still untrusted, read by the background's schemas.
+ */
 export interface PortalMessage extends SeenByContentScript, ActivationSeen {
   channel: 'portal';
-  detail: string;
+  detail: unknown;
 }
 
 /** extension pages (popup, options) → background. */
 export type UiMessage =
   | { channel: 'ui'; command: 'host-status' }
   | { channel: 'ui'; command: 'change-pin'; kind: PinKind; pin: string; newPin: string; confirmLastTry?: boolean };
+
+/** background → popup: the answer to `host-status`, the host's full `status` with both versions. */
+export type HostStatus = StatusResult & { hostVersion: string; extensionVersion: string };

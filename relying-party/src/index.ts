@@ -1,6 +1,7 @@
 /**
- * The relying-party package for Node servers: the verifier and the XML signature helper.
- * The browser page library is a separate entry (`@jpki-bridge/relying-party/page`).
+ * The relying-party package for Node servers (published as @jpki-bridge/verifier): the verifier
+ * and the XML signature helper. The browser page library is a separate entry
+ * (`@jpki-bridge/relying-party/page`, published as @jpki-bridge/page).
  *
  *   import { JpkiVerifier } from '@jpki-bridge/relying-party';
  *   const verifier = new JpkiVerifier({
@@ -15,6 +16,34 @@
  *   // signing: verifier.verifySignature({hash, hashFunction, signature, certificate}) → holder
  *   // XML:     prepareXmlSignature(xml) → page: jpki.sign([prepared.hash], 'SHA-256')
  *   //          → completeXmlSignature(prepared, signatures[0], certificate)
+ *
+ * The public API, name by name: what is listed here is what the package promises; everything
+ * else under verifier/ and xml/ is internal and may change.
  */
-export * from './verifier/index.ts';
-export * from './xml/index.ts';
+// The verifier and what its methods take and return.
+export { JpkiVerifier } from './verifier/verifier.ts';
+export type { AuthTokenContext, PortalChallenge, PortalLoginInput, SignatureInput, VerifierOptions } from './verifier/verifier-options.ts';
+export type { AuthResult, AuthSuccess, CertificateInfo, SignatureResult, SignatureSuccess } from './verifier/result.ts';
+export type { ChainedCertificate } from './verifier/chain.ts';
+export type { ParsedCertificate } from './verifier/certificate.ts';
+export type { Holder, Sex } from './verifier/holder.ts';
+export { VERIFIER_ERROR_CODES, VerificationError, type VerificationFailure, type VerifierErrorCode } from './verifier/errors.ts';
+
+// Trust anchors and certificate policies.
+export { BUNDLED_JPKI_ROOTS_DIR, bundledJpkiRoots, loadTrustAnchors, trustAnchorsFrom, TrustAnchorError, type LoadOptions, type TrustAnchor } from './verifier/trust-anchors.ts';
+export { CertificateParseError } from './verifier/certificate.ts';
+export { JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS, mergePolicies, type CertificateKind, type PolicyOids } from './verifier/policy.ts';
+
+// Nonce stores.
+export { MemoryNonceStore, NONCE_LIFETIME_MS, type ConsumeResult, type MemoryNonceStoreOptions, type NonceStore } from './verifier/nonce-store.ts';
+export { RedisNonceStore, type RedisCommandClient, type RedisNonceStoreOptions } from './verifier/redis-nonce-store.ts';
+
+// Revocation.
+export type { RevocationChecker, RevocationResult, RevocationStatus } from './verifier/revocation.ts';
+export { CrlError, CrlRevocationChecker } from './verifier/crl.ts';
+
+// XML signatures (enveloped XMLDSig).
+export { completeXmlSignature, prepareXmlSignature, XmlSignatureError, type PreparedXmlSignature } from './xml/xml-signature.ts';
+export { verifyXmlSignature, type XmlVerification, type XmlVerifyOptions } from './xml/xml-verify.ts';
+export { XML_LIMITS, type XmlLimits } from './xml/xml-bounds.ts';
+export { XmlParseError } from './xml/strict-parse.ts';

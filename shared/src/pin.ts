@@ -22,9 +22,17 @@ export type PinProblem = (typeof PIN_PROBLEMS)[number];
 
 export type PinCheck = { ok: true; pin: string } | { ok: false; problem: PinProblem };
 
+/** How many characters each PIN has: the one place for these numbers (the dialog's field takes `max`). */
+export const PIN_LENGTH: Readonly<Record<PinKind, { readonly min: number; readonly max: number }>> = {
+  auth: { min: 4, max: 4 },
+  sign: { min: 6, max: 16 },
+  text: { min: 4, max: 4 },
+};
+
 /** The authentication PIN's rule, and the text PIN's: the card's two 4-digit PINs. */
-const FOUR_DIGITS = /^[0-9]{4}$/;
-const SIGN_RULE = /^(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{6,16}$/;
+const FOUR_DIGITS = new RegExp(`^[0-9]{${PIN_LENGTH.auth.min}}$`);
+const TEXT_DIGITS = new RegExp(`^[0-9]{${PIN_LENGTH.text.min}}$`);
+const SIGN_RULE = new RegExp(`^(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{${PIN_LENGTH.sign.min},${PIN_LENGTH.sign.max}}$`);
 
 /**
  * The signing PIN is case-insensitive for the user: lowercase input (a–z) is upper-cased. Only
@@ -41,10 +49,10 @@ export function checkPin(kind: PinKind, input: unknown): PinCheck {
   if (input.length === 0) return { ok: false, problem: 'empty' };
   const pin = normalizePin(kind, input);
   if (kind === 'auth') return FOUR_DIGITS.test(pin) ? { ok: true, pin } : { ok: false, problem: 'auth-not-4-digits' };
-  if (kind === 'text') return FOUR_DIGITS.test(pin) ? { ok: true, pin } : { ok: false, problem: 'text-not-4-digits' };
+  if (kind === 'text') return TEXT_DIGITS.test(pin) ? { ok: true, pin } : { ok: false, problem: 'text-not-4-digits' };
   if (SIGN_RULE.test(pin)) return { ok: true, pin };
-  if (pin.length < 6) return { ok: false, problem: 'sign-too-short' };
-  if (pin.length > 16) return { ok: false, problem: 'sign-too-long' };
+  if (pin.length < PIN_LENGTH.sign.min) return { ok: false, problem: 'sign-too-short' };
+  if (pin.length > PIN_LENGTH.sign.max) return { ok: false, problem: 'sign-too-long' };
   if (!/^[A-Z0-9]*$/.test(pin)) return { ok: false, problem: 'sign-bad-character' };
   if (!/[A-Z]/.test(pin)) return { ok: false, problem: 'sign-needs-letter' };
   return { ok: false, problem: 'sign-needs-digit' };

@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadCardState } from '../../native-host/src/virtual-card/state.ts';
+import { loadCardState } from '../../native-host/src/virtual-card/state-file.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { PcscClient } from '../../tools/dev/pcsc-client.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';

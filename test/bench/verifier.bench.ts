@@ -20,7 +20,7 @@
  */
 import { constants, hash, publicDecrypt, sign, verify as cryptoVerify } from 'node:crypto';
 import { buildAuthBlock } from '@jpki-bridge/shared/auth-token';
-import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, mergePolicies, JPKI_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
+import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, mergePolicies, JPKI_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
 import { makeTestPki, makeToken } from '../unit/verifier-fixtures.ts';
 
 const ORIGIN = 'https://login.example.jp';

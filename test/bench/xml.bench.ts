@@ -5,7 +5,7 @@
  * well under a second. Wall and CPU time, median of 5 (the machine is shared).
  */
 import { buildDigestInfo } from '@jpki-bridge/shared';
-import { completeXmlSignature, prepareXmlSignature, verifyXmlSignature, XML_LIMITS } from '../../relying-party/src/xml/index.ts';
+import { completeXmlSignature, prepareXmlSignature, verifyXmlSignature, XML_LIMITS } from '../../relying-party/src/index.ts';
 import { makeTestPki, signDigestInfo } from '../unit/verifier-fixtures.ts';
 import { deepForgedDocument, wideForgedDocument } from '../unit/xml-fixtures.ts';
 

@@ -12,7 +12,7 @@ import puppeteer, { type Browser, type Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
-import { ALLOW_LIST_KEY } from '../../extension/src/background/allow-list-key.ts';
+import { ALLOW_LIST_KEY } from '../../extension/src/settings/storage-keys.ts';
 import { ensureBuilt, EXTENSION_DIR } from '../../tools/dev/checkout.ts';
 import { CHROMIUM, launchChromium } from '../../tools/dev/chromium.ts';
 

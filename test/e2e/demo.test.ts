@@ -10,10 +10,10 @@ import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { enterPin } from '../../tools/dev/pin-dialog.ts';
 import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
-import { startDemoServer, type DemoServer } from '../../relying-party/demo/server.ts';
-import { createDemoVerifier } from '../../relying-party/demo/verifier-setup.ts';
-import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../relying-party/demo/walkthrough.ts';
-import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { startDemoServer, type DemoServer } from '../../demo/server.ts';
+import { createDemoVerifier } from '../../demo/verifier-setup.ts';
+import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../demo/walkthrough.ts';
+import { verifyXmlSignature } from '../../relying-party/src/index.ts';
 
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let card: ServedCard;

@@ -16,7 +16,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/verifier/index.ts';
+import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
 import { WINDOWS, windowsUserAgent } from '../../extension/src/lib/windows-identity.ts';
 import { extensionMessage, type FirefoxSession, launchFirefox } from '../../tools/dev/firefox.ts';
 import { PIN_DIALOG_TITLE, waitForPinDialog } from '../../tools/dev/firefox-dialog.ts';

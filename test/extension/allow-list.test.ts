@@ -6,19 +6,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { DEFAULT_PORTAL_ALLOW_LIST, isOriginAllowed } from '@jpki-bridge/shared/origin';
+import { readAllowList, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../../extension/src/settings/allow-list.ts';
+import { LEGACY_PRESET } from '../../extension/src/settings/allow-list-migration.ts';
+import { blockOrigin, isBlocked, readBlockList, unblockOrigin } from '../../extension/src/settings/block-list.ts';
 import {
   ALLOW_LIST_KEY,
+  ALLOW_LIST_VERSION,
   ALLOW_LIST_VERSION_KEY,
-  LEGACY_PRESET,
+  BLOCK_LIST_KEY,
   PRESENT_WINDOWS_KEY,
-  readAllowList,
-  readPortalSites,
-  resetAllowList,
-  setPresentWindows,
-  writeAllowList,
-} from '../../extension/src/background/allow-list.ts';
-import { ALLOW_LIST_VERSION } from '../../extension/src/background/allow-list-key.ts';
-import { blockOrigin, isBlocked, readBlockList, unblockOrigin, BLOCK_LIST_KEY } from '../../extension/src/background/block-list.ts';
+} from '../../extension/src/settings/storage-keys.ts';
 
 const stored = async (key = ALLOW_LIST_KEY) => (await fakeBrowser.storage.local.get(key))[key];
 /** A list as the version before the exact-origin preset stored it: no version key. */

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { Runtime } from 'webextension-polyfill';
 import { startBackground } from '../../extension/src/background/main.ts';
-import { ALLOW_LIST_KEY } from '../../extension/src/background/allow-list.ts';
+import { ALLOW_LIST_KEY } from '../../extension/src/settings/storage-keys.ts';
 import { originOfSender } from '../../extension/src/background/sender.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
 import { installOsPresentationFakes } from './os-presentation-fakes.ts';
@@ -137,7 +137,7 @@ describe('background wiring: the origin comes from the MessageSender', () => {
     await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example'] });
     expect(await send({ channel: 'portal-hello' }, sender)).toMatchObject({ allowed: true });
     await fakeBrowser.storage.local.remove(ALLOW_LIST_KEY);
-    expect(await send({ channel: 'portal', detail: JSON.stringify({ mode: '05' }) }, sender)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    expect(await send({ channel: 'portal', detail: { mode: '05' } }, sender)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
   });
 });
 

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
-import { setPresentWindows, writeAllowList, type PortalSite } from '../../extension/src/background/allow-list.ts';
+import { setPresentWindows, writeAllowList, type PortalSite } from '../../extension/src/settings/allow-list.ts';
 import { startBackground } from '../../extension/src/background/main.ts';
 import { PRESENT_WINDOWS_SCRIPT, matchPatternOf, planOsPresentation } from '../../extension/src/background/os-presentation.ts';
 import { presentWindows } from '../../extension/src/main-world/present-windows.ts';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
-import { RedisNonceStore, type RedisCommandClient } from '../../relying-party/src/verifier/index.ts';
+import { RedisNonceStore, type RedisCommandClient } from '../../relying-party/src/index.ts';
 
 const REDIS = '/usr/bin/redis-server';
 let server: ChildProcess | undefined;

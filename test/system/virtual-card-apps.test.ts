@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../native-host/src/card/apdu.ts';
-import { readManufactureNumber } from '../../native-host/src/card/card-id-ap.ts';
+import { readManufactureNumber } from '../../native-host/src/card/card-id-app.ts';
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
-import { TextAp } from '../../native-host/src/card/text-ap.ts';
+import { TextApp } from '../../native-host/src/card/text-app.ts';
 import { combinationCode, readCombinationCode } from '../../native-host/src/portal/combination-code.ts';
 import { ATRS, ATR_CHOICES, type AtrChoice } from '../../native-host/src/virtual-card/atr.ts';
 import { jpkiBridge } from '../../tools/dev/host-cli.ts';
@@ -91,7 +91,7 @@ describe('text application through pcscd + vpcd', () => {
     expect(await card.transmit('00200080')).toBe('63c3');
     expect(await card.transmit(selectEf('0002'))).toBe('9000');
     expect(await card.transmit('00b0000007')).toBe('6982');
-    const text = await TextAp.open(await cardLayer(card));
+    const text = await TextApp.open(await cardLayer(card));
     expect(await text.retries()).toBe(3);
     await text.verify(pinBytes('1234'));
     expect(await text.readAttributes()).toEqual({ name: '試験 花子', address: '大阪府大阪市北区中之島1-3-20', birthday: '19900228', sex: '2' });
@@ -99,7 +99,7 @@ describe('text application through pcscd + vpcd', () => {
 
   it('a wrong text PIN shows the tries left, the 3rd locks it, the trace masks every PIN and never selects EF 0001', async () => {
     const { card, served } = await serve();
-    const text = await TextAp.open(await cardLayer(card));
+    const text = await TextApp.open(await cardLayer(card));
     await expect(text.verify(pinBytes('0000'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
     await expect(text.verify(pinBytes('0000'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 1 });
     await expect(text.verify(pinBytes('0000'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
@@ -123,13 +123,13 @@ describe('text application through pcscd + vpcd', () => {
     await served.pull();
     await served.insert();
     const again = await readers.client.connect(served.readerName);
-    const text = await TextAp.open(await cardLayer(again));
+    const text = await TextApp.open(await cardLayer(again));
     expect(await text.retries()).toBe(0);
     await expect(text.verify(pinBytes('1234'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     await served.pull();
     await jpkiBridge(['virtual-card', 'reset-pins', '--state', served.stateFile]);
     await served.insert();
-    const reset = await TextAp.open(await cardLayer(await readers.client.connect(served.readerName)));
+    const reset = await TextApp.open(await cardLayer(await readers.client.connect(served.readerName)));
     expect(await reset.retries()).toBe(3);
     await reset.verify(pinBytes('1234'));
   });

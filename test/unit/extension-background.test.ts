@@ -426,7 +426,7 @@ describe('route: portal', () => {
   const UUID = '0123456789abcdef0123456789abcdef';
   const CODE = 'c'.repeat(64);
   const identity = { uuid: UUID, combinationCode: CODE };
-  const portalMessage = (detail: unknown) => ({ channel: 'portal', detail: JSON.stringify(detail) });
+  const portalMessage = (detail: unknown) => ({ channel: 'portal', detail });
 
   it('is refused on origins not on the allow-list', async () => {
     const { host } = cardHost();

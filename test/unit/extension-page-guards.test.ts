@@ -11,7 +11,8 @@ import { DialogRateLimit, DIALOG_LIMIT } from '../../extension/src/background/di
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { route } from '../../extension/src/background/router.ts';
 import { originOfRequest } from '../../extension/src/background/sender.ts';
-import { pageActionNeedsActivation, portalDetailNeedsActivation } from '../../extension/src/background/user-activation.ts';
+import { pageActionNeedsActivation, portalOperationNeedsActivation } from '../../extension/src/background/user-activation.ts';
+import { portalOperationOf } from '../../extension/src/background/actions/portal.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { startPageApi } from '../../extension/src/content/page-api.ts';
 import type { PageMessage } from '../../extension/src/messages.ts';
@@ -48,7 +49,7 @@ function setup(options: { blocked?: string[]; limit?: DialogRateLimit } = {}) {
 }
 
 const login = (origin: string, active = true) => ({ channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 }, origin, active });
-const launch = (origin: string, detail: unknown, active = true) => ({ channel: 'portal', detail: JSON.stringify(detail), origin, active });
+const launch = (origin: string, detail: unknown, active = true) => ({ channel: 'portal', detail, origin, active });
 
 describe('the origin the content script reports must be the sender’s', () => {
   it('a sandboxed document on Firefox (window.origin "null", sender.url its site) is refused before anything', async () => {
@@ -113,14 +114,16 @@ describe('a dialog needs the user’s activation in the page', () => {
   it('jpki:status and portal close need none; every PIN verb does', () => {
     expect(pageActionNeedsActivation('jpki:status')).toBe(false);
     for (const action of ['jpki:authenticate', 'jpki:get-signing-certificate', 'jpki:sign'] as const) expect(pageActionNeedsActivation(action)).toBe(true);
-    expect(portalDetailNeedsActivation(JSON.stringify({ mode: '05' }))).toBe(false);
-    expect(portalDetailNeedsActivation(JSON.stringify({ mode: '01' }))).toBe(true);
-    expect(portalDetailNeedsActivation(JSON.stringify({ mode: '02' }))).toBe(true);
+    const needs = (detail: unknown) => portalOperationNeedsActivation(portalOperationOf(detail));
+    expect(needs({ mode: '05' })).toBe(false);
+    expect(needs({ mode: '01' })).toBe(true);
+    expect(needs({ mode: '02' })).toBe(true);
   });
 
   it('a portal detail that names no known mode needs activation too (no reading of it can slip past)', () => {
-    for (const detail of [JSON.stringify({ digest: DIGEST_INFO }), JSON.stringify({ mode: 1 }), 'not json', '{"mode":"05"', JSON.stringify(null), 42]) {
-      expect(portalDetailNeedsActivation(detail), String(detail)).toBe(true);
+    // `undefined`: what the content script sends for a detail that is not JSON.
+    for (const detail of [{ digest: DIGEST_INFO }, { mode: 1 }, { mode: '5' }, undefined, '{"mode":"05"}', null, 42, [{ mode: '05' }]]) {
+      expect(portalOperationNeedsActivation(portalOperationOf(detail)), JSON.stringify(detail)).toBe(true);
     }
   });
 

@@ -56,10 +56,10 @@ describe('startPortal', () => {
   it('forwards the detail with the document’s origin and sticky activation, and answers the background’s success as it is', async () => {
     const answer = { mode: '01', result: '0', uuid: 'u', signature: 'SIG=', certificate: 'MAA', combination_code: 'c' };
     const { received, launchSpy, fire } = setup(ALLOWED, async () => ({ ok: true, result: answer }));
-    const detail = JSON.stringify({ mode: '01', service_id: '01', digest: 'AAAA' });
-    fire(detail);
+    const request = { mode: '01', service_id: '01', digest: 'AAAA' };
+    fire(JSON.stringify(request));
     await tick(5);
-    expect(launchSpy).toHaveBeenCalledWith({ channel: 'portal', detail, origin: 'https://myna.go.jp', active: true });
+    expect(launchSpy).toHaveBeenCalledWith({ channel: 'portal', detail: request, origin: 'https://myna.go.jp', active: true });
     expect(received).toEqual([answer]);
   });
 

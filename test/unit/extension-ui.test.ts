@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '@jpki-bridge/shared/errors';
+import { ERROR_CODES, ERROR_MESSAGES } from '@jpki-bridge/shared/errors';
 import { OPERATION_ROWS } from '@jpki-bridge/shared/operations';
 import { PIN_PROBLEMS } from '@jpki-bridge/shared/pin';
 import { problemKey, viewPinInput } from '../../extension/src/dialog/pin-input.ts';
@@ -44,11 +44,12 @@ describe('locales', () => {
   const ja = locale('ja');
   const en = locale('en');
   it('ja and en have the same keys', () => expect(Object.keys(en).sort()).toEqual(Object.keys(ja).sort()));
-  it('every error code and PIN problem has a message in both', () => {
+  it('every error code has in both exactly its text of shared/src/errors.ts (the one source), and every PIN problem a message', () => {
     for (const code of ERROR_CODES) {
-      expect(ja[`error_${code}`]?.message, code).toBeTruthy();
-      expect(en[`error_${code}`]?.message, code).toBeTruthy();
+      expect(ja[`error_${code}`]?.message, `${code}: copy its ja text from shared/src/errors.ts`).toBe(ERROR_MESSAGES[code].ja);
+      expect(en[`error_${code}`]?.message, `${code}: copy its en text from shared/src/errors.ts`).toBe(ERROR_MESSAGES[code].en);
     }
+    expect(Object.keys(ja).filter((key) => key.startsWith('error_ERR_')).length, 'no error text for a code that does not exist').toBe(ERROR_CODES.length);
     for (const problem of PIN_PROBLEMS) expect(ja[problemKey(problem)]?.message).toBeTruthy();
   });
   it('every verb the PIN dialog asks for has its wording in both', () => {

@@ -10,11 +10,12 @@ import { scripted, type Step } from './scripted-transport.ts';
 import { TEXT_EF } from '@jpki-bridge/shared/card-apps';
 import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
 import { readTlv, readTlvHeader, readTlvs } from '../../native-host/src/card/ber-tlv.ts';
-import { manufactureNumberOf, readManufactureNumber } from '../../native-host/src/card/card-id-ap.ts';
+import { manufactureNumberOf, readManufactureNumber } from '../../native-host/src/card/card-id-app.ts';
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
-import { TextAp } from '../../native-host/src/card/text-ap.ts';
+import { TextApp } from '../../native-host/src/card/text-app.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { createCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
+import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -114,7 +115,7 @@ describe('text application', () => {
     ]);
     const card = new JpkiCard(t);
     await card.selectAp();
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     expect(await text.retries()).toBe(3);
     await text.verify(pin('1234'));
     expect(card.verifyAttempted).toBe(true);
@@ -134,7 +135,7 @@ describe('text application', () => {
     ]);
     const card = new JpkiCard(t);
     await card.selectAp();
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     await expect(text.verify(pin('0000'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
     await expect(text.verify(pin('0000'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     await expect(text.verify(pin('1234'))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
@@ -146,7 +147,7 @@ describe('text application', () => {
     const t = scripted([[SELECT_JPKI, '9000'], [SELECT_TEXT, '9000']]);
     const card = new JpkiCard(t);
     await card.selectAp();
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     for (const bad of ['123', '12345', '12a4', '１２３４', '']) {
       await expect(text.verify(pin(bad))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_FORMAT' });
     }
@@ -158,12 +159,12 @@ describe('text application', () => {
     const t = scripted([[SELECT_JPKI, '9000'], [SELECT_TEXT, '6a82']]);
     const card = new JpkiCard(t);
     await card.selectAp();
-    await expect(TextAp.open(card)).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('text application') });
+    await expect(TextApp.open(card)).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('text application') });
   });
 
   it('on the virtual card: tries, VERIFY with the default 1234, the persona’s four items', async () => {
     const { card } = await onVirtualCard();
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     expect(await text.retries()).toBe(3);
     await text.verify(pin('1234'));
     expect(await text.readAttributes()).toEqual({ name: '試験 花子', address: '大阪府大阪市北区中之島1-3-20', birthday: '19900228', sex: '2' });
@@ -171,7 +172,7 @@ describe('text application', () => {
 
   it('reading EF 0002 before VERIFY is a card error saying the text PIN is needed', async () => {
     const { card } = await onVirtualCard();
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     await expect(text.readAttributes()).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('text PIN') });
   });
 
@@ -179,7 +180,7 @@ describe('text application', () => {
     const long = structuredClone(state);
     long.persona.address = '北海道札幌市'.repeat(20); // 360 bytes
     const { card, sent } = await onVirtualCard(long);
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     await text.verify(pin('1234'));
     expect((await text.readAttributes()).address).toBe(long.persona.address);
     expect(sent.filter((c) => c.startsWith('00b0')).length).toBe(3);
@@ -187,7 +188,7 @@ describe('text application', () => {
 
   it('after the JPKI applet was used in between, the text application is selected again by itself', async () => {
     const { card, sent } = await onVirtualCard();
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     await text.verify(pin('1234'));
     expect(await card.retries('auth')).toBe(3);
     sent.length = 0;
@@ -197,7 +198,7 @@ describe('text application', () => {
 
   it('a full mode-04-like run sends no SELECT of EF 0001 and no READ but of EF 0002 under the text application', async () => {
     const { card, sent } = await onVirtualCard();
-    const text = await TextAp.open(card);
+    const text = await TextApp.open(card);
     await text.retries();
     await text.verify(pin('1234'));
     await text.readAttributes();
@@ -218,7 +219,7 @@ describe('text application', () => {
 describe('EF 0001 of the text application cannot be named by the host', () => {
   it('the text application module knows exactly EF 0011 and EF 0002', () => {
     expect(Object.values(TEXT_EF).sort()).toEqual(['0002', '0011']);
-    const methods = Object.getOwnPropertyNames(TextAp.prototype).filter((name) => name !== 'constructor').sort();
+    const methods = Object.getOwnPropertyNames(TextApp.prototype).filter((name) => name !== 'constructor').sort();
     expect(methods).toEqual(['changePin', 'read', 'readAttributes', 'retries', 'select', 'selectApplication', 'transport', 'verify']);
   });
 

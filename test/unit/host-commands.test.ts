@@ -5,10 +5,9 @@
  */
 import { constants, createHash, type KeyObject, publicDecrypt as rsaRecover, verify as rsaVerify, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, authTokenHash, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import type { PinKind } from '@jpki-bridge/shared/policy';
-import { authTokenHash } from '../../native-host/src/commands/authenticate.ts';
 import { persona, rig } from './host-command-rig.ts';
 
 const ORIGIN = 'https://example.jp';
@@ -31,9 +30,9 @@ describe('happy paths', () => {
     const { result } = await r.run('authenticate', auth('1234'));
     expect(result).toMatchObject({ format: AUTH_TOKEN_FORMAT, algorithm: AUTH_TOKEN_ALGORITHM, appVersion: expect.stringMatching(/^https:\/\/.+\/\d+\.\d+\.\d+$/) });
     const certificate = new X509Certificate(Buffer.from(result.unverifiedCertificate, 'base64'));
-    const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
+    const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
     const tokenHash = sha256(Buffer.concat([sha256(ORIGIN), sha256(NONCE)]));
-    expect(Buffer.from(authTokenHash(ORIGIN, NONCE))).toEqual(tokenHash);
+    expect(Buffer.from(authTokenHash(sha256, ORIGIN, NONCE))).toEqual(tokenHash);
     // What the card padded is exactly the block, not a DigestInfo (which the portal path could be made to sign).
     expect(publicDecrypt(certificate.publicKey, result.signature)).toEqual(Buffer.from(buildAuthBlock(tokenHash)));
     expect(rsaVerify('sha256', Buffer.concat([sha256(ORIGIN), sha256(NONCE)]), certificate.publicKey, Buffer.from(result.signature, 'base64'))).toBe(false);
@@ -99,7 +98,7 @@ describe('happy paths', () => {
 
 describe('the portal commands and the login token', () => {
   // What a portal page would send to have the card sign another site's login token.
-  const block = Buffer.from(buildAuthBlock(authTokenHash('https://bank.example', NONCE))).toString('base64');
+  const block = Buffer.from(buildAuthBlock(authTokenHash((data) => createHash('sha256').update(data).digest(), 'https://bank.example', NONCE))).toString('base64');
   const labelled = Buffer.concat([Buffer.from(buildAuthBlock(Buffer.alloc(32, 9))), Buffer.alloc(13, 1)]).toString('base64');
   const digest = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 4))).toString('base64');
 

@@ -15,7 +15,8 @@ import { configDir } from '../../native-host/src/portal/config-dir.ts';
 import { COMBINATION_SALT, combinationCode, readCombinationCode } from '../../native-host/src/portal/combination-code.ts';
 import { INSTALLATION_UUID_FILE, installationUuid, uuidBytes } from '../../native-host/src/portal/installation-uuid.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { createCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
+import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { captureOutput } from '../harness/capture-output.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

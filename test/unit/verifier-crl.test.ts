@@ -1,11 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import forge from 'node-forge';
-import {
-  CrlRevocationChecker,
-  JpkiVerifier,
-  JPKI_TEST_POLICY_OIDS,
-  trustAnchorsFrom,
-} from '../../relying-party/src/verifier/index.ts';
+import { CrlRevocationChecker, JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
 import { issueLeaf, makeCrl, makeTestPki, makeToken, type Issued, type TestPki } from './verifier-fixtures.ts';
 
 const ORIGIN = 'https://login.example.jp';

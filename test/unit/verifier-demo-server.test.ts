@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared';
-import { startDemoServer, type DemoServer } from '../../relying-party/demo/server.ts';
-import { SESSION_LIMITS, SessionStore } from '../../relying-party/demo/sessions.ts';
-import { createDemoVerifier } from '../../relying-party/demo/verifier-setup.ts';
-import { verifyXmlSignature } from '../../relying-party/src/xml/index.ts';
+import { startDemoServer, type DemoServer } from '../../demo/server.ts';
+import { SESSION_LIMITS, SessionStore } from '../../demo/sessions.ts';
+import { createDemoVerifier } from '../../demo/verifier-setup.ts';
+import { verifyXmlSignature } from '../../relying-party/src/index.ts';
 import { makeTestPki, makeToken, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 
 let pki: TestPki;

@@ -3,19 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared';
-import {
-  BUNDLED_JPKI_ROOTS_DIR,
-  bundledJpkiRoots,
-  JpkiVerifier,
-  JPKI_POLICY_OIDS,
-  JPKI_TEST_POLICY_OIDS,
-  JPKI_ROOT_FINGERPRINTS,
-  MemoryNonceStore,
-  mergePolicies,
-  trustAnchorsFrom,
-  type RevocationChecker,
-  type VerifierOptions,
-} from '../../relying-party/src/verifier/index.ts';
+import { BUNDLED_JPKI_ROOTS_DIR, bundledJpkiRoots, JpkiVerifier, JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS, MemoryNonceStore, mergePolicies, trustAnchorsFrom, type RevocationChecker, type VerifierOptions } from '../../relying-party/src/index.ts';
+import { JPKI_ROOT_FINGERPRINTS } from '../../relying-party/src/verifier/trust-anchors.ts';
 import { buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import {
   issueLeaf,
@@ -478,7 +467,7 @@ describe('token shape check', () => {
   it('agrees with the shared authTokenSchema on well-formed and malformed tokens', async () => {
     const v = await import('valibot');
     const { authTokenSchema } = await import('@jpki-bridge/shared');
-    const { isAuthTokenShaped } = await import('../../relying-party/src/verifier/index.ts');
+    const { isAuthTokenShaped } = await import('../../relying-party/src/verifier/inputs.ts');
     const good = makeToken(pki.auth, ORIGIN, Buffer.alloc(32).toString('base64'));
     const cases: unknown[] = [
       good,

@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { ATRS } from '../../native-host/src/virtual-card/atr.ts';
 import { resetPins } from '../../native-host/src/virtual-card/reset.ts';
-import { createCardState, loadCardState, saveCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
+import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/state-file.ts';
+import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { traceCommand } from '../../native-host/src/virtual-card/trace.ts';
 import { changeApdu, READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 

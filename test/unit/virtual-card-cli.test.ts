@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../native-host/src/cli/virtual-card.ts';
 import { captureOutput } from '../harness/capture-output.ts';
-import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/state.ts';
+import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/state-file.ts';
 
 const capture = captureOutput;
 

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { createCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
+import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 
 let state: VirtualCardState;
 beforeAll(async () => {

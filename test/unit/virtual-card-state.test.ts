@@ -9,7 +9,9 @@ import { DEV_POLICY_OID, JPKI_SAN_OID, decodeBirthDate, encodeBirthDate } from '
 import { devCaRoots } from '../../native-host/src/virtual-card/dev-ca.ts';
 import { fifthBirthdayAfter, makePersona } from '../../native-host/src/virtual-card/persona.ts';
 import { resetPins } from '../../native-host/src/virtual-card/reset.ts';
-import { createCardState, loadCardState, saveCardState, saveCardStateSync, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
+import { loadCardState, saveCardState, saveCardStateSync } from '../../native-host/src/virtual-card/state-file.ts';
+import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { describe as describeState } from '../../native-host/src/virtual-card/show.ts';
 
 let state: VirtualCardState;

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { CERTIFICATE_EF_SIZE } from '../../native-host/src/virtual-card/files.ts';
-import { createCardState, type VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
+import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { changeApdu, SELECT_JPKI, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 
 const hexByte = (n: number) => n.toString(16).padStart(2, '0');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { xmlBoundsProblem, type XmlLimits } from '../../relying-party/src/xml/index.ts';
+import { xmlBoundsProblem } from '../../relying-party/src/xml/xml-bounds.ts';
+import { type XmlLimits } from '../../relying-party/src/index.ts';
 
 const small: XmlLimits = { maxBytes: 1000, maxDepth: 3, maxElements: 5 };
 

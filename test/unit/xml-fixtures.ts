@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
-import { ENVELOPED, EXC_C14N, RSA_SHA256, SHA256, XMLDSIG_NS } from '../../relying-party/src/xml/index.ts';
+import { ENVELOPED, EXC_C14N, RSA_SHA256, SHA256, XMLDSIG_NS } from '../../relying-party/src/xml/algorithms.ts';
 import type { Issued } from './verifier-fixtures.ts';
 
 export interface SignWithOptions {

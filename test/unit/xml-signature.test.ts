@@ -1,14 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
 import { buildDigestInfo } from '@jpki-bridge/shared';
-import {
-  buildTaxReturnXml,
-  completeXmlSignature,
-  prepareXmlSignature,
-  validateTaxReturn,
-  verifyXmlSignature,
-  XmlSignatureError,
-} from '../../relying-party/src/xml/index.ts';
+import { buildTaxReturnXml, validateTaxReturn } from '../../demo/etax-document.ts';
+import { completeXmlSignature, prepareXmlSignature, verifyXmlSignature, XmlSignatureError } from '../../relying-party/src/index.ts';
 import { makeTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 import { signWith } from './xml-fixtures.ts';
 

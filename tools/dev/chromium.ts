@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { DEFAULT_PORTAL_ALLOW_LIST } from '@jpki-bridge/shared/origin';
-import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/background/allow-list-key.ts';
+import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/settings/storage-keys.ts';
 import { ensureBuilt, EXTENSION_DIR } from './checkout.ts';
 import { forgetStaleExtensionWorker } from './extension-worker-cache.ts';
 import { hostEnv, installHostForChromium, type HostInstall } from './host-install.ts';

@@ -11,9 +11,9 @@ export interface BackgroundContext {
   lock: OperationLock;
   /** The portal allow-list patterns (storage, else the preset). */
   allowList(): Promise<readonly string[]>;
-  /** Whether the user blocked this origin from the PIN dialog (block-list.ts). */
+  /** Whether the user blocked this origin from the PIN dialog (settings/block-list.ts). */
   isBlocked(origin: string): Promise<boolean>;
-  /** PIN dialogs per origin and minute (dialog-rate-limit.ts); the router counts each one that opens. */
+  /** PIN dialogs per origin and minute (dialog-rate-limit.ts); each PIN operation takes one as its dialog opens. */
   dialogLimit: DialogRateLimit;
   extensionVersion: string;
   /** Reuses the host's hello for `jpki:status` (absent: every call asks the host). */

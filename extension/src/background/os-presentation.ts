@@ -1,6 +1,6 @@
 /**
  * Presenting Windows as the OS to the allow-listed portal sites whose switch is on
- * (allow-list.ts), when the system is neither Windows nor macOS: real portal pages refuse a
+ * (settings/allow-list.ts), when the system is neither Windows nor macOS: real portal pages refuse a
  * browser that says Linux (docs/portal-sites.md). Two parts, for exactly those sites and nothing
  * else — every other page sees the browser untouched:
  *   - the page-world script (main-world/present-windows.ts), registered at run time with
@@ -12,7 +12,7 @@
  */
 import type { DeclarativeNetRequest, Scripting } from 'webextension-polyfill';
 import { WINDOWS, presentsItself, windowsUserAgent } from '../lib/windows-identity.ts';
-import type { PortalSite } from './allow-list.ts';
+import type { PortalSite } from '../settings/allow-list.ts';
 
 export const PRESENT_WINDOWS_SCRIPT = { id: 'present-windows', file: '/present-windows.js' } as const;
 

@@ -1,160 +1,80 @@
 /**
- * The PIN conversation shared by every PIN-using action (the key policy from the user's side):
- * show the dialog, send the PIN to the host, and on the host's answer
- *   PIN_INCORRECT → ask again in the same dialog with the tries left,
- *   PIN_LAST_TRY  → ask the user to confirm, then resend with confirmLastTry,
- *   PIN_LOCKED    → explain the reset at the municipal office, fail with PIN_LOCKED,
- * anything else ends the operation. The PIN is only passed through to `call` and not kept.
+ * The one owner of a PIN operation: it takes the guards, makes the deadline, opens the dialog,
+ * starts the host, runs the conversation (pin-conversation.ts) and tears all of it down in one
+ * place. The guards come in as parameters, so what stands in front of a dialog is read here:
+ *   - the operation lock: one PIN operation at a time, extension-wide (operation-lock.ts);
+ *   - the requesting tab's watch: the operation ends when that page goes (tab-watch.ts);
+ *   - the dialog rate limit: one of the origin's dialogs is taken just before the window opens,
+ *     so refusals before it (pending, invalid) cost nothing (dialog-rate-limit.ts).
  *
- * The window opens at once; the host starts once it is up (started together, the host's start-up
- * slowed the window's first paint) and reads the card's status; the tries left and the card checks
- * fill in when the card answers. A PIN submitted before that waits here, and is
- * sent only once the status allows it: a card on its last try still needs the confirmation first
- * (the held PIN is dropped and asked for again with it), a locked PIN is never sent, and a host or
- * card failure is shown in the window instead.
+ * The window opens first; the host starts once it is up (started together, the host's start-up
+ * slowed the window's first paint) and reads the card's status while the user types.
  */
-import { JpkiError } from '@jpki-bridge/shared/errors';
-import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
-import { checkPin } from '@jpki-bridge/shared/pin';
-import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
-import type { DialogUse } from '@jpki-bridge/shared/operations';
-import type { DialogPhase, DialogState } from '../dialog-protocol.ts';
-import type { Deadline } from './deadline.ts';
-import type { OpenPrompt } from './pin-prompt.ts';
+import { OPERATIONS, type DialogUse } from '@jpki-bridge/shared/operations';
+import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import { afterAnswer } from './after-answer.ts';
+import { createDeadline } from './deadline.ts';
+import type { NativeChannel, NativeConnector } from './native/channel.ts';
+import { NativeSession, type SessionOptions } from './native/native-app-service.ts';
+import type { OperationLock } from './operation-lock.ts';
+import { converse } from './pin-conversation.ts';
+import type { OpenPrompt, PinPrompt } from './pin-prompt.ts';
 
-export interface PinOperation<T> {
-  origin: string;
-  use: DialogUse;
-  kind: PinKind;
-  allowListed: boolean;
-  count: number;
-  /** Starts the host and asks it for the card's status; called once, when the window is up. */
-  status(): Promise<StatusResult>;
-  deadline: Deadline;
+export interface PinGuards {
+  lock: OperationLock;
+  /** Takes one dialog from the requesting origin's allowance; rejects ERR_JPKI_RATE_LIMITED past it. */
+  takeDialog(): Promise<void>;
+  /** Watches the requesting tab: `gone` rejects when it closes or loads another page. Absent: no tab. */
+  watchTab?(): { gone: Promise<never>; dispose(): void };
+}
+
+/** The outside world: the dialog window, the host, the portal allow-list (for the dialog's wording). */
+export interface PinOperationIo extends SessionOptions {
   openPrompt: OpenPrompt;
-  call(pin: string, confirmLastTry: boolean): Promise<T>;
+  connect: NativeConnector;
+  allowList(): Promise<readonly string[]>;
 }
 
-type Card = NonNullable<StatusResult['card']>;
-
-/** Before any PIN is sent: a reader, a card, and for signing a signing certificate. */
-export function checkCardReady(status: StatusResult, kind: PinKind): Card {
-  if (status.readers.length === 0) throw new JpkiError('ERR_JPKI_NO_READER');
-  if (!status.card) throw new JpkiError('ERR_JPKI_NO_CARD');
-  if (kind === 'sign' && !status.card.hasSigningCertificate) throw new JpkiError('ERR_JPKI_NO_SIGNING_CERTIFICATE');
-  return status.card;
+export interface PinOperationSpec<T> {
+  origin: string;
+  /** The operation-table row (shared/src/operations.ts): which PIN, and the dialog's wording. */
+  use: DialogUse;
+  /** Hashes or DigestInfos to sign (0 when nothing is signed), for the dialog's wording. */
+  count: number;
+  timeoutMs: number;
+  /** The host call once a PIN is in; the PIN is passed through, never kept. */
+  call(session: NativeSession, pin: string, confirmLastTry: boolean): Promise<T>;
 }
 
-/** The phase a number of tries left puts the dialog in. */
-function phaseFor(retries: number | null): DialogPhase {
-  return retries === 0 ? 'locked' : retries === 1 ? 'confirm-last-try' : 'enter';
-}
-
-export async function runPinOperation<T>(op: PinOperation<T>): Promise<T> {
-  const state: DialogState = {
-    origin: op.origin,
-    use: op.use,
-    kind: op.kind,
-    allowListed: op.allowListed,
-    count: op.count,
-    retriesLeft: null,
-    maxTries: POLICY[op.kind].maxTries,
-    phase: 'checking',
-    error: null,
-    deadline: op.deadline.at,
-    attempt: 0,
-  };
-  let failure: unknown = null;
-  let asking = false;
-  /** What ends a locked or failed dialog, whichever way it ends (close, cancel, timeout). */
-  const ending = () => (state.phase === 'failed' ? failure : state.phase === 'locked' ? new JpkiError('ERR_JPKI_PIN_LOCKED') : null);
-
-  const opening = op.openPrompt();
-  const prompt = await op.deadline.race(opening).catch((error: unknown) => {
-    // Timed out or the page left while the window was still opening: close it once it is up.
-    void opening.then((late) => late.close(), () => {});
-    throw error;
-  });
-  // Never rejects: a failure becomes the 'failed' phase (and, once the window closes, the answer).
-  const settled = Promise.resolve()
-    .then(() => op.status())
-    .then((status) => checkCardReady(status, op.kind))
-    .then(
-      (card) => {
-        const retries = card.retries[op.kind];
-        state.retriesLeft = retries;
-        state.phase = phaseFor(retries);
-        if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
-      },
-      (error: unknown) => {
-        failure = error;
-        state.phase = 'failed';
-        state.error = { code: error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN' };
-      },
-    );
-  // Filled in while the user is still typing (the same attempt: the field keeps its text).
-  void settled.then(() => {
-    if (asking) prompt.show({ ...state });
-  });
-  try {
-    for (;;) {
-      asking = true;
-      const answer = await op.deadline.race(prompt.ask({ ...state })).catch((error: unknown) => {
-        throw ending() ?? error;
-      }).finally(() => (asking = false));
-      // What the user answered to: the last state shown (the card's answer may have come in meanwhile).
-      const asked = state.phase;
-      if (ending()) throw ending();
-      if (answer.type === 'close') throw new JpkiError('ERR_JPKI_PIN_LOCKED');
-      if (answer.type === 'cancel') throw new JpkiError('ERR_JPKI_USER_CANCELLED');
-      state.attempt++;
-      // The dialog validates as the user types; this is the same rule again, so that a
-      // malformed PIN never reaches the host even from a tampered dialog.
-      const checked = checkPin(op.kind, answer.pin);
-      if (!checked.ok) {
-        state.error = { code: 'ERR_JPKI_PIN_FORMAT' };
-        continue;
-      }
-      // Submitting waits only for what it needs: the card's status, before any PIN goes out.
-      await op.deadline.race(settled);
-      if (ending()) continue; // show the lock or the failure; the PIN is dropped unsent
-      if (state.phase === 'confirm-last-try' && asked !== 'confirm-last-try') {
-        // Typed before the dialog knew it was the last try: ask again, with the confirmation.
-        state.error = { code: 'ERR_JPKI_PIN_LAST_TRY' };
-        continue;
-      }
-      const confirmLastTry = answer.confirmLastTry && asked === 'confirm-last-try';
-      try {
-        return await op.call(checked.pin, confirmLastTry);
-      } catch (error) {
-        if (!(error instanceof JpkiError)) throw error;
-        switch (error.code) {
-          case 'ERR_JPKI_PIN_INCORRECT': {
-            const left = error.retriesLeft ?? null;
-            state.retriesLeft = left;
-            state.error = left === null ? { code: error.code } : { code: error.code, retriesLeft: left };
-            state.phase = phaseFor(left);
-            if (left === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
-            continue;
-          }
-          case 'ERR_JPKI_PIN_LAST_TRY':
-            state.retriesLeft = 1;
-            state.phase = 'confirm-last-try';
-            state.error = { code: error.code };
-            continue;
-          case 'ERR_JPKI_PIN_LOCKED':
-            state.retriesLeft = 0;
-            state.phase = 'locked';
-            state.error = { code: error.code };
-            continue;
-          default:
-            throw error;
-        }
-      }
+export function runPinOperation<T>(guards: PinGuards, io: PinOperationIo, spec: PinOperationSpec<T>): Promise<T> {
+  return guards.lock.run(async () => {
+    const watch = guards.watchTab?.();
+    watch?.gone.catch(() => {});
+    const deadline = createDeadline(spec.timeoutMs, Date.now, watch?.gone);
+    let opening: Promise<PinPrompt> | undefined;
+    let channel: NativeChannel | undefined;
+    let host: Promise<NativeSession> | undefined;
+    try {
+      const allowListed = isOriginAllowed(spec.origin, await io.allowList());
+      opening = guards.takeDialog().then(() => io.openPrompt());
+      const prompt = await deadline.race(opening);
+      host = NativeSession.open(() => (channel = io.connect()), { helloTimeoutMs: io.helloTimeoutMs, requestTimeoutMs: io.requestTimeoutMs });
+      const opened = host;
+      const status = opened.then((session) => session.request('status', {}));
+      const conversation = { origin: spec.origin, use: spec.use, kind: OPERATIONS[spec.use].pin, allowListed, count: spec.count };
+      // `call` comes only after the status did, so the session is open by then.
+      return await converse(prompt, conversation, deadline, status, async (pin, confirmLastTry) => spec.call(await opened, pin, confirmLastTry));
+    } finally {
+      deadline.clear();
+      watch?.dispose();
+      // The one teardown, once the page has its answer (after-answer.ts), on every path: the
+      // window (also one still opening when the deadline or the page's leaving came first), the
+      // native port (also while the host is still starting, before its hello) and the session.
+      afterAnswer(() => {
+        void opening?.then((prompt) => prompt.close(), () => {});
+        channel?.close();
+        void host?.then((session) => session.close(), () => {});
+      });
     }
-  } finally {
-    // Once the page has its answer (after-answer.ts).
-    afterAnswer(() => prompt.close());
-  }
+  });
 }

@@ -3,8 +3,8 @@
  *   - `page` and `portal*`: content scripts in a top frame; the origin is the sender's, and must
  *     be the `window.origin` the script reports (sender.ts). Then, before any handler: a site the
  *     user blocked is refused, a request that may open the PIN dialog needs the user's activation
- *     in the page (user-activation.ts), and every dialog that opens is counted against the
- *     origin's rate limit (dialog-rate-limit.ts).
+ *     in the page (user-activation.ts); every dialog that opens is then counted against the
+ *     origin's rate limit (dialog-rate-limit.ts) by the PIN operation (pin-operation.ts).
  *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
  * Answers are Outcomes (errors as their wire form), see messages.ts.
  */
@@ -14,12 +14,12 @@ import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import type { Outcome } from '../messages.ts';
 import type { BackgroundContext } from './context.ts';
 import { type SenderLike, isContentScript, isExtensionPage, originOfRequest } from './sender.ts';
-import { pageActionNeedsActivation, portalDetailNeedsActivation, requireActivation } from './user-activation.ts';
+import { pageActionNeedsActivation, portalOperationNeedsActivation, requireActivation } from './user-activation.ts';
 import { authenticate } from './actions/authenticate.ts';
 import { changePin } from './actions/change-pin.ts';
 import { getSigningCertificate } from './actions/get-signing-certificate.ts';
 import { hostStatus } from './actions/host-status.ts';
-import { portal } from './actions/portal.ts';
+import { portal, portalOperationOf } from './actions/portal.ts';
 import { NOT_ALLOWED, portalHello } from './actions/portal-hello.ts';
 import { sign } from './actions/sign.ts';
 import { status } from './actions/status.ts';
@@ -54,23 +54,17 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
   if (!origin) return refuse('ERR_JPKI_INVALID_ORIGIN');
   if (await ctx.isBlocked(origin)) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
   const tab = (sender.tab as { id?: number } | undefined)?.id;
-  // The lock and adapters are shared; the requester differs, and its dialogs count against its limit.
-  const { openPrompt, dialogLimit } = ctx;
-  ctx = {
-    ...ctx,
-    requesterTab: tab,
-    openPrompt: async () => {
-      await dialogLimit.take(origin);
-      return openPrompt();
-    },
-  };
+  // The lock and adapters are shared; the requester differs (its tab is watched, its origin's
+  // dialogs are counted: the PIN operation's guards, actions/with-pin.ts).
+  ctx = { ...ctx, requesterTab: tab };
 
   if (channel === 'portal') {
     if (!isOriginAllowed(origin, await ctx.allowList())) return refuse('ERR_JPKI_ORIGIN_NOT_ALLOWED');
     const { detail } = message as { detail?: unknown };
+    const operation = portalOperationOf(detail);
     return outcome(async () => {
-      requireActivation(portalDetailNeedsActivation(detail), active);
-      return portal(ctx, origin, detail);
+      requireActivation(portalOperationNeedsActivation(operation), active);
+      return portal(ctx, origin, operation, detail);
     });
   }
   const { action, request } = message as { action?: unknown; request?: unknown };

@@ -15,20 +15,14 @@
  * handlers might read differently can never slip past.
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import { OPERATION_ROWS, type PageAction, operationOfPortalMode } from '@jpki-bridge/shared/operations';
+import { OPERATION_ROWS, type PageAction, type PortalOperation } from '@jpki-bridge/shared/operations';
 
 export function pageActionNeedsActivation(action: PageAction): boolean {
   return Object.values(OPERATION_ROWS).some((row) => row.page === action && row.pin !== undefined);
 }
 
-export function portalDetailNeedsActivation(detail: unknown): boolean {
-  let mode: unknown;
-  try {
-    mode = typeof detail === 'string' ? (JSON.parse(detail) as { mode?: unknown } | null)?.mode : undefined;
-  } catch {
-    return true;
-  }
-  const operation = operationOfPortalMode(mode);
+/** `operation`: what the detail's `mode` names (actions/portal.ts, portalOperationOf); undefined when none. */
+export function portalOperationNeedsActivation(operation: PortalOperation | undefined): boolean {
   return operation === undefined || OPERATION_ROWS[operation].pin !== undefined;
 }
 

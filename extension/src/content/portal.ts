@@ -7,7 +7,8 @@
  * `launchApp` is caught on `window` in the capture phase, so it is seen whether the page
  * dispatches it on window, document or any element. `recvMsg` is dispatched on `document`,
  * bubbling, so listeners on document or window both get it. Details are JSON strings: only
- * primitives cross between the page's world and ours.
+ * primitives cross between the page's world and ours. A `launchApp` detail is parsed here, once:
+ * the background reads the parsed value (still untrusted), and a failure echoes it.
  */
 import { PORTAL_ERRCODE, PORTAL_RESULT } from '@jpki-bridge/shared/portal-compat';
 import type { Outcome, PortalHelloAnswer, PortalHelloMessage, PortalMessage } from '../messages.ts';
@@ -39,8 +40,9 @@ export function startPortal(win: Window, send: PortalSend): void {
         if (!answer?.allowed) return; // not allow-listed: the event is ignored entirely
         // Sticky activation: a portal page asks on load or after a click, and says which by its flow.
         const active = win.navigator?.userActivation?.hasBeenActive;
-        const outcome = await forward(send.launch, { channel: 'portal', detail, origin: win.origin, active });
-        const body = outcome.ok ? outcome.result : failure(detail, outcome.error.code);
+        const request = parseDetail(detail);
+        const outcome = await forward(send.launch, { channel: 'portal', detail: request, origin: win.origin, active });
+        const body = outcome.ok ? outcome.result : failure(request, outcome.error.code);
         win.document.dispatchEvent(new CustomEvent('recvMsg', { detail: JSON.stringify(body), bubbles: true }));
       });
     },
@@ -53,16 +55,19 @@ export function startPortal(win: Window, send: PortalSend): void {
  * errcode, and our code beside them. Nothing of ours is added to what the page sent, and a `pin`
  * the page itself put in is not echoed.
  */
-function failure(detail: string, code: string): Record<string, unknown> {
-  let request: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(detail);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) request = { ...parsed };
-  } catch {
-    // Not JSON: there is nothing of the page's to echo.
-  }
+function failure(detail: unknown, code: string): Record<string, unknown> {
+  const request: Record<string, unknown> = typeof detail === 'object' && detail !== null && !Array.isArray(detail) ? { ...detail } : {};
   delete request.pin;
   return { ...request, result: PORTAL_RESULT.failed, errcode: PORTAL_ERRCODE, jpki_error: code };
+}
+
+/** The detail's JSON value; undefined when it is not JSON (the background then refuses it as invalid). */
+function parseDetail(detail: string): unknown {
+  try {
+    return JSON.parse(detail);
+  } catch {
+    return undefined;
+  }
 }
 
 function whenReady(doc: Document, fn: () => void): void {

@@ -9,7 +9,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { OPERATIONS } from '@jpki-bridge/shared/operations';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import type { DialogState } from '../dialog-protocol.ts';
-import { blockOrigin } from '../background/block-list.ts';
+import { blockOrigin } from '../settings/block-list.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 import { MAX_LENGTH, problemKey, viewPinInput } from './pin-input.ts';
 import type { DialogConnection } from './connection.ts';

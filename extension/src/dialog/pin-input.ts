@@ -3,7 +3,7 @@
  * upper-cased as typed; submit is enabled only when checkPin accepts the PIN, and on the last try
  * only after the explicit confirmation — so a malformed PIN can never be sent.
  */
-import { type PinProblem, checkPin, normalizePin } from '@jpki-bridge/shared/pin';
+import { PIN_LENGTH, type PinProblem, checkPin, normalizePin } from '@jpki-bridge/shared/pin';
 import type { PinKind } from '@jpki-bridge/shared/policy';
 import type { DialogPhase } from '../dialog-protocol.ts';
 
@@ -15,7 +15,8 @@ export interface PinInputView {
   canSubmit: boolean;
 }
 
-export const MAX_LENGTH: Record<PinKind, number> = { auth: 4, sign: 16, text: 4 };
+/** The field's `maxLength`: each PIN's longest (shared/src/pin.ts). */
+export const MAX_LENGTH: Record<PinKind, number> = { auth: PIN_LENGTH.auth.max, sign: PIN_LENGTH.sign.max, text: PIN_LENGTH.text.max };
 
 export function viewPinInput(kind: PinKind, raw: string, phase: DialogPhase, confirmed: boolean): PinInputView {
   // The shared rule's upper-casing (ASCII only): 'ſ' stays 'ſ' and is refused, never shown as 'S'.

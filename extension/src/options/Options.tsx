@@ -5,8 +5,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { isValidAllowListPattern } from '@jpki-bridge/shared/origin';
-import { type PortalSite, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../background/allow-list.ts';
-import { readBlockList, unblockOrigin } from '../background/block-list.ts';
+import { type PortalSite, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../settings/allow-list.ts';
+import { readBlockList, unblockOrigin } from '../settings/block-list.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 
 export function Options() {

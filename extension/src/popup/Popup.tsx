@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { base64ToBytes } from '@jpki-bridge/shared/base64';
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import type { HostStatus } from '../background/actions/host-status.ts';
+import type { HostStatus } from '../messages.ts';
 import { certificateValidity, renewalState } from '../lib/certificate-validity.ts';
 import { askBackground } from '../lib/ui-client.ts';
 import { browser } from '../lib/browser.ts';

@@ -2,7 +2,7 @@
  * "Copy diagnostics": what a helper needs to debug a setup, and nothing personal — versions,
  * reader names, card presence (and which reader holds the JPKI card), card type, counters. No certificate, no name, no serial number.
  */
-import type { HostStatus } from '../background/actions/host-status.ts';
+import type { HostStatus } from '../messages.ts';
 
 export function diagnostics(status: HostStatus | null, error: { code: string } | null, userAgent: string): string {
   const lines = {

@@ -40,7 +40,7 @@ function apdu(header: number[], data?: Uint8Array, le?: number): Uint8Array {
 export const Apdu = {
   /** SELECT by DF name, no response data (P2 0C). */
   selectAp: () => apdu([0x00, 0xa4, 0x04, 0x0c], JPKI_AID),
-  /** The same for another application of the card (card-ID, text AP). */
+  /** The same for another application of the card (card-ID, text). */
   selectDf: (aid: Uint8Array) => apdu([0x00, 0xa4, 0x04, 0x0c], aid),
   /** SELECT EF by FID under the current DF, no response data. */
   selectEf: (fid: string) => apdu([0x00, 0xa4, 0x02, 0x0c], hexToBytes(fid)),

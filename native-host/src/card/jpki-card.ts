@@ -26,8 +26,8 @@ export class JpkiCard {
   constructor(private readonly transport: CardTransport) {}
 
   /**
-   * Lends the card, inside the same exclusive hold, to another of its applications (card-ID, text
-   * AP: card-id-ap.ts, text-ap.ts), which SELECTs its own DF on this transport. The applet is
+   * Lends the card, inside the same exclusive hold, to another of its applications (card-ID, text:
+   * card-id-app.ts, text-app.ts), which SELECTs its own DF on this transport. The applet is
    * SELECTed again before its next EF; `isLentTo` tells a borrower whether it still has the card.
    * A borrower that VERIFYs sets `verifyAttempted`, so the release resets the card all the same.
    */
@@ -89,7 +89,7 @@ export class JpkiCard {
     return out;
   }
 
-  /** Tries left for a key's PIN, read without spending one (VERIFY with no data → 63 Cx). The text PIN is text-ap.ts's. */
+  /** Tries left for a key's PIN, read without spending one (VERIFY with no data → 63 Cx). The text PIN is text-app.ts's. */
   async retries(kind: KeyKind): Promise<Retries> {
     await this.selectEf(POLICY[kind].pinEf);
     const { sw } = await exchange(this.transport, Apdu.retryCounter());

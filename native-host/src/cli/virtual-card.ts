@@ -68,7 +68,7 @@ async function create(args: string[]): Promise<number> {
   const { ATR_CHOICES, isAtrChoice } = await import('../virtual-card/atr.ts');
   const atr = values.atr;
   if (!isAtrChoice(atr)) throw new UsageError(`--atr must be ${ATR_CHOICES.join(', ')}`);
-  const { createCardState, saveCardState } = await import('../virtual-card/state.ts');
+  const [{ createCardState }, { saveCardState }] = await Promise.all([import('../virtual-card/issue.ts'), import('../virtual-card/state-file.ts')]);
   const state = await createCardState({
     persona,
     name: values.name,
@@ -109,7 +109,7 @@ async function serveCommand(args: string[]): Promise<number> {
 async function resetPinsCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: { state: { type: 'string' } } });
   const file = stateOption(values);
-  const { loadCardState, saveCardState } = await import('../virtual-card/state.ts');
+  const { loadCardState, saveCardState } = await import('../virtual-card/state-file.ts');
   const { resetPins } = await import('../virtual-card/reset.ts');
   const state = await loadCardState(file);
   resetPins(state);
@@ -120,7 +120,7 @@ async function resetPinsCommand(args: string[]): Promise<number> {
 
 async function show(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: { state: { type: 'string' } } });
-  const { loadCardState } = await import('../virtual-card/state.ts');
+  const { loadCardState } = await import('../virtual-card/state-file.ts');
   const { describe } = await import('../virtual-card/show.ts');
   process.stdout.write(describe(await loadCardState(stateOption(values))));
   return 0;

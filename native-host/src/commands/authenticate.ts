@@ -5,7 +5,7 @@
  * DigestInfo that the portal path could also be made to sign.
  */
 import { createHash } from 'node:crypto';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
+import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, authTokenHash, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { bytesToBase64 } from '@jpki-bridge/shared/base64';
 import { APP_VERSION_PREFIX } from '@jpki-bridge/shared/constants';
 import type { CommandArguments, CommandResult } from '@jpki-bridge/shared/protocol/native';
@@ -14,17 +14,12 @@ import { withJpkiCard } from '../card/choose-card.ts';
 import type { CommandContext } from './context.ts';
 import { pinBytes, unlockAuth, wipe } from './policy.ts';
 
-/** The 32-byte hash the token binds: SHA-256(SHA-256(origin) ‖ SHA-256(challengeNonce)). */
-export function authTokenHash(origin: string, challengeNonce: string): Uint8Array {
-  const originHash = createHash('sha256').update(origin, 'utf8').digest();
-  const nonceHash = createHash('sha256').update(challengeNonce, 'utf8').digest();
-  return createHash('sha256').update(originHash).update(nonceHash).digest();
-}
+const sha256 = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
 
 export async function authenticate(args: CommandArguments<'authenticate'>, ctx: CommandContext): Promise<CommandResult<'authenticate'>> {
   const pin = pinBytes('auth', args.pin); // step 1: no card contact before this passes
   try {
-    const block = buildAuthBlock(authTokenHash(args.origin, args.challengeNonce));
+    const block = buildAuthBlock(authTokenHash(sha256, args.origin, args.challengeNonce));
     return await withJpkiCard(ctx.backend, async (card) => {
       const certificate = await unlockAuth(card, pin, args.confirmLastTry, ctx.now());
       const signature = await card.sign('auth', block);

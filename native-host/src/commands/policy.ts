@@ -14,7 +14,7 @@ import { checkPin } from '@jpki-bridge/shared/pin';
 import { type KeyKind, POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { refuseExpired } from '../card/certificate.ts';
 import type { JpkiCard } from '../card/jpki-card.ts';
-import { TextAp } from '../card/text-ap.ts';
+import { TextApp } from '../card/text-app.ts';
 
 /** How error messages name each kind's PIN. */
 const PIN_NAMES: Record<PinKind, string> = { auth: 'authentication', sign: 'signing', text: 'text (card face)' };
@@ -56,14 +56,14 @@ export async function requireSigningCertificate(card: JpkiCard): Promise<void> {
 
 /** Steps 2–4 for one PIN kind: retries, (signing) certificate present, VERIFY. Returns where the PIN lives. */
 export async function unlock(card: JpkiCard, kind: PinKind, pin: Uint8Array, confirmLastTry: boolean | undefined): Promise<PinSlot> {
-  const slot = kind === 'text' ? await TextAp.open(card) : keyPin(card, kind);
+  const slot = kind === 'text' ? await TextApp.open(card) : keyPin(card, kind);
   await unlockSlot(card, kind, slot, pin, confirmLastTry);
   return slot;
 }
 
 /** Steps 2 and 4 for the text PIN (券面事項入力補助用暗証番号): returns the text application, unlocked. */
-export async function unlockText(card: JpkiCard, pin: Uint8Array, confirmLastTry: boolean | undefined): Promise<TextAp> {
-  const text = await TextAp.open(card);
+export async function unlockText(card: JpkiCard, pin: Uint8Array, confirmLastTry: boolean | undefined): Promise<TextApp> {
+  const text = await TextApp.open(card);
   await unlockSlot(card, 'text', text, pin, confirmLastTry);
   return text;
 }

@@ -5,7 +5,7 @@ import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { CommandArguments, CommandResult } from '@jpki-bridge/shared/protocol/native';
 import { VERSION } from '@jpki-bridge/shared/version';
 import { cardTypeOf } from '../card/jpki-card.ts';
-import { TextAp } from '../card/text-ap.ts';
+import { TextApp } from '../card/text-app.ts';
 import type { CommandContext } from './context.ts';
 
 export async function status(_args: CommandArguments<'status'>, ctx: CommandContext): Promise<CommandResult<'status'>> {
@@ -25,8 +25,8 @@ export async function status(_args: CommandArguments<'status'>, ctx: CommandCont
     const sign = availability.sign ? await card.retries('sign') : 0;
     const type = cardTypeOf(await card.tokenLabel());
     // Last: the text application takes the card away from the JPKI applet.
-    const textAp = await TextAp.openIfPresent(card);
-    const text = textAp ? await textAp.retries() : null;
+    const textApp = await TextApp.openIfPresent(card);
+    const text = textApp ? await textApp.retries() : null;
     return {
       version: VERSION,
       readers,

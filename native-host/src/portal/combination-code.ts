@@ -6,7 +6,7 @@
  * goes into an answer, a log line or an error message.
  */
 import { createHash } from 'node:crypto';
-import { readManufactureNumber } from '../card/card-id-ap.ts';
+import { readManufactureNumber } from '../card/card-id-app.ts';
 import type { JpkiCard } from '../card/jpki-card.ts';
 import { uuidBytes } from './installation-uuid.ts';
 

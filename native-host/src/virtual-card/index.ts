@@ -1,11 +1,9 @@
 /** The virtual My Number card: what the host's `virtual:FILE` backend and tests import. */
 export { VirtualJpkiCard, VIRTUAL_ATR, type VirtualCardOptions } from './card.ts';
 export { ATRS, ATR_CHOICES, isAtrChoice, type AtrChoice } from './atr.ts';
+export { loadCardState, saveCardState, saveCardStateSync } from './state-file.ts';
+export { createCardState } from './issue.ts';
 export {
-  loadCardState,
-  saveCardState,
-  saveCardStateSync,
-  createCardState,
   DEFAULT_PINS,
   MAX_RETRIES,
   type VirtualCardState,

@@ -1,7 +1,8 @@
 /** `virtual-card serve`: the card from a state file, in a vpcd reader, persisting every change. */
 import { readFileSync } from 'node:fs';
 import { VirtualJpkiCard } from './card.ts';
-import { loadCardState, parseCardState, saveCardStateSync, type VirtualCardState } from './state.ts';
+import type { VirtualCardState } from './state.ts';
+import { loadCardState, parseCardState, saveCardStateSync } from './state-file.ts';
 import { TraceFile } from './trace.ts';
 import { VpcdBridge, type VpcdCard } from './vpcd.ts';
 

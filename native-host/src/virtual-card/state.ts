@@ -1,13 +1,11 @@
 /**
- * The virtual card's state: one JSON file holding keys, certificates, the card's numbers, PINs,
- * retry counters and locks. Written atomically so that a crash or a pulled card mid-write never leaves a
- * half-written file — a lock must survive restarts, so losing a write would be a lie to the tests.
+ * The virtual card's state: keys, certificates, the card's numbers, PINs, retry counters and
+ * locks — its shape, format tag and default PINs. Imports nothing of the card's own, so every
+ * part (issue, upgrade, the CA, the applications) takes these types without a circle; reading
+ * and writing the file is state-file.ts's.
  */
-import { readFile } from 'node:fs/promises';
 import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
-import { writeFileAtomic, writeFileAtomicSync } from '../fs/atomic-write.ts';
 import type { AtrChoice } from './atr.ts';
-import { upgradeCardState } from './upgrade.ts';
 
 export type PersonaKind = 'adult' | 'minor' | 'expired';
 /** The JPKI applet's two keys (and their certificates, CAs and PINs). */
@@ -70,42 +68,3 @@ export function freshPins(): Record<PinKind, PinState> {
   const fresh = (kind: PinKind): PinState => ({ value: DEFAULT_PINS[kind], maxRetries: MAX_RETRIES[kind], retriesLeft: MAX_RETRIES[kind], isDefault: true });
   return { auth: fresh('auth'), sign: fresh('sign'), text: fresh('text') };
 }
-
-export async function loadCardState(file: string): Promise<VirtualCardState> {
-  return parseCardState(await readFile(file, 'utf8'), file);
-}
-
-/** The state in a file's text; a file of the previous format gains what it lacks (upgrade.ts). */
-export function parseCardState(text: string, file: string): VirtualCardState {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = null;
-  }
-  const state = upgradeCardState(parsed);
-  if (!state) throw new Error(`${file} is not a virtual card state file`);
-  return state;
-}
-
-/** Written whole or not at all (../fs/atomic-write.ts); the file is 0600: it holds the card's keys and PINs. */
-export async function saveCardState(file: string, state: VirtualCardState): Promise<void> {
-  await writeFileAtomic(file, stateText(state));
-}
-
-/**
- * The same, synchronously (returns the text written): `serve` persists a changed counter before the card answers, as a real
- * card writes its EEPROM before the status word — a process killed right after a wrong PIN must
- * still remember the miss.
- */
-export function saveCardStateSync(file: string, state: VirtualCardState): string {
-  const text = stateText(state);
-  writeFileAtomicSync(file, text);
-  return text;
-}
-
-function stateText(state: VirtualCardState): string {
-  return `${JSON.stringify(state, null, 2)}\n`;
-}
-
-export { createCardState } from './issue.ts';

@@ -16,7 +16,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { devCaRoots } from '../../../native-host/src/virtual-card/dev-ca.ts';
-import { loadCardState } from '../../../native-host/src/virtual-card/state.ts';
+import { loadCardState } from '../../../native-host/src/virtual-card/state-file.ts';
 import { launchChromium, type ChromiumSession } from '../../../tools/dev/chromium.ts';
 import { ensurePcscd, pcscInstalled } from '../../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS, type Persona } from '../../../tools/dev/personas.ts';

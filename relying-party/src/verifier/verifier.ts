@@ -4,7 +4,7 @@
  */
 import { hash } from 'node:crypto';
 import { buildDigestInfo, HASH_INFO, isValidOrigin } from '@jpki-bridge/shared';
-import { AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
+import { AUTH_TOKEN_FORMAT, authTokenHash, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { ChainValidator, type ChainedCertificate } from './chain.ts';
 import { failure, VerificationError } from './errors.ts';
 import { readHolder } from './holder.ts';
@@ -55,10 +55,7 @@ export class JpkiVerifier {
       const origin = this.expectedOrigin(context.origin);
       const pending = this.consumeNonce(context.nonce);
       if (pending) await pending;
-      // SHA-256(origin) ‖ SHA-256(nonce), in a scratch buffer: hashed at once, so never shared.
-      SIGNED_DATA.set(this.originHash(origin), 0);
-      SIGNED_DATA.set(sha256(context.nonce), 32);
-      checkAuthBlock(chained.publicKey, buildAuthBlock(sha256(SIGNED_DATA)), signature);
+      checkAuthBlock(chained.publicKey, buildAuthBlock(authTokenHash(sha256, origin, context.nonce, this.originHash(origin))), signature);
       return this.success(chained, 'auth');
     } catch (error) {
       return failure(error);
@@ -188,8 +185,6 @@ function checkNonceOutcome(outcome: ConsumeResult): void {
   if (outcome === 'reused') throw new VerificationError('NONCE_REUSED', 'the nonce was already used');
   throw new VerificationError('NONCE_EXPIRED', 'the nonce is older than 5 minutes');
 }
-
-const SIGNED_DATA = Buffer.alloc(64);
 
 /** crypto.hash (Node ≥ 20.12): one-shot, faster than createHash for small inputs. */
 function sha256(data: string | Uint8Array): Buffer {

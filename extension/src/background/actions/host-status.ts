@@ -1,9 +1,7 @@
 /** The full host `status`, for the extension's own popup only (web pages get versions only). */
-import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
+import type { HostStatus } from '../../messages.ts';
 import type { BackgroundContext } from '../context.ts';
 import { withSession } from '../native/native-app-service.ts';
-
-export type HostStatus = StatusResult & { hostVersion: string; extensionVersion: string };
 
 export function hostStatus(ctx: BackgroundContext): Promise<HostStatus> {
   return withSession(

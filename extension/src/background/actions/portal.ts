@@ -70,16 +70,15 @@ const PORTAL_HANDLERS: { [N in PortalOperation]: PortalHandler<N> } = {
   'portal-close': async () => ({}),
 };
 
-export async function portal(ctx: BackgroundContext, origin: string, detail: unknown): Promise<PortalAnswer> {
-  let json: unknown;
-  try {
-    json = typeof detail === 'string' ? JSON.parse(detail) : null;
-  } catch {
-    throw new JpkiError('ERR_JPKI_INVALID_REQUEST');
-  }
-  const operation = operationOfPortalMode(typeof json === 'object' && json !== null ? (json as { mode?: unknown }).mode : undefined);
+/** The operation the detail's `mode` names, read once by the router for the activation check and the handler. */
+export function portalOperationOf(detail: unknown): PortalOperation | undefined {
+  return operationOfPortalMode(typeof detail === 'object' && detail !== null ? (detail as { mode?: unknown }).mode : undefined);
+}
+
+/** `detail`: the parsed `launchApp` detail (messages.ts, PortalMessage); `operation`: portalOperationOf(detail). */
+export async function portal(ctx: BackgroundContext, origin: string, operation: PortalOperation | undefined, detail: unknown): Promise<PortalAnswer> {
   if (!operation) throw new JpkiError('ERR_JPKI_INVALID_REQUEST');
-  const fields = await run(ctx, origin, operation, json);
+  const fields = await run(ctx, origin, operation, detail);
   return { mode: OPERATIONS[operation].portalMode, result: PORTAL_RESULT.ok, ...fields };
 }
 

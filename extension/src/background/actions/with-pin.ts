@@ -1,66 +1,22 @@
 /**
- * The frame every PIN-using action shares: the lock, one native session (started once the
- * dialog window is up), the card check, the deadline and the dialog loop. Which PIN and which
- * wording follow from the verb (`use`, a row of operations.ts); each action supplies only its
- * host call.
+ * What a PIN-using action hands the PIN operation (pin-operation.ts): the guards of this request
+ * — the extension's lock, the requesting origin's dialog allowance, the requesting tab's watch —
+ * and the adapters of the background's context. Each action supplies only its host call.
  */
-import { OPERATIONS, type DialogUse } from '@jpki-bridge/shared/operations';
-import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import type { BackgroundContext } from '../context.ts';
-import { createDeadline } from '../deadline.ts';
-import type { NativeChannel } from '../native/channel.ts';
-import { NativeSession } from '../native/native-app-service.ts';
-import { runPinOperation } from '../pin-operation.ts';
-import { afterAnswer } from '../after-answer.ts';
+import { type PinGuards, type PinOperationSpec, runPinOperation } from '../pin-operation.ts';
 
-export interface PinActionSpec<T> {
-  origin: string;
-  use: DialogUse;
-  /** Hashes or DigestInfos to sign (0 when nothing is signed), for the dialog's wording. */
-  count: number;
-  timeoutMs: number;
-  call(session: NativeSession, pin: string, confirmLastTry: boolean): Promise<T>;
+export function withPin<T>(ctx: BackgroundContext, spec: PinOperationSpec<T>): Promise<T> {
+  return runPinOperation(pinGuards(ctx, spec.origin), ctx, spec);
 }
 
-export function withPin<T>(ctx: BackgroundContext, spec: PinActionSpec<T>): Promise<T> {
-  return ctx.lock.run(async () => {
-    const watch = ctx.requesterTab !== undefined ? ctx.watchTab?.(ctx.requesterTab) : undefined;
-    watch?.gone.catch(() => {});
-    const deadline = createDeadline(spec.timeoutMs, Date.now, watch?.gone);
-    try {
-      const allowListed = isOriginAllowed(spec.origin, await ctx.allowList());
-      // The host starts once the window is up (pin-operation.ts calls `status`), so that its
-      // start-up does not slow the window's first paint; the card's status fills in when it comes.
-      let channel: NativeChannel | undefined;
-      let opening: Promise<NativeSession> | undefined;
-      const startHost = () =>
-        (opening = NativeSession.open(() => (channel = ctx.connect()), { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs }));
-      try {
-        return await runPinOperation({
-          origin: spec.origin,
-          use: spec.use,
-          kind: OPERATIONS[spec.use].pin,
-          allowListed,
-          count: spec.count,
-          status: () => startHost().then((session) => session.request('status', {})),
-          deadline,
-          openPrompt: ctx.openPrompt,
-          // Called only after the status came, so the session is open by then.
-          call: async (pin, confirmLastTry) => spec.call(await opening!, pin, confirmLastTry),
-        });
-      } finally {
-        // Closed on every path once the page has its answer, also while the host is still
-        // starting (before its hello).
-        afterAnswer(() => {
-          channel?.close();
-          void opening?.then((session) => session.close(), () => {});
-        });
-      }
-    } finally {
-      deadline.clear();
-      watch?.dispose();
-    }
-  });
+function pinGuards(ctx: BackgroundContext, origin: string): PinGuards {
+  const { requesterTab: tab, watchTab } = ctx;
+  return {
+    lock: ctx.lock,
+    takeDialog: () => ctx.dialogLimit.take(origin),
+    ...(tab !== undefined && watchTab ? { watchTab: () => watchTab(tab) } : {}),
+  };
 }
 
 /** `confirmLastTry` only when set: the host accepts exactly the listed keys. */

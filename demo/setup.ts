@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../tools/dev/checkout.ts';
-import { jpkiBridge } from '../../tools/dev/host-cli.ts';
+import { ROOT } from '../tools/dev/checkout.ts';
+import { jpkiBridge } from '../tools/dev/host-cli.ts';
 
 export const DEMO_DIR = join(ROOT, '.demo');
 export const PROFILE_DIR = join(DEMO_DIR, 'chromium-profile');

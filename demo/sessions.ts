@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthSuccess, PreparedXmlSignature, Holder } from '../src/index.ts';
+import type { AuthSuccess, PreparedXmlSignature, Holder } from '@jpki-bridge/relying-party';
 
 export interface Filing {
   prepared: PreparedXmlSignature;

@@ -16,7 +16,7 @@ import {
   mergePolicies,
   trustAnchorsFrom,
   type TrustAnchor,
-} from '../src/index.ts';
+} from '@jpki-bridge/relying-party';
 
 export interface DemoVerifierOptions {
   origin: string;

@@ -5,8 +5,7 @@
  */
 import { browser } from '../lib/browser.ts';
 import { isValidOrigin } from '@jpki-bridge/shared/origin';
-
-export const BLOCK_LIST_KEY = 'blockedOrigins';
+import { BLOCK_LIST_KEY } from './storage-keys.ts';
 
 export async function readBlockList(): Promise<readonly string[]> {
   const stored = (await browser.storage.local.get(BLOCK_LIST_KEY))[BLOCK_LIST_KEY];

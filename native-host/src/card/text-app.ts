@@ -30,24 +30,24 @@ const READ_CHUNK = 256;
 /** EF 0002 longer than this is not the card face's text (bounds the read loop). */
 const MAX_ATTRIBUTES = 4096;
 const TEXT_PIN_LENGTH = 4;
-/** Holds the card while the text application is being selected: a failed SELECT leaves the card lent to no TextAp. */
+/** Holds the card while the text application is being selected: a failed SELECT leaves the card lent to no TextApp. */
 const SELECTING = {};
 
-export class TextAp {
+export class TextApp {
   private selected: TextEf | null = null;
 
   private constructor(private readonly card: Pick<JpkiCard, 'lend' | 'isLentTo' | 'verifyAttempted'>) {}
 
   /** SELECT the text application by DF name; a card without it is a card error. */
-  static async open(card: Pick<JpkiCard, 'lend' | 'isLentTo' | 'verifyAttempted'>): Promise<TextAp> {
-    const ap = await TextAp.openIfPresent(card);
+  static async open(card: Pick<JpkiCard, 'lend' | 'isLentTo' | 'verifyAttempted'>): Promise<TextApp> {
+    const ap = await TextApp.openIfPresent(card);
     if (!ap) throw noTextApplication();
     return ap;
   }
 
   /** The same, or null when the card has no text application (6A 82): `status` reports the text PIN's counter only when there is one. */
-  static async openIfPresent(card: Pick<JpkiCard, 'lend' | 'isLentTo' | 'verifyAttempted'>): Promise<TextAp | null> {
-    const ap = new TextAp(card);
+  static async openIfPresent(card: Pick<JpkiCard, 'lend' | 'isLentTo' | 'verifyAttempted'>): Promise<TextApp | null> {
+    const ap = new TextApp(card);
     return (await ap.selectApplication()) ? ap : null;
   }
 
@@ -117,7 +117,7 @@ export class TextAp {
   private async read(transport: CardTransport, offset: number, le: number): Promise<Uint8Array> {
     const { data, sw } = await exchange(transport, Apdu.readBinary(offset, le));
     if (sw === SW.SECURITY_STATUS_NOT_SATISFIED) throw new JpkiError('ERR_JPKI_CARD_ERROR', 'EF 0002 needs the text PIN verified first');
-    expectOk(sw, 'READ BINARY (text AP)');
+    expectOk(sw, 'READ BINARY (text application)');
     return data;
   }
 
@@ -127,7 +127,7 @@ export class TextAp {
     if (this.selected === fid) return transport;
     this.selected = null;
     const { sw } = await exchange(transport, Apdu.selectEf(fid));
-    expectOk(sw, `SELECT EF ${fid} (text AP)`);
+    expectOk(sw, `SELECT EF ${fid} (text application)`);
     this.selected = fid;
     return transport;
   }
@@ -144,7 +144,7 @@ export class TextAp {
     const transport = this.card.lend(SELECTING);
     const { sw } = await exchange(transport, Apdu.selectDf(TEXT_AID));
     if (sw === SW.FILE_NOT_FOUND) return false;
-    expectOk(sw, 'SELECT text AP');
+    expectOk(sw, 'SELECT text application');
     this.card.lend(this);
     return true;
   }

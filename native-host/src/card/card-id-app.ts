@@ -17,7 +17,7 @@ export async function readManufactureNumber(card: Pick<JpkiCard, 'lend'>): Promi
   const transport = card.lend({});
   const selected = await exchange(transport, Apdu.selectDf(CARD_ID_AID));
   if (selected.sw === SW.FILE_NOT_FOUND) throw new JpkiError('ERR_JPKI_CARD_ERROR', 'the card has no card-ID application');
-  expectOk(selected.sw, 'SELECT card-ID AP');
+  expectOk(selected.sw, 'SELECT card-ID application');
   const { data, sw } = await exchange(transport, Apdu.readRecord(CARD_ID_RECORD.record, CARD_ID_RECORD.sfi));
   expectOk(sw, 'READ RECORD (card ID)');
   return manufactureNumberOf(readTlv(data).value);

@@ -12,19 +12,17 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PAGE_LIBRARY } from '../../tools/dev/checkout.ts';
-import { CONTENT_TYPES, contentTypeOf } from '../../tools/dev/static-server.ts';
+import { PAGE_LIBRARY } from '../tools/dev/checkout.ts';
+import { CONTENT_TYPES, contentTypeOf } from '../tools/dev/static-server.ts';
 import {
-  buildTaxReturnXml,
   completeXmlSignature,
   prepareXmlSignature,
-  TaxReturnError,
-  validateTaxReturn,
   verifyXmlSignature,
   XmlSignatureError,
   type JpkiVerifier,
   type AuthResult,
-} from '../src/index.ts';
+} from '@jpki-bridge/relying-party';
+import { buildTaxReturnXml, TaxReturnError, validateTaxReturn } from './etax-document.ts';
 import { renderWelcome } from './welcome-page.ts';
 import { type PortalIdentity, SessionStore, type Session } from './sessions.ts';
 

@@ -3,16 +3,13 @@
  * means the preset. With it, per site, whether the page is shown Windows as its OS
  * (`portalPresentWindows`: the user's explicit choices; without one a preset site is, a site the
  * user added is not). The options page edits both; the background reads the list for every portal
- * request and the choices whenever it (re)registers the OS presentation (os-presentation.ts).
+ * request and the choices whenever it (re)registers the OS presentation (background/os-presentation.ts).
+ * Writing the list prunes the switches of sites no longer on it, so the two live in one module.
  */
 import { browser } from '../lib/browser.ts';
 import { DEFAULT_PORTAL_ALLOW_LIST, isValidAllowListPattern } from '@jpki-bridge/shared/origin';
-import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from './allow-list-key.ts';
-
-export { ALLOW_LIST_KEY, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY };
-
-/** The preset before version 2: wildcards that let every government and municipal host in. */
-export const LEGACY_PRESET: readonly string[] = ['*.myna.go.jp', '*.e-tax.nta.go.jp', '*.nta.go.jp', '*.go.jp', '*.lg.jp'];
+import { migrateLegacyList } from './allow-list-migration.ts';
+import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, PRESENT_WINDOWS_KEY } from './storage-keys.ts';
 
 export interface PortalSite {
   pattern: string;
@@ -31,18 +28,6 @@ export async function readAllowList(): Promise<readonly string[]> {
   const migrated = migrateLegacyList(valid);
   await writeAllowList(migrated);
   return migrated;
-}
-
-/**
- * A list stored before version 2 was the old preset as the user left it. An old preset entry in it
- * cannot be told from the same pattern typed by the user (the options page refused duplicates), so
- * every one is dropped; a list that still held one gets the new preset in their place, while a
- * list from which the user had removed them all keeps only what the user added.
- */
-export function migrateLegacyList(list: readonly string[]): string[] {
-  const kept = list.filter((pattern) => !LEGACY_PRESET.includes(pattern));
-  if (kept.length === list.length) return [...list];
-  return [...DEFAULT_PORTAL_ALLOW_LIST.filter((pattern) => !kept.includes(pattern)), ...kept];
 }
 
 /** Stores the valid patterns; the OS choices of patterns no longer listed are dropped with them. */

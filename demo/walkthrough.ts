@@ -3,7 +3,7 @@
  * server's verdict from the page. Used by `npm run demo -- --headless` and test/e2e/demo.test.ts.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import { dialogClosed, enterPin, waitForDialog } from '../../tools/dev/pin-dialog.ts';
+import { dialogClosed, enterPin, waitForDialog } from '../tools/dev/pin-dialog.ts';
 
 export interface Verdict {
   flow: string;
