@@ -36,7 +36,7 @@ export interface PcscdSandbox {
   lockFile: string;
 }
 
-function describe(name: string): PcscdSandbox {
+function sandboxNamed(name: string): PcscdSandbox {
   const dir = join(tmpdir(), name);
   const runDir = join(dir, 'run');
   return { name, runDir, socket: join(runDir, 'pcscd.comm'), pidFile: join(runDir, 'pcscd.pid'), lockFile: join(dir, 'readers.lock') };
@@ -45,7 +45,7 @@ function describe(name: string): PcscdSandbox {
 /** The sandbox this process uses, or null (the machine's pcscd). */
 export function currentPcscdSandbox(): PcscdSandbox | null {
   const name = process.env[SANDBOX_ENV];
-  return name && name !== 'off' ? describe(name) : null;
+  return name && name !== 'off' ? sandboxNamed(name) : null;
 }
 
 /** Can this machine make sandboxes: root, iproute2, network namespaces allowed, and not switched off? */
@@ -61,7 +61,7 @@ export function pcscdSandboxesAvailable(): boolean {
  * tools/dev/pcscd.ts), and points this process and its children at it.
  */
 export function enterPcscdSandbox(name: string): PcscdSandbox {
-  const sandbox = describe(name);
+  const sandbox = sandboxNamed(name);
   if (!existsSync(join('/run/netns', name))) {
     const ip = (...args: string[]) => {
       const result = spawnSync('ip', args, { encoding: 'utf8' });
