@@ -117,7 +117,10 @@ async function main(): Promise<number> {
   }
 }
 
-/** Returns the host's `--card` value: `pcsc` with the card served into vpcd, else `virtual:FILE`. */
+/**
+ * Returns the host's `--card` value: `pcsc:READER` for the vpcd reader the card was served into
+ * (that reader only: a real card in another reader never gets the demo's PINs), else `virtual:FILE`.
+ */
 async function connectCard(inProcess: boolean, cleanups: (() => Promise<void>)[]): Promise<string> {
   if (!inProcess && pcscInstalled()) {
     try {
@@ -129,7 +132,7 @@ async function connectCard(inProcess: boolean, cleanups: (() => Promise<void>)[]
       const served = await serveCard({ stateFile: CARD_FILE, port: 35963 });
       cleanups.push(() => served.stop());
       log(`virtual card inserted in "${served.readerName}" (pcscd${pcscd.startedByUs ? ', started by the demo' : ''})`);
-      return 'pcsc';
+      return `pcsc:${served.readerName}`;
     } catch (error) {
       log(`PC/SC path unavailable (${(error as Error).message.split('\n')[0]}); the host opens the card in process`);
     }

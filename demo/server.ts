@@ -85,14 +85,14 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     },
     // --- login: portal-compatible launchApp mode 01 --------------------------------------
     async 'POST /api/portal/challenge'(session) {
-      const challenge = await verifier.issuePortalChallenge();
+      const challenge = await verifier.issueUnboundPortalChallenge();
       session.portalNonce = challenge.nonce;
       return [200, { digest: challenge.digestInfo }];
     },
     async 'POST /api/portal/login'(session, body) {
       const nonce = session.portalNonce;
       session.portalNonce = undefined;
-      const result = await verifier.verifyPortalLogin({
+      const result = await verifier.verifyUnboundPortalLogin({
         nonce: nonce ?? '',
         signature: typeof body.signature === 'string' ? body.signature : '',
         certificate: typeof body.certificate === 'string' ? body.certificate : '',

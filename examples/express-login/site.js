@@ -27,16 +27,32 @@ export async function startSite({ port = 0, origin, developmentCa } = {}) {
   });
   /** Who is logged in, by session cookie (a real site keeps this in its session store). */
   const sessions = new Map();
+  /**
+   * The nonce each browser was given, by a pre-login cookie: the login takes the nonce from here,
+   * never from the request body, so a token made for a nonce issued to another browser (one an
+   * attacker relays from their own session) does not log this browser in. Bounded: the oldest go.
+   */
+  const issuedNonces = new Map();
 
   app.use(express.static(fileURLToPath(new URL('./public/', import.meta.url))));
   // The page library, served from the installed package.
   app.use('/jpki', express.static(dirname(fileURLToPath(import.meta.resolve('@jpki-bridge/page')))));
   app.use(express.json());
 
-  app.post('/login/nonce', async (req, res) => res.json({ nonce: await verifier.issueNonce() }));
+  app.post('/login/nonce', async (req, res) => {
+    const nonce = await verifier.issueNonce();
+    const preLogin = randomUUID();
+    issuedNonces.set(preLogin, nonce);
+    if (issuedNonces.size > 10_000) issuedNonces.delete(issuedNonces.keys().next().value);
+    res.cookie('prelogin', preLogin, { httpOnly: true, sameSite: 'strict' });
+    res.json({ nonce });
+  });
   app.post('/login', async (req, res) => {
-    const { nonce, token } = req.body ?? {};
-    const result = await verifier.verifyAuthToken(token, { nonce: String(nonce) });
+    const preLogin = cookie(req, 'prelogin');
+    const nonce = (preLogin && issuedNonces.get(preLogin)) ?? '';
+    if (preLogin) issuedNonces.delete(preLogin);
+    res.clearCookie('prelogin');
+    const result = await verifier.verifyAuthToken(req.body?.token, { nonce });
     if (!result.ok) return res.status(401).json({ error: result.code });
     const session = randomUUID();
     sessions.set(session, { subject: result.subject, certificate: result.certificateInfo.fingerprint256 });
@@ -48,4 +64,13 @@ export async function startSite({ port = 0, origin, developmentCa } = {}) {
     url: siteOrigin,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
+}
+
+/** One cookie's value from the request (a real site would use its session middleware). */
+function cookie(req, name) {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return undefined;
 }

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'ERR_JPKI_UNKNOWN',
   'ERR_JPKI_USER_ACTIVATION_REQUIRED',
   'ERR_JPKI_RATE_LIMITED',
+  'ERR_JPKI_TAB_NOT_IN_FRONT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -131,6 +132,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, { ja: string; en: string }> = {
   ERR_JPKI_RATE_LIMITED: {
     ja: 'このサイトからの暗証番号の要求が多すぎます。しばらく待ってから再度お試しください。',
     en: 'This site has asked for your PIN too often. Wait a minute and try again.',
+  },
+  ERR_JPKI_TAB_NOT_IN_FRONT: {
+    ja: 'このタブが前面にある (フォーカスされたウィンドウの表示中のタブである) ときだけ、暗証番号の入力を求められます。',
+    en: 'A PIN can only be asked for by the tab in front (the shown tab of the focused window).',
   },
 };
 

@@ -2,10 +2,9 @@
  * Facts about JPKI end-entity certificates that both the virtual card (which issues them) and the
  * verifier (which reads them) need. Pure: no Node, no DOM.
  *
- * The personal-data OIDs are J-LIS's. The certificate policy OIDs are those of this project's
- * development CA: signing uses the arc of J-LIS's test cards; authentication uses
- * 1.2.392.200149.8.5.1.3.30, the arc real authentication certificates carry — the development CA's
- * trust anchor, not the policy, is what separates a virtual card from a real one (docs/DECISIONS.md).
+ * The personal-data OIDs are J-LIS's. The development CA's certificate policy OIDs are its own,
+ * never a J-LIS arc: a verifier configured for production certificates refuses a virtual card's
+ * certificate by policy, whatever roots it trusts.
  */
 
 /**
@@ -28,11 +27,20 @@ export const JPKI_POLICY_OID = {
   sign: '1.2.392.200149.8.5.1.1.20',
 } as const;
 
-/** certificatePolicies of the development CA's certificates (J-LIS's test-card arc for signing). */
+/**
+ * certificatePolicies of the development CA's certificates: under IANA's enterprise number for
+ * examples and documentation (32473, RFC 5612), which no production CA uses, ending like J-LIS's
+ * (.30 authentication, .20 signing) for readability. (A UUID arc, 2.25.<128-bit integer>, would
+ * not do: node-forge, which issues them, encodes arcs of at most 32 bits.)
+ */
+const DEV_ARC = '1.3.6.1.4.1.32473.8.5.1';
 export const DEV_POLICY_OID = {
-  auth: JPKI_POLICY_OID.auth,
-  sign: '1.2.392.200149.8.5.1.0.20',
+  auth: `${DEV_ARC}.30`,
+  sign: `${DEV_ARC}.20`,
 } as const;
+
+/** The signing policy arc of J-LIS's test cards (their authentication certificates carry the production arc). */
+export const JLIS_TEST_SIGN_POLICY_OID = '1.2.392.200149.8.5.1.0.20';
 
 /** Sex as the signing certificate carries it: 1 male, 2 female, 9 not applicable (ISO/IEC 5218 style). */
 export type JpkiSex = '1' | '2' | '9';

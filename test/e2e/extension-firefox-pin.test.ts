@@ -160,7 +160,7 @@ describe('Firefox: PIN flows typed into the extension’s own window', () => {
 describe('Firefox: portal mode 01 on a site the user added on the options page', () => {
   it('off the allow-list the page has no hidden inputs, and a launchApp gets no answer and opens no dialog', async () => {
     expect(await hiddenInputs()).toEqual({ extension: null, app: null });
-    await click('portal', { mode: '01', service_id: '01', digest: (await site.issuePortalChallenge()).digestInfo });
+    await click('portal', { mode: '01', service_id: '01', digest: (await site.issueUnboundPortalChallenge()).digestInfo });
     await sleep(3_000);
     expect(await page.evaluate(() => (window as any).outcome)).toBeNull();
     expect(await findWindow(display.display, PIN_DIALOG_TITLE)).toBeNull();
@@ -175,14 +175,14 @@ describe('Firefox: portal mode 01 on a site the user added on the options page',
   });
 
   it('mode 01 from a click, the auth PIN typed into the dialog: result "0", the auth certificate, a signature the relying party accepts, this installation’s uuid and combination code', async () => {
-    const challenge = await site.issuePortalChallenge();
+    const challenge = await site.issueUnboundPortalChallenge();
     const answer = await throughTheDialog('portal', { mode: '01', service_id: '01', digest: challenge.digestInfo }, VIRTUAL_PINS.auth, 'portal', { docs: true });
     expect(Object.keys(answer)).toEqual(['mode', 'result', 'uuid', 'signature', 'certificate', 'combination_code']);
     expect(answer).toMatchObject({ mode: '01', result: '0' });
     expect(answer.certificate).not.toContain('='); // base64 without padding, as the portal gets it
     const state = await cardState();
     expect(new X509Certificate(Buffer.from(answer.certificate, 'base64')).raw.toString('base64')).toBe(state.auth.certificate);
-    expect(await site.verifyPortalLogin({ nonce: challenge.nonce, signature: answer.signature, certificate: answer.certificate })).toMatchObject({
+    expect(await site.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature: answer.signature, certificate: answer.certificate })).toMatchObject({
       ok: true,
       certificateInfo: { kind: 'auth' },
     });

@@ -10,7 +10,9 @@ import type { Runtime } from 'webextension-polyfill';
 import { startBackground } from '../../extension/src/background/main.ts';
 import { ALLOW_LIST_KEY } from '../../extension/src/settings/storage-keys.ts';
 import { originOfSender } from '../../extension/src/background/sender.ts';
+import { isFrontTab } from '../../extension/src/background/front-tab.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
+import { installFakeTabs } from './front-tab-fakes.ts';
 import { installOsPresentationFakes } from './os-presentation-fakes.ts';
 
 const EXTENSION_ID = fakeBrowser.runtime.id;
@@ -151,5 +153,44 @@ describe('background wiring: a failure before the router answers', () => {
     expect(logged).toContain('an unexpected TypeError ended the request');
     expect(logged).not.toContain('1234');
     expect(connectNative).not.toHaveBeenCalled();
+  });
+});
+
+describe('PIN verbs only from the tab in front (issue 19 finding 6)', () => {
+  const authenticate = { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: 'q'.repeat(43) + '=' } };
+  const inTab = (id: number): Runtime.MessageSender => ({ ...contentScript({ origin: 'https://rp.example', url: 'https://rp.example/' }), tab: { id, index: 0, highlighted: false, active: false, pinned: false, incognito: false } });
+
+  /** A focused window with two tabs: `behind` (not shown) and `front` (the active one). */
+  async function browserWindow() {
+    const tabs = installFakeTabs();
+    const window = await fakeBrowser.windows.create({ focused: true });
+    tabs.set(1, { windowId: window.id!, active: false });
+    tabs.set(2, { windowId: window.id!, active: true });
+    return { window, behind: 1, front: 2 };
+  }
+
+  it('isFrontTab: the active tab of the focused window only', async () => {
+    const { behind, front } = await browserWindow();
+    expect(await isFrontTab(front)).toBe(true);
+    expect(await isFrontTab(behind)).toBe(false);
+    expect(await isFrontTab(9999)).toBe(false); // a closed tab
+    await fakeBrowser.windows.create({ focused: true }); // the user brought another window forward
+    expect(await isFrontTab(front)).toBe(false);
+  });
+
+  it('a background tab\'s PIN request gets ERR_JPKI_TAB_NOT_IN_FRONT and no dialog window; the front tab\'s opens one', async () => {
+    const { behind, front } = await browserWindow();
+    const created = vi.spyOn(fakeBrowser.windows, 'create');
+    expect(await send(authenticate, inTab(behind))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_TAB_NOT_IN_FRONT' } });
+    expect(created).not.toHaveBeenCalled();
+    expect(connectNative).not.toHaveBeenCalled();
+    // From the front tab the request goes on: here no host is installed, so the dialog opens to say so.
+    void send(authenticate, inTab(front));
+    await vi.waitFor(() => expect(created).toHaveBeenCalledWith(expect.objectContaining({ type: 'popup' })));
+  });
+
+  it('jpki:status needs no PIN and is answered to a background tab too', async () => {
+    const { behind } = await browserWindow();
+    expect(await send({ channel: 'page', action: 'jpki:status', request: {} }, inTab(behind))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
   });
 });

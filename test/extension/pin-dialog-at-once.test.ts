@@ -15,6 +15,7 @@ import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '@jpki-bridge/shared/aut
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import { statusResult } from '../unit/extension-fakes/fake-native.ts';
 import { afterTheAnswer } from '../unit/extension-fakes/fake-prompt.ts';
+import { putTabInFront } from './front-tab-fakes.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
 
 const NONCE = 'q'.repeat(43) + '=';
@@ -63,9 +64,10 @@ let create: ReturnType<typeof vi.spyOn>;
 let windowClose: ReturnType<typeof vi.fn>;
 let ports: ReturnType<typeof installRuntimePorts>;
 
-beforeEach(() => {
+beforeEach(async () => {
   fakeBrowser.reset();
   ports = installRuntimePorts();
+  await putTabInFront(7); // the page asking is in the tab in front (front-tab.ts)
   create = vi.spyOn(fakeBrowser.windows, 'create');
   windowClose = vi.fn();
   vi.stubGlobal('window', { close: windowClose });

@@ -51,6 +51,17 @@ describe('npm tarballs installed outside the repository', () => {
     }
   });
 
+  it('each package says where the project lives: repository (with its own folder), homepage and bugs', async () => {
+    const root = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; repository: { url: string }; bugs: { url: string } };
+    const folders = { '@jpki-bridge/verifier': 'packages/verifier', '@jpki-bridge/page': 'packages/page', 'jpki-bridge': 'packages/cli' };
+    for (const [name, directory] of Object.entries(folders)) {
+      const manifest = JSON.parse(await readFile(join(project, 'node_modules', name, 'package.json'), 'utf8')) as typeof root & { repository: { directory: string } };
+      expect(manifest.repository, name).toEqual({ type: 'git', url: root.repository.url, directory });
+      expect(manifest.homepage, name).toBe(root.homepage);
+      expect(manifest.bugs, name).toEqual(root.bugs);
+    }
+  });
+
   it('@jpki-bridge/verifier carries the J-LIS roots as files and loads them from beside its own code', () => {
     const script = [
       "import { bundledJpkiRoots, BUNDLED_JPKI_ROOTS_DIR } from '@jpki-bridge/verifier';",

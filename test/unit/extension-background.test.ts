@@ -1,6 +1,6 @@
 /** The background: origin derivation, the single-operation lock, the PIN loop, timeouts, native errors. */
-import { describe, expect, it } from 'vitest';
-import { JpkiError } from '@jpki-bridge/shared/errors';
+import { describe, expect, it, vi } from 'vitest';
+import { ERROR_MESSAGES, JpkiError } from '@jpki-bridge/shared/errors';
 import { USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
@@ -12,7 +12,8 @@ import { OPERATION_ROWS, type OperationName } from '@jpki-bridge/shared/operatio
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
 import { route as routeMessage } from '../../extension/src/background/router.ts';
 import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
-import { HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
+import { pageError } from '../../extension/src/background/page-error.ts';
+import { HOST_FAILURE_BACKOFF_MAX_MS, HOST_FAILURE_BACKOFF_MIN_MS, HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
 import { afterTheAnswer, fakePrompt } from './extension-fakes/fake-prompt.ts';
@@ -171,7 +172,7 @@ describe('route: page requests', () => {
     expect(host.closed).toBe(host.opened);
   });
 
-  it('jpki:status polled by a page starts one host, not one per call; a failure is not cached', async () => {
+  it('jpki:status polled by a page starts one host, not one per call', async () => {
     let clock = 0;
     const cache = new HostVersionCache(() => clock);
     const { host } = cardHost();
@@ -182,11 +183,38 @@ describe('route: page requests', () => {
     clock += HOST_VERSION_TTL_MS;
     await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
     expect(host.opened).toBe(2);
+  });
 
-    const missing = new HostVersionCache(() => clock);
+  it('jpki:status during a host failure starts the host a few times a minute, not once per call (issue 19 finding 5)', async () => {
+    let clock = 0;
+    const cache = new HostVersionCache(() => clock);
     const absent = fakeHost(() => ({}), { hello: null, disconnectReason: 'Specified native messaging host not found.' });
-    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: missing };
+    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: cache };
+    const status = (ctx: BackgroundContext) => route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
+    // The issue's burst: 300 calls in 0.3 s start the host once.
+    for (let i = 0; i < 300; i++, clock += 1) expect(await status(noHost)).toMatchObject({ ok: false });
+    expect(absent.opened).toBe(1);
+    // A page polling every 100 ms for a minute: back-off 1, 2, 4, 8, 16, 30, 30 s → at most 7 starts.
+    for (let i = 0; i < 600; i++, clock += 100) await status(noHost);
+    expect(absent.opened).toBeGreaterThan(1);
+    expect(absent.opened).toBeLessThanOrEqual(7);
+    // Once the host works, it is seen when the back-off ends, and success is cached as before.
+    const { host } = cardHost();
+    const fixed = { ...noHost, connect: host.connect };
+    clock += HOST_FAILURE_BACKOFF_MAX_MS;
+    expect(await status(fixed)).toMatchObject({ ok: true });
+    expect(await status(fixed)).toMatchObject({ ok: true });
+    expect(host.opened).toBe(1);
+  });
+
+  it('a host installed a moment after a failure is seen within a second', async () => {
+    let clock = 0;
+    const cache = new HostVersionCache(() => clock);
+    const absent = fakeHost(() => ({}), { hello: null, disconnectReason: 'Specified native messaging host not found.' });
+    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: cache };
     expect(await route(noHost, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: false });
+    const { host } = cardHost();
+    clock += HOST_FAILURE_BACKOFF_MIN_MS;
     expect(await route({ ...noHost, connect: host.connect }, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
   });
 
@@ -274,6 +302,48 @@ describe('route: page requests', () => {
     const readerPrompt = fakePrompt([{ type: 'cancel' }]);
     expect(await route(context(noReader, readerPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
     expect(readerPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_READER' } }]);
+  });
+
+  it('a page gets the code and the generic message only; the host\'s detail (reader name with its USB serial) goes to the log (issue 19 finding 7)', async () => {
+    const detail = 'SCardConnect on "ACS ACR39U ICC Reader [SN 0123456789AB] 00 00": Sharing violation';
+    const busy = fakeHost((c) => {
+      if (c === 'status') throw new JpkiError('ERR_JPKI_PCSC_UNAVAILABLE', detail);
+      return {};
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const out = await route(context(busy, fakePrompt([{ type: 'close' }])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
+      expect(out).toEqual({ ok: false, error: { code: 'ERR_JPKI_PCSC_UNAVAILABLE', message: ERROR_MESSAGES.ERR_JPKI_PCSC_UNAVAILABLE.en } });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('0123456789AB'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a page still gets retriesLeft with a PIN error, and the generic message', () => {
+    const lines: string[] = [];
+    expect(pageError(new JpkiError('ERR_JPKI_PIN_INCORRECT', 'VERIFY answered 63 C2', 2), (line) => lines.push(line))).toEqual({
+      code: 'ERR_JPKI_PIN_INCORRECT',
+      message: ERROR_MESSAGES.ERR_JPKI_PIN_INCORRECT.en,
+      retriesLeft: 2,
+    });
+    expect(lines).toEqual(['jpki-bridge: ERR_JPKI_PIN_INCORRECT: VERIFY answered 63 C2']);
+  });
+
+  it('a PIN request is refused when its tab leaves the front before the dialog opens, and no dialog opens (issue 19 finding 6)', async () => {
+    const { host } = cardHost();
+    let opened = 0;
+    const prompt = fakePrompt([pin('1234')]);
+    const front = [true, false]; // in front on arrival; the user switched tabs before the dialog
+    const checked: number[] = [];
+    const ctx = {
+      ...context(host, { open: async () => (opened++, prompt.open()) }),
+      isFrontTab: async (tabId: number) => (checked.push(tabId), front.shift() ?? false),
+    };
+    const out = await route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_TAB_NOT_IN_FRONT' } });
+    expect(checked).toEqual([1, 1]);
+    expect(opened).toBe(0);
   });
 
   it('a missing host shows NATIVE_UNAVAILABLE in the dialog, and the page gets it when the dialog times out too', async () => {

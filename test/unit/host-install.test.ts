@@ -131,3 +131,13 @@ describe('host arguments', () => {
     expect(parseHostArgs(['--log=/tmp/h.log', '/usr/lib/mozilla/native-messaging-hosts/jpki_bridge.json', GECKO_EXTENSION_ID])).toMatchObject({ card: undefined, log: '/tmp/h.log' });
   });
 });
+
+describe('--card values (issue 19 finding 9)', () => {
+  it('reads pcsc, pcsc:READER and virtual:FILE, and refuses an empty reader name', async () => {
+    const { parseCardSpec } = await import('../../native-host/src/card/create-backend.ts');
+    expect(parseCardSpec('pcsc')).toEqual({ kind: 'pcsc' });
+    expect(parseCardSpec('pcsc:Virtual PCD 00 00')).toEqual({ kind: 'pcsc', reader: 'Virtual PCD 00 00' });
+    expect(parseCardSpec('virtual:/tmp/c.json')).toEqual({ kind: 'virtual', file: '/tmp/c.json' });
+    expect(() => parseCardSpec('pcsc:')).toThrow(/pcsc:READER/);
+  });
+});

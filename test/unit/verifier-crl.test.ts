@@ -66,6 +66,16 @@ describe('CRL revocation checker', () => {
     expect(await login(verifier([numbered]), revokedAuth)).toMatchObject({ ok: false, code: 'REVOKED' });
   });
 
+  it('refuses to load a CRL without nextUpdate, which would count as current forever (issue 19 finding 11)', () => {
+    const forever = makeCrl(pki.authRoot, [], new Date(NOW.getTime() - DAY), null);
+    expect(() => new CrlRevocationChecker([forever], () => NOW)).toThrow(/no nextUpdate/);
+  });
+
+  it('refuses to load a CRL signed with SHA-1 (issue 19 finding 11)', () => {
+    const sha1 = makeCrl(pki.authRoot, [], new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + DAY), [], 'sha1');
+    expect(() => new CrlRevocationChecker([sha1], () => NOW)).toThrow(/SHA-1/);
+  });
+
   it('fails REVOCATION_UNKNOWN without a CRL for the issuer', async () => {
     const signCrl = makeCrl(pki.signRoot, [], new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + DAY));
     expect(await login(verifier([signCrl]), pki.auth)).toMatchObject({ ok: false, code: 'REVOCATION_UNKNOWN' });

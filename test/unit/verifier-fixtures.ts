@@ -208,13 +208,14 @@ export function makeTestPki(): TestPki {
   };
 }
 
-/** A v2 CRL issued by `ca`, listing `revoked` (certificates), signed sha256WithRSA with Node. */
+/** A v2 CRL issued by `ca`, listing `revoked` (certificates), signed sha256WithRSA (or `hash`) with Node; no nextUpdate when null. */
 export function makeCrl(
   ca: Issued,
   revoked: Issued[],
   thisUpdate: Date,
-  nextUpdate: Date,
+  nextUpdate: Date | null,
   extensions: Array<{ oid: string; critical: boolean; value: forge.asn1.Asn1 }> = [],
+  hash: 'sha1' | 'sha256' = 'sha256',
 ): Buffer {
   const seq = (value: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, value);
   const oid = (dotted: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(dotted).getBytes());
@@ -224,14 +225,14 @@ export function makeCrl(
     const positive = parseInt(even.slice(0, 2), 16) >= 0x80 ? `00${even}` : even;
     return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(positive));
   };
-  const algorithm = seq([oid('1.2.840.113549.1.1.11'), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
+  const algorithm = seq([oid(hash === 'sha1' ? '1.2.840.113549.1.1.5' : '1.2.840.113549.1.1.11'), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
   const entries = revoked.map((cert) => seq([integer(cert.forgeCert.serialNumber), time(thisUpdate)]));
   const tbs = seq([
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, String.fromCharCode(1)),
     algorithm,
     pki.distinguishedNameToAsn1(ca.forgeCert.subject),
     time(thisUpdate),
-    time(nextUpdate),
+    ...(nextUpdate ? [time(nextUpdate)] : []),
     ...(entries.length ? [seq(entries)] : []),
     ...(extensions.length
       ? [
@@ -250,7 +251,7 @@ export function makeCrl(
       : []),
   ]);
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
-  const signature = cryptoSign('sha256', tbsDer, ca.privateKey);
+  const signature = cryptoSign(hash, tbsDer, ca.privateKey);
   const crl = seq([
     tbs,
     algorithm,

@@ -62,6 +62,10 @@ describe('holder from subjectAltName otherNames', () => {
     ['9', 'not-applicable'],
     ['3', 'unknown'],
     ['x', null],
+    // Object.prototype's names are not codes (issue 19 finding 11).
+    ['constructor', null],
+    ['__proto__', null],
+    ['toString', null],
   ])('sex %s → %s', (code, sex) => {
     expect(readHolder(cert([{ oid: '1.2.392.200149.8.5.5.3', value: code }])).sex).toBe(sex);
   });

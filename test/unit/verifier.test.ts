@@ -1,3 +1,4 @@
+import { JPKI_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -187,6 +188,12 @@ describe('auth token', () => {
     expect(result).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
   });
 
+  it('rejects the development CA\'s authentication certificate under production policies, even with its root trusted (issue 19 finding 11)', async () => {
+    const v = verifier({ policies: JPKI_POLICY_OIDS });
+    const nonce = await v.issueNonce();
+    expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
+  });
+
   it('rejects an auth-policy certificate whose keyUsage asserts nonRepudiation', async () => {
     const odd = issueLeaf(pki.authRoot, { kind: 'auth', nonRepudiation: true });
     const v = verifier();
@@ -367,46 +374,75 @@ describe('signature over a hash', () => {
 });
 
 describe('inputs of the wrong type (request bodies handed straight in)', () => {
+  it.each([
+    ['null', null, /signature input is not an object/],
+    ['a string', 'x', /signature input is not an object/],
+    ['hash: null', { hash: null, hashFunction: 'SHA-256' }, /hash is not base64/],
+    ['hash: 5', { hash: 5, hashFunction: 'SHA-256' }, /hash is not base64/],
+    ['hashFunction: null', { hash: 'AAAA', hashFunction: null }, /hashFunction null is not one of SHA-1, SHA-256/],
+    ['no hashFunction', { hash: 'AAAA' }, /hashFunction undefined is not one of/],
+    ['hashFunction: "toString"', { hash: 'AAAA', hashFunction: 'toString' }, /hashFunction "toString" is not one of/],
+  ])('answers TOKEN_FORMAT with a message that names the fault for %s (issue 19 finding 10)', async (_name, input, message) => {
+    const result = await verifier().verifySignature(input as never);
+    expect(result).toMatchObject({ ok: false, code: 'TOKEN_FORMAT', message: expect.stringMatching(message) });
+  });
+
   it.each([123, null, {}, ['MAA=']])('answers TOKEN_FORMAT for the certificate %j instead of throwing', async (certificate) => {
     const v = verifier();
     const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', sha256('document')));
     const hash = sha256('document').toString('base64');
     const bad = certificate as unknown as string;
     await expect(v.verifySignature({ hash, hashFunction: 'SHA-256', signature, certificate: bad })).resolves.toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
-    const challenge = await v.issuePortalChallenge();
-    await expect(v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: bad })).resolves.toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
+    const challenge = await v.issueUnboundPortalChallenge();
+    await expect(v.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature, certificate: bad })).resolves.toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
   });
 });
 
 describe('portal-compatible login (launchApp mode 01)', () => {
   it('verifies the card’s signature over the DigestInfo the server issued', async () => {
     const v = verifier();
-    const challenge = await v.issuePortalChallenge();
+    const challenge = await v.issueUnboundPortalChallenge();
     const signature = signDigestInfo(pki.auth, Buffer.from(challenge.digestInfo, 'base64'));
-    const result = await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate });
+    const result = await v.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate });
     expect(result).toMatchObject({ ok: true, revocation: 'not-checked' });
-    expect(await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate })).toMatchObject({
+    expect(await v.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature, certificate: pki.auth.certificate })).toMatchObject({
       code: 'NONCE_UNKNOWN',
     });
   });
 
   it('takes the certificate as the portal answer carries it, base64 without padding', async () => {
     const v = verifier();
-    const challenge = await v.issuePortalChallenge();
-    const signature = signDigestInfo(pki.auth, Buffer.from(challenge.digestInfo, 'base64'));
-    const unpadded = pki.auth.certificate.replace(/=+$/, '');
-    expect(unpadded.length % 4).not.toBe(0); // the premise: this certificate's base64 has padding to drop
-    expect(await v.verifyPortalLogin({ nonce: challenge.nonce, signature, certificate: unpadded })).toMatchObject({ ok: true });
+    const challenge = await v.issueUnboundPortalChallenge();
+    // The premise: a certificate whose base64 has padding to drop (its DER length is not a multiple of 3).
+    // The two policy OIDs differ in encoded length by one byte, so one of the two certificates has padding.
+    const leaf = pki.auth.certificate.endsWith('=') ? pki.auth : issueLeaf(pki.authRoot, { kind: 'auth', policy: JPKI_POLICY_OID.auth });
+    const signature = signDigestInfo(leaf, Buffer.from(challenge.digestInfo, 'base64'));
+    const unpadded = leaf.certificate.replace(/=+$/, '');
+    expect(unpadded.length % 4).not.toBe(0);
+    expect(await v.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature, certificate: unpadded })).toMatchObject({ ok: true });
   });
 
   it('rejects a signature made for another site’s challenge as ORIGIN_MISMATCH', async () => {
     const v = verifier();
-    const mine = await v.issuePortalChallenge();
-    const theirs = await verifier({ origin: 'https://other.example.jp' }).issuePortalChallenge();
+    const mine = await v.issueUnboundPortalChallenge();
+    const theirs = await verifier({ origin: 'https://other.example.jp' }).issueUnboundPortalChallenge();
     const signature = signDigestInfo(pki.auth, Buffer.from(theirs.digestInfo, 'base64'));
-    expect(await v.verifyPortalLogin({ nonce: mine.nonce, signature, certificate: pki.auth.certificate })).toMatchObject({
+    expect(await v.verifyUnboundPortalLogin({ nonce: mine.nonce, signature, certificate: pki.auth.certificate })).toMatchObject({
       code: 'ORIGIN_MISMATCH',
     });
+  });
+});
+
+describe('the portal login is named and documented as not origin-bound (issue 19 finding 2)', () => {
+  it('accepts a challenge relayed to and signed on another site, as its name says; the misleading name is gone', async () => {
+    const site = verifier();
+    const challenge = await site.issueUnboundPortalChallenge();
+    // What the card does on the relaying site's page: mode 01 signs the DigestInfo it is handed;
+    // nothing the page's origin could change enters the signature.
+    const signedElsewhere = signDigestInfo(pki.auth, Buffer.from(challenge.digestInfo, 'base64'));
+    expect(await site.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature: signedElsewhere, certificate: pki.auth.certificate })).toMatchObject({ ok: true });
+    expect('verifyPortalLogin' in site).toBe(false);
+    expect('issuePortalChallenge' in site).toBe(false);
   });
 });
 

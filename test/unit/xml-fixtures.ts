@@ -60,3 +60,41 @@ export function wideForgedDocument(certificateBase64: string, count: number, byt
 export function deepForgedDocument(certificateBase64: string, depth: number): string {
   return `${'<a>'.repeat(depth)}${forgedSignature(certificateBase64)}${'</a>'.repeat(depth)}`;
 }
+
+/**
+ * The worst namespace flood XML_LIMITS admits once signed: every namespace declaration the bounds
+ * allow (32 a element, 127 in all, leaving one for the Signature), then as many elements as allowed,
+ * each with a prefixed name and a prefixed attribute — so every name is looked up among all the
+ * declarations in scope — and the rest of the bytes in text. Unsigned (pass it to signWith or add a
+ * forged Signature).
+ */
+export function namespaceFloodWithinLimits(limits: { maxElements: number; maxAttributes: number; maxBytes: number }): string {
+  const perElement = 31;
+  const holders = 4; // 4 × 31 = 124 declarations, on the root and three nested holders
+  const declarations = (k: number) => Array.from({ length: perElement }, (_, i) => ` xmlns:n${k * perElement + i}="urn:example:ns:${k}:${i}"`).join('');
+  const items = Math.min(limits.maxElements - holders - 40, limits.maxAttributes - 40 - holders * perElement);
+  const last = holders * perElement - 1;
+  const item = (i: number) => `<n${i % (last + 1)}:i n${(i * 7) % (last + 1)}:a="${i}">1</n${i % (last + 1)}:i>`;
+  let body = '';
+  for (let i = 0; i < items; i++) body += item(i);
+  const open = `<Return${declarations(0)}><h1${declarations(1)}><h2${declarations(2)}><h3${declarations(3)}>`;
+  const close = '</h3></h2></h1></Return>';
+  const room = limits.maxBytes - 24 * 1024 - open.length - close.length - body.length;
+  return `${open}${body}<Text>${'x'.repeat(Math.max(0, room))}</Text>${close}`;
+}
+
+/** The worst attribute flood XML_LIMITS admits once signed: elements of the most attributes allowed, prefixed, long values. */
+export function attributeFloodWithinLimits(limits: { maxAttributes: number; maxAttributesPerElement: number; maxBytes: number }): string {
+  const perElement = limits.maxAttributesPerElement - 2;
+  const elements = Math.floor((limits.maxAttributes - 40) / perElement);
+  const valueLength = Math.floor((limits.maxBytes - 32 * 1024) / (elements * perElement)) - 12;
+  const value = 'v'.repeat(Math.max(1, valueLength));
+  const element = `<p:e${Array.from({ length: perElement }, (_, i) => ` p:a${i}="${value}"`).join('')}/>`;
+  return `<Return xmlns:p="urn:example:p">${element.repeat(elements)}</Return>`;
+}
+
+/** `xml` with a forged Signature appended to its document element. */
+export function withForgedSignature(xml: string, certificateBase64: string): string {
+  const at = xml.lastIndexOf('</');
+  return `${xml.slice(0, at)}${forgedSignature(certificateBase64)}${xml.slice(at)}`;
+}

@@ -79,7 +79,7 @@ function chromiumArgs(lang: 'ja' | 'en', aliases: ChromiumOptions['aliases']): s
     : [];
   return [
     ...aliasArgs,
-    '--no-sandbox',
+    ...sandboxArgs(),
     '--disable-gpu',
     '--disable-quic',
     '--no-first-run',
@@ -91,6 +91,15 @@ function chromiumArgs(lang: 'ja' | 'en', aliases: ChromiumOptions['aliases']): s
     `--load-extension=${EXTENSION_DIR}`,
     `--disable-extensions-except=${EXTENSION_DIR}`,
   ];
+}
+
+/**
+ * Chromium's sandbox stays on, except as root, where Chromium refuses to start with it ("Running
+ * as root without --no-sandbox is not supported"): the tests here and CI containers run as root;
+ * a developer running the testing kit does not, and their browser keeps its sandbox.
+ */
+export function sandboxArgs(uid: number | undefined = process.getuid?.()): string[] {
+  return uid === 0 ? ['--no-sandbox'] : [];
 }
 
 const isExtensionWorker = (target: Target) =>
@@ -145,7 +154,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
           async (keys: { list: string; version: string; windows: string }, version: number, preset: string[], add: string, windows: boolean | null) => {
             type Area = { get(keys: string | string[]): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
             const local = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
-            // A list an older build stored is migrated by the extension itself (allow-list.ts) when
+            // A list an older build stored is migrated by the extension itself (extension/src/settings/allow-list-migration.ts) when
             // the background starts: stamping it current here would skip or race that migration.
             for (let waited = 0; ; waited += 50) {
               const { [keys.list]: old, [keys.version]: oldVersion } = await local.get([keys.list, keys.version]);

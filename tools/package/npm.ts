@@ -107,8 +107,22 @@ export const NPM_PACKAGES: readonly NpmPackage[] = [
   },
 ];
 
+/** What every published package takes from the root package.json: the project's one statement of these. */
+interface ProjectManifest {
+  license: string;
+  homepage: string;
+  repository: { type: string; url: string };
+  bugs: { url: string };
+  devDependencies: Record<string, string>;
+}
+
+/** The license and where the project lives, with `repository.directory` naming the package's own folder. */
+export function projectFields(root: ProjectManifest, dir: string) {
+  return { license: root.license, homepage: root.homepage, repository: { ...root.repository, directory: `packages/${dir}` }, bugs: root.bugs };
+}
+
 export async function buildNpmPackages(stageDir: string): Promise<string[]> {
-  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { license: string; devDependencies: Record<string, string> };
+  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as ProjectManifest;
   const tarballs: string[] = [];
   for (const pkg of NPM_PACKAGES) {
     const out = join(stageDir, pkg.dir);
@@ -124,7 +138,7 @@ export async function buildNpmPackages(stageDir: string): Promise<string[]> {
         return [name, range];
       }),
     );
-    writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: VERSION, ...manifest, license: root.license, dependencies }, null, 2)}\n`);
+    writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: VERSION, ...manifest, ...projectFields(root, pkg.dir), dependencies }, null, 2)}\n`);
     copyFileSync(join(ROOT, 'packages', pkg.dir, 'README.md'), join(out, 'README.md'));
     copyFileSync(join(ROOT, 'LICENSE'), join(out, 'LICENSE'));
     // npm pack prints the tarball's name last.

@@ -1,5 +1,6 @@
 // The login, started by the user's click (the extension opens its PIN dialog only after one):
-// a nonce from the server, the card's signature over it (jpki:authenticate), the token to the server.
+// a nonce from the server (bound to this browser by a cookie), the card's signature over it
+// (jpki:authenticate), the token to the server.
 import { authenticate, messageJa, messageEn } from '/jpki/index.js';
 
 const show = (id, text) => Object.assign(document.getElementById(id), { hidden: false, textContent: text });
@@ -12,7 +13,7 @@ document.getElementById('login').addEventListener('click', async () => {
   try {
     const { body: { nonce } } = await post('/login/nonce', {});
     const token = await authenticate(nonce);
-    const login = await post('/login', { nonce, token });
+    const login = await post('/login', { token });
     if (login.ok) show('welcome', `ようこそ / Welcome: ${login.body.subject}`);
     else show('error', `ログインできませんでした / Login refused: ${login.body.error}`);
   } catch (error) {

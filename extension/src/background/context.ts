@@ -20,6 +20,8 @@ export interface BackgroundContext {
   hostVersionCache?: HostVersionCache;
   /** The tab whose page asked (set per request by the router). */
   requesterTab?: number;
+  /** Whether that tab is the active tab of the focused window (front-tab.ts; absent: not checked). */
+  isFrontTab?(tabId: number): Promise<boolean>;
   /**
    * Rejects with USER_CANCELLED when that tab closes or loads another page, so that a dialog
    * never outlives the page it answers; `dispose` stops watching.

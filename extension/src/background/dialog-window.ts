@@ -15,6 +15,12 @@ const CONNECT_TIMEOUT_MS = 15_000;
 
 type Waiter = (port: Runtime.Port) => void;
 const waiting = new Map<string, Waiter>();
+/** The windows openDialogWindow made that are still open (front-tab.ts lets them hold the focus). */
+const dialogWindows = new Set<number>();
+
+export function isDialogWindow(windowId: number): boolean {
+  return dialogWindows.has(windowId);
+}
 
 /** Installed once by the background's main: routes dialog ports to their operation. */
 export function listenForDialogs(): void {
@@ -49,6 +55,15 @@ export async function openDialogWindow(): Promise<PinPrompt> {
     focused: true,
   });
   const windowId = window?.id;
+  if (windowId !== undefined) {
+    dialogWindows.add(windowId);
+    const forget = (removed: number) => {
+      if (removed !== windowId) return;
+      dialogWindows.delete(windowId);
+      browser.windows.onRemoved.removeListener(forget);
+    };
+    browser.windows.onRemoved.addListener(forget);
+  }
   let port: Runtime.Port;
   try {
     port = await connected;

@@ -13,6 +13,7 @@ import { DIALOG_LIMIT, DialogRateLimit } from './dialog-rate-limit.ts';
 import { type OsPresentationApi, keepOsPresentation } from './os-presentation.ts';
 import { route } from './router.ts';
 import { watchTab } from './tab-watch.ts';
+import { isFrontTab } from './front-tab.ts';
 import { logUnexpectedError } from './unexpected-error.ts';
 
 export function startBackground(): void {
@@ -27,6 +28,7 @@ export function startBackground(): void {
     extensionVersion: VERSION,
     hostVersionCache: new HostVersionCache(),
     watchTab,
+    isFrontTab,
   };
   const self = { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
   listenForDialogs();

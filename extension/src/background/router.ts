@@ -3,10 +3,12 @@
  *   - `page` and `portal*`: content scripts in a top frame; the origin is the sender's, and must
  *     be the `window.origin` the script reports (sender.ts). Then, before any handler: a site the
  *     user blocked is refused, a request that may open the PIN dialog needs the user's activation
- *     in the page (user-activation.ts); every dialog that opens is then counted against the
+ *     in the page (user-activation.ts) and must come from the tab in front (front-tab.ts), checked
+ *     again right before the dialog opens; every dialog that opens is then counted against the
  *     origin's rate limit (dialog-rate-limit.ts) by the PIN operation (pin-operation.ts).
  *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
- * Answers are Outcomes (errors as their wire form), see messages.ts.
+ * Answers are Outcomes (errors as their wire form), see messages.ts; a page's errors carry the
+ * code and its generic text only (page-error.ts).
  */
 import { JpkiError, serializeError } from '@jpki-bridge/shared/errors';
 import { type PageAction, isPageAction } from '@jpki-bridge/shared/operations';
@@ -14,7 +16,7 @@ import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import type { Outcome } from '../messages.ts';
 import type { BackgroundContext } from './context.ts';
 import { type SenderLike, isContentScript, isExtensionPage, originOfRequest } from './sender.ts';
-import { pageActionNeedsActivation, portalOperationNeedsActivation, requireActivation } from './user-activation.ts';
+import { pageActionNeedsActivation, portalOperationNeedsActivation, requireActivation, requireFrontTab } from './user-activation.ts';
 import { authenticate } from './actions/authenticate.ts';
 import { changePin } from './actions/change-pin.ts';
 import { getSigningCertificate } from './actions/get-signing-certificate.ts';
@@ -24,6 +26,7 @@ import { NOT_ALLOWED, portalHello } from './actions/portal-hello.ts';
 import { sign } from './actions/sign.ts';
 import { status } from './actions/status.ts';
 import { logUnexpectedError } from './unexpected-error.ts';
+import { pageError } from './page-error.ts';
 
 /** A handler for every page action of operations.ts (a page action without one does not compile). */
 const PAGE_HANDLERS: Record<PageAction, (ctx: BackgroundContext, origin: string, request: unknown) => Promise<unknown>> = {
@@ -63,16 +66,20 @@ export async function route(ctx: BackgroundContext, self: ExtensionIdentity, mes
     const { detail } = message as { detail?: unknown };
     const operation = portalOperationOf(detail);
     return outcome(async () => {
-      requireActivation(portalOperationNeedsActivation(operation), active);
+      const needed = portalOperationNeedsActivation(operation);
+      requireActivation(needed, active);
+      if (needed) await requireFrontTab(ctx.isFrontTab, tab);
       return portal(ctx, origin, operation, detail);
-    });
+    }, pageError);
   }
   const { action, request } = message as { action?: unknown; request?: unknown };
   if (!isPageAction(action)) return refuse('ERR_JPKI_UNKNOWN_COMMAND');
   return outcome(async () => {
-    requireActivation(pageActionNeedsActivation(action), active);
+    const needed = pageActionNeedsActivation(action);
+    requireActivation(needed, active);
+    if (needed) await requireFrontTab(ctx.isFrontTab, tab);
     return PAGE_HANDLERS[action](ctx, origin, request);
-  });
+  }, pageError);
 }
 
 function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<unknown> {
@@ -86,12 +93,13 @@ function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<u
   }
 }
 
-async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+/** `fn`'s answer as an Outcome; a failure in the wire form `toWire` gives (a page's: pageError). */
+async function outcome<T>(fn: () => Promise<T>, toWire: (error: unknown) => ReturnType<typeof serializeError> = serializeError): Promise<Outcome<T>> {
   try {
     return { ok: true, result: await fn() };
   } catch (error) {
     logUnexpectedError(error);
-    return { ok: false, error: serializeError(error) };
+    return { ok: false, error: toWire(error) };
   }
 }
 

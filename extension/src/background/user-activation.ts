@@ -10,6 +10,8 @@
  *     it loaded). Real portal pages dispatch it after their own server round trips, which may
  *     outlast the transient window; the surface is bounded instead by the allow-list of exact
  *     origins and by the rate limit (dialog-rate-limit.ts).
+ * The same requests must also come from the tab in front (front-tab.ts), checked on arrival and
+ * again right before the dialog opens.
  * Exempt are only the verbs whose operation-table row has no PIN (status, portal close); anything
  * else — including a portal detail that names no mode — needs activation, so a request the
  * handlers might read differently can never slip past.
@@ -28,4 +30,10 @@ export function portalOperationNeedsActivation(operation: PortalOperation | unde
 
 export function requireActivation(needed: boolean, active: unknown): void {
   if (needed && active !== true) throw new JpkiError('ERR_JPKI_USER_ACTIVATION_REQUIRED');
+}
+
+/** Throws ERR_JPKI_TAB_NOT_IN_FRONT unless `tabId` is in front (no tab: not a page, never in front). */
+export async function requireFrontTab(isInFront: ((tabId: number) => Promise<boolean>) | undefined, tabId: number | undefined): Promise<void> {
+  if (!isInFront) return; // a context without the check (unit tests of other rules)
+  if (tabId === undefined || !(await isInFront(tabId))) throw new JpkiError('ERR_JPKI_TAB_NOT_IN_FRONT');
 }

@@ -8,6 +8,7 @@ import { isValidAllowListPattern } from '@jpki-bridge/shared/origin';
 import { type PortalSite, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../settings/allow-list.ts';
 import { readBlockList, unblockOrigin } from '../settings/block-list.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
+import { isWidePattern } from './wide-pattern.ts';
 
 export function Options() {
   const i18n = useI18n();
@@ -15,6 +16,8 @@ export function Options() {
   const [blocked, setBlocked] = useState<readonly string[]>([]);
   const [input, setInput] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  /** A wide pattern the user was warned about: entered again, it is added. */
+  const [warnedWide, setWarnedWide] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
   const reload = () => {
@@ -34,6 +37,11 @@ export function Options() {
     const pattern = input.trim().toLowerCase().replace(/\/$/, '');
     if (!isValidAllowListPattern(pattern)) return setProblem('optionsInvalid');
     if (list.includes(pattern)) return setProblem('optionsDuplicate');
+    if (isWidePattern(pattern) && warnedWide !== pattern) {
+      setWarnedWide(pattern);
+      return setProblem('optionsWidePattern');
+    }
+    setWarnedWide(null);
     setProblem(null);
     setInput('');
     await apply(writeAllowList([...list, pattern]));

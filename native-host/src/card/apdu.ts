@@ -1,4 +1,4 @@
-/** Short APDUs of the JPKI applet (docs/ARCHITECTURE.md §8.1), built as bytes, and the split of a response into data + status word. */
+/** Short APDUs of the JPKI applet (docs/ARCHITECTURE.md § 8), built as bytes, and the split of a response into data + status word. */
 import { JPKI_AID } from '@jpki-bridge/shared/card';
 
 export interface Response {

@@ -24,6 +24,8 @@ import type { CardTransport } from './transport.ts';
 export interface PcscBackendOptions {
   /** How long to wait for a card another program holds before ERR_JPKI_CARD_BUSY. */
   busyWaitMs?: number;
+  /** Use this reader (exact PC/SC name) only; the others are never touched (create-backend.ts). */
+  reader?: string;
 }
 
 /** The bound on waiting for a card another program holds (docs/ARCHITECTURE.md, "Busy"). */
@@ -133,7 +135,7 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
 
   async function attempt<T>(fn: (slots: ReaderSlot[]) => Promise<T>, mode: 'all' | 'one'): Promise<T> {
     const current = open();
-    const names = await current.readerNames();
+    const names = (await current.readerNames()).filter((name) => options.reader === undefined || name === options.reader);
     // A survey ('all': `status`) is what neighbours poll: it always leaves them a gap first.
     await sharing.turn(mode === 'all');
     const started = Date.now();

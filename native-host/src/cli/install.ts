@@ -1,6 +1,6 @@
 /**
  * `jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system]
- *  [--card pcsc|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
+ *  [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { apply } from '../install/apply.ts';
 import { hostProgram } from '../install/cli-path.ts';
 import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
 import { describeAction, plan } from '../install/plan.ts';
+import { notRootOwnedProblem } from '../install/root-owned.ts';
 import { currentConfigDir } from '../portal/config-dir.ts';
 import { INSTALLATION_UUID_FILE, installationUuid } from '../portal/installation-uuid.ts';
 
@@ -27,6 +28,16 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 70;
+  }
+  if (parsed.scope === 'system' && mode !== 'uninstall' && os !== 'win32') {
+    const problems = program.map((path) => notRootOwnedProblem(path)).filter((problem) => problem !== null);
+    if (problems.length > 0) {
+      process.stderr.write(
+        `jpki-bridge install --system: 全ユーザー用の起動スクリプトは root だけが変更できるファイルしか実行できません / an all-users launcher may only run files that root alone can change:\n${problems.map((p) => `  ${p}\n`).join('')}` +
+          'root の所有するディレクトリ (例: /usr/local/lib) に jpki-bridge と Node.js をインストールしてから実行してください / install jpki-bridge and Node.js under root-owned directories (e.g. /usr/local/lib, or the Debian package) and run it from there.\n',
+      );
+      return 77;
+    }
   }
   const actions = plan({
     mode: mode ?? 'install',

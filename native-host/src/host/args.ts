@@ -1,5 +1,5 @@
 /**
- * `jpki-bridge host [--card pcsc|virtual:FILE] [--log FILE]`. Browsers append their own
+ * `jpki-bridge host [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE]`. Browsers append their own
  * arguments — Chrome `chrome-extension://<id>/` (and `--parent-window=N` on Windows), Firefox
  * the manifest path and the extension id — so anything that is not one of ours is ignored.
  */

@@ -76,16 +76,20 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
   try {
     const stateFile = await createCardState({ persona });
     cleanups.push(() => rm(dirname(stateFile), { recursive: true, force: true }));
+    // The host is told the one reader the card was served into (`--card pcsc:READER`): a real
+    // card in another reader never gets the virtual PINs, even if the virtual card goes away.
+    let hostCard = `virtual:${stateFile}`;
     if (card === 'pcsc') {
       const pcscd = await ensurePcscd();
       cleanups.push(() => pcscd.stop());
       const served = await serveCard({ stateFile });
       cleanups.push(() => served.stop());
+      hostCard = `pcsc:${served.readerName}`;
     }
     const chromium: ChromiumSession = await launchChromium({
       lang: options.lang ?? 'ja',
       headless: options.headless ?? true,
-      host: { card: card === 'pcsc' ? 'pcsc' : `virtual:${stateFile}` },
+      host: { card: hostCard },
       ...(options.chromium ? { executablePath: options.chromium } : {}),
     });
     cleanups.push(() => chromium.close());

@@ -5,14 +5,16 @@
  * A CRL counts only if it is signed by the certificate's issuer (the trust anchor), names that
  * issuer byte for byte and is current (thisUpdate ≤ now ≤ nextUpdate); otherwise the answer is
  * 'unknown', never 'good' — and the verifier fails an 'unknown' unless told allowUnknownRevocation.
+ * A CRL without nextUpdate (RFC 5280 §5.1.2.5: issuers MUST include it; without it, it would be
+ * current forever) or signed with SHA-1 (collisions are practical) is refused when loaded (CrlError).
  */
 import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { children, content, decodeOid, decodeTime, encoded, integerHex, normalizeSerial, readTlv } from './der.ts';
 import type { RevocationChecker, RevocationStatus } from './revocation.ts';
 
+const SHA1_WITH_RSA = '1.2.840.113549.1.1.5';
 const SIGNATURE_HASH: Record<string, string> = {
-  '1.2.840.113549.1.1.5': 'sha1',
   '1.2.840.113549.1.1.11': 'sha256',
   '1.2.840.113549.1.1.12': 'sha384',
   '1.2.840.113549.1.1.13': 'sha512',
@@ -21,7 +23,7 @@ const SIGNATURE_HASH: Record<string, string> = {
 interface ParsedCrl {
   issuer: Buffer;
   thisUpdate: Date;
-  nextUpdate: Date | null;
+  nextUpdate: Date;
   revoked: Set<string>;
   tbs: Buffer;
   hash: string;
@@ -39,15 +41,17 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   try {
     const [tbsTlv, algorithm, signatureBits] = children(readTlv(der));
     if (!tbsTlv || !algorithm || !signatureBits || signatureBits.tag !== 0x03) throw new CrlError('not a CertificateList');
-    const hash = SIGNATURE_HASH[decodeOid(children(algorithm)[0]!)];
-    if (!hash) throw new CrlError('unsupported CRL signature algorithm');
+    const algorithmOid = decodeOid(children(algorithm)[0]!);
+    if (algorithmOid === SHA1_WITH_RSA) throw new CrlError('the CRL is signed with SHA-1, which is not accepted (SHA-256 or stronger)');
+    const hash = Object.hasOwn(SIGNATURE_HASH, algorithmOid) ? SIGNATURE_HASH[algorithmOid] : undefined;
+    if (!hash) throw new CrlError(`unsupported CRL signature algorithm ${algorithmOid}`);
     const fields = children(tbsTlv);
     let i = fields[0]?.tag === 0x02 ? 1 : 0; // optional version
     i++; // signature AlgorithmIdentifier (the outer one is authoritative)
     const issuer = fields[i++]!;
     const thisUpdate = decodeTime(fields[i++]!);
-    let nextUpdate: Date | null = null;
-    if (fields[i] && (fields[i]!.tag === 0x17 || fields[i]!.tag === 0x18)) nextUpdate = decodeTime(fields[i++]!);
+    if (!fields[i] || (fields[i]!.tag !== 0x17 && fields[i]!.tag !== 0x18)) throw new CrlError('the CRL has no nextUpdate: it would count as current forever');
+    const nextUpdate = decodeTime(fields[i++]!);
     const revoked = new Set<string>();
     if (fields[i]?.tag === 0x30) for (const entry of children(fields[i++]!)) revoked.add(integerHex(children(entry)[0]!));
     let hasCriticalExtension = false;
@@ -102,7 +106,7 @@ export class CrlRevocationChecker implements RevocationChecker {
     for (const crl of this.crls) {
       if (crl.hasCriticalExtension || !crl.issuer.equals(name)) continue;
       if (!cryptoVerify(crl.hash, crl.tbs, issuer.publicKey, crl.signature)) continue;
-      if (at < crl.thisUpdate || (crl.nextUpdate && at > crl.nextUpdate)) continue;
+      if (at < crl.thisUpdate || at > crl.nextUpdate) continue;
       if (crl.revoked.has(serial)) return 'revoked';
       current = true;
     }

@@ -58,7 +58,7 @@ export function readHolder(certificate: ParsedCertificate): Holder {
     address: value(JPKI_SAN_OID.address),
     dateOfBirth: rawBirth === null ? null : parseJpkiBirthDate(rawBirth),
     dateOfBirthRaw: rawBirth,
-    sex: rawSex === null ? null : (SEX[rawSex.trim()] ?? null),
+    sex: rawSex === null || !Object.hasOwn(SEX, rawSex.trim()) ? null : SEX[rawSex.trim()]!,
     hasSubstituteCharacters: flags.some((flag) => flag !== null && flag.includes('1')),
   };
 }

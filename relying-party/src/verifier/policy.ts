@@ -1,11 +1,11 @@
 /**
  * Which certificate is which. JPKI marks its two end-entity certificates by certificatePolicies
  * OID (shared/src/jpki-certificate.ts: JPKI_POLICY_OID for real cards, DEV_POLICY_OID for the
- * development CA, which differs only in the signing arc, as J-LIS's test cards do) and keyUsage:
+ * development CA, an arc of its own) and keyUsage:
  * authentication digitalSignature; signing digitalSignature + nonRepudiation (J-LIS 公的個人認証
  * サービス プロファイル仕様書; confirmed by certificates read off cards, see docs/DECISIONS.md).
  */
-import { DEV_POLICY_OID, JPKI_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
+import { DEV_POLICY_OID, JLIS_TEST_SIGN_POLICY_OID, JPKI_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
 import type { ParsedCertificate } from './certificate.ts';
 import { VerificationError } from './errors.ts';
 
@@ -19,8 +19,11 @@ export interface PolicyOids {
 /** Production J-LIS certificates: the verifier's default. */
 export const JPKI_POLICY_OIDS: PolicyOids = { auth: [JPKI_POLICY_OID.auth], sign: [JPKI_POLICY_OID.sign] };
 
-/** The JPKI test environment's arcs, used by the development CA (the virtual card). */
-export const JPKI_TEST_POLICY_OIDS: PolicyOids = { auth: [DEV_POLICY_OID.auth], sign: [DEV_POLICY_OID.sign] };
+/**
+ * Test certificates: the development CA's own arcs (the virtual card), and the signing arc of
+ * J-LIS's test cards (whose authentication certificates carry the production arc).
+ */
+export const JPKI_TEST_POLICY_OIDS: PolicyOids = { auth: [DEV_POLICY_OID.auth], sign: [DEV_POLICY_OID.sign, JLIS_TEST_SIGN_POLICY_OID] };
 
 export function mergePolicies(...sets: PolicyOids[]): PolicyOids {
   return {

@@ -65,9 +65,14 @@ export class JpkiVerifier {
   /** A signature over a hash (jpki:sign), with the signing certificate; returns the holder's data. */
   async verifySignature(input: SignatureInput): Promise<SignatureResult> {
     try {
-      const digest = typeof input.hash === 'string' ? decodeBase64(input.hash, 'hash') : input.hash;
-      if (!Object.hasOwn(HASH_INFO, input.hashFunction) || digest.length !== HASH_INFO[input.hashFunction].length) {
-        throw new VerificationError('TOKEN_FORMAT', `not a ${input.hashFunction} hash`);
+      // Request bodies arrive here untyped: every fault is a TOKEN_FORMAT that names it.
+      if (typeof input !== 'object' || input === null) throw new VerificationError('TOKEN_FORMAT', 'the signature input is not an object');
+      if (typeof input.hashFunction !== 'string' || !Object.hasOwn(HASH_INFO, input.hashFunction)) {
+        throw new VerificationError('TOKEN_FORMAT', `hashFunction ${JSON.stringify(input.hashFunction)} is not one of ${Object.keys(HASH_INFO).join(', ')}`);
+      }
+      const digest = input.hash instanceof Uint8Array ? input.hash : decodeBase64(input.hash, 'hash');
+      if (digest.length !== HASH_INFO[input.hashFunction].length) {
+        throw new VerificationError('TOKEN_FORMAT', `not a ${input.hashFunction} hash (${HASH_INFO[input.hashFunction].length} bytes expected, ${digest.length} given)`);
       }
       if (input.hashFunction === 'SHA-1' && !this.options.allowSha1) {
         throw new VerificationError('WEAK_HASH', 'SHA-1 is not accepted (VerifierOptions.allowSha1 opts in)');
@@ -83,17 +88,21 @@ export class JpkiVerifier {
   }
 
   /**
-   * The portal-compatible login (`launchApp` mode 01): the site hands the page a DigestInfo; the
-   * card signs it with the authentication key. The digest binds the origin and a fresh nonce, in
-   * a form distinct from a login token's so the two can never be confused.
+   * The portal-compatible login (`launchApp` mode 01), for compatibility only: it is NOT bound to
+   * the origin of the page where the user signed. The page hands the card an opaque DigestInfo and
+   * nothing between page and card can read an origin inside it (the Mynaportal protocol carries
+   * none), so a challenge this site issues can be signed on any other site on the user's portal
+   * allow-list and relayed back. The digest binds this verifier's origin and a fresh nonce — a
+   * challenge is good for this site only, once, for 5 minutes — and is distinct from a login
+   * token's block, so the two cannot be confused. New sites use `jpki:authenticate` + verifyAuthToken.
    */
-  async issuePortalChallenge(origin?: string): Promise<PortalChallenge> {
+  async issueUnboundPortalChallenge(origin?: string): Promise<PortalChallenge> {
     const nonce = await this.nonces.issue();
     const digestInfo = buildDigestInfo('SHA-256', portalHash(this.expectedOrigin(origin), nonce));
     return { nonce, digestInfo: Buffer.from(digestInfo).toString('base64') };
   }
 
-  async verifyPortalLogin(input: PortalLoginInput): Promise<AuthResult> {
+  async verifyUnboundPortalLogin(input: PortalLoginInput): Promise<AuthResult> {
     try {
       const signature = decodeBase64(input.signature, 'signature');
       const chained = this.checkCertificate(padBase64(input.certificate), 'auth');

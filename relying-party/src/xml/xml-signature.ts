@@ -3,23 +3,24 @@
  * documents, where the private key is on the card and the card is reached through the browser.
  *
  * Two steps with a round trip to the page between them:
- *   1. prepareXmlSignature(xml): xml-crypto's SignedXml builds the Reference and the SignedInfo as
- *      usual, but its signature algorithm is replaced by one that only records the canonical
- *      SignedInfo and returns a unique placeholder. The site sends SHA-256(c14n(SignedInfo)) to
- *      the page, which calls `sign([hash], 'SHA-256')`; the card signs DigestInfo(that hash),
- *      which is exactly RSASSA-PKCS1-v1_5-SHA256 over the canonical SignedInfo.
+ *   1. prepareXmlSignature(xml): after the bounds and a strict parse, the document is digested
+ *      with xml-crypto's exclusive canonicalizer, and a Signature whose SignatureValue is a unique
+ *      placeholder is appended to the document element as text. The site sends
+ *      SHA-256(c14n(SignedInfo)) to the page, which calls `sign([hash], 'SHA-256')`; the card signs
+ *      DigestInfo(that hash), which is exactly RSASSA-PKCS1-v1_5-SHA256 over the canonical SignedInfo.
  *   2. completeXmlSignature(prepared, signature, certificate): checks the signature against the
  *      certificate's key over the recorded SignedInfo, then puts it in place of the placeholder and
  *      adds KeyInfo/X509Data/X509Certificate after SignatureValue (KeyInfo is not signed).
- * Reusing SignedXml keeps canonicalization and reference digests in one well-tested library; the
- * only thing deferred is the one RSA private-key operation. The replacement is textual so that the
- * document's bytes outside the signature are exactly what was prepared.
+ * Canonicalization stays in one well-tested library (xml-crypto's canonicalizers); its SignedXml is
+ * not used because it parses the document twice, selects with XPath and serializes it again (over
+ * 1 s of CPU for a 1 MiB document). The insertion is textual so that the document's bytes outside
+ * the Signature are exactly the input's; tests check the result with xml-crypto's own verifier.
  */
 import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
-import type { ErrorFirstCallback, SignatureAlgorithm } from 'xml-crypto';
-import { ENVELOPED, EXC_C14N, RSA_SHA256, SHA256 } from './algorithms.ts';
-import { XML_LIMITS, xmlBoundsProblem } from './xml-bounds.ts';
+import { ENVELOPED, EXC_C14N, RSA_SHA256, SHA256, XMLDSIG_NS } from './algorithms.ts';
+import { canonicalize, canonicalizeElement } from './canonicalize.ts';
+import { XML_LIMITS, xmlBoundsProblem, type XmlLimits } from './xml-bounds.ts';
+import { foreignContentProblem, parseStrictXml, XmlParseError } from './strict-parse.ts';
 
 /** Everything step 2 needs; plain JSON so that a site can keep it in a session between requests. */
 export interface PreparedXmlSignature {
@@ -35,53 +36,79 @@ export interface PreparedXmlSignature {
 
 export class XmlSignatureError extends Error {}
 
-/** Throws XmlSignatureError when the signed document would be outside XML_LIMITS (it could not be verified). */
+/**
+ * What the Signature adds (≈ 20 elements, ≈ 12 attributes, one namespace declaration, and in
+ * completeXmlSignature KeyInfo/X509Data/X509Certificate with ≤ 8 KB of base64): a document within
+ * these limits is, once signed, within XML_LIMITS — so verifyXmlSignature can check it.
+ */
+const UNSIGNED_LIMITS: Readonly<XmlLimits> = {
+  ...XML_LIMITS,
+  maxBytes: XML_LIMITS.maxBytes - 16 * 1024,
+  maxDepth: XML_LIMITS.maxDepth - 3,
+  maxElements: XML_LIMITS.maxElements - 32,
+  maxAttributes: XML_LIMITS.maxAttributes - 32,
+  maxNamespaceDeclarations: XML_LIMITS.maxNamespaceDeclarations - 1,
+  maxNamespaceDeclarationsPerElement: XML_LIMITS.maxNamespaceDeclarationsPerElement - 1,
+  maxAttributesPerElement: XML_LIMITS.maxAttributesPerElement - 1,
+};
+
+/**
+ * Throws XmlSignatureError — before any parsing or canonicalization — when the document is not a
+ * string or would be outside XML_LIMITS once signed; after the strict parse, when it holds what
+ * verifyXmlSignature refuses (a processing instruction, content outside the document element);
+ * and for every parser or signer failure (not well-formed, a DOCTYPE, a parser warning).
+ */
 export function prepareXmlSignature(xml: string): PreparedXmlSignature {
-  const placeholder = `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
-  let signedInfo: string | null = null;
-
-  // A signature algorithm that does not sign: it keeps the canonical SignedInfo for the card.
-  class DeferredRsaSha256 implements SignatureAlgorithm {
-    getSignature(signedInfoCanon: unknown, _key: unknown, callback?: ErrorFirstCallback<string>): string {
-      signedInfo = String(signedInfoCanon);
-      if (callback) callback(null, placeholder);
-      return placeholder;
-    }
-    verifySignature(): boolean {
-      throw new Error('DeferredRsaSha256 only prepares signatures');
-    }
-    getAlgorithmName(): string {
-      return RSA_SHA256;
-    }
+  if (typeof xml !== 'string') throw new XmlSignatureError('the document is not a string');
+  const outOfBounds = xmlBoundsProblem(xml, UNSIGNED_LIMITS);
+  if (outOfBounds) throw new XmlSignatureError(`${outOfBounds} once signed: verifyXmlSignature would refuse it`);
+  try {
+    // The same strict reading verifyXmlSignature applies: what xmldom would recover from is refused here.
+    const document = parseStrictXml(xml);
+    const foreign = foreignContentProblem(document);
+    if (foreign) throw new XmlSignatureError(`${foreign}: verifyXmlSignature would refuse it`);
+    return prepareWithinBounds(xml, document);
+  } catch (error) {
+    if (error instanceof XmlSignatureError) throw error;
+    const why = error instanceof XmlParseError ? 'the document is not strict well-formed XML' : 'the document could not be signed';
+    throw new XmlSignatureError(`${why}: ${(error as Error).message}`);
   }
+}
 
-  const signer = new SignedXml({
-    // Never used as a key: DeferredRsaSha256 ignores it. SignedXml only insists that one is set.
-    privateKey: 'deferred-to-the-card',
-    signatureAlgorithm: RSA_SHA256,
-    canonicalizationAlgorithm: EXC_C14N,
-  });
-  signer.SignatureAlgorithms[RSA_SHA256] = DeferredRsaSha256 as unknown as new () => SignatureAlgorithm;
-  signer.addReference({
-    xpath: '/*',
-    isEmptyUri: true,
-    transforms: [ENVELOPED, EXC_C14N],
-    digestAlgorithm: SHA256,
-  });
-  signer.computeSignature(xml, { location: { reference: '/*', action: 'append' } });
-  if (signedInfo === null) throw new XmlSignatureError('xml-crypto did not produce a SignedInfo');
-  const signedInfoText: string = signedInfo;
-  const prepared = signer.getSignedXml();
-  // Room for what completeXmlSignature adds (KeyInfo/X509Data/X509Certificate, ≤ 8 KB of base64).
-  const outOfBounds = xmlBoundsProblem(prepared, { ...XML_LIMITS, maxBytes: XML_LIMITS.maxBytes - 8192, maxElements: XML_LIMITS.maxElements - 3 });
-  if (outOfBounds) throw new XmlSignatureError(`${outOfBounds}: verifyXmlSignature would refuse it`);
+function prepareWithinBounds(xml: string, document: Document): PreparedXmlSignature {
+  const placeholder = `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
+  const digest = createHash('sha256').update(canonicalize(EXC_C14N, document.documentElement!, []), 'utf8').digest('base64');
+  const signature = [
+    `<Signature xmlns="${XMLDSIG_NS}"><SignedInfo>`,
+    `<CanonicalizationMethod Algorithm="${EXC_C14N}"/><SignatureMethod Algorithm="${RSA_SHA256}"/>`,
+    `<Reference URI=""><Transforms><Transform Algorithm="${ENVELOPED}"/><Transform Algorithm="${EXC_C14N}"/></Transforms>`,
+    `<DigestMethod Algorithm="${SHA256}"/><DigestValue>${digest}</DigestValue></Reference>`,
+    `</SignedInfo><SignatureValue>${placeholder}</SignatureValue></Signature>`,
+  ].join('');
+  // Exclusive c14n of SignedInfo depends on nothing outside the Signature (it declares its own
+  // namespace), so the Signature alone gives the bytes the card signs.
+  const signatureElement = parseStrictXml(signature).documentElement!;
+  const signedInfo = canonicalizeElement(EXC_C14N, signatureElement.firstChild as Element);
   return {
-    xml: prepared,
+    xml: appendToDocumentElement(xml, document, signature),
     placeholder,
-    signedInfo: signedInfoText,
-    hash: createHash('sha256').update(signedInfoText, 'utf8').digest('base64'),
+    signedInfo,
+    hash: createHash('sha256').update(signedInfo, 'utf8').digest('base64'),
     hashFunction: 'SHA-256',
   };
+}
+
+/**
+ * `xml` with `markup` as the last child of its document element, the rest byte for byte. After the
+ * document element there is only whitespace (foreignContentProblem), so its end tag is the last `</`.
+ */
+function appendToDocumentElement(xml: string, document: Document, markup: string): string {
+  const end = xml.trimEnd().length;
+  if (!document.documentElement!.firstChild && xml.startsWith('/>', end - 2)) {
+    return `${xml.slice(0, end - 2)}>${markup}</${document.documentElement!.tagName}>${xml.slice(end)}`;
+  }
+  const at = xml.lastIndexOf('</', end);
+  return `${xml.slice(0, at)}${markup}${xml.slice(at)}`;
 }
 
 /**

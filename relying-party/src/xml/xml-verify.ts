@@ -8,17 +8,20 @@
  *   4. the one Reference, read from the SignedInfo that was verified: URI="" with the
  *      enveloped-signature transform, digested with the hash of the signature method.
  * Canonicalization is xml-crypto's (its c14n classes and its ancestor-namespace rule, so the
- * bytes are those xml-crypto signs). Its `checkSignature` is not used: it digests references first
- * and finds nodes with XPath, whose document-order sort costs O(n²) on wide documents (20 000
- * sibling elements: minutes). Finding the nodes by DOM walks, as here, is linear.
+ * bytes are those xml-crypto signs; canonicalize.ts). Its `checkSignature` is not used: it digests
+ * references first and finds nodes with XPath, whose document-order sort costs O(n²) on wide
+ * documents (20 000 sibling elements: minutes). Finding the nodes by DOM walks, as here, is linear.
+ * Against wrapping, nothing a whole-document enveloped signature never needs is accepted: no
+ * processing instruction (xml-crypto renders one as text), nothing but the document element
+ * (and the XML declaration) at the top, the Signature the last child of the document element, and
+ * in it only SignedInfo, SignatureValue and KeyInfo.
  */
 import { createHash, timingSafeEqual, verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
-import { C14nCanonicalization, ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
-import { findAncestorNsForElement } from 'xml-crypto/lib/utils';
 import { isBase64 } from '@jpki-bridge/shared';
-import { C14N, CANONICALIZATIONS, ENVELOPED, EXC_C14N, SIGNATURE_METHODS, XMLDSIG_NS } from './algorithms.ts';
-import { XML_LIMITS, xmlBoundsProblem, type XmlLimits } from './xml-bounds.ts';
-import { parseStrictXml } from './strict-parse.ts';
+import { C14N, CANONICALIZATIONS, ENVELOPED, SIGNATURE_METHODS, XMLDSIG_NS } from './algorithms.ts';
+import { canonicalize, canonicalizeElement } from './canonicalize.ts';
+import { xmlBoundsProblem, type XmlLimits } from './xml-bounds.ts';
+import { foreignContentProblem, parseStrictXml } from './strict-parse.ts';
 
 export interface XmlVerification {
   valid: boolean;
@@ -26,13 +29,18 @@ export interface XmlVerification {
   certificate: string | null;
   /** The canonical XML that the signature covers (what a site should trust, not the input). */
   signedReferences: string[];
+  /**
+   * When valid: the parsed document that was digested — the input without its Signature. Read the
+   * signed data from here (or from `signedReferences`), never from the input text. Null otherwise.
+   */
+  signedDocument: Document | null;
   /** Why the document is not valid (for logs; not for the user), or null. */
   reason: string | null;
 }
 
 export interface XmlVerifyOptions {
-  /** Tighter (or, for a known large document type, looser) bounds than XML_LIMITS. */
-  limits?: XmlLimits;
+  /** Tighter (or, for a known large document type, looser) bounds than XML_LIMITS; the others stay. */
+  limits?: Partial<XmlLimits>;
 }
 
 class Invalid extends Error {}
@@ -46,12 +54,16 @@ export function verifyXmlSignature(xml: string, options: XmlVerifyOptions = {}):
   let certificate: string | null = null;
   try {
     if (typeof xml !== 'string') throw new Invalid('the document is not a string');
-    const outOfBounds = xmlBoundsProblem(xml, options.limits ?? XML_LIMITS);
+    const outOfBounds = xmlBoundsProblem(xml, options.limits);
     if (outOfBounds) throw new Invalid(outOfBounds);
     const document = parseStrictXml(xml);
+    const foreign = foreignContentProblem(document);
+    if (foreign) throw new Invalid(foreign);
     const signature = onlySignature(document);
     const signedInfo = onlyChild(signature, 'SignedInfo');
-    const canonicalization = algorithmOf(onlyChild(signedInfo, 'CanonicalizationMethod'));
+    const canonicalizationMethod = onlyChild(signedInfo, 'CanonicalizationMethod');
+    if (canonicalizationMethod.firstChild) throw new Invalid('CanonicalizationMethod parameters (InclusiveNamespaces) are not accepted');
+    const canonicalization = algorithmOf(canonicalizationMethod);
     if (!CANONICALIZATIONS.includes(canonicalization)) throw new Invalid(`canonicalization ${canonicalization} is not accepted`);
     const signatureMethod = algorithmOf(onlyChild(signedInfo, 'SignatureMethod'));
     const method = Object.hasOwn(SIGNATURE_METHODS, signatureMethod) ? SIGNATURE_METHODS[signatureMethod]! : null;
@@ -60,7 +72,7 @@ export function verifyXmlSignature(xml: string, options: XmlVerifyOptions = {}):
     const key = rsaKeyOf(certificate);
 
     // 3. Authenticate SignedInfo before anything is digested.
-    const canonicalSignedInfo = canonicalize(canonicalization, signedInfo.cloneNode(true) as Element, findAncestorNsForElement(signedInfo));
+    const canonicalSignedInfo = canonicalizeElement(canonicalization, signedInfo);
     const signatureValue = base64Content(onlyChild(signature, 'SignatureValue'), 'SignatureValue');
     if (!cryptoVerify(method.hash, Buffer.from(canonicalSignedInfo, 'utf8'), key, signatureValue)) {
       throw new Invalid('the signature does not verify over SignedInfo with the KeyInfo certificate');
@@ -69,24 +81,39 @@ export function verifyXmlSignature(xml: string, options: XmlVerifyOptions = {}):
     // 4. The reference, from the bytes that were signed (not from the input's DOM).
     const reference = wholeDocumentReference(parseStrictXml(canonicalSignedInfo).documentElement!, method.digestMethod);
     signature.parentNode!.removeChild(signature); // the enveloped-signature transform
-    const signedDocument = canonicalize(reference.canonicalization, document.documentElement!, []);
-    const digest = createHash(method.hash).update(signedDocument, 'utf8').digest();
+    const signedBytes = canonicalize(reference.canonicalization, document.documentElement!, []);
+    const digest = createHash(method.hash).update(signedBytes, 'utf8').digest();
     if (digest.length !== reference.digest.length || !timingSafeEqual(digest, reference.digest)) {
       throw new Invalid('the document does not match the signed digest');
     }
-    return { valid: true, certificate, signedReferences: [signedDocument], reason: null };
+    return { valid: true, certificate, signedReferences: [signedBytes], signedDocument: document, reason: null };
   } catch (error) {
     // Anything a hostile document makes the parser or the canonicalizer throw is a refusal too.
-    return { valid: false, certificate, signedReferences: [], reason: (error as Error).message };
+    return { valid: false, certificate, signedReferences: [], signedDocument: null, reason: (error as Error).message };
   }
 }
 
-/** Exactly one ds:Signature, inside the document element (enveloped). */
+/**
+ * Exactly one ds:Signature: the last element child of the document element (enveloped, where
+ * prepareXmlSignature and xml-crypto's "append" put it), holding SignedInfo, SignatureValue and
+ * KeyInfo in that order and nothing else but whitespace (no ds:Object, no foreign element).
+ */
 function onlySignature(document: Document): Element {
   const signatures = document.getElementsByTagNameNS(XMLDSIG_NS, 'Signature');
   if (signatures.length !== 1) throw new Invalid(`${signatures.length} Signature elements; exactly one is accepted`);
   const signature = signatures[0]!;
-  if (signature === document.documentElement) throw new Invalid('the Signature is the document element: nothing is enveloped');
+  const root = document.documentElement!;
+  if (signature === root) throw new Invalid('the Signature is the document element: nothing is enveloped');
+  if (signature.parentNode !== root || elementChildren(root).at(-1) !== signature) {
+    throw new Invalid('the Signature is not the last element of the document element');
+  }
+  const children = elementChildren(signature).map((child) => (child.namespaceURI === XMLDSIG_NS ? child.localName : `{${child.namespaceURI ?? ''}}${child.localName}`));
+  if (children.join(' ') !== 'SignedInfo SignatureValue KeyInfo') {
+    throw new Invalid(`the Signature holds ${children.join(', ')}; only SignedInfo, SignatureValue and KeyInfo are accepted`);
+  }
+  for (let node = signature.firstChild; node; node = node.nextSibling) {
+    if ((node.nodeType === 3 || node.nodeType === 4) && !/^[\t\n\r ]*$/.test((node as Text).data)) throw new Invalid('the Signature holds text');
+  }
   return signature;
 }
 
@@ -171,10 +198,4 @@ function wholeDocumentReference(signedInfo: Element, digestMethod: string): Whol
   const used = algorithmOf(onlyChild(reference, 'DigestMethod'));
   if (used !== digestMethod) throw new Invalid(`digest method ${used} does not match the signature method (${digestMethod} expected)`);
   return { canonicalization, digest: base64Content(onlyChild(reference, 'DigestValue'), 'DigestValue') };
-}
-
-/** xml-crypto's canonicalizers, with the options its SignedXml passes. */
-function canonicalize(algorithm: string, node: Element, ancestorNamespaces: ReturnType<typeof findAncestorNsForElement>): string {
-  const canonicalizer = algorithm === EXC_C14N ? new ExclusiveCanonicalization() : new C14nCanonicalization();
-  return String(canonicalizer.process(node, { ancestorNamespaces, defaultNsForPrefix: SignedXml.defaultNsForPrefix }));
 }

@@ -1,10 +1,12 @@
 /**
  * What a PIN-using action hands the PIN operation (pin-operation.ts): the guards of this request
- * — the extension's lock, the requesting origin's dialog allowance, the requesting tab's watch —
+ * — the extension's lock, the requesting tab still in front and its origin's dialog allowance, the
+ * requesting tab's watch —
  * and the adapters of the background's context. Each action supplies only its host call.
  */
 import type { BackgroundContext } from '../context.ts';
 import { type PinGuards, type PinOperationSpec, runPinOperation } from '../pin-operation.ts';
+import { requireFrontTab } from '../user-activation.ts';
 
 export function withPin<T>(ctx: BackgroundContext, spec: PinOperationSpec<T>): Promise<T> {
   return runPinOperation(pinGuards(ctx, spec.origin), ctx, spec);
@@ -14,7 +16,11 @@ function pinGuards(ctx: BackgroundContext, origin: string): PinGuards {
   const { requesterTab: tab, watchTab } = ctx;
   return {
     lock: ctx.lock,
-    takeDialog: () => ctx.dialogLimit.take(origin),
+    // Right before the dialog opens: the tab is still in front (front-tab.ts), and the origin has dialogs left.
+    takeDialog: async () => {
+      await requireFrontTab(ctx.isFrontTab, tab);
+      await ctx.dialogLimit.take(origin);
+    },
     ...(tab !== undefined && watchTab ? { watchTab: () => watchTab(tab) } : {}),
   };
 }
