@@ -34,7 +34,7 @@ export interface Conversation {
 type Card = NonNullable<StatusResult['card']>;
 
 /** Before any PIN is sent: a reader, a card, and for signing a signing certificate. */
-export function checkCardReady(status: StatusResult, kind: PinKind): Card {
+function checkCardReady(status: StatusResult, kind: PinKind): Card {
   if (status.readers.length === 0) throw new JpkiError('ERR_JPKI_NO_READER');
   if (!status.card) throw new JpkiError('ERR_JPKI_NO_CARD');
   if (kind === 'sign' && !status.card.hasSigningCertificate) throw new JpkiError('ERR_JPKI_NO_SIGNING_CERTIFICATE');
