@@ -125,9 +125,11 @@ export async function main(args: string[]): Promise<number> {
     ok('status 往復', 'status round trip', error ? `answered ${error.code}` : 'answered');
 
     if (!virtualCard && os === 'linux') {
-      if (existsSync(PCSCD_SOCKET) && error?.code !== 'ERR_JPKI_PCSC_UNAVAILABLE') ok('pcscd', 'pcscd', PCSCD_SOCKET);
+      // The socket libpcsclite itself would use (the host started by the browser inherits the same environment).
+      const socket = process.env.PCSCLITE_CSOCK_NAME || PCSCD_SOCKET;
+      if (existsSync(socket) && error?.code !== 'ERR_JPKI_PCSC_UNAVAILABLE') ok('pcscd', 'pcscd', socket);
       else {
-        ng('pcscd', 'pcscd', error?.code === 'ERR_JPKI_PCSC_UNAVAILABLE' ? error.message ?? '' : `${PCSCD_SOCKET} is missing`, {
+        ng('pcscd', 'pcscd', error?.code === 'ERR_JPKI_PCSC_UNAVAILABLE' ? error.message ?? '' : `${socket} is missing`, {
           ja: 'pcscd を起動してください (例: sudo systemctl enable --now pcscd.socket)。',
           en: 'Start pcscd (e.g. sudo systemctl enable --now pcscd.socket).',
         });
