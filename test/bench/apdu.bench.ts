@@ -73,7 +73,10 @@ function sandboxMedians(stateFile: string): number[] | null {
     if (!line) throw new Error(`the sandbox leg printed no figures:\n${child.stderr}`);
     return JSON.parse(line.slice(SANDBOX_LEG.length)) as number[];
   } finally {
-    for (const [key, value] of [[SANDBOX_ENV, outside.sandbox], ['PCSCLITE_CSOCK_NAME', outside.socket]] as const) {
+    for (const [key, value] of [
+      [SANDBOX_ENV, outside.sandbox],
+      ['PCSCLITE_CSOCK_NAME', outside.socket],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -96,7 +99,11 @@ export async function run(): Promise<void> {
   const where = currentPcscdSandbox() ? 'sandbox pcscd' : 'pcscd + vpcd';
   console.log(`APDU round trip (median)            ${where.padStart(12)}${sandbox ? '  sandbox (quickack)' : ''}     in-process`);
   CASES.forEach((c, i) => {
-    const cells = [`${pcsc[i]!.toFixed(2)} ms`.padStart(12), ...(sandbox ? [`${sandbox[i]!.toFixed(2)} ms`.padStart(21)] : []), `${(inProcess[i]! * 1000).toFixed(1)} µs`.padStart(15)];
+    const cells = [
+      `${pcsc[i]!.toFixed(2)} ms`.padStart(12),
+      ...(sandbox ? [`${sandbox[i]!.toFixed(2)} ms`.padStart(21)] : []),
+      `${(inProcess[i]! * 1000).toFixed(1)} µs`.padStart(15),
+    ];
     console.log(`${c.name.padEnd(36)}${cells.join('')}`);
   });
   console.log('(pcscd: 30 runs through pcsclite; in-process: 2000 runs of VirtualJpkiCard.transmit)');

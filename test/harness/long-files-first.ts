@@ -19,7 +19,10 @@ export class LongFilesFirst extends BaseSequencer {
     const projects = [...new Set(sorted.map((spec) => spec.project.name))];
     return projects.flatMap((name) => {
       const own = sorted.filter((spec) => spec.project.name === name);
-      return own.map((spec, i) => ({ spec, i })).sort((a, b) => rank(a.spec) - rank(b.spec) || a.i - b.i).map(({ spec }) => spec);
+      return own
+        .map((spec, i) => ({ spec, i }))
+        .sort((a, b) => rank(a.spec) - rank(b.spec) || a.i - b.i)
+        .map(({ spec }) => spec);
     });
   }
 }

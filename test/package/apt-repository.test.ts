@@ -23,6 +23,7 @@ import { DIST, STAGE, VERSION } from '../../tools/package/paths.ts';
 
 const UPGRADE_VERSION = `${VERSION}-${Number(DEB_VERSION.split('-').pop()) + 1}`;
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${field} format, not a template
 const installedVersion = () => spawnSync('dpkg-query', ['-W', '-f=${Status} ${Version}', PACKAGE], { encoding: 'utf8' }).stdout;
 const purge = () => execFileSync('dpkg', ['-P', PACKAGE], { stdio: 'pipe' });
 
@@ -44,8 +45,11 @@ function apt(...args: string[]): Promise<{ status: number; stdout: string; stder
     `Dir::Cache=${join(work, 'cache')}`,
   ].flatMap((o) => ['-o', o]);
   return new Promise((resolve) => {
-    execFile('apt-get', [...options, ...args], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LANG: 'C.UTF-8' }, timeout: 240_000 }, (error, stdout, stderr) =>
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    execFile(
+      'apt-get',
+      [...options, ...args],
+      { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LANG: 'C.UTF-8' }, timeout: 240_000 },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });
 }
@@ -93,7 +97,10 @@ describe('the APT repository', () => {
     const keyring = join(work, APT_KEYRING);
     writeFileSync(keyring, readFileSync(join(DIST, 'apt', APT_KEYRING)));
     const shipped = readFileSync(join(DIST, 'apt', APT_SOURCES), 'utf8');
-    writeFileSync(join(work, 'sources.list.d', APT_SOURCES), shipped.replace(/^URIs: .*$/m, `URIs: ${url}`).replace(/^Signed-By: .*$/m, `Signed-By: ${keyring}`));
+    writeFileSync(
+      join(work, 'sources.list.d', APT_SOURCES),
+      shipped.replace(/^URIs: .*$/m, `URIs: ${url}`).replace(/^Signed-By: .*$/m, `Signed-By: ${keyring}`),
+    );
 
     const update = await apt('update');
     expect(update.status, update.stdout + update.stderr).toBe(0);
@@ -102,10 +109,12 @@ describe('the APT repository', () => {
     expect(install.status, install.stdout + install.stderr).toBe(0);
     expect(installedVersion()).toBe(`install ok installed ${DEB_VERSION}`);
     // The embedded runtime is the LTS the package was built with, whatever Node this machine has.
-    expect(execFileSync(COMMAND, ['--version'], { encoding: 'utf8' })).toMatch(new RegExp(`^jpki-bridge ${VERSION} \\(node v${NODE_RUNTIME_VERSION} LTS \\w+\\)\n$`));
+    expect(execFileSync(COMMAND, ['--version'], { encoding: 'utf8' })).toMatch(
+      new RegExp(`^jpki-bridge ${VERSION} \\(node v${NODE_RUNTIME_VERSION} LTS \\w+\\)\n$`),
+    );
   });
 
-  it('delivers a higher version through apt-get upgrade, and the user\'s installation uuid and manifests survive', async () => {
+  it("delivers a higher version through apt-get upgrade, and the user's installation uuid and manifests survive", async () => {
     // A resident's own installation: the per-user manifest and the portal uuid.
     const home = await mkdtemp(join(tmpdir(), 'jpki-apt-user-'));
     const env = { PATH: '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), LANG: 'C.UTF-8' };
@@ -123,7 +132,9 @@ describe('the APT repository', () => {
     writeFileSync(control, readFileSync(control, 'utf8').replace(/^Version: .*$/m, `Version: ${UPGRADE_VERSION}`));
     const upgraded = join(work, `${PACKAGE}_${UPGRADE_VERSION}_amd64.deb`);
     execFileSync('dpkg-deb', ['--root-owner-group', '-Znone', '--build', tree, upgraded], { stdio: 'pipe' });
-    const signingKey = existsSync(join(STAGE, THROWAWAY_KEY_FILE)) ? readFileSync(join(STAGE, THROWAWAY_KEY_FILE), 'utf8') : process.env.JPKI_BRIDGE_APT_SIGNING_KEY!;
+    const signingKey = existsSync(join(STAGE, THROWAWAY_KEY_FILE))
+      ? readFileSync(join(STAGE, THROWAWAY_KEY_FILE), 'utf8')
+      : process.env.JPKI_BRIDGE_APT_SIGNING_KEY!;
     const next = join(work, 'repo-next');
     writeAptRepository({ debs: [join(DIST, DEB_FILE), upgraded], out: next, signingKey, url });
     expect(readFileSync(join(next, APT_KEYRING))).toEqual(readFileSync(join(DIST, 'apt', APT_KEYRING))); // the same key

@@ -92,9 +92,15 @@ describe('the Debian package', () => {
   it('passes lintian with no error, and only the warnings docs/packaging.md explains', () => {
     const result = spawnSync('lintian', ['--tag-display-limit', '0', DEB], { encoding: 'utf8' });
     const tags = result.stdout.split('\n').filter((line) => /^[EW]: /.test(line));
-    expect(tags.filter((line) => line.startsWith('E: ')), result.stdout).toEqual([]);
+    expect(
+      tags.filter((line) => line.startsWith('E: ')),
+      result.stdout,
+    ).toEqual([]);
     const warnings = tags.map((line) => line.split(' ')[2]!);
-    expect(warnings.filter((tag) => !ACCEPTED_WARNINGS.has(tag)), result.stdout).toEqual([]);
+    expect(
+      warnings.filter((tag) => !ACCEPTED_WARNINGS.has(tag)),
+      result.stdout,
+    ).toEqual([]);
   });
 
   it('installs with dpkg -i: the command, the host, a manifest for each browser pointing at it, the store pointers', async () => {
@@ -165,7 +171,10 @@ describe('the Debian package', () => {
       const parents = hosts.stop();
       expect(verdict, verdict.detail).toMatchObject({ ok: true });
       // …and the host that answered was the package's: a child of Chromium running the installed executable.
-      expect([...parents].some((command) => command.startsWith('chrom')), `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`).toBe(true);
+      expect(
+        [...parents].some((command) => command.startsWith('chrom')),
+        `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`,
+      ).toBe(true);
     });
   });
 
@@ -197,12 +206,17 @@ describe('the Debian package', () => {
       const parents = hosts.stop();
       expect(verdict.welcome, verdict.text).toBe(true);
       // …and the host that answered was the package's: a child of Firefox running the installed executable.
-      expect([...parents].some((command) => command.startsWith('firefox')), `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`).toBe(true);
+      expect(
+        [...parents].some((command) => command.startsWith('firefox')),
+        `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`,
+      ).toBe(true);
     });
   });
 
   it('is purged by dpkg -P with nothing left: no manifest, no file, no directory it made', async () => {
-    const files = execFileSync('dpkg', ['-L', PACKAGE], { encoding: 'utf8' }).split('\n').filter((path) => path.startsWith('/') && path !== '/.');
+    const files = execFileSync('dpkg', ['-L', PACKAGE], { encoding: 'utf8' })
+      .split('\n')
+      .filter((path) => path.startsWith('/') && path !== '/.');
     await card?.stop(); // its state file lives in a temp HOME, not under the watched trees
     purge();
     expect(installed()).toBe(false);

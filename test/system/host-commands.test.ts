@@ -65,7 +65,10 @@ const signs = async (card: Trace) => (await card.traceCommands()).filter((c) => 
 const auth = (pin: string, extra = {}) => ({ origin: ORIGIN, challengeNonce: NONCE, pin, ...extra });
 const signArgs = (pin: string, extra = {}) => ({ origin: ORIGIN, hashes: [HASH], hashFunction: 'SHA-256', pin, ...extra });
 const recover = (certificate: string, signature: string) =>
-  publicDecrypt({ key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64'));
+  publicDecrypt(
+    { key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING },
+    Buffer.from(signature, 'base64'),
+  );
 
 describe('every command through pcscd', () => {
   it('says hello, then status lists both virtual readers and the card in reader 00 00', async () => {
@@ -86,7 +89,11 @@ describe('every command through pcscd', () => {
     const { host, state, card } = await setup();
     const reply = await host.request('authenticate', auth('1234'));
     const { result } = reply;
-    expect(result, JSON.stringify(reply)).toMatchObject({ format: AUTH_TOKEN_FORMAT, algorithm: AUTH_TOKEN_ALGORITHM, appVersion: expect.stringContaining(`/${VERSION}`) });
+    expect(result, JSON.stringify(reply)).toMatchObject({
+      format: AUTH_TOKEN_FORMAT,
+      algorithm: AUTH_TOKEN_ALGORITHM,
+      appVersion: expect.stringContaining(`/${VERSION}`),
+    });
     const certificate = new X509Certificate(Buffer.from(result!.unverifiedCertificate as string, 'base64'));
     const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
     const block = buildAuthBlock(sha256(Buffer.concat([sha256(ORIGIN), sha256(NONCE)])));
@@ -229,7 +236,12 @@ describe('the portal commands through pcscd', () => {
     for (const answer of answers) expect(answer).toMatchObject({ uuid, combinationCode: code(state.cardId.manufactureNumber, uuid) });
     expect(JSON.stringify(answers)).not.toContain(state.cardId.manufactureNumber);
     expect(recover(answers[0]!.certificate as string, answers[0]!.signature as string).toString('base64')).toBe(digest);
-    expect(answers[2]).toMatchObject({ name: state.persona.name, address: state.persona.address, birthday: state.persona.birth.replaceAll('-', ''), sex: state.persona.sex });
+    expect(answers[2]).toMatchObject({
+      name: state.persona.name,
+      address: state.persona.address,
+      birthday: state.persona.birth.replaceAll('-', ''),
+      sex: state.persona.sex,
+    });
     // Each card-ID read comes right after that command's last card work (one hold: the host resets only at its end).
     const trace = await card.traceCommands();
     const ends = trace.flatMap((apdu, i) => (apdu === CARD_ID[0] ? [i] : []));

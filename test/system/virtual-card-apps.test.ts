@@ -69,7 +69,9 @@ describe('card-ID application through pcscd + vpcd', () => {
     expect(value.slice(2, 15)).toBe(state.cardId.manufactureNumber);
     const layer = await cardLayer(card);
     expect(await readManufactureNumber(layer)).toBe(state.cardId.manufactureNumber);
-    expect(await readCombinationCode(layer, '00112233445566778899aabbccddeeff')).toBe(combinationCode(state.cardId.manufactureNumber, '00112233445566778899aabbccddeeff'));
+    expect(await readCombinationCode(layer, '00112233445566778899aabbccddeeff')).toBe(
+      combinationCode(state.cardId.manufactureNumber, '00112233445566778899aabbccddeeff'),
+    );
   });
 
   it('another card has another manufacture number, and so another combination code', async () => {

@@ -25,7 +25,13 @@ describe('route', () => {
   });
 
   it('does not start the host for words that only resemble what a browser passes', () => {
-    for (const argv of [['chrome-extension://short/'], ['manifest.json', GECKO_EXTENSION_ID], ['/tmp/x.json'], ['/tmp/x.json', '--flag'], ['/tmp/x.txt', 'id']]) {
+    for (const argv of [
+      ['chrome-extension://short/'],
+      ['manifest.json', GECKO_EXTENSION_ID],
+      ['/tmp/x.json'],
+      ['/tmp/x.json', '--flag'],
+      ['/tmp/x.txt', 'id'],
+    ]) {
       expect(route(argv).kind, argv.join(' ')).toBe('usage-error');
     }
   });
@@ -49,13 +55,15 @@ describe('the built CLI at a terminal', () => {
     expect(result.stderr.toString()).toContain('jpki-bridge doctor');
   });
 
-  it('doctor --help prints doctor\'s usage and exits 0', () => {
+  it("doctor --help prints doctor's usage and exits 0", () => {
     const result = cli('doctor', '--help');
     expect(result.status).toBe(0);
     expect(result.stdout.toString()).toMatch(/^usage: jpki-bridge doctor /);
   });
 
   it('--version names the release and the Node runtime', () => {
-    expect(cli('--version').stdout.toString()).toBe(`jpki-bridge ${VERSION} (node ${process.version}${process.release.lts ? ` LTS ${process.release.lts}` : ''})\n`);
+    expect(cli('--version').stdout.toString()).toBe(
+      `jpki-bridge ${VERSION} (node ${process.version}${process.release.lts ? ` LTS ${process.release.lts}` : ''})\n`,
+    );
   });
 });

@@ -44,7 +44,11 @@ function put(path: string, content: string, mode = 0o644): void {
   chmodSync(path, mode);
 }
 
-function usbDevice(root: string, name: string, ids: { vendor: string; product: string; manufacturer: string; product_name: string; interfaceClass: string }): void {
+function usbDevice(
+  root: string,
+  name: string,
+  ids: { vendor: string; product: string; manufacturer: string; product_name: string; interfaceClass: string },
+): void {
   const dir = join(root, 'sys/bus/usb/devices', name);
   put(join(dir, 'idVendor'), `${ids.vendor}\n`);
   put(join(dir, 'idProduct'), `${ids.product}\n`);
@@ -68,7 +72,11 @@ function simulatedDesktop(options: { ubuntu?: boolean } = {}) {
   mkdirSync(join(root, 'var/lib/flatpak/app/org.mozilla.firefox'), { recursive: true });
   if (options.ubuntu) put(join(root, 'etc/os-release'), 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n');
   // `snap list` and `flatpak list --app --columns=application` as they print; the rest prints nothing.
-  put(join(bin, 'snap'), `#!/bin/sh\n[ "$1" = list ] && printf 'Name      Version        Rev    Tracking       Publisher   Notes\\nchromium  131.0.6778.85  2993   latest/stable  canonical✓  -\\n'\n`, 0o755);
+  put(
+    join(bin, 'snap'),
+    `#!/bin/sh\n[ "$1" = list ] && printf 'Name      Version        Rev    Tracking       Publisher   Notes\\nchromium  131.0.6778.85  2993   latest/stable  canonical✓  -\\n'\n`,
+    0o755,
+  );
   put(join(bin, 'flatpak'), `#!/bin/sh\n[ "$1" = list ] && echo org.mozilla.firefox\nexit 0\n`, 0o755);
   const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), JPKI_BRIDGE_DOCTOR_ROOT: root, LANG: 'C.UTF-8' };
   const cli = (...args: string[]) => spawnSync(process.execPath, [HOST_BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
@@ -119,7 +127,9 @@ describe('doctor on a simulated desktop (Snap Chromium, Flatpak Firefox, RC-S380
     const wrapper = readFileSync(manifest.path, 'utf8');
     expect(wrapper).toMatch(/^exec flatpak-spawn --host '[^']+' '[^']+cli\.mjs' host --card 'pcsc' "\$@"$/m);
 
-    expect(cli('doctor').stdout).toMatch(/\[NG\] Firefox \(flatpak\) .*Run: flatpak override --user --talk-name=org\.freedesktop\.Flatpak org\.mozilla\.firefox/s);
+    expect(cli('doctor').stdout).toMatch(
+      /\[NG\] Firefox \(flatpak\) .*Run: flatpak override --user --talk-name=org\.freedesktop\.Flatpak org\.mozilla\.firefox/s,
+    );
     // What `flatpak override --user --talk-name=…` writes (flatpak-override(1)).
     put(join(home, '.local/share/flatpak/overrides/org.mozilla.firefox'), '[Context]\n\n[Session Bus Policy]\norg.freedesktop.Flatpak=talk\n');
     // …and the system-wide manifest the .deb installs, which the Ubuntu portal reads for the snap.

@@ -102,8 +102,7 @@ export function sandboxArgs(uid: number | undefined = process.getuid?.()): strin
   return uid === 0 ? ['--no-sandbox'] : [];
 }
 
-const isExtensionWorker = (target: Target) =>
-  target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${CHROMIUM_EXTENSION_ID}/`);
+const isExtensionWorker = (target: Target) => target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${CHROMIUM_EXTENSION_ID}/`);
 
 export async function launchChromium(options: ChromiumOptions = {}): Promise<ChromiumSession> {
   ensureBuilt(['chromium-extension', 'page-library']);

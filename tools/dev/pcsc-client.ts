@@ -95,8 +95,11 @@ export class PcscClient {
   }
 
   waitForCard(readerName: string, present: boolean, timeoutMs = 10_000): Promise<void> {
-    return this.waitFor(`card ${present ? 'present in' : 'gone from'} "${readerName}"`, () =>
-      present ? this.isCardPresent(readerName) : this.readers.has(readerName) && !this.isCardPresent(readerName), timeoutMs);
+    return this.waitFor(
+      `card ${present ? 'present in' : 'gone from'} "${readerName}"`,
+      () => (present ? this.isCardPresent(readerName) : this.readers.has(readerName) && !this.isCardPresent(readerName)),
+      timeoutMs,
+    );
   }
 
   async connect(readerName: string, share: 'exclusive' | 'shared' = 'shared'): Promise<CardConnection> {
@@ -108,9 +111,8 @@ export class PcscClient {
       await new Promise<void>((resolve) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => resolve()));
     }
     const protocol = await new Promise<number>((resolve, reject) => {
-      reader.connect(
-        { share_mode: share === 'exclusive' ? reader.SCARD_SHARE_EXCLUSIVE : reader.SCARD_SHARE_SHARED },
-        (error, p) => (error ? reject(error) : resolve(p)),
+      reader.connect({ share_mode: share === 'exclusive' ? reader.SCARD_SHARE_EXCLUSIVE : reader.SCARD_SHARE_SHARED }, (error, p) =>
+        error ? reject(error) : resolve(p),
       );
     });
     const transmitBytes = (apdu: Uint8Array) =>

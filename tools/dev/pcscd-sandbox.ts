@@ -72,7 +72,26 @@ export function enterPcscdSandbox(name: string): PcscdSandbox {
     // The routes the kernel made for lo, with quickack added: the card server's socket and
     // vpcd's both take their route from here when they connect.
     for (const prefix of ['127.0.0.0/8', '127.0.0.1']) {
-      ip('-n', name, 'route', 'change', 'local', prefix, 'dev', 'lo', 'table', 'local', 'proto', 'kernel', 'scope', 'host', 'src', '127.0.0.1', 'quickack', '1');
+      ip(
+        '-n',
+        name,
+        'route',
+        'change',
+        'local',
+        prefix,
+        'dev',
+        'lo',
+        'table',
+        'local',
+        'proto',
+        'kernel',
+        'scope',
+        'host',
+        'src',
+        '127.0.0.1',
+        'quickack',
+        '1',
+      );
     }
   }
   mkdirSync(sandbox.runDir, { recursive: true });

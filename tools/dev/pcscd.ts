@@ -135,9 +135,7 @@ async function startPcscd(): Promise<ChildProcess> {
   // that process stops it on purpose; otherwise it would die with its starter under other users.
   // In a sandbox: inside its network namespace, with its private directory over /run/pcscd.
   const sandbox = currentPcscdSandbox();
-  const [command, args] = sandbox
-    ? inPcscdSandbox('sh', ['-c', 'mount --bind "$0" /run/pcscd && exec pcscd -f -a', sandbox.runDir])
-    : ['pcscd', ['-f', '-a']];
+  const [command, args] = sandbox ? inPcscdSandbox('sh', ['-c', 'mount --bind "$0" /run/pcscd && exec pcscd -f -a', sandbox.runDir]) : ['pcscd', ['-f', '-a']];
   const child = spawn(command, args, { stdio: ['ignore', log, log], detached: true });
   child.unref();
   closeSync(log);
@@ -156,9 +154,7 @@ async function waitReady(timeoutMs = 15_000): Promise<void> {
   while (Date.now() < deadline) {
     if (existsSync(socketFile())) {
       try {
-        await withPcsc((client) =>
-          client.waitFor('the vpcd readers', () => VIRTUAL_READERS.every((name) => client.readerNames().includes(name)), 3_000),
-        );
+        await withPcsc((client) => client.waitFor('the vpcd readers', () => VIRTUAL_READERS.every((name) => client.readerNames().includes(name)), 3_000));
         return;
       } catch (error) {
         lastError = error;

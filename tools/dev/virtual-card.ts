@@ -84,7 +84,10 @@ export async function serveCard(options: { stateFile: string; port?: VirtualRead
     );
     died.catch(() => {});
     const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`virtual-card serve was not served by vpcd within 60 s (another card in "${readerName}"?):\n${stderr}`)), 60_000).unref(),
+      setTimeout(
+        () => reject(new Error(`virtual-card serve was not served by vpcd within 60 s (another card in "${readerName}"?):\n${stderr}`)),
+        60_000,
+      ).unref(),
     );
     await Promise.race([ready, died, timeout]);
     await withPcsc((client) => Promise.race([client.waitForCard(readerName, true, 15_000), died]));

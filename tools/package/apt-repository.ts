@@ -39,15 +39,7 @@ export interface AptRepositoryOptions {
 
 /** The deb822 source a resident puts in /etc/apt/sources.list.d/ (sources.list(5)). */
 export function sourcesFile(url: string, keyring = APT_KEYRING_INSTALLED): string {
-  return [
-    'Types: deb',
-    `URIs: ${url}`,
-    `Suites: ${APT_SUITE}`,
-    `Components: ${APT_COMPONENT}`,
-    'Architectures: amd64',
-    `Signed-By: ${keyring}`,
-    '',
-  ].join('\n');
+  return ['Types: deb', `URIs: ${url}`, `Suites: ${APT_SUITE}`, `Components: ${APT_COMPONENT}`, 'Architectures: amd64', `Signed-By: ${keyring}`, ''].join('\n');
 }
 
 export function writeAptRepository(options: AptRepositoryOptions): void {
@@ -66,10 +58,9 @@ export function writeAptRepository(options: AptRepositoryOptions): void {
   const release = execFileSync(
     'apt-ftparchive',
     [
-      ...Object.entries({ Origin: PACKAGE, Label: PACKAGE, Suite: APT_SUITE, Codename: APT_SUITE, Architectures: 'amd64', Components: APT_COMPONENT }).flatMap(([k, v]) => [
-        '-o',
-        `APT::FTPArchive::Release::${k}=${v}`,
-      ]),
+      ...Object.entries({ Origin: PACKAGE, Label: PACKAGE, Suite: APT_SUITE, Codename: APT_SUITE, Architectures: 'amd64', Components: APT_COMPONENT }).flatMap(
+        ([k, v]) => ['-o', `APT::FTPArchive::Release::${k}=${v}`],
+      ),
       'release',
       '.',
     ],
@@ -79,7 +70,8 @@ export function writeAptRepository(options: AptRepositoryOptions): void {
 
   const gnupg = mkdtempSync(join(tmpdir(), 'jpki-apt-gnupg-'));
   try {
-    const gpg = (args: string[], input?: string) => execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--quiet', ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] });
+    const gpg = (args: string[], input?: string) =>
+      execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--quiet', ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] });
     gpg(['--import'], options.signingKey);
     const fingerprint = /^fpr:{9}([0-9A-F]{40}):/m.exec(gpg(['--list-secret-keys', '--with-colons']).toString())?.[1];
     if (!fingerprint) throw new Error('the APT signing key has no secret key in it');
@@ -97,7 +89,8 @@ export function aptSigningKey(env: NodeJS.ProcessEnv = process.env): { key: stri
   if (env.JPKI_BRIDGE_APT_SIGNING_KEY) return { key: env.JPKI_BRIDGE_APT_SIGNING_KEY, throwaway: false };
   const gnupg = mkdtempSync(join(tmpdir(), 'jpki-apt-keygen-'));
   try {
-    const gpg = (args: string[]) => execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--quiet', '--passphrase', '', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const gpg = (args: string[]) =>
+      execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--quiet', '--passphrase', '', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     gpg(['--quick-generate-key', `${PACKAGE} throwaway archive key (one build, never a release) <test@invalid>`, 'ed25519', 'sign', '1w']);
     return { key: gpg(['--armor', '--export-secret-keys']).toString(), throwaway: true };
   } finally {

@@ -45,7 +45,9 @@ export function nodeRuntime(version = NODE_RUNTIME_VERSION): NodeRuntime {
     renameSync(join(download, 'package'), nodedir); // whole, or not at all
     rmSync(download, { recursive: true, force: true });
   }
-  const release = JSON.parse(execFileSync(node, ['-p', 'JSON.stringify({ version: process.version, lts: process.release.lts ?? "" })'], { encoding: 'utf8' })) as {
+  const release = JSON.parse(
+    execFileSync(node, ['-p', 'JSON.stringify({ version: process.version, lts: process.release.lts ?? "" })'], { encoding: 'utf8' }),
+  ) as {
     version: string;
     lts: string;
   };

@@ -123,13 +123,19 @@ export async function applyOsPresentation(api: OsPresentationApi, sites: readonl
  * Applies the settings now and after every change of them, one application at a time (two
  * overlapping ones would register the same script id twice). Resolves after the first.
  */
-export function keepOsPresentation(api: OsPresentationApi, readSites: () => Promise<readonly PortalSite[]>, onSettingsChange: (listener: () => void) => void): Promise<void> {
+export function keepOsPresentation(
+  api: OsPresentationApi,
+  readSites: () => Promise<readonly PortalSite[]>,
+  onSettingsChange: (listener: () => void) => void,
+): Promise<void> {
   let queue = Promise.resolve();
   const apply = () => {
-    queue = queue.then(async () => applyOsPresentation(api, await readSites())).catch((error: unknown) => {
-      // Nothing to tell a page; the site then sees the browser as it is. Logged for the developer.
-      console.warn('jpki-bridge: presenting Windows failed', error);
-    });
+    queue = queue
+      .then(async () => applyOsPresentation(api, await readSites()))
+      .catch((error: unknown) => {
+        // Nothing to tell a page; the site then sees the browser as it is. Logged for the developer.
+        console.warn('jpki-bridge: presenting Windows failed', error);
+      });
     return queue;
   };
   onSettingsChange(() => void apply());

@@ -37,7 +37,11 @@ export function readTlv(der: Uint8Array, offset: number): Tlv {
 function readTime(der: Uint8Array, tlv: Tlv): Date {
   const text = String.fromCharCode(...der.subarray(tlv.start, tlv.end));
   const m =
-    tlv.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : tlv.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : null;
+    tlv.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : tlv.tag === 0x18
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+        : null;
   if (!m) throw new RangeError('unsupported time');
   let year = Number(m[1]);
   if (tlv.tag === 0x17) year += year >= 50 ? 1900 : 2000;

@@ -129,7 +129,7 @@ export async function main(args: string[]): Promise<number> {
       const socket = process.env.PCSCLITE_CSOCK_NAME || PCSCD_SOCKET;
       if (existsSync(socket) && error?.code !== 'ERR_JPKI_PCSC_UNAVAILABLE') ok('pcscd', 'pcscd', socket);
       else {
-        ng('pcscd', 'pcscd', error?.code === 'ERR_JPKI_PCSC_UNAVAILABLE' ? error.message ?? '' : `${socket} is missing`, {
+        ng('pcscd', 'pcscd', error?.code === 'ERR_JPKI_PCSC_UNAVAILABLE' ? (error.message ?? '') : `${socket} is missing`, {
           ja: 'pcscd を起動してください (例: sudo systemctl enable --now pcscd.socket)。',
           en: 'Start pcscd (e.g. sudo systemctl enable --now pcscd.socket).',
         });
@@ -142,7 +142,10 @@ export async function main(args: string[]): Promise<number> {
       ng('カードリーダー', 'readers', `${error.code}: ${error.message}`, message);
       continue;
     }
-    const result = status.result as { readers: { name: string; cardPresent: boolean }[]; card: null | { type: string; hasSigningCertificate: boolean; retries: { auth: number; sign: number } } };
+    const result = status.result as {
+      readers: { name: string; cardPresent: boolean }[];
+      card: null | { type: string; hasSigningCertificate: boolean; retries: { auth: number; sign: number } };
+    };
     if (result.readers.length === 0) {
       ng('カードリーダー', 'readers', 'none', {
         ja: 'カードリーダーを接続してください。接続済みなら下の USB カードリーダーの結果を見てください。',
@@ -169,7 +172,11 @@ export async function main(args: string[]): Promise<number> {
     out('-- USB カードリーダー / USB card readers');
     const supported = ccidSupported(machine);
     if (supported === null) {
-      note('libccid', 'libccid', `${CCID_INFO_PLIST} is missing: USB readers cannot be checked against its list / 対応表を確認できません (sudo apt install libccid)`);
+      note(
+        'libccid',
+        'libccid',
+        `${CCID_INFO_PLIST} is missing: USB readers cannot be checked against its list / 対応表を確認できません (sudo apt install libccid)`,
+      );
     }
     const readers = usbReaders(machine, supported);
     if (readers.length === 0) note('USB カードリーダー', 'USB card readers', `none seen in ${SYSFS_USB} / 見つかりません`);

@@ -43,7 +43,9 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
   }
   const flatpak = parsed.flatpak === undefined ? null : flatpakApps({ home: homedir(), app: parsed.flatpak || undefined });
   if (flatpak?.length === 0) {
-    process.stderr.write('Flatpak のブラウザが見つかりません (一度起動してから実行するか、アプリIDを指定してください) / no Flatpak browser found in ~/.var/app: start it once, or name its app id\n');
+    process.stderr.write(
+      'Flatpak のブラウザが見つかりません (一度起動してから実行するか、アプリIDを指定してください) / no Flatpak browser found in ~/.var/app: start it once, or name its app id\n',
+    );
     return 1;
   }
   const actions = flatpak
@@ -64,13 +66,17 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
   // The one thing only the user may do: let the app start programs outside its sandbox.
   const overrides = () => {
     if (!flatpak || mode === 'uninstall') return;
-    print('次のコマンドを一度だけ実行してください (サンドボックスの外のホストを起動する許可) / run this once (lets the app start the host outside its sandbox):');
+    print(
+      '次のコマンドを一度だけ実行してください (サンドボックスの外のホストを起動する許可) / run this once (lets the app start the host outside its sandbox):',
+    );
     for (const app of flatpak) print(`  ${flatpakOverrideCommand(app.id)}`);
   };
   const cli = program.at(-1)!;
   if (/[\\/]_npx[\\/]/.test(cli) && mode !== 'uninstall') {
     // The launcher names this bundle by its absolute path; an npx cache can be cleaned at any time.
-    print(`注意: ${cli} は npx のキャッシュです。恒久的な場所にインストールしてから実行してください / warning: ${cli} is in the npx cache, which may be cleaned: install jpki-bridge permanently (npm install -g, or a checkout) and run install from there.`);
+    print(
+      `注意: ${cli} は npx のキャッシュです。恒久的な場所にインストールしてから実行してください / warning: ${cli} is in the npx cache, which may be cleaned: install jpki-bridge permanently (npm install -g, or a checkout) and run install from there.`,
+    );
   }
   const verb = mode === 'uninstall' ? 'アンインストール / uninstall' : 'インストール / install';
   if (parsed.dryRun) {
@@ -101,7 +107,15 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
 }
 
 function parseArgs(args: string[]) {
-  const out = { flatpak: undefined as string | undefined, browser: 'all' as Browser | 'all', scope: 'user' as 'user' | 'system', card: 'pcsc', dryRun: false, userDataDir: undefined as string | undefined, log: undefined as string | undefined };
+  const out = {
+    flatpak: undefined as string | undefined,
+    browser: 'all' as Browser | 'all',
+    scope: 'user' as 'user' | 'system',
+    card: 'pcsc',
+    dryRun: false,
+    userDataDir: undefined as string | undefined,
+    log: undefined as string | undefined,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {

@@ -5,7 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { FLATPAK_BROWSERS, FLATPAK_TALK_NAME, type FlatpakBrowser, flatpakManifestPath, flatpakOverrideCommand, NATIVE_MESSAGING_PROXY_FILES } from '../install/flatpak.ts';
+import {
+  FLATPAK_BROWSERS,
+  FLATPAK_TALK_NAME,
+  type FlatpakBrowser,
+  flatpakManifestPath,
+  flatpakOverrideCommand,
+  NATIVE_MESSAGING_PROXY_FILES,
+} from '../install/flatpak.ts';
 import { type Browser, DEB_EXECUTABLE, installTarget } from '../install/paths.ts';
 import type { Machine } from './machine.ts';
 
@@ -52,7 +59,13 @@ export function findBrowsers(machine: Machine): FoundBrowser[] {
   }
 
   const snapList = machine.run('snap', ['list']);
-  const snaps = new Set((snapList ?? '').split('\n').slice(1).map((line) => line.split(/\s+/)[0]!).filter(Boolean));
+  const snaps = new Set(
+    (snapList ?? '')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s+/)[0]!)
+      .filter(Boolean),
+  );
   for (const [snap, entry] of Object.entries(SNAP)) {
     const bin = `/snap/bin/${snap}`;
     if (snaps.has(snap)) found.push({ ...entry, packaging: 'snap', evidence: 'snap list' });
@@ -141,9 +154,12 @@ function snapVerdict(machine: Machine, browser: FoundBrowser, manifest: string |
       },
     };
   }
-  if (!manifest) return { level: 'NG', detail: 'no manifest for the portal to find / ポータルが読むマニフェストがありません', fix: installFix(machine, browser.family) };
+  if (!manifest)
+    return { level: 'NG', detail: 'no manifest for the portal to find / ポータルが読むマニフェストがありません', fix: installFix(machine, browser.family) };
   const table = machine.run('flatpak', ['permissions', 'webextensions']);
-  const row = table?.split('\n').find((line) => line.includes('jpki_bridge') && line.includes(`snap.${browser.family === 'firefox' ? 'firefox' : browser.family}`));
+  const row = table
+    ?.split('\n')
+    .find((line) => line.includes('jpki_bridge') && line.includes(`snap.${browser.family === 'firefox' ? 'firefox' : browser.family}`));
   if (row && /\bno\b/.test(row)) {
     return {
       level: 'NG',
@@ -155,7 +171,8 @@ function snapVerdict(machine: Machine, browser: FoundBrowser, manifest: string |
     };
   }
   const via = `via the WebExtensions portal, manifest ${manifest}`;
-  if (browser.family !== 'firefox') return { level: '注意', detail: `${via}; Ubuntu's portal only, not tested by this project / Ubuntu のポータル経由 (未検証)` };
+  if (browser.family !== 'firefox')
+    return { level: '注意', detail: `${via}; Ubuntu's portal only, not tested by this project / Ubuntu のポータル経由 (未検証)` };
   if (row) return { level: 'OK', detail: `${via}; permission granted / 許可済み` };
   return { level: '注意', detail: `${via}; the first use asks for permission once / 初回に一度だけ許可を求められます` };
 }
@@ -167,7 +184,10 @@ function flatpakVerdict(machine: Machine, browser: FoundBrowser, manifest: strin
     return { level: 'OK', detail: `xdg-native-messaging-proxy (${proxy}) and manifest ${manifest}; needs Firefox 157 or later / Firefox 157 以降` };
   }
   const own = flatpakManifestPath(machine.home, app);
-  const fix = { ja: `jpki-bridge install --flatpak ${app.id} を実行し、表示される flatpak override を一度実行してください。`, en: `Run jpki-bridge install --flatpak ${app.id}, then the flatpak override it prints, once.` };
+  const fix = {
+    ja: `jpki-bridge install --flatpak ${app.id} を実行し、表示される flatpak override を一度実行してください。`,
+    en: `Run jpki-bridge install --flatpak ${app.id}, then the flatpak override it prints, once.`,
+  };
   if (!inHome(own)) return { level: 'NG', detail: `no manifest in the app's folder / アプリのフォルダにマニフェストがありません (${own})`, fix };
   const overrides = `${machine.run('flatpak', ['override', '--user', '--show', app.id]) ?? ''}\n${readHome(posix.join(machine.home, '.local/share/flatpak/overrides', app.id))}`;
   if (!overrides.includes(`${FLATPAK_TALK_NAME}=talk`)) {

@@ -24,7 +24,7 @@ export const NOT_CCID: Record<string, { name: string; advice: { ja: string; en: 
 function rcs380() {
   return {
     ja: 'RC-S380 は CCID ではないため Linux の pcscd では使えません。CCID 対応のリーダー (例: SONY RC-S300/S・RC-S300/P、または libccid の対応表にある接触型リーダー) をお使いください。',
-    en: 'The RC-S380 is not a CCID reader, so pcscd on Linux cannot drive it. Use a CCID reader instead: e.g. Sony RC-S300/S or RC-S300/P, or a contact reader in libccid\'s supported list (https://ccid.apdu.fr/ccid/supported.html).',
+    en: "The RC-S380 is not a CCID reader, so pcscd on Linux cannot drive it. Use a CCID reader instead: e.g. Sony RC-S300/S or RC-S300/P, or a contact reader in libccid's supported list (https://ccid.apdu.fr/ccid/supported.html).",
   };
 }
 

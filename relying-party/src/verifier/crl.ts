@@ -95,7 +95,10 @@ export class CrlRevocationChecker implements RevocationChecker {
   }
 
   static fromFiles(paths: readonly string[], now?: () => Date): CrlRevocationChecker {
-    return new CrlRevocationChecker(paths.map((path) => pemOrDer(readFileSync(path))), now);
+    return new CrlRevocationChecker(
+      paths.map((path) => pemOrDer(readFileSync(path))),
+      now,
+    );
   }
 
   async check(certificate: X509Certificate, issuer: X509Certificate): Promise<RevocationStatus> {

@@ -29,7 +29,10 @@ export function copyrightFile(metafile: string, runtime: NodeRuntime): string {
       'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
       'Upstream-Name: jpki-bridge',
       `Source: ${APP_VERSION_PREFIX.replace(/\/$/, '')}`,
-      field('Comment', `${EXECUTABLE} is Node.js ${node.version} made a single executable application, with jpki-bridge's command-line program bundled into it together with the npm packages ${bundled.map((c) => `${c.name} ${c.version}`).join(', ')}. ${ADDON} is the compiled addon of the npm package pcsclite ${pcsclite.version}.`),
+      field(
+        'Comment',
+        `${EXECUTABLE} is Node.js ${node.version} made a single executable application, with jpki-bridge's command-line program bundled into it together with the npm packages ${bundled.map((c) => `${c.name} ${c.version}`).join(', ')}. ${ADDON} is the compiled addon of the npm package pcsclite ${pcsclite.version}.`,
+      ),
     ],
     ['Files: *', field('Copyright', copyrightLine(ours)), 'License: Expat'],
     [
