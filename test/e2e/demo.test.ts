@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
 import { launchChromium, type ChromiumSession } from '../../tools/dev/chromium.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
@@ -26,10 +27,12 @@ let server: DemoServer;
 let session: ChromiumSession;
 let walk: WalkOptions;
 let persona: { name: string; address: string };
+let trustedStateFile: string;
 
 beforeAll(async () => {
   pcscd = await ensurePcscd();
   const stateFile = await createCardState({ persona: 'adult' });
+  trustedStateFile = stateFile;
   persona = (JSON.parse(await readFile(stateFile, 'utf8')) as { persona: { name: string; address: string } }).persona;
   card = await serveCard({ stateFile, port: 35963 });
   // The verifier trusts this card's development CA only.
@@ -72,10 +75,10 @@ describe('demo sites', () => {
   it("serves the signed XML for download in e-Tax's detached layout, and it verifies", async () => {
     const page = await session.openPage(`${server.url}/etax`);
     try {
-      const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
+      const pending = signedOrRefused(page);
       await page.click('#sign');
       await enterPin(await session.waitForDialog(), VIRTUAL_PINS.sign);
-      await pending;
+      expect(await pending).toBe('signed');
       const xml = await page.evaluate(async () => {
         const href = (document.getElementById('download') as HTMLAnchorElement).href;
         return (await fetch(href)).text();
@@ -91,9 +94,15 @@ describe('demo sites', () => {
   it('refuses a card whose CA the site does not trust (UNTRUSTED_CERTIFICATE shown to the user)', async () => {
     await card.stop();
     card = await serveCard({ stateFile: await createCardState({ persona: 'adult' }), port: 35963 });
-    const verdict = await walkLogin(walk);
-    expect(verdict.ok).toBe(false);
-    expect(verdict.detail).toContain('UNTRUSTED_CERTIFICATE');
+    try {
+      const verdict = await walkLogin(walk);
+      expect(verdict.ok).toBe(false);
+      expect(verdict.detail).toContain('UNTRUSTED_CERTIFICATE');
+    } finally {
+      // The tests after this one sign with the card the verifier trusts: put it back.
+      await card.stop();
+      card = await serveCard({ stateFile: trustedStateFile, port: 35963 });
+    }
   });
 
   it('"PDF に電子署名": upload, one PIN dialog, the server verifies and names the signer, and pdfsig finds the downloaded PDF valid', async () => {
@@ -104,12 +113,12 @@ describe('demo sites', () => {
       const input = await page.$('#pdf-file');
       await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(upload);
       await screenshot(page, 'demo-pdf-upload');
-      const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
+      const pending = signedOrRefused(page);
       await page.click('#sign');
       const dialog = await session.waitForDialog();
       await screenshot(dialog, 'demo-pdf-pin-dialog');
       await enterPin(dialog, VIRTUAL_PINS.sign);
-      await pending;
+      expect(await pending).toBe('signed');
       await screenshot(page, 'demo-pdf-signed');
       expect(await page.$eval('[data-testid="holder-name"]', (e) => e.textContent)).toBe(persona.name);
       const pdf = await page.evaluate(async () => {
@@ -126,3 +135,13 @@ describe('demo sites', () => {
     }
   });
 });
+
+/**
+ * Waits for the page's verdict: 'signed' once the result section shows, or the refusal the page
+ * shows in its status (e.g. "サーバーが署名を拒否しました: UNTRUSTED_CERTIFICATE"), so a refused
+ * signature fails the test at once with the reason instead of at the timeout.
+ */
+async function signedOrRefused(page: Page): Promise<string> {
+  const outcome = await page.waitForSelector('[data-testid="result"]:not([hidden]), [data-testid="status"].ng', { timeout: 60_000 });
+  return await outcome!.evaluate((e) => (e.matches('[data-testid="result"]') ? 'signed' : (e.textContent ?? '')));
+}
