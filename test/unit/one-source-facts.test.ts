@@ -44,7 +44,7 @@ describe('PIN lengths: shared/src/pin.ts is the one source', () => {
       expect(text(en, key), key).toContain(`${textPin.max} digits`);
     }
     expect(text(ja, 'pinLabelSign')).toContain(`${sign.min}〜${sign.max}文字`);
-    expect(text(en, 'pinLabelSign')).toContain(`${sign.min}–${sign.max} characters`);
+    expect(text(en, 'pinLabelSign')).toContain(`${sign.min}–${sign.max} letters and digits`);
     expect(text(ja, 'pinProblem_sign_too_short')).toContain(`${sign.min}文字以上`);
     expect(text(en, 'pinProblem_sign_too_short')).toContain(`at least ${sign.min} characters`);
     expect(text(ja, 'pinProblem_sign_too_long')).toContain(`${sign.max}文字以内`);
@@ -53,14 +53,19 @@ describe('PIN lengths: shared/src/pin.ts is the one source', () => {
 });
 
 describe('tries: shared/src/policy.ts is the one source', () => {
-  it('the popup’s tries left count out of each PIN’s maxTries', () => {
-    for (const [key, kind] of [
-      ['popupTriesAuth', 'auth'],
-      ['popupTriesSign', 'sign'],
-      ['popupTriesText', 'text'],
-    ] as const) {
-      expect(text(ja, key), key).toContain(`{count}/${POLICY[kind].maxTries}`);
-      expect(text(en, key), key).toContain(`{count}/${POLICY[kind].maxTries}`);
+  // The texts carry no number of their own: {max} is filled from POLICY[kind].maxTries by the code.
+  it('the popup’s and the dialog’s tries texts take the maximum as {max}, never a written number', () => {
+    for (const key of ['popupTriesLeft', 'triesLeft']) {
+      for (const messages of [ja, en]) {
+        expect(text(messages, key), key).toContain('{max}');
+        expect(text(messages, key), key).not.toMatch(new RegExp(`\\b(${POLICY.auth.maxTries}|${POLICY.sign.maxTries})\\b`));
+      }
     }
+  });
+
+  it('the popup and the dialog fill {max} from POLICY', () => {
+    const source = (path: string) => readFileSync(new URL(`../../extension/src/${path}`, import.meta.url), 'utf8');
+    expect(source('popup/CardView.tsx')).toMatch(/POLICY\[kind\]\.maxTries/);
+    expect(source('dialog/Dialog.tsx')).toMatch(/max: POLICY\[state\.kind\]\.maxTries/);
   });
 });
