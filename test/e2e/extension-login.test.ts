@@ -147,8 +147,15 @@ describe('jpki:* login through the browser', () => {
   it('a second request while one is open gets ERR_JPKI_ACTION_PENDING', async () => {
     const first = await e2e.open('authenticate.html');
     const second = await e2e.open('authenticate.html', e2e.server.url.replace('localhost', '127.0.0.1'));
+    // Each request comes from the tab the user is looking at (a background tab is refused:
+    // extension-front-tab.test.ts), so the user shows each site before clicking in it.
+    await first.bringToFront();
     const pending = run(first, 'run', newNonce());
     const dialog = await e2e.session.waitForDialog(undefined, pending);
+    // The same page asks again while its dialog has the focus: busy, not "not in front".
+    expect(await run(first, 'run', newNonce())).toMatchObject({ ok: false, code: 'ERR_JPKI_ACTION_PENDING' });
+    // The user switches to the other site's tab and asks there: busy too.
+    await second.bringToFront();
     expect(await run(second, 'run', newNonce())).toMatchObject({ ok: false, code: 'ERR_JPKI_ACTION_PENDING' });
     await enterPin(dialog, VIRTUAL_PINS.auth);
     expect(await pending).toMatchObject({ ok: true });

@@ -78,7 +78,10 @@ describe('a PIN dialog needs the user’s activation in the page', () => {
 describe('"block this site" in the dialog', () => {
   it('refuses the site from then on without a dialog, other sites still served, until the options page unblocks it', async () => {
     const page = await e2e.open('activation.html');
-    await clickClosing(await clickLogin(page), '#block-site');
+    // "block this site" asks first (BlockSite.tsx); blocking is the confirm button.
+    const dialog = await clickLogin(page);
+    await dialog.click('#block-site');
+    await clickClosing(dialog, '#block-confirm');
     expect(await outcome(page)).toMatchObject({ ok: false, code: 'ERR_JPKI_USER_CANCELLED' });
 
     const blocked = await run(page, 'run', newNonce());

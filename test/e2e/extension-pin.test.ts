@@ -60,6 +60,9 @@ describe('signing and the PIN dialog', () => {
     const token = run(login, 'run', newNonce());
     await enterPin(await e2e.session.waitForDialog(undefined, token), VIRTUAL_PINS.auth);
     const authCertificate = ((await token) as { ok: true; result: { unverifiedCertificate: string } }).result.unverifiedCertificate;
+    // The signing page was opened first, so it is a background tab now: the user shows it before
+    // clicking in it (a background tab's request is refused, extension-front-tab.test.ts).
+    await page.bringToFront();
     const pending = run(page, 'run', [sha256('x')], 'SHA-256', authCertificate);
     await enterPin(await e2e.session.waitForDialog(undefined, pending), VIRTUAL_PINS.sign);
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_CERTIFICATE_MISMATCH' });

@@ -130,6 +130,9 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   const worker = await browser.waitForTarget(isExtensionWorker, { timeout: 20_000 });
   const extensionId = new URL(worker.url()).host;
   const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
+  // A fresh profile installs the extension, which opens its first-run tab (first-run.ts) in front.
+  // Waiting for it here keeps it from opening later, in front of a page a test has just opened.
+  if (temporary) await browser.waitForTarget((t) => t.url() === extensionUrl('welcome.html'), { timeout: 20_000 });
 
   return {
     browser,
@@ -140,6 +143,8 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
     async openPage(url) {
       const page = await browser.newPage();
       await page.goto(url, { waitUntil: 'load' });
+      // The user looks at the site they opened: its tab in front, as a PIN request needs (front-tab.ts).
+      await page.bringToFront();
       return page;
     },
     waitForDialog: (timeoutMs, operation) => waitForDialog(browser, { timeoutMs, operation }),
