@@ -35,7 +35,7 @@ export interface JpkiTestOptions {
   persona?: Persona;
   /** Default: JPKI_TESTING_CARD (`pcsc` or `mock`) if set, else `pcsc` when pcscd and vpcd are installed, else `mock`. */
   card?: CardPath;
-  /** The Chromium to start. Default `/usr/bin/chromium`. */
+  /** The browser to start (Chromium, Chrome for Testing, Google Chrome). Default `$CHROME_PATH`, else `/usr/bin/chromium`. */
   chromium?: string;
   /** The browser's language, which the PIN dialog follows. Default `ja`. */
   lang?: 'ja' | 'en';
