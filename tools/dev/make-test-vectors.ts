@@ -29,7 +29,8 @@ export interface TestVector {
   why: string;
   origin: string;
   challengeNonce: string;
-  token: AuthToken;
+  /** As the page hands it to the site: a token's fields, some forged. */
+  token: { [K in keyof AuthToken]: string };
   /** base64 DER, leaf first: the token's certificate and its issuer (in `trustAnchors` unless the vector says otherwise). */
   chain: string[];
   expected: 'valid' | 'invalid';
