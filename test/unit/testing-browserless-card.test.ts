@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveCardState } from '../../native-host/src/virtual-card/index.ts';
-import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
+import { CrlRevocationChecker, JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
 import { createVirtualCard, type InProcessVirtualCard } from '../../tools/dev/in-process-card.ts';
 import { spawnHost } from '../harness/host.ts';
 
@@ -101,4 +101,43 @@ describe('createVirtualCard and the host process over the same card', () => {
       await host.exited;
     }
   }, 60_000);
+});
+
+describe('the error-path personas, browserless', () => {
+  const nonce = () => randomBytes(32).toString('base64');
+  const hash = createHash('sha256').update('申告書').digest();
+  const withCrls = (c: InProcessVirtualCard) =>
+    new JpkiVerifier({ trustAnchors: trustAnchorsFrom(c.developmentCa, 'dev CA'), policies: JPKI_TEST_POLICY_OIDS, origin: ORIGIN, revocation: new CrlRevocationChecker(c.crls()) });
+
+  it('auth-pin-locked: login is ERR_JPKI_PIN_LOCKED, no try spent; signing still works', async () => {
+    const c = await createVirtualCard({ persona: 'auth-pin-locked' });
+    await expect(c.authenticate({ origin: ORIGIN, challengeNonce: nonce() })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+    expect(c.state.pins.sign.retriesLeft).toBe(5);
+    await expect(c.sign({ hashes: [hash], hashFunction: 'SHA-256' })).resolves.toMatchObject({ signatures: [expect.any(String)] });
+  });
+
+  it('sign-pin-locked: signing is ERR_JPKI_PIN_LOCKED; login still works', async () => {
+    const c = await createVirtualCard({ persona: 'sign-pin-locked' });
+    await expect(c.sign({ hashes: [hash], hashFunction: 'SHA-256' })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
+    await expect(c.authenticate({ origin: ORIGIN, challengeNonce: nonce() })).resolves.toMatchObject({ format: 'jpki-bridge:1' });
+  });
+
+  it('revoked: the CA’s CRL lists the authentication certificate, the verifier refuses the login; an adult’s passes the same check', async () => {
+    const c = await createVirtualCard({ persona: 'revoked' });
+    const verifier = withCrls(c);
+    const n = await verifier.issueNonce();
+    expect(await verifier.verifyAuthToken(await c.authenticate({ origin: ORIGIN, challengeNonce: n }), { nonce: n })).toMatchObject({ ok: false, code: 'REVOKED' });
+    const adultVerifier = withCrls(card);
+    const m = await adultVerifier.issueNonce();
+    expect(await adultVerifier.verifyAuthToken(await card.authenticate({ origin: ORIGIN, challengeNonce: m }), { nonce: m })).toMatchObject({ ok: true, revocation: 'good' });
+  });
+
+  it('moved: login is good, the signing certificate is revoked', async () => {
+    const c = await createVirtualCard({ persona: 'moved' });
+    const verifier = withCrls(c);
+    const n = await verifier.issueNonce();
+    expect(await verifier.verifyAuthToken(await c.authenticate({ origin: ORIGIN, challengeNonce: n }), { nonce: n })).toMatchObject({ ok: true, revocation: 'good' });
+    const { certificate, signatures } = await c.sign({ hashes: [hash], hashFunction: 'SHA-256' });
+    expect(await verifier.verifySignature({ hash: hash.toString('base64'), hashFunction: 'SHA-256', signature: signatures[0]!, certificate })).toMatchObject({ ok: false, code: 'REVOKED' });
+  });
 });

@@ -17,14 +17,14 @@ import { singleCardBackend } from '../../native-host/src/card/single-card-backen
 import { authenticate } from '../../native-host/src/commands/authenticate.ts';
 import type { CommandContext } from '../../native-host/src/commands/context.ts';
 import { sign } from '../../native-host/src/commands/sign.ts';
-import { createCardState, devCaRoots, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+import { createCardState, devCaCrls, devCaRoots, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
 import { VIRTUAL_PINS, type Persona } from './personas.ts';
 
 /** The one reader the in-process backend shows (what `status` would name). */
 export const IN_PROCESS_READER_NAME = 'jpki-bridge virtual card (browserless)';
 
 export interface VirtualCardOptions {
-  /** Who the card is: `adult` (default), `minor` (no signing certificate), `expired`. */
+  /** Who the card is (personas.ts): `adult` (default), `minor`, `expired`, `auth-pin-locked`, `sign-pin-locked`, `revoked`, `moved`. */
   persona?: Persona;
   /** An existing card's state (e.g. loaded from a `virtual-card create` file) instead of a new card. */
   state?: VirtualCardState;
@@ -59,6 +59,8 @@ export interface InProcessVirtualCard {
   readonly pins: typeof VIRTUAL_PINS;
   /** PEM of the development CA (authentication and signing issuers): what a test verifier trusts. */
   readonly developmentCa: string;
+  /** The development CA's CRLs (DER, fresh for a day): `new CrlRevocationChecker(card.crls())` in a test verifier. */
+  crls(now?: Date): Buffer[];
   /** The `jpki-bridge:1` login token, exactly as `jpki.authenticate(challengeNonce)` gives it to the page. */
   authenticate(input: AuthenticateInput): Promise<AuthToken>;
   /** `jpki.sign(hashes, hashFunction)`: one VERIFY with the signing PIN, then each hash signed. */
@@ -82,6 +84,7 @@ export async function createVirtualCard(options: VirtualCardOptions = {}): Promi
     state,
     pins: VIRTUAL_PINS,
     developmentCa: roots.auth + roots.sign,
+    crls: (now) => devCaCrls(state, now),
     authenticate: async ({ origin, challengeNonce, pin = VIRTUAL_PINS.auth }) =>
       authenticate(parseCommandArguments('authenticate', { origin, challengeNonce, pin }), ctx),
     sign: async ({ hashes, hashFunction, certificate, pin = VIRTUAL_PINS.sign, origin = 'http://localhost' }) =>
