@@ -49,11 +49,26 @@ export function validateTaxReturn(input: Record<string, unknown>): TaxReturnInpu
   };
 }
 
+/** The return as one document (the enveloped layout signs it whole). */
 export function buildTaxReturnXml(input: TaxReturnInput, id: string, createdAt: Date): string {
+  return ['<?xml version="1.0" encoding="UTF-8"?>', taxReturnElement(input, id, createdAt, ` xmlns="${ETAX_DEMO_NS}"`)].join('\n');
+}
+
+/**
+ * The return as e-Tax lays out a filing: the procedure element inside `DATA`, its `id` the one a
+ * detached signature references (prepareDetachedXmlSignature(xml, elementId)).
+ */
+export function buildTaxFilingXml(input: TaxReturnInput, id: string, createdAt: Date): { xml: string; elementId: string } {
+  // An XML id must not start with a digit, as a UUID may.
+  const elementId = `TaxReturn-${id}`;
+  const xml = ['<?xml version="1.0" encoding="UTF-8"?>', `<DATA xmlns="${ETAX_DEMO_NS}" id="DATA">`, taxReturnElement(input, elementId, createdAt, ''), '</DATA>'].join('\n');
+  return { xml, elementId };
+}
+
+function taxReturnElement(input: TaxReturnInput, id: string, createdAt: Date, namespace: string): string {
   const taxable = Math.max(0, input.income - input.deductions);
   return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<TaxReturn xmlns="${ETAX_DEMO_NS}" id="${escapeXml(id)}">`,
+    `<TaxReturn${namespace} id="${escapeXml(id)}">`,
     `<Name>${escapeXml(input.returnName)}</Name>`,
     ...(input.filer ? [`<Filer><FilerName>${escapeXml(input.filer.name)}</FilerName><Address>${escapeXml(input.filer.address)}</Address></Filer>`] : []),
     `<Year>${input.year}</Year>`,

@@ -4,7 +4,10 @@
  *           portal-compatible `launchApp` mode 01 (DigestInfo from the server; the answer's
  *           uuid and combination code are kept with the login)
  *   /etax   an e-Tax-like filing: the filer's name and address from the card face (`launchApp`
- *           mode 04), form → XML → prepareXmlSignature → `jpki:sign` → XMLDSig
+ *           mode 04), form → XML (e-Tax's DATA layout) → prepareDetachedXmlSignature →
+ *           `jpki:sign` → a detached XMLDSig beside the return
+ *   /pdf    "PDF に電子署名": upload a PDF, preparePdfSignature → `jpki:sign` (one PIN dialog) →
+ *           completeDocumentSignature, the signed PDF to download and its signer
  * Every verdict is the server's (JpkiVerifier); the pages only carry values back and forth.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,14 +18,17 @@ import { fileURLToPath } from 'node:url';
 import { PAGE_LIBRARY } from '../tools/dev/checkout.ts';
 import { CONTENT_TYPES, contentTypeOf } from '../tools/dev/static-server.ts';
 import {
+  completeDocumentSignature,
   completeXmlSignature,
-  prepareXmlSignature,
-  verifyXmlSignature,
+  prepareDetachedXmlSignature,
+  preparePdfSignature,
+  VerificationError,
+  verifyDetachedXmlSignature,
   XmlSignatureError,
   type JpkiVerifier,
   type AuthResult,
 } from '@jpki-bridge/relying-party';
-import { buildTaxReturnXml, TaxReturnError, validateTaxReturn } from './etax-document.ts';
+import { buildTaxFilingXml, TaxReturnError, validateTaxReturn } from './etax-document.ts';
 import { renderWelcome } from './welcome-page.ts';
 import { type PortalIdentity, SessionStore, type Session } from './sessions.ts';
 
@@ -31,12 +37,16 @@ const STATIC: Record<string, string> = {
   '/': 'index.html',
   '/login': 'login.html',
   '/etax': 'etax.html',
+  '/pdf': 'pdf.html',
+  '/pdf.js': 'pdf.js',
   '/demo.css': 'demo.css',
   '/login.js': 'login.js',
   '/etax.js': 'etax.js',
   '/api.js': 'api.js',
 };
 const MAX_BODY = 64 * 1024;
+/** An uploaded PDF: a form of a few pages, not a scanned book. */
+const MAX_PDF = 5 * 1024 * 1024;
 
 export interface DemoServer {
   url: string;
@@ -105,7 +115,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     async 'POST /api/etax/prepare'(session, body) {
       const input = validateTaxReturn(body);
       const id = randomUUID();
-      const prepared = prepareXmlSignature(buildTaxReturnXml(input, id, new Date()));
+      // e-Tax's layout: the return inside DATA, a sibling Signature referencing it by id (docs/xml-signature.md).
+      const filingXml = buildTaxFilingXml(input, id, new Date());
+      const prepared = prepareDetachedXmlSignature(filingXml.xml, filingXml.elementId);
       session.filings.set(id, { prepared, ...(input.filer ? { filer: input.filer } : {}) });
       return [200, { id, hash: prepared.hash, hashFunction: prepared.hashFunction }];
     },
@@ -125,7 +137,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       if (!verdict.ok) return [400, verdict];
       // …then the XMLDSig itself, assembled and checked again with xml-crypto.
       const signedXml = completeXmlSignature(filing.prepared, signature, certificate);
-      const check = verifyXmlSignature(signedXml);
+      const check = verifyDetachedXmlSignature(signedXml);
       if (!check.valid) return [400, { ok: false, code: 'SIGNATURE_INVALID', message: 'the XML signature does not verify' }];
       filing.signedXml = signedXml;
       filing.holder = verdict.holder;
@@ -143,6 +155,27 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       ];
     },
   };
+
+  /** The PDF page's second step (its first, the upload, is not JSON: handle() below). */
+  api['POST /api/pdf/complete'] = async (session, body) => {
+    const signing = typeof body.id === 'string' ? session.pdfs.get(body.id) : undefined;
+    if (!signing || signing.signedPdf) return [404, { ok: false, code: 'UNKNOWN_DOCUMENT', message: 'no such PDF being signed' }];
+    const done = await completeDocumentSignature(verifier, signing.prepared, body.signature as string, body.certificate as string);
+    log(`PDF signing: ${done.ok ? 'signature verified' : `REJECTED ${done.code}`}`);
+    if (!done.ok) return [400, done];
+    signing.signedPdf = done.document;
+    const { holder, certificateInfo } = done.result;
+    return [200, { ok: true, holder, certificate: { subject: certificateInfo.subject, issuer: certificateInfo.issuer, notAfter: certificateInfo.notAfter }, signingTime: done.result.signingTime, download: `/api/pdf/${String(body.id)}.pdf` }];
+  };
+
+  async function preparePdfUpload(session: Session, request: IncomingMessage, url: URL): Promise<[number, unknown]> {
+    const pdf = await readBytes(request, MAX_PDF);
+    const name = (url.searchParams.get('name') ?? 'document.pdf').replace(/[^\w.\-]/g, '_').slice(0, 80);
+    const prepared = preparePdfSignature(pdf, { reason: 'jpki-bridge デモ / demo', location: 'Japan' });
+    const id = randomUUID();
+    session.pdfs.set(id, { name, prepared });
+    return [200, { id, hash: prepared.hash, hashFunction: prepared.hashFunction }];
+  }
 
   function loggedIn(session: Session, via: 'jpki:authenticate' | 'launchApp', result: AuthResult, portal?: PortalIdentity): [number, unknown] {
     log(`login via ${via}: ${result.ok ? `OK (${result.subject})` : `REJECTED ${result.code}`}`);
@@ -173,6 +206,23 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       if (!xml) return send(response, 404, 'text/plain', 'not found');
       response.setHeader('Content-Disposition', `attachment; filename="tax-return-${download[1]}.xml"`);
       return send(response, 200, CONTENT_TYPES['.xml'], xml);
+    }
+    const pdfDownload = /^\/api\/pdf\/([0-9a-f-]{36})\.pdf$/.exec(url.pathname);
+    if (request.method === 'GET' && pdfDownload) {
+      const signing = session.pdfs.get(pdfDownload[1]!);
+      if (!signing?.signedPdf) return send(response, 404, 'text/plain', 'not found');
+      response.setHeader('Content-Disposition', `attachment; filename="${signing.name.replace(/(\.pdf)?$/i, '-signed.pdf')}"`);
+      return send(response, 200, 'application/pdf', Buffer.from(signing.signedPdf));
+    }
+    if (request.method === 'POST' && url.pathname === '/api/pdf/prepare') {
+      if (request.headers['content-type'] !== 'application/pdf') return sendJson(response, 415, { ok: false, message: 'PDF only' });
+      try {
+        const [status, payload] = await preparePdfUpload(session, request, url);
+        return sendJson(response, status, payload);
+      } catch (error) {
+        if (!(error instanceof VerificationError) && (error as Error).message !== 'body too large') throw error;
+        return sendJson(response, 400, { ok: false, code: 'BAD_INPUT', message: (error as Error).message });
+      }
     }
     const route = api[`${request.method} ${url.pathname}`];
     if (!route) return send(response, 404, 'text/plain', 'not found');
@@ -240,17 +290,21 @@ function redirect(response: ServerResponse, location: string): void {
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
+  return readBytes(request, MAX_BODY).then((body) => body.toString('utf8'));
+}
+
+function readBytes(request: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      if (size > limit) {
         reject(new Error('body too large'));
         request.destroy();
       } else chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthSuccess, PreparedXmlSignature, Holder } from '@jpki-bridge/relying-party';
+import type { AuthSuccess, PreparedDocumentSignature, PreparedXmlSignature, Holder } from '@jpki-bridge/relying-party';
 
 export interface Filing {
   prepared: PreparedXmlSignature;
@@ -18,6 +18,13 @@ export interface Filing {
   filer?: { name: string; address: string };
   signedXml?: string;
   holder?: Holder;
+}
+
+/** A PDF being signed on the "PDF に電子署名" page: prepared, then signed once. */
+export interface PdfSigning {
+  name: string;
+  prepared: PreparedDocumentSignature;
+  signedPdf?: Uint8Array;
 }
 
 /**
@@ -39,6 +46,8 @@ export interface Session {
   login?: { via: 'jpki:authenticate' | 'launchApp'; result: AuthSuccess; at: Date; portal?: PortalIdentity };
   /** The most recent MAX_FILINGS filings; older ones are dropped. */
   filings: Map<string, Filing>;
+  /** The most recent PDFs being signed (each holds a whole document). */
+  pdfs: Map<string, PdfSigning>;
 }
 
 export interface SessionStoreOptions {
@@ -48,7 +57,7 @@ export interface SessionStoreOptions {
   now?: () => number;
 }
 
-export const SESSION_LIMITS = { maxSessions: 10_000, idleMs: 30 * 60_000, maxFilings: 20 } as const;
+export const SESSION_LIMITS = { maxSessions: 10_000, idleMs: 30 * 60_000, maxFilings: 20, maxPdfs: 3 } as const;
 
 const COOKIE = 'jpki_demo_sid';
 
@@ -94,7 +103,7 @@ export class SessionStore {
       return existing.session;
     }
     while (this.sessions.size >= this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
-    const session: Session = { id: randomBytes(24).toString('base64url'), filings: new RecentMap(SESSION_LIMITS.maxFilings) };
+    const session: Session = { id: randomBytes(24).toString('base64url'), filings: new RecentMap(SESSION_LIMITS.maxFilings), pdfs: new RecentMap(SESSION_LIMITS.maxPdfs) };
     this.sessions.set(session.id, { session, lastSeen: now });
     // HttpOnly + SameSite=Strict: the API is only called by the demo's own pages.
     response.setHeader('Set-Cookie', `${COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Strict`);

@@ -4,10 +4,13 @@ import { defineConfig } from 'wxt';
 import { GECKO_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { VERSION } from '@jpki-bridge/shared/version';
 import { CONTENT_SCRIPT_MATCHES } from './src/content/matches.ts';
+import { preactWithoutInnerHtml } from './build/preact-no-inner-html.ts';
 
 // The public key pins the Chromium extension id (CHROMIUM_EXTENSION_ID) so that the host
 // manifest's allowed_origins can name it before the extension is ever installed.
 const publicKey = readFileSync(fileURLToPath(new URL('./keys/public-key.txt', import.meta.url)), 'utf8').trim();
+
+const ICONS = { 16: 'icons/icon-16.png', 32: 'icons/icon-32.png', 48: 'icons/icon-48.png', 128: 'icons/icon-128.png' };
 
 // Pages and scripts may only run our own code: no eval, no remote script, no plugins.
 const CSP = "script-src 'self'; object-src 'none'";
@@ -22,6 +25,8 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'ja',
     version: VERSION,
+    // Drawn for the project (extension/icons/icon.svg, rendered by make-icons.sh).
+    icons: ICONS,
     // Presenting Windows as the OS to the allow-listed portal sites whose switch is on
     // (src/background/os-presentation.ts) needs, and is all that needs:
     //   - `scripting`: registering the page-world script at run time for exactly those origins;
@@ -34,9 +39,22 @@ export default defineConfig({
     permissions: ['nativeMessaging', 'storage', 'scripting', 'declarativeNetRequestWithHostAccess'],
     host_permissions: [...CONTENT_SCRIPT_MATCHES],
     ...(browser === 'firefox'
-      ? // addons.mozilla.org requires new add-ons to declare what they collect: nothing (extension/store/listing.en.md).
-        // 128: the first Firefox that runs a registered content script in the page's world (MAIN).
-        { browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_EXTENSION_ID,
+              // 140 (ESR): the first that reads `data_collection_permissions`; it also runs a registered
+              // content script in the page's world (MAIN, since 128).
+              strict_min_version: '140.0',
+              // What leaves the machine at the user's direction (docs/privacy-policy.md): signatures and
+              // certificates to the asking site (authentication), the holder's name, address, date of
+              // birth and sex to it (personally identifying), and the asking site's origin to the
+              // native host (browsing activity; Mozilla's policies count native messaging as transmission).
+              data_collection_permissions: { required: ['authenticationInfo', 'personallyIdentifyingInfo', 'browsingActivity'] },
+            },
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
       : { key: publicKey }),
     content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
   }),
@@ -44,7 +62,10 @@ export default defineConfig({
     // WXT takes the toolbar title from popup.html's <title>; the manifest's should be localized.
     'build:manifestGenerated': (_wxt, manifest) => {
       const action = manifest.action ?? manifest.browser_action;
-      if (action) action.default_title = '__MSG_extName__';
+      if (action) {
+        action.default_title = '__MSG_extName__';
+        action.default_icon = ICONS;
+      }
     },
     // The content script runs on every https page, so it must stay tiny (target ≤ 4 KB): its
     // build gets a two-line `browser` shim instead of webextension-polyfill (which WXT's
@@ -72,6 +93,7 @@ export default defineConfig({
     },
   },
   vite: () => ({
+    plugins: [preactWithoutInnerHtml()],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     build: { minify: true },
   }),

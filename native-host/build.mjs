@@ -8,7 +8,7 @@
 // runs only CommonJS there, without splitting, and only built-in modules can be require()d, so
 // everything but the addon is bundled and the module's own URL is the executable's.
 import { build } from 'esbuild';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -53,7 +53,10 @@ if (values.sea) {
   // Remove chunks of earlier builds (content-hashed names pile up otherwise). Only files this
   // build did not write are removed, so a host already running from the current build is unaffected.
   const written = new Set(Object.keys(result.metafile.outputs).map((file) => basename(file)));
+  written.add('roots');
   for (const file of readdirSync(outdir)) {
     if (!written.has(file)) rmSync(`${outdir}/${file}`, { force: true });
   }
+  // `jpki-bridge verify` trusts the J-LIS roots the verifier ships; bundled, it finds them beside its chunk.
+  cpSync(`${here}../relying-party/src/verifier/roots`, `${outdir}/roots`, { recursive: true });
 }

@@ -22,8 +22,18 @@ export type DialogPhase =
   | 'confirm-last-try'
   /** Locked: only an explanation and a close button. */
   | 'locked'
-  /** The host or the card cannot serve this operation (no host, no reader, no card…): `error` and a close button. */
+  /**
+   * The host or the card cannot serve this operation (no host, no reader, no card, an expired
+   * certificate…): `error`, its next step, and a close button — with 再試行 when `retryable`.
+   */
   | 'failed';
+
+/**
+ * What the origin is to the user, for the dialog's badge: one of the preset government portals, a
+ * site the user added to the portal allow-list, a development origin (http://localhost and the
+ * loopback addresses), or none of these (a warning instead of a badge).
+ */
+export type SiteKind = 'preset' | 'added' | 'development' | 'other';
 
 export interface DialogState {
   origin: string;
@@ -32,15 +42,23 @@ export interface DialogState {
   kind: PinKind;
   /** On the portal allow-list (government and municipal sites by default). */
   allowListed: boolean;
+  site: SiteKind;
   /** Number of hashes/DigestInfos to sign, for the signing uses. */
   count: number;
   retriesLeft: number | null;
   maxTries: number;
   phase: DialogPhase;
-  /** The last attempt's outcome, shown in the aria-live region. */
-  error: { code: ErrorCode; retriesLeft?: number } | null;
-  /** Epoch ms when the operation times out (for the countdown). */
+  /**
+   * The last attempt's outcome, shown in the aria-live region; `detail` is the host's own words
+   * where they help the user (who holds a busy card).
+   */
+  error: { code: ErrorCode; retriesLeft?: number; detail?: string } | null;
+  /** In the failed phase: whether checking the card again may help (a reader, a card, a busy card). */
+  retryable: boolean;
+  /** Epoch ms when the operation times out (for the countdown); later after each extension. */
   deadline: number;
+  /** How many more times the user may extend the deadline (延長). */
+  extensionsLeft: number;
   /**
    * Counts the background's questions: a new number clears the field (a wrong PIN, a PIN held back
    * for the last-try confirmation); the same number with new facts (the card's answer arriving
@@ -55,4 +73,8 @@ export type DialogToBackground =
   | { type: 'pin'; pin: string; confirmLastTry: boolean }
   | { type: 'cancel' }
   /** The locked or failed explanation was read. */
-  | { type: 'close' };
+  | { type: 'close' }
+  /** 再試行 in the failed phase: check the reader and the card again, in the same window. */
+  | { type: 'retry' }
+  /** 延長: move the deadline later (bounded: extensionsLeft). */
+  | { type: 'extend' };

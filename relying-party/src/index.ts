@@ -16,6 +16,8 @@
  *   // signing: verifier.verifySignature({hash, hashFunction, signature, certificate}) → holder
  *   // XML:     prepareXmlSignature(xml) → page: jpki.sign([prepared.hash], 'SHA-256')
  *   //          → completeXmlSignature(prepared, signatures[0], certificate)
+ *   // PDF/file: preparePdfSignature(pdf) → page: jpki.signDocument(prepared)
+ *   //          → completeDocumentSignature(verifier, prepared, signature, certificate)
  *
  * The public API, name by name: what is listed here is what the package promises; everything
  * else under verifier/ and xml/ is internal and may change.
@@ -47,3 +49,17 @@ export { completeXmlSignature, prepareXmlSignature, XmlSignatureError, type Prep
 export { verifyXmlSignature, type XmlVerification, type XmlVerifyOptions } from './xml/xml-verify.ts';
 export { XML_LIMITS, type XmlLimits } from './xml/xml-bounds.ts';
 export { XmlParseError } from './xml/strict-parse.ts';
+// e-Tax's internal detached XML layout (docs/xml-signature.md).
+export { prepareDetachedXmlSignature, verifyDetachedXmlSignature } from './xml/detached-signature.ts';
+
+// Signed documents: CMS (CAdES-BES) and PDF (docs/document-signing.md).
+export { completeDocumentSignature, prepareFileSignature, preparePdfSignature, type CompletedDocumentSignature, type DocumentSignatureOptions, type PreparedDocumentSignature } from './documents/document-signature.ts';
+export { buildSignedAttributes, type SignedAttributes, type SignedAttributesInput } from './cms/signed-attributes.ts';
+export { assembleSignedData, type AssembleInput } from './cms/signed-data.ts';
+export { signDetached, type DetachedSignInput } from './cms/sign-detached.ts';
+export { verifyDetachedCms, type CmsResult, type CmsSuccess } from './cms/verify.ts';
+export { digestByteRange, preparePdf, SIGNATURE_ROOM, type PdfSubFilter, type PreparedPdf, type PreparePdfOptions } from './pdf/prepare.ts';
+export { embedPdfSignature } from './pdf/embed.ts';
+export { verifyPdf, type PdfResult, type PdfSignature } from './pdf/verify.ts';
+// The holder's data written in a signing certificate, unchecked (what `jpki-bridge sign` prints).
+export { holderOf } from './verifier/certificate-holder.ts';

@@ -19,3 +19,12 @@ export const USER_TIMEOUT_MS = 120_000;
 export const ACK_TIMEOUT_MS = 1_000;
 
 export const APP_VERSION_PREFIX = 'https://github.com/jpki-bridge/jpki-bridge/';
+
+/**
+ * The PIN dialog warns this long before the user timeout and offers to extend it (延長) by
+ * DEADLINE_EXTENSION_MS, at most MAX_DEADLINE_EXTENSIONS times: the longest a page waits after its
+ * ack is its timeout plus MAX_DEADLINE_EXTENSIONS × DEADLINE_EXTENSION_MS.
+ */
+export const DEADLINE_WARNING_MS = 30_000;
+export const DEADLINE_EXTENSION_MS = 60_000;
+export const MAX_DEADLINE_EXTENSIONS = 2;

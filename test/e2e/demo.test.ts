@@ -3,7 +3,9 @@
  * the virtual card behind pcscd + vpcd, the demo server with its verifier. Each flow goes from a
  * click to the server's verdict, with the PIN typed into the extension's dialog.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ChromiumSession } from '../../tools/dev/chromium.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
@@ -13,7 +15,10 @@ import { createCardState, serveCard, type ServedCard } from '../../tools/dev/vir
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { walkFiling, walkLogin, walkPortalLogin, type WalkOptions } from '../../demo/walkthrough.ts';
-import { verifyXmlSignature } from '../../relying-party/src/index.ts';
+import { verifyDetachedXmlSignature } from '../../relying-party/src/index.ts';
+import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
+import { peer } from '../harness/document-peers.ts';
+import { screenshot } from './extension-setup.ts';
 
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;
 let card: ServedCard;
@@ -35,7 +40,7 @@ beforeAll(async () => {
   session = await launchChromium({ lang: 'ja', host: { card: 'pcsc' } });
   await session.allowPortalOrigin(server.url);
   walk = { browser: session.browser, baseUrl: server.url, pins: VIRTUAL_PINS, screenshotDir: null };
-});
+}, 900_000); // serveCard waits for the cross-process reader lock: other files' tests may hold the readers for minutes
 
 afterAll(async () => {
   await session?.close();
@@ -64,7 +69,7 @@ describe('demo sites', () => {
     expect(verdict.detail).toContain(`signer ${persona.name}, ${persona.address}`);
   });
 
-  it('serves the signed XML for download, and it verifies with xml-crypto', async () => {
+  it("serves the signed XML for download in e-Tax's detached layout, and it verifies", async () => {
     const page = await session.openPage(`${server.url}/etax`);
     try {
       const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
@@ -75,8 +80,9 @@ describe('demo sites', () => {
         const href = (document.getElementById('download') as HTMLAnchorElement).href;
         return (await fetch(href)).text();
       });
-      expect(verifyXmlSignature(xml).valid).toBe(true);
-      expect(verifyXmlSignature(xml.replace('<Income currency="JPY">', '<Income currency="JPY">1')).valid).toBe(false);
+      expect(verifyDetachedXmlSignature(xml).valid).toBe(true);
+      expect(xml).toMatch(/<\/TaxReturn><Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">[\s\S]*<Reference URI="#TaxReturn-/);
+      expect(verifyDetachedXmlSignature(xml.replace('<Income currency="JPY">', '<Income currency="JPY">1')).valid).toBe(false);
     } finally {
       await page.close();
     }
@@ -88,5 +94,35 @@ describe('demo sites', () => {
     const verdict = await walkLogin(walk);
     expect(verdict.ok).toBe(false);
     expect(verdict.detail).toContain('UNTRUSTED_CERTIFICATE');
+  });
+
+  it('"PDF に電子署名": upload, one PIN dialog, the server verifies and names the signer, and pdfsig finds the downloaded PDF valid', async () => {
+    const page = await session.openPage(`${server.url}/pdf`);
+    try {
+      const upload = join(tmpdir(), `jpki-demo-${Date.now()}.pdf`);
+      await writeFile(upload, makeSamplePdf({ text: 'Demo application form' }));
+      const input = await page.$('#pdf-file');
+      await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(upload);
+      await screenshot(page, 'demo-pdf-upload');
+      const pending = page.waitForSelector('[data-testid="result"]:not([hidden])', { timeout: 60_000 });
+      await page.click('#sign');
+      const dialog = await session.waitForDialog();
+      await screenshot(dialog, 'demo-pdf-pin-dialog');
+      await enterPin(dialog, VIRTUAL_PINS.sign);
+      await pending;
+      await screenshot(page, 'demo-pdf-signed');
+      expect(await page.$eval('[data-testid="holder-name"]', (e) => e.textContent)).toBe(persona.name);
+      const pdf = await page.evaluate(async () => {
+        const href = (document.getElementById('download') as HTMLAnchorElement).href;
+        return Array.from(new Uint8Array(await (await fetch(href)).arrayBuffer()));
+      });
+      const signedFile = upload.replace(/\.pdf$/, '-signed.pdf');
+      await writeFile(signedFile, Uint8Array.from(pdf));
+      const pdfsig = await peer('pdfsig', [signedFile]);
+      expect(pdfsig.out).toMatch(/Signature Validation: Signature is Valid\./);
+      expect(pdfsig.out).toMatch(/Total document signed/);
+    } finally {
+      await page.close();
+    }
   });
 });

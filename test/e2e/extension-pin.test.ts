@@ -28,7 +28,7 @@ describe('signing and the PIN dialog', () => {
     expect(what).toContain('電子署名');
     expect(what).toContain('3 件');
     expect(await dialogText(dialog, '[data-testid=personal-data]')).toMatch(/氏名・住所・生年月日・性別/);
-    expect(await dialogText(dialog, 'label[for=pin]')).toContain('署名用パスワード');
+    expect(await dialogText(dialog, 'label[for=pin]')).toContain('署名用電子証明書の暗証番号');
     // typed in lowercase: the dialog upper-cases it
     await enterPin(dialog, VIRTUAL_PINS.sign.toLowerCase());
     const out = await pending;
@@ -114,7 +114,7 @@ describe('signing and the PIN dialog', () => {
     const { page, pending, dialog } = await loginAtTheLastTry();
     await dialog.type('#pin', VIRTUAL_PINS.auth);
     expect(await dialog.$eval('#submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
-    await screenshot(dialog, 'dialog-last-try-ja', { width: 480, height: 760 });
+    await screenshot(dialog, 'dialog-last-try-ja', { width: 480, height: 600 });
     await dialog.click('#confirm-last-try');
     await dialog.waitForSelector('#submit:not([disabled])');
     await dialog.click('#submit');
@@ -128,7 +128,7 @@ describe('signing and the PIN dialog', () => {
     await dialog.waitForSelector('[data-testid=locked]', { timeout: 15_000 });
     expect(await dialogText(dialog, '[data-testid=locked]')).toContain('市区町村の窓口');
     expect(await dialog.evaluate(() => document.activeElement?.id)).toBe('close');
-    await screenshot(dialog, 'dialog-locked-ja', { width: 480, height: 760 });
+    await screenshot(dialog, 'dialog-locked-ja', { width: 480, height: 600 });
     await clickClosing(dialog, '#close');
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_PIN_LOCKED' });
     // asking again opens the explanation straight away, and the card is not touched

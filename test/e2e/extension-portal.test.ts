@@ -54,7 +54,7 @@ describe('portal surface', () => {
     const pending = launch(page, { mode: '01', service_id: '01', digest: digestInfo('login challenge') });
     const dialog = await e2e.session.waitForDialog(undefined, pending);
     expect(await dialogText(dialog, '#origin')).toBe(e2e.server.url);
-    expect(await dialog.$('[data-testid=trusted-badge]')).not.toBeNull();
+    expect(await dialog.$eval('[data-testid=site-badge]', (e) => e.getAttribute('data-site'))).toBe('development'); // allow-listed, yet http://localhost
     expect(await dialogText(dialog, 'label[for=pin]')).toContain('利用者証明用');
     await enterPin(dialog, VIRTUAL_PINS.auth);
     const answer = await pending;

@@ -8,12 +8,12 @@ import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { cancel, enterPin } from '../../tools/dev/pin-dialog.ts';
 import { type E2E, newNonce, run, screenshot, startE2E } from './extension-setup.ts';
 
-/** The dialog window is 480×760 in the browser; screenshot its page at that size. */
+/** The dialog window is 480×640 in the browser (about 600 px of page under its title bar); screenshot its page at that size. */
 async function dialogShot(e2e: E2E, fixture: string, name: string, args: unknown[], prepare?: (dialog: Page) => Promise<void>): Promise<void> {
   const page = await e2e.open(fixture);
   const pending = run(page, 'run', ...args);
   const dialog = await e2e.session.waitForDialog(undefined, pending);
-  await dialog.setViewport({ width: 480, height: 760 });
+  await dialog.setViewport({ width: 480, height: 600 });
   await prepare?.(dialog);
   await screenshot(dialog, name);
   await cancel(dialog);

@@ -18,12 +18,15 @@ const STATE: DialogState = {
   use: 'authenticate',
   kind: 'auth',
   allowListed: false,
+  site: 'other',
   count: 0,
   retriesLeft: 3,
   maxTries: 3,
   phase: 'enter',
   error: null,
+  retryable: false,
   deadline: 0,
+  extensionsLeft: 2,
   attempt: 0,
 };
 
@@ -76,7 +79,7 @@ describe('dialog window', () => {
     const url = await openedUrl();
     expect(`${url.protocol}//${url.host}${url.pathname}`).toBe(`chrome-extension://${fakeBrowser.runtime.id}/dialog.html`);
     expect(url.searchParams.get('op')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await fakeBrowser.windows.get(windowId)).toMatchObject({ type: 'popup', width: 480, height: 760, focused: true });
+    expect(await fakeBrowser.windows.get(windowId)).toMatchObject({ type: 'popup', width: 480, height: 640, focused: true });
     expect(ports.connecting[0]!.name).toBe(`pin-dialog:${url.searchParams.get('op')}`);
   });
 

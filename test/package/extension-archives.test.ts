@@ -59,9 +59,41 @@ describe('the store archives', () => {
     }
   });
 
-  it('the Firefox zip carries the pinned add-on id and declares that it collects nothing', async () => {
+  it('the Firefox zip carries the pinned add-on id and declares what leaves the machine (docs/privacy-policy.md)', async () => {
     const manifest = manifestOf(await unzipped(zip('firefox')));
-    expect(manifest.browser_specific_settings.gecko).toMatchObject({ id: GECKO_EXTENSION_ID, data_collection_permissions: { required: ['none'] } });
+    expect(manifest.browser_specific_settings.gecko).toMatchObject({
+      id: GECKO_EXTENSION_ID,
+      data_collection_permissions: { required: ['authenticationInfo', 'personallyIdentifyingInfo', 'browsingActivity'] },
+    });
+  });
+
+  it('both zips carry the icons at every size the manifest names, for the toolbar too', async () => {
+    for (const browser of ['chrome', 'firefox']) {
+      const dir = await unzipped(zip(browser));
+      const manifest = manifestOf(dir);
+      const action = manifest.action ?? manifest.browser_action;
+      expect(Object.keys(manifest.icons).sort()).toEqual(['128', '16', '32', '48']);
+      expect(action.default_icon).toEqual(manifest.icons);
+      for (const [size, path] of Object.entries(manifest.icons as Record<string, string>)) {
+        const png = readFileSync(join(dir, path));
+        // PNG signature, then IHDR's width and height (big-endian) at bytes 16 and 20
+        expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+        expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([Number(size), Number(size)]);
+      }
+    }
+  });
+
+  it("Mozilla's addons-linter passes the Firefox zip with no error and no warning", () => {
+    const linter = join(ROOT, 'node_modules/.bin/addons-linter');
+    let out: string;
+    try {
+      out = execFileSync(linter, ['--output', 'json', zip('firefox')], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      out = (error as { stdout?: string }).stdout ?? ''; // it exits non-zero when it finds errors
+    }
+    const report = JSON.parse(out) as { count: number; summary: { errors: number; warnings: number; notices: number }; errors: unknown[]; warnings: unknown[] };
+    expect({ errors: report.errors, warnings: report.warnings }).toEqual({ errors: [], warnings: [] });
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0 });
   });
 
   it('the sources zip rebuilds the same Firefox add-on with the commands of its review notes', async () => {

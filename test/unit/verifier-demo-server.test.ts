@@ -11,7 +11,7 @@ import { buildDigestInfo } from '@jpki-bridge/shared';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { SESSION_LIMITS, SessionStore } from '../../demo/sessions.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
-import { verifyXmlSignature } from '../../relying-party/src/index.ts';
+import { verifyDetachedXmlSignature } from '../../relying-party/src/index.ts';
 import { makeTestPki, makeToken, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 
 let pki: TestPki;
@@ -141,7 +141,7 @@ describe('demo server: e-Tax-like filing', () => {
     expect(done.status).toBe(200);
     expect(done.json.holder).toMatchObject({ name: '公的　太郎', address: '東京都千代田区霞が関２－１－２', dateOfBirth: '1985-04-01' });
     const xml = (await call(done.json.download)).text;
-    expect(verifyXmlSignature(xml).valid).toBe(true);
+    expect(verifyDetachedXmlSignature(xml).valid).toBe(true);
     expect(xml).toContain('<TaxableIncome currency="JPY">2500000</TaxableIncome>');
     // Completing the same filing twice is refused.
     expect((await call('/api/etax/complete', { id: prepared.id, signature, certificate: pki.sign.certificate })).status).toBe(404);
@@ -166,7 +166,7 @@ describe('demo server: e-Tax-like filing', () => {
     expect(done.json.filer).toEqual({ name: filer.filerName, address: filer.filerAddress });
     const xml = (await call(done.json.download)).text;
     expect(xml).toContain('<Filer><FilerName>デジタル 太郎</FilerName><Address>東京都千代田区霞が関2-1-2 &lt;1F&gt; &amp; 2F</Address></Filer>');
-    expect(verifyXmlSignature(xml).valid).toBe(true);
+    expect(verifyDetachedXmlSignature(xml).valid).toBe(true);
   });
 
   it('refuses a bad form', async () => {

@@ -16,11 +16,14 @@ export interface VirtualDisplay {
 export const XVFB = '/usr/bin/Xvfb';
 const SCREEN = '1280x1024x24';
 
-/** Starts Xvfb on the first free display from :90 and resolves once its socket is up. */
-export async function startXvfb(): Promise<VirtualDisplay> {
+/**
+ * Starts Xvfb on the first free display from :90 and resolves once its socket is up; `screen` is
+ * WIDTHxHEIGHTxDEPTH (the screenshots of a laptop screen use 1366x768x24).
+ */
+export async function startXvfb(screen = SCREEN): Promise<VirtualDisplay> {
   for (let n = 90; n < 120; n++) {
     if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
-    const child = spawn(XVFB, [`:${n}`, '-screen', '0', SCREEN, '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const child = spawn(XVFB, [`:${n}`, '-screen', '0', screen, '-nolisten', 'tcp'], { stdio: 'ignore' });
     if (await socketUp(n, child)) return { display: `:${n}`, stop: () => stop(child) };
   }
   throw new Error('no free X display between :90 and :119');

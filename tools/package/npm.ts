@@ -70,12 +70,15 @@ async function library(out: string, entry: string, platform: 'node' | 'browser',
   await types.write({ dir: join(out, 'dist'), format: 'es' });
 }
 
+/** XML signatures (xml-crypto, xmldom), CMS (pkijs, asn1js), the PDF placeholder (@signpdf), the wire schemas (valibot). */
+const VERIFIER_DEPENDENCIES = ['xml-crypto', '@xmldom/xmldom', 'valibot', 'pkijs', 'asn1js', '@signpdf/placeholder-plain', '@signpdf/utils'] as const;
+
 export const NPM_PACKAGES: readonly NpmPackage[] = [
   {
     dir: 'verifier',
-    dependencies: ['xml-crypto', '@xmldom/xmldom', 'valibot'],
+    dependencies: VERIFIER_DEPENDENCIES,
     make: async (out) => {
-      await library(out, 'relying-party/src/index.ts', 'node', ['xml-crypto', '@xmldom/xmldom', 'valibot']);
+      await library(out, 'relying-party/src/index.ts', 'node', VERIFIER_DEPENDENCIES);
       // The J-LIS roots, as files: the verifier finds them beside its code (trust-anchors.ts).
       cpSync(join(ROOT, 'relying-party/src/verifier/roots'), join(out, 'dist/roots'), { recursive: true });
       // The login-token test vectors, for verifiers in other languages (docs/verifier-other-languages.md).

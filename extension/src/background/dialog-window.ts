@@ -10,7 +10,8 @@ import { type BackgroundToDialog, DIALOG_PORT_PREFIX, type DialogState, type Dia
 import type { PinPrompt, PromptAnswer } from './pin-prompt.ts';
 
 const WIDTH = 480;
-const HEIGHT = 760;
+/** Fits a 1366×768 screen with the browser's title bar and the desktop's panel (docs/screenshots). */
+const HEIGHT = 640;
 const CONNECT_TIMEOUT_MS = 15_000;
 
 type Waiter = (port: Runtime.Port) => void;
@@ -114,7 +115,7 @@ class DialogWindowPrompt implements PinPrompt {
     if (typeof message !== 'object' || message === null) return;
     if (message.type === 'pin' && typeof message.pin === 'string') {
       this.resolve({ type: 'pin', pin: message.pin, confirmLastTry: message.confirmLastTry === true });
-    } else if (message.type === 'cancel' || message.type === 'close') {
+    } else if (message.type === 'cancel' || message.type === 'close' || message.type === 'retry' || message.type === 'extend') {
       this.resolve({ type: message.type });
     }
   }

@@ -15,6 +15,7 @@ import { route } from './router.ts';
 import { watchTab } from './tab-watch.ts';
 import { isFrontTab } from './front-tab.ts';
 import { logUnexpectedError } from './unexpected-error.ts';
+import { openWelcomeOnInstall } from './first-run.ts';
 
 export function startBackground(): void {
   const ctx: BackgroundContext = {
@@ -32,6 +33,7 @@ export function startBackground(): void {
   };
   const self = { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
   listenForDialogs();
+  openWelcomeOnInstall();
   void keepOsPresentation(osPresentationApi(), readPortalSites, (listener) =>
     browser.storage.onChanged.addListener((changes, area) => {
       if (area === 'local' && (ALLOW_LIST_KEY in changes || PRESENT_WINDOWS_KEY in changes)) listener();

@@ -11,14 +11,20 @@
  * fill in when it does. A PIN submitted before that waits here, and is
  * sent only once the status allows it: a card on its last try still needs the confirmation first
  * (the held PIN is dropped and asked for again with it), a locked PIN is never sent, and a host or
- * card failure is shown in the window instead.
+ * card failure is shown in the window instead — with 再試行 when checking again may help (a reader
+ * plugged in, the card put on it, the other program done with it): the status is asked again in
+ * the same window. An expired certificate is said before any PIN is asked. 延長 moves the deadline
+ * (deadline.ts bounds how often).
  */
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { checkPin } from '@jpki-bridge/shared/pin';
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import type { DialogUse } from '@jpki-bridge/shared/operations';
-import type { DialogPhase, DialogState } from '../dialog-protocol.ts';
+import { base64ToBytes } from '@jpki-bridge/shared/base64';
+import type { ErrorCode } from '@jpki-bridge/shared/errors';
+import type { DialogPhase, DialogState, SiteKind } from '../dialog-protocol.ts';
+import { certificateValidity } from '../lib/certificate-validity.ts';
 import type { Deadline } from './deadline.ts';
 import type { PinPrompt } from './pin-prompt.ts';
 
@@ -28,18 +34,42 @@ export interface Conversation {
   use: DialogUse;
   kind: PinKind;
   allowListed: boolean;
+  site: SiteKind;
   count: number;
 }
 
 type Card = NonNullable<StatusResult['card']>;
 
-/** Before any PIN is sent: a reader, a card, and for signing a signing certificate. */
-function checkCardReady(status: StatusResult, kind: PinKind): Card {
+/**
+ * Before any PIN is sent: a reader, a card, for signing a signing certificate, and for either
+ * certificate's PIN an authentication certificate still valid — the signing certificate ends no
+ * later than it (docs/card-facts.md), so an expired one means neither can be used.
+ */
+function checkCardReady(status: StatusResult, kind: PinKind, now: Date = new Date()): Card {
   if (status.readers.length === 0) throw new JpkiError('ERR_JPKI_NO_READER');
   if (!status.card) throw new JpkiError('ERR_JPKI_NO_CARD');
   if (kind === 'sign' && !status.card.hasSigningCertificate) throw new JpkiError('ERR_JPKI_NO_SIGNING_CERTIFICATE');
+  if (kind !== 'text' && certificateExpired(status.card.authCertificate, now)) throw new JpkiError('ERR_JPKI_CERTIFICATE_EXPIRED');
   return status.card;
 }
+
+function certificateExpired(certificate: string, now: Date): boolean {
+  try {
+    return certificateValidity(base64ToBytes(certificate)).notAfter.getTime() < now.getTime();
+  } catch {
+    return false; // unreadable here: the card and the site decide
+  }
+}
+
+/** Failures that checking again in the same window may cure: the user fixes the reader or the card. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ERR_JPKI_NO_READER',
+  'ERR_JPKI_NO_CARD',
+  'ERR_JPKI_CARD_BUSY',
+  'ERR_JPKI_CARD_REMOVED',
+  'ERR_JPKI_NOT_JPKI_CARD',
+  'ERR_JPKI_PCSC_UNAVAILABLE',
+]);
 
 /** The phase a number of tries left puts the dialog in. */
 function phaseFor(retries: number | null): DialogPhase {
@@ -48,13 +78,14 @@ function phaseFor(retries: number | null): DialogPhase {
 
 /**
  * Asks in `prompt` until `call` succeeds or the conversation ends (cancel, close, lock, deadline,
- * a failure). `status` is the card's status as the host reads it, arriving while the dialog is up.
+ * a failure). `status` asks the host for the card's status (again on 再試行); it arrives while the
+ * dialog is up.
  */
 export async function converse<T>(
   prompt: PinPrompt,
   op: Conversation,
   deadline: Deadline,
-  status: Promise<StatusResult>,
+  status: () => Promise<StatusResult>,
   call: (pin: string, confirmLastTry: boolean) => Promise<T>,
 ): Promise<T> {
   const state: DialogState = {
@@ -62,12 +93,15 @@ export async function converse<T>(
     use: op.use,
     kind: op.kind,
     allowListed: op.allowListed,
+    site: op.site,
     count: op.count,
     retriesLeft: null,
     maxTries: POLICY[op.kind].maxTries,
     phase: 'checking',
     error: null,
+    retryable: false,
     deadline: deadline.at,
+    extensionsLeft: deadline.extensionsLeft,
     attempt: 0,
   };
   let failure: unknown = null;
@@ -76,25 +110,31 @@ export async function converse<T>(
   const ending = () => (state.phase === 'failed' ? failure : state.phase === 'locked' ? new JpkiError('ERR_JPKI_PIN_LOCKED') : null);
 
   // Never rejects: a failure becomes the 'failed' phase (and, once the window closes, the answer).
-  const settled = status
-    .then((result) => checkCardReady(result, op.kind))
-    .then(
-      (card) => {
-        const retries = card.retries[op.kind];
-        state.retriesLeft = retries;
-        state.phase = phaseFor(retries);
-        if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
-      },
-      (error: unknown) => {
-        failure = error;
-        state.phase = 'failed';
-        state.error = { code: error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN' };
-      },
-    );
-  // Filled in while the user is still typing (the same attempt: the field keeps its text).
-  void settled.then(() => {
-    if (asking) prompt.show({ ...state });
-  });
+  const checkCard = () =>
+    Promise.resolve()
+      .then(status)
+      .then((result) => checkCardReady(result, op.kind))
+      .then(
+        (card) => {
+          const retries = card.retries[op.kind];
+          state.retriesLeft = retries;
+          state.phase = phaseFor(retries);
+          if (retries === 0) state.error = { code: 'ERR_JPKI_PIN_LOCKED' };
+        },
+        (error: unknown) => {
+          failure = error;
+          const code = error instanceof JpkiError ? error.code : 'ERR_JPKI_UNKNOWN';
+          state.phase = 'failed';
+          state.retryable = RETRYABLE.has(code);
+          // Who holds a busy card, in the host's words (no PIN, no personal data in them).
+          state.error = code === 'ERR_JPKI_CARD_BUSY' && error instanceof Error ? { code, detail: error.message } : { code };
+        },
+      )
+      // Filled in while the user is still typing (the same attempt: the field keeps its text).
+      .then(() => {
+        if (asking) prompt.show({ ...state });
+      });
+  let settled = checkCard();
   for (;;) {
     asking = true;
     const answer = await deadline.race(prompt.ask({ ...state })).catch((error: unknown) => {
@@ -102,6 +142,22 @@ export async function converse<T>(
     }).finally(() => (asking = false));
     // What the user answered to: the last state shown (the card's answer may have come in meanwhile).
     const asked = state.phase;
+    if (answer.type === 'extend') {
+      deadline.extend();
+      state.deadline = deadline.at;
+      state.extensionsLeft = deadline.extensionsLeft;
+      continue; // the same question: what is typed stays
+    }
+    if (answer.type === 'retry') {
+      if (state.phase !== 'failed' || !state.retryable) continue;
+      failure = null;
+      state.phase = 'checking';
+      state.error = null;
+      state.retryable = false;
+      state.attempt++;
+      settled = checkCard();
+      continue;
+    }
     if (ending()) throw ending();
     if (answer.type === 'close') throw new JpkiError('ERR_JPKI_PIN_LOCKED');
     if (answer.type === 'cancel') throw new JpkiError('ERR_JPKI_USER_CANCELLED');

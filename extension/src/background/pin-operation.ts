@@ -8,10 +8,12 @@
  *     so refusals before it (pending, invalid) cost nothing (dialog-rate-limit.ts).
  *
  * The window opens first; the host starts once it is up (started together, the host's start-up
- * slowed the window's first paint) and reads the card's status while the user types.
+ * slowed the window's first paint) and reads the card's status while the user types. 再試行 in the
+ * dialog asks the same host for the status again (a host that failed to start is started anew).
  */
 import { OPERATIONS, type DialogUse } from '@jpki-bridge/shared/operations';
 import { isOriginAllowed } from '@jpki-bridge/shared/origin';
+import { siteKind } from '../settings/site-kind.ts';
 import { afterAnswer } from './after-answer.ts';
 import { createDeadline } from './deadline.ts';
 import type { NativeChannel, NativeConnector } from './native/channel.ts';
@@ -55,15 +57,21 @@ export function runPinOperation<T>(guards: PinGuards, io: PinOperationIo, spec: 
     let channel: NativeChannel | undefined;
     let host: Promise<NativeSession> | undefined;
     try {
-      const allowListed = isOriginAllowed(spec.origin, await io.allowList());
+      const allowList = await io.allowList();
+      const allowListed = isOriginAllowed(spec.origin, allowList);
       opening = guards.takeDialog().then(() => io.openPrompt());
       const prompt = await deadline.race(opening);
-      host = NativeSession.open(() => (channel = io.connect()), { helloTimeoutMs: io.helloTimeoutMs, requestTimeoutMs: io.requestTimeoutMs });
-      const opened = host;
-      const status = opened.then((session) => session.request('status', {}));
-      const conversation = { origin: spec.origin, use: spec.use, kind: OPERATIONS[spec.use].pin, allowListed, count: spec.count };
-      // `call` comes only after the status did, so the session is open by then.
-      return await converse(prompt, conversation, deadline, status, async (pin, confirmLastTry) => spec.call(await opened, pin, confirmLastTry));
+      const startHost = () => {
+        const started = NativeSession.open(() => (channel = io.connect()), { helloTimeoutMs: io.helloTimeoutMs, requestTimeoutMs: io.requestTimeoutMs });
+        started.catch(() => {
+          if (host === started) host = undefined; // 再試行 starts it anew
+        });
+        return (host = started);
+      };
+      const status = () => (host ?? startHost()).then((session) => session.request('status', {}));
+      const conversation = { origin: spec.origin, use: spec.use, kind: OPERATIONS[spec.use].pin, allowListed, site: siteKind(spec.origin, allowList), count: spec.count };
+      // `call` comes only after a status did, so the session is open by then.
+      return await converse(prompt, conversation, deadline, status, async (pin, confirmLastTry) => spec.call(await host!, pin, confirmLastTry));
     } finally {
       deadline.clear();
       watch?.dispose();

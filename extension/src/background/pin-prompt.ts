@@ -2,9 +2,10 @@
  * How the background asks the user for a PIN. The real implementation is a popup window
  * (dialog-window.ts); tests use a scripted fake.
  */
-import type { DialogState } from '../dialog-protocol.ts';
+import type { DialogState, DialogToBackground } from '../dialog-protocol.ts';
 
-export type PromptAnswer = { type: 'pin'; pin: string; confirmLastTry: boolean } | { type: 'cancel' } | { type: 'close' };
+/** The user's answers are the dialog's messages (dialog-window.ts checks each one's shape). */
+export type PromptAnswer = DialogToBackground;
 
 export interface PinPrompt {
   /** Shows `state` and resolves with the user's next answer (closing the window = cancel). */

@@ -5,13 +5,13 @@
  * issuer, validity SEQUENCE { notBefore, notAfter }, ... }, ... }
  */
 
-interface Tlv {
+export interface Tlv {
   tag: number;
   start: number; // first content byte
   end: number; // one past the last content byte
 }
 
-function readTlv(der: Uint8Array, offset: number): Tlv {
+export function readTlv(der: Uint8Array, offset: number): Tlv {
   const tag = der[offset];
   let lengthByte = der[offset + 1];
   if (tag === undefined || lengthByte === undefined) throw new RangeError('truncated DER');
@@ -64,10 +64,14 @@ export function certificateValidity(der: Uint8Array): { notBefore: Date; notAfte
   return { notBefore: readTime(der, notBefore), notAfter: readTime(der, notAfter) };
 }
 
-/** Renewal at the municipal office is possible from 3 months before the end of validity. */
-export function renewalState(notAfter: Date, now: Date): 'expired' | 'open' | 'not-yet' {
-  if (now.getTime() > notAfter.getTime()) return 'expired';
+/** Renewal at the municipal office is possible from 3 months before the end of validity (docs/card-facts.md). */
+export function renewalOpens(notAfter: Date): Date {
   const opens = new Date(notAfter.getTime());
   opens.setUTCMonth(opens.getUTCMonth() - 3);
-  return now.getTime() >= opens.getTime() ? 'open' : 'not-yet';
+  return opens;
+}
+
+export function renewalState(notAfter: Date, now: Date): 'expired' | 'open' | 'not-yet' {
+  if (now.getTime() > notAfter.getTime()) return 'expired';
+  return now.getTime() >= renewalOpens(notAfter).getTime() ? 'open' : 'not-yet';
 }

@@ -7,7 +7,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { isValidAllowListPattern } from '@jpki-bridge/shared/origin';
 import { type PortalSite, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../settings/allow-list.ts';
 import { readBlockList, unblockOrigin } from '../settings/block-list.ts';
+import { PRIVACY_POLICY_URL } from '../ui/links.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
+import { Unofficial } from '../ui/Unofficial.tsx';
 import { isWidePattern } from './wide-pattern.ts';
 
 export function Options() {
@@ -48,10 +50,11 @@ export function Options() {
   };
 
   return (
-    <main style="max-width: 640px">
+    <main style="max-width: 40rem">
       <h1>
         <Text k="optionsTitle" />
       </h1>
+      <Unofficial />
       <p>
         <Text k="optionsIntro" block />
       </p>
@@ -79,12 +82,12 @@ export function Options() {
           </li>
         ))}
       </ul>
-      <form onSubmit={add} style="margin-top:12px" noValidate>
+      <form onSubmit={add} style="margin-top:0.75rem" noValidate>
         <label class="field" for="pattern">
           <Text k="optionsPattern" />
         </label>
-        <div style="display:flex; gap:8px">
-          <input id="pattern" type="text" style="letter-spacing:0; font-size:15px" value={input} aria-invalid={problem ? 'true' : 'false'} aria-describedby="pattern-problem" onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)} />
+        <div style="display:flex; gap:0.5rem">
+          <input id="pattern" type="text" style="letter-spacing:0; font-size:0.9375rem" value={input} aria-invalid={problem ? 'true' : 'false'} aria-describedby="pattern-problem" onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)} />
           <button type="submit" id="add" class="primary">
             {i18n.t('optionsAdd')}
           </button>
@@ -118,6 +121,11 @@ export function Options() {
         </p>
       )}
       <p class="small" aria-live="polite">{saved ? i18n.t('optionsSaved') : ''}</p>
+      <p class="small">
+        <a href={PRIVACY_POLICY_URL} target="_blank" rel="noreferrer" data-testid="privacy-link">
+          {i18n.t('privacyPolicy')}
+        </a>
+      </p>
     </main>
   );
 }

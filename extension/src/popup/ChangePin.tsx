@@ -79,7 +79,7 @@ function ChangeForm({ kind, onChanged }: { kind: PinKind; onChanged: () => void 
           ['again', 'popupNewPinAgain', again, setAgain],
         ] as const
       ).map(([name, label, value, set]) => (
-        <div key={name} style="margin-bottom:6px">
+        <div key={name} style="margin-bottom:0.375rem">
           <label class="field" for={id(name)}>
             {i18n.t(label)}
           </label>

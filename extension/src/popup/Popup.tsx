@@ -4,13 +4,13 @@
  * can ask the background for these.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { base64ToBytes } from '@jpki-bridge/shared/base64';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { HostStatus } from '../messages.ts';
-import { certificateValidity, renewalState } from '../lib/certificate-validity.ts';
 import { askBackground } from '../lib/ui-client.ts';
 import { browser } from '../lib/browser.ts';
+import { GUIDE_URL } from '../ui/links.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
+import { CardView } from './CardView.tsx';
 import { ChangePin } from './ChangePin.tsx';
 import { diagnostics } from './diagnostics.ts';
 
@@ -42,7 +42,7 @@ export function Popup() {
   };
 
   return (
-    <main style="min-width: 380px">
+    <main class="popup">
       <h1>
         <Text k="popupTitle" />
       </h1>
@@ -74,9 +74,17 @@ export function Popup() {
         </p>
       )}
       {status?.card && <ChangePin onChanged={refresh} />}
-      <p class="small">
+      <p class="small links">
+        <a href={GUIDE_URL} target="_blank" rel="noreferrer" data-testid="guide-link">
+          {i18n.t('popupGuide')}
+        </a>
+        {' · '}
         <a href={browser.runtime.getURL('/options.html')} target="_blank" rel="noreferrer">
           {i18n.t('popupOptions')}
+        </a>
+        {' · '}
+        <a href={browser.runtime.getURL('/welcome.html')} target="_blank" rel="noreferrer">
+          {i18n.t('popupWelcome')}
         </a>
       </p>
     </main>
@@ -85,16 +93,6 @@ export function Popup() {
 
 function StatusView({ status }: { status: HostStatus }) {
   const i18n = useI18n();
-  const card = status.card;
-  let validity: { notAfter: Date; renewal: ReturnType<typeof renewalState> } | null = null;
-  if (card) {
-    try {
-      const { notAfter } = certificateValidity(base64ToBytes(card.authCertificate));
-      validity = { notAfter, renewal: renewalState(notAfter, new Date()) };
-    } catch {
-      validity = null;
-    }
-  }
   return (
     <section data-testid="status">
       <p class="small">
@@ -120,37 +118,12 @@ function StatusView({ status }: { status: HostStatus }) {
       <h2>
         <Text k="popupCard" />
       </h2>
-      {!card ? (
+      {!status.card ? (
         <p>
           <Text k="popupNoCardInserted" />
         </p>
       ) : (
-        <div class="card-box" data-testid="card">
-          {validity && (
-            <>
-              <div data-testid="auth-valid-until">
-                <Text k="popupAuthValidUntil" subs={{ date: validity.notAfter.toLocaleDateString(i18n.lang === 'ja' ? 'ja-JP' : 'en-GB') }} />
-              </div>
-              <div class={validity.renewal === 'not-yet' ? 'small' : 'warning'} data-testid="renewal">
-                <Text k={validity.renewal === 'open' ? 'popupRenewalOpen' : validity.renewal === 'expired' ? 'popupExpired' : 'popupRenewalNotYet'} />
-              </div>
-            </>
-          )}
-          <div data-testid="signing-certificate" style="margin-top:6px">
-            <Text k={card.hasSigningCertificate ? 'popupSignCertPresent' : 'popupSignCertAbsent'} />
-          </div>
-          <div data-testid="tries-auth" style="margin-top:6px">
-            <Text k="popupTriesAuth" subs={{ count: card.retries.auth }} />
-          </div>
-          <div data-testid="tries-sign">
-            <Text k="popupTriesSign" subs={{ count: card.retries.sign }} />
-          </div>
-          {card.retries.text !== null && (
-            <div data-testid="tries-text">
-              <Text k="popupTriesText" subs={{ count: card.retries.text }} />
-            </div>
-          )}
-        </div>
+        <CardView card={status.card} />
       )}
     </section>
   );

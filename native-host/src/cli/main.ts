@@ -13,6 +13,8 @@ const SUBCOMMANDS: Record<string, () => Promise<{ main: Main }>> = {
   uninstall: () => import('./install.ts').then((m) => ({ main: (args: string[]) => m.main(args, 'uninstall') })),
   doctor: () => import('./doctor.ts'),
   run: () => import('./run.ts'),
+  sign: () => import('./sign.ts'),
+  verify: () => import('./verify.ts'),
 };
 
 const USAGE = `jpki-bridge ${VERSION} — My Number card (JPKI) for the web / マイナンバーカードをウェブで
@@ -22,6 +24,8 @@ usage:
   jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system] [--card …] [--dry-run] [--user-data-dir DIR]
   jpki-bridge doctor [--user-data-dir DIR] [--browser …]
   jpki-bridge run <command> '<json arguments>' [--card pcsc|virtual:FILE]   (the PIN is asked, never an argument)
+  jpki-bridge sign FILE [--out OUT] [--card pcsc|virtual:FILE] [--reason TEXT]   (PDF → FILE-signed.pdf, else FILE.p7s; the password is asked)
+  jpki-bridge verify FILE [SIGNATURE] [--trust CA.pem]
   jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …
   jpki-bridge --version
 `;

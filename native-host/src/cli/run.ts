@@ -15,7 +15,7 @@ import { dispatch } from '../host/dispatch.ts';
 import { secretReader } from './read-secret.ts';
 
 /** What the terminal asks for each PIN kind (operations.ts's `pin` column says which one a command needs). */
-const PIN_PROMPTS: Record<PinKind, string> = {
+export const PIN_PROMPTS: Record<PinKind, string> = {
   auth: '利用者証明用暗証番号 (数字4桁) / authentication PIN: ',
   sign: '署名用パスワード / signing password: ',
   text: '券面事項入力補助用暗証番号 (数字4桁) / text PIN (card face): ',

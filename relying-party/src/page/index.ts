@@ -57,6 +57,24 @@ export function sign(
   return exchange<SignResult>('jpki:sign', fields, toExchange(options));
 }
 
+/** What a site's server prepared for a file or a PDF (its preparePdfSignature / prepareFileSignature). */
+export interface DocumentToSign {
+  /** base64 SHA-256 of the CMS signed attributes. */
+  hash: string;
+  hashFunction: HashFunction;
+  /** The signing certificate the server expects, when it knows it: another card signs nothing. */
+  certificate?: string;
+}
+
+/**
+ * Signs a document the server prepared, with one PIN dialog; send the answer back to the server's
+ * completeDocumentSignature (docs/document-signing.md).
+ */
+export async function signDocument(prepared: DocumentToSign, options: OperationOptions = {}): Promise<{ signature: string; certificate: string }> {
+  const result = await sign([prepared.hash], prepared.hashFunction, prepared.certificate, options);
+  return { signature: result.signatures[0]!, certificate: result.certificate };
+}
+
 export function messageJa(error: unknown): string {
   return ERROR_MESSAGES[codeOf(error)].ja;
 }

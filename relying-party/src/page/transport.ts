@@ -8,11 +8,14 @@
  * operation. No ack within ACK_TIMEOUT_MS → ERR_JPKI_EXTENSION_UNAVAILABLE.
  * Replies are matched by requestId, so concurrent calls on one page never mix their answers.
  */
-import { ACK_TIMEOUT_MS, USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
+import { ACK_TIMEOUT_MS, DEADLINE_EXTENSION_MS, MAX_DEADLINE_EXTENSIONS, USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
 import { JpkiError, deserializeError } from '@jpki-bridge/shared/errors';
 
 export const PROBE_INTERVAL_MS = 100;
-/** After the ack, the extension enforces the user timeout; this only catches a vanished extension. */
+/**
+ * After the ack, the extension enforces the user timeout (which the user may extend in the PIN
+ * dialog, a bounded number of times); this only catches a vanished extension.
+ */
 const SAFETY_MARGIN_MS = 60_000;
 
 export interface ExchangeOptions {
@@ -51,7 +54,7 @@ export function exchange<T>(action: string, fields: Record<string, unknown>, opt
         timer = setTimeout(() => {
           cleanup();
           reject(new JpkiError('ERR_JPKI_USER_TIMEOUT'));
-        }, (options.timeout ?? USER_TIMEOUT_MS) + SAFETY_MARGIN_MS);
+        }, (options.timeout ?? USER_TIMEOUT_MS) + MAX_DEADLINE_EXTENSIONS * DEADLINE_EXTENSION_MS + SAFETY_MARGIN_MS);
       } else if (data.action === `${action}-success`) {
         cleanup();
         const { action: _a, requestId: _r, ...result } = data;

@@ -30,6 +30,10 @@ export const VERIFIER_ERROR_CODES = [
   'REVOCATION_UNKNOWN',
   /** A SHA-1 hash offered to verifySignature without `allowSha1`. */
   'WEAK_HASH',
+  /** A CMS signature or a signed PDF is not shaped as this project makes and checks them (docs/document-signing.md). */
+  'DOCUMENT_MALFORMED',
+  /** The signature is sound but over other content: the file (or the PDF's signed byte ranges) changed. */
+  'DIGEST_MISMATCH',
 ] as const;
 
 export type VerifierErrorCode = (typeof VERIFIER_ERROR_CODES)[number];

@@ -43,7 +43,8 @@ export interface XmlVerifyOptions {
   limits?: Partial<XmlLimits>;
 }
 
-class Invalid extends Error {}
+/** A refusal: its message becomes the result's `reason` (detached-signature.ts throws it too). */
+export class Invalid extends Error {}
 
 /**
  * Checks an enveloped signature whose one Reference covers the whole document (URI="" +
@@ -118,7 +119,7 @@ function onlySignature(document: Document): Element {
 }
 
 /** The one direct ds:`localName` child of `parent`. */
-function onlyChild(parent: Element, localName: string): Element {
+export function onlyChild(parent: Element, localName: string): Element {
   let found: Element | null = null;
   for (let node = parent.firstChild; node; node = node.nextSibling) {
     if (node.nodeType !== 1) continue;
@@ -131,34 +132,34 @@ function onlyChild(parent: Element, localName: string): Element {
   return found;
 }
 
-function elementChildren(parent: Element): Element[] {
+export function elementChildren(parent: Element): Element[] {
   const out: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling) if (node.nodeType === 1) out.push(node as Element);
   return out;
 }
 
-function algorithmOf(element: Element): string {
+export function algorithmOf(element: Element): string {
   const algorithm = element.getAttribute('Algorithm');
   if (!algorithm) throw new Invalid(`${element.localName} has no Algorithm`);
   return algorithm;
 }
 
 /** base64Binary content (XML allows whitespace inside), strictly decoded. */
-function base64Content(element: Element, what: string): Buffer {
+export function base64Content(element: Element, what: string): Buffer {
   const text = (element.textContent ?? '').replace(/[\t\n\r ]+/g, '');
   if (!isBase64(text)) throw new Invalid(`${what} is not base64`);
   return Buffer.from(text, 'base64');
 }
 
 /** The one KeyInfo/X509Data/X509Certificate, base64 without whitespace. */
-function keyInfoCertificate(signature: Element): string {
+export function keyInfoCertificate(signature: Element): string {
   const keyInfo = onlyChild(signature, 'KeyInfo');
   const certificates = keyInfo.getElementsByTagNameNS(XMLDSIG_NS, 'X509Certificate');
   if (certificates.length !== 1) throw new Invalid(`${certificates.length} X509Certificate elements in KeyInfo; exactly one is accepted`);
   return base64Content(certificates[0]!, 'X509Certificate').toString('base64');
 }
 
-function rsaKeyOf(certificateBase64: string): KeyObject {
+export function rsaKeyOf(certificateBase64: string): KeyObject {
   let key: KeyObject;
   try {
     key = new X509Certificate(Buffer.from(certificateBase64, 'base64')).publicKey;

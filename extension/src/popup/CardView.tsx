@@ -1,0 +1,138 @@
+/**
+ * The popup's answer to "can I log in, can I file today?": the authentication certificate's
+ * validity and renewal window with a viewer, the signing certificate present or absent and why,
+ * and each PIN's state (tries left, locked, what to do). Nothing here is stored; the signing
+ * certificate's personal data is never read here (the card gives it only after its PIN).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { base64ToBytes } from '@jpki-bridge/shared/base64';
+import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
+import type { HostStatus } from '../messages.ts';
+import { type CertificateDetails, certificateDetails, fingerprintSha256 } from '../lib/certificate-details.ts';
+import { renewalOpens, renewalState } from '../lib/certificate-validity.ts';
+import { Text, useI18n } from '../ui/Text.tsx';
+
+type Card = NonNullable<HostStatus['card']>;
+
+export function CardView({ card, now = new Date() }: { card: Card; now?: Date }) {
+  const i18n = useI18n();
+  const date = (d: Date) => d.toLocaleDateString(i18n.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' });
+  let details: CertificateDetails | null = null;
+  try {
+    details = certificateDetails(base64ToBytes(card.authCertificate));
+  } catch {
+    details = null;
+  }
+  const renewal = details ? renewalState(details.notAfter, now) : null;
+  return (
+    <div class="card-box" data-testid="card">
+      <h2>
+        <Text k="popupAuthCertTitle" />
+      </h2>
+      {details && renewal ? (
+        <>
+          <div data-testid="auth-valid-until">
+            <Text k="popupAuthValidUntil" subs={{ date: date(details.notAfter) }} />
+          </div>
+          <div class={renewal === 'not-yet' ? 'small' : renewal === 'open' ? 'warning' : 'danger'} data-testid="renewal" data-renewal={renewal}>
+            <Text k={RENEWAL_TEXT[renewal]} subs={{ date: date(renewalOpens(details.notAfter)) }} />
+          </div>
+          <CertificateViewer der={card.authCertificate} details={details} />
+        </>
+      ) : (
+        <p class="small">
+          <Text k="popupCertUnreadable" />
+        </p>
+      )}
+
+      <h2>
+        <Text k="popupSignCertTitle" />
+      </h2>
+      <div data-testid="signing-certificate" data-present={card.hasSigningCertificate ? 'true' : 'false'}>
+        <Text k={card.hasSigningCertificate ? 'popupSignCertPresent' : 'popupSignCertAbsent'} block />
+      </div>
+      {card.hasSigningCertificate && renewal === 'expired' && (
+        <div class="danger">
+          <Text k="popupSignCertExpiredToo" block />
+        </div>
+      )}
+
+      <h2>
+        <Text k="popupPinsTitle" />
+      </h2>
+      <ul class="plain pins">
+        <PinState kind="auth" left={card.retries.auth} />
+        {card.hasSigningCertificate ? (
+          <PinState kind="sign" left={card.retries.sign} />
+        ) : (
+          <li data-testid="tries-sign" data-state="unused">
+            <span>
+              <Text k="pinName_sign" />
+            </span>
+            <span class="small">
+              <Text k="popupPinUnusedNoSignCert" />
+            </span>
+          </li>
+        )}
+        {card.retries.text !== null && <PinState kind="text" left={card.retries.text} />}
+      </ul>
+      <p class="small">
+        <Text k="popupResidentPinNote" block />
+      </p>
+    </div>
+  );
+}
+
+const RENEWAL_TEXT = { 'not-yet': 'popupRenewalNotYet', open: 'popupRenewalOpen', expired: 'popupExpired' } as const;
+
+/** One PIN: tries left of the most, and at 1 or 0 what that means and what to do. */
+function PinState({ kind, left }: { kind: PinKind; left: number }) {
+  const max = POLICY[kind].maxTries;
+  const state = left === 0 ? 'locked' : left === 1 ? 'last-try' : 'ok';
+  return (
+    <li data-testid={`tries-${kind}`} data-state={state} class="pin-state">
+      <span>
+        <Text k={`pinName_${kind}`} />
+      </span>
+      <span class={state === 'ok' ? '' : 'danger'}>
+        <Text k={state === 'locked' ? 'popupPinLocked' : 'popupTriesLeft'} subs={{ count: left, max }} />
+      </span>
+      {state !== 'ok' && (
+        <div class="small pin-next" data-testid={`next-${kind}`}>
+          <Text k={state === 'locked' ? `next_ERR_JPKI_PIN_LOCKED_${kind}` : `next_ERR_JPKI_PIN_LAST_TRY_${kind}`} block />
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** Subject, issuer, serial number, validity and fingerprint, folded away until asked for. */
+function CertificateViewer({ der, details }: { der: string; details: CertificateDetails }) {
+  const i18n = useI18n();
+  const [fingerprint, setFingerprint] = useState('');
+  useEffect(() => {
+    void fingerprintSha256(base64ToBytes(der)).then(setFingerprint, () => setFingerprint(''));
+  }, [der]);
+  const when = (d: Date) => d.toLocaleString(i18n.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' });
+  return (
+    <details data-testid="auth-certificate-viewer">
+      <summary>
+        <Text k="popupShowCertificate" />
+      </summary>
+      <dl class="fields">
+        <dt>{i18n.t('certSubject')}</dt>
+        <dd data-testid="cert-subject">{details.subject}</dd>
+        <dt>{i18n.t('certIssuer')}</dt>
+        <dd data-testid="cert-issuer">{details.issuer}</dd>
+        <dt>{i18n.t('certSerial')}</dt>
+        <dd data-testid="cert-serial">{details.serialNumber}</dd>
+        <dt>{i18n.t('certValidity')}</dt>
+        <dd>
+          {when(details.notBefore)} – {when(details.notAfter)}
+        </dd>
+        <dt>{i18n.t('certFingerprint')}</dt>
+        <dd data-testid="cert-fingerprint">{fingerprint}</dd>
+      </dl>
+    </details>
+  );
+}
