@@ -69,7 +69,10 @@ it('the kit starts the browser from CHROME_PATH without extension flags and stil
   const nonce = await verifier.issueNonce();
   const page = await jpki.openPage(`${server.url}/authenticate.html`);
   const pending = run(page, 'run', nonce);
-  await jpki.enterPin(jpki.pins.auth);
+  // A call that ends without a dialog says why, instead of a dialog timeout.
+  const early = pending.then((result) => Promise.reject(new Error(`ended without a PIN dialog: ${JSON.stringify(result)}`)));
+  early.catch(() => {});
+  await Promise.race([jpki.enterPin(jpki.pins.auth), early]);
   const out = await pending;
   expect(out).toMatchObject({ ok: true });
   if (!out.ok) return;

@@ -158,6 +158,9 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
     async openPage(url) {
       const page = await browser.newPage();
       await page.goto(url, { waitUntil: 'load' });
+      // The extension asks for a PIN only from the tab in front of the focused window
+      // (extension/src/background/front-tab.ts): the page a test opens is the one the user looks at.
+      await page.bringToFront();
       return page;
     },
     waitForDialog: (timeoutMs, operation) => waitForDialog(browser, { timeoutMs, operation }),
