@@ -1,27 +1,48 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing';
+import { LongFilesFirst } from './test/harness/long-files-first.ts';
+import { pcscdSandboxesAvailable } from './tools/dev/pcscd-sandbox.ts';
 
-// Three projects: `unit` runs in parallel and touches no device; `system` reaches the virtual
-// card through the real pcscd + vpcd (and real Chromium). There are only two vpcd readers, so
-// `system` files run one at a time (docs/virtual-card.md). `extension` runs test/extension/** under WXT's
+// Where the machine allows it (root, iproute2), each worker of `system` and `package` gets a
+// pcscd of its own with its own two vpcd readers (test/harness/pcscd-sandboxes.ts), so their
+// files run side by side; elsewhere they share the machine's pcscd and run one at a time.
+const sandboxes = pcscdSandboxesAvailable();
+// vitest's default in a run is one worker fewer than the CPUs: a single worker on a 2-core machine.
+// The in-process projects keep every core busy instead (their main process mostly waits).
+const allCores = '100%';
+const pcscProject = {
+  globalSetup: ['test/harness/pcscd-sandboxes.ts'],
+  setupFiles: ['test/harness/pcscd-sandbox-setup.ts'],
+  fileParallelism: sandboxes,
+  maxWorkers: sandboxes ? 2 : 1,
+};
+
+// Four projects: `unit` runs in parallel and touches no device; `system` reaches the virtual
+// card through the real pcscd + vpcd (and real Chromium), `package` installs what
+// `npm run package` makes (docs/virtual-card.md). `extension` runs test/extension/** under WXT's
 // vitest plugin, configured from extension/wxt.config.ts: the global `browser`/`chrome` and
 // `wxt/browser` are WXT's in-memory `fakeBrowser` (webextension-polyfill, which our code imports,
 // hands back that global as it is), so those tests drive the real browser-API code paths.
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
-          testTimeout: 30_000,
+          maxWorkers: allCores,
+          // Bounds against a hang, not speed targets: making RSA keys and certificates (cards,
+          // CAs, CRLs) took over 30 s per test or beforeAll on the 2-core machine at load 20.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
         test: {
           name: 'system',
           include: ['test/system/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          fileParallelism: false,
+          ...pcscProject,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -32,8 +53,8 @@ export default defineConfig({
         test: {
           name: 'package',
           include: ['test/package/**/*.test.ts'],
-          globalSetup: ['test/package/build-once.ts'],
-          fileParallelism: false,
+          ...pcscProject,
+          globalSetup: [...pcscProject.globalSetup, 'test/package/build-once.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
@@ -43,6 +64,7 @@ export default defineConfig({
         test: {
           name: 'extension',
           include: ['test/extension/**/*.test.ts', 'test/extension/**/*.test.tsx'],
+          maxWorkers: allCores,
           testTimeout: 30_000,
         },
       },

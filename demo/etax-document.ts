@@ -61,7 +61,12 @@ export function buildTaxReturnXml(input: TaxReturnInput, id: string, createdAt: 
 export function buildTaxFilingXml(input: TaxReturnInput, id: string, createdAt: Date): { xml: string; elementId: string } {
   // An XML id must not start with a digit, as a UUID may.
   const elementId = `TaxReturn-${id}`;
-  const xml = ['<?xml version="1.0" encoding="UTF-8"?>', `<DATA xmlns="${ETAX_DEMO_NS}" id="DATA">`, taxReturnElement(input, elementId, createdAt, ''), '</DATA>'].join('\n');
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<DATA xmlns="${ETAX_DEMO_NS}" id="DATA">`,
+    taxReturnElement(input, elementId, createdAt, ''),
+    '</DATA>',
+  ].join('\n');
   return { xml, elementId };
 }
 

@@ -144,8 +144,7 @@ async function startServer(port: number): Promise<DemoServer> {
   const options = {
     log,
     // Trusts the card's development CA, and the real J-LIS roots beside the checkout when present.
-    createVerifier: async (origin: string) =>
-      (await createDemoVerifier({ origin, cardStateFile: CARD_FILE, realRootsDir: BUNDLED_JPKI_ROOTS_DIR })).verifier,
+    createVerifier: async (origin: string) => (await createDemoVerifier({ origin, cardStateFile: CARD_FILE, realRootsDir: BUNDLED_JPKI_ROOTS_DIR })).verifier,
   };
   try {
     return await startDemoServer({ ...options, port });

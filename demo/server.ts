@@ -165,12 +165,21 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     if (!done.ok) return [400, done];
     signing.signedPdf = done.document;
     const { holder, certificateInfo } = done.result;
-    return [200, { ok: true, holder, certificate: { subject: certificateInfo.subject, issuer: certificateInfo.issuer, notAfter: certificateInfo.notAfter }, signingTime: done.result.signingTime, download: `/api/pdf/${String(body.id)}.pdf` }];
+    return [
+      200,
+      {
+        ok: true,
+        holder,
+        certificate: { subject: certificateInfo.subject, issuer: certificateInfo.issuer, notAfter: certificateInfo.notAfter },
+        signingTime: done.result.signingTime,
+        download: `/api/pdf/${String(body.id)}.pdf`,
+      },
+    ];
   };
 
   async function preparePdfUpload(session: Session, request: IncomingMessage, url: URL): Promise<[number, unknown]> {
     const pdf = await readBytes(request, MAX_PDF);
-    const name = (url.searchParams.get('name') ?? 'document.pdf').replace(/[^\w.\-]/g, '_').slice(0, 80);
+    const name = (url.searchParams.get('name') ?? 'document.pdf').replace(/[^\w.-]/g, '_').slice(0, 80);
     const prepared = preparePdfSignature(pdf, { reason: 'jpki-bridge デモ / demo', location: 'Japan' });
     const id = randomUUID();
     session.pdfs.set(id, { name, prepared });

@@ -103,7 +103,11 @@ export class SessionStore {
       return existing.session;
     }
     while (this.sessions.size >= this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
-    const session: Session = { id: randomBytes(24).toString('base64url'), filings: new RecentMap(SESSION_LIMITS.maxFilings), pdfs: new RecentMap(SESSION_LIMITS.maxPdfs) };
+    const session: Session = {
+      id: randomBytes(24).toString('base64url'),
+      filings: new RecentMap(SESSION_LIMITS.maxFilings),
+      pdfs: new RecentMap(SESSION_LIMITS.maxPdfs),
+    };
     this.sessions.set(session.id, { session, lastSeen: now });
     // HttpOnly + SameSite=Strict: the API is only called by the demo's own pages.
     response.setHeader('Set-Cookie', `${COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Strict`);

@@ -33,7 +33,12 @@ export async function createDemoVerifier(options: DemoVerifierOptions): Promise<
   ];
   if (options.realRootsDir && existsSync(options.realRootsDir)) {
     const files = readdirSync(options.realRootsDir).filter((name) => name.endsWith('.pem'));
-    anchors.push(...loadTrustAnchors(files.map((name) => join(options.realRootsDir!, name)), { pin: true }));
+    anchors.push(
+      ...loadTrustAnchors(
+        files.map((name) => join(options.realRootsDir!, name)),
+        { pin: true },
+      ),
+    );
   }
   const verifier = new JpkiVerifier({
     trustAnchors: anchors,

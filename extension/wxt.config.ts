@@ -86,9 +86,7 @@ export default defineConfig({
       const existing = config.resolve.alias;
       config.resolve.alias = [
         ...alias,
-        ...(Array.isArray(existing)
-          ? existing
-          : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement: replacement as string }))),
+        ...(Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement: replacement as string }))),
       ];
     },
   },

@@ -13,11 +13,21 @@ const fill = document.getElementById('fill-from-card');
 const filerStatus = document.getElementById('filer-status');
 fill.addEventListener('click', async () => {
   if (!portalInputs().ok) {
-    setStatus(filerStatus, 'ng', 'このサイトでは拡張機能の券面事項入力補助を使えません (許可リスト外か、拡張機能・アプリがありません)。', 'The card-face text is not available here (not allow-listed, or no extension or app).');
+    setStatus(
+      filerStatus,
+      'ng',
+      'このサイトでは拡張機能の券面事項入力補助を使えません (許可リスト外か、拡張機能・アプリがありません)。',
+      'The card-face text is not available here (not allow-listed, or no extension or app).',
+    );
     return;
   }
   fill.disabled = true;
-  setStatus(filerStatus, '', '券面事項入力補助用暗証番号 (4桁) を拡張機能の画面に入力してください…', 'Enter the card-face text PIN (4 digits) in the extension’s dialog…');
+  setStatus(
+    filerStatus,
+    '',
+    '券面事項入力補助用暗証番号 (4桁) を拡張機能の画面に入力してください…',
+    'Enter the card-face text PIN (4 digits) in the extension’s dialog…',
+  );
   try {
     const answer = await launchApp({ mode: '04' });
     if (answer.result !== '0') {

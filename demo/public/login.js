@@ -6,11 +6,11 @@ const status = document.getElementById('status');
 const buttons = [document.getElementById('login-jpki'), document.getElementById('login-portal')];
 
 async function run(action) {
-  buttons.forEach((b) => (b.disabled = true));
+  for (const b of buttons) b.disabled = true;
   try {
     await action();
   } finally {
-    buttons.forEach((b) => (b.disabled = false));
+    for (const b of buttons) b.disabled = false;
   }
 }
 
@@ -44,11 +44,26 @@ const ready = document.getElementById('portal-ready');
 setTimeout(() => {
   const inputs = portalInputs();
   if (inputs.ok) {
-    setStatus(ready, 'ok', `拡張機能 ${inputs.extension} / アプリ ${inputs.app}: 利用できます`, `Extension level ${inputs.extension}, app level ${inputs.app}: ready`);
+    setStatus(
+      ready,
+      'ok',
+      `拡張機能 ${inputs.extension} / アプリ ${inputs.app}: 利用できます`,
+      `Extension level ${inputs.extension}, app level ${inputs.app}: ready`,
+    );
   } else if (inputs.extension) {
-    setStatus(ready, 'ng', `アプリ (ホスト) が見つかりません (拡張機能 ${inputs.extension} / アプリ ${inputs.app || '—'})。`, 'The app (host) is missing or too old.');
+    setStatus(
+      ready,
+      'ng',
+      `アプリ (ホスト) が見つかりません (拡張機能 ${inputs.extension} / アプリ ${inputs.app || '—'})。`,
+      'The app (host) is missing or too old.',
+    );
   } else {
-    setStatus(ready, 'ng', 'このサイトは拡張機能の許可リストにありません (または拡張機能がありません)。', 'This site is not on the extension’s allow-list (or the extension is missing).');
+    setStatus(
+      ready,
+      'ng',
+      'このサイトは拡張機能の許可リストにありません (または拡張機能がありません)。',
+      'This site is not on the extension’s allow-list (or the extension is missing).',
+    );
   }
 }, 1500);
 

@@ -39,7 +39,7 @@ export async function startSite({ port = 0, origin, developmentCa } = {}) {
   app.use('/jpki', express.static(dirname(fileURLToPath(import.meta.resolve('@jpki-bridge/page')))));
   app.use(express.json());
 
-  app.post('/login/nonce', async (req, res) => {
+  app.post('/login/nonce', async (_req, res) => {
     const nonce = await verifier.issueNonce();
     const preLogin = randomUUID();
     issuedNonces.set(preLogin, nonce);

@@ -32,7 +32,15 @@ export type { Holder, Sex } from './verifier/holder.ts';
 export { VERIFIER_ERROR_CODES, VerificationError, type VerificationFailure, type VerifierErrorCode } from './verifier/errors.ts';
 
 // Trust anchors and certificate policies.
-export { BUNDLED_JPKI_ROOTS_DIR, bundledJpkiRoots, loadTrustAnchors, trustAnchorsFrom, TrustAnchorError, type LoadOptions, type TrustAnchor } from './verifier/trust-anchors.ts';
+export {
+  BUNDLED_JPKI_ROOTS_DIR,
+  bundledJpkiRoots,
+  loadTrustAnchors,
+  trustAnchorsFrom,
+  TrustAnchorError,
+  type LoadOptions,
+  type TrustAnchor,
+} from './verifier/trust-anchors.ts';
 export { CertificateParseError } from './verifier/certificate.ts';
 export { JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS, mergePolicies, type CertificateKind, type PolicyOids } from './verifier/policy.ts';
 
@@ -53,7 +61,14 @@ export { XmlParseError } from './xml/strict-parse.ts';
 export { prepareDetachedXmlSignature, verifyDetachedXmlSignature } from './xml/detached-signature.ts';
 
 // Signed documents: CMS (CAdES-BES) and PDF (docs/document-signing.md).
-export { completeDocumentSignature, prepareFileSignature, preparePdfSignature, type CompletedDocumentSignature, type DocumentSignatureOptions, type PreparedDocumentSignature } from './documents/document-signature.ts';
+export {
+  completeDocumentSignature,
+  prepareFileSignature,
+  preparePdfSignature,
+  type CompletedDocumentSignature,
+  type DocumentSignatureOptions,
+  type PreparedDocumentSignature,
+} from './documents/document-signature.ts';
 export { buildSignedAttributes, type SignedAttributes, type SignedAttributesInput } from './cms/signed-attributes.ts';
 export { assembleSignedData, type AssembleInput } from './cms/signed-data.ts';
 export { signDetached, type DetachedSignInput } from './cms/sign-detached.ts';

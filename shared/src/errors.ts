@@ -117,8 +117,9 @@ export const ERROR_MESSAGES: Record<ErrorCode, { ja: string; en: string }> = {
     en: 'The jpki-bridge extension is not available.',
   },
   ERR_JPKI_NATIVE_UNAVAILABLE: {
-    ja: 'jpki-bridge ホストアプリが見つかりません。`jpki-bridge install` と `jpki-bridge doctor` を実行してください。',
-    en: 'The jpki-bridge host is not installed. Run `jpki-bridge install`, then `jpki-bridge doctor`.',
+    // No markup: shown as plain text. The extension cannot tell how the host was installed, so both ways.
+    ja: 'jpki-bridge ホストアプリが見つかりません。Debian・Ubuntu では sudo apt install jpki-bridge (または .deb ファイル)、npm で入れた場合は jpki-bridge install を実行し、jpki-bridge doctor で確認してください。手順: https://github.com/jpki-bridge/jpki-bridge/blob/main/docs/guide-residents.md',
+    en: 'The jpki-bridge host is not installed. On Debian or Ubuntu, run sudo apt install jpki-bridge (or install the .deb file); if you installed it with npm, run jpki-bridge install. Then check with jpki-bridge doctor. Guide: https://github.com/jpki-bridge/jpki-bridge/blob/main/docs/guide-residents.md',
   },
   ERR_JPKI_VERSION_MISMATCH: {
     ja: '拡張機能とホストアプリのバージョンが合いません。',

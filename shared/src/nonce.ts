@@ -5,10 +5,5 @@ export const NONCE_MIN_LENGTH = 44;
 export const NONCE_MAX_LENGTH = 128;
 
 export function isValidChallengeNonce(nonce: unknown): nonce is string {
-  return (
-    typeof nonce === 'string' &&
-    nonce.length >= NONCE_MIN_LENGTH &&
-    nonce.length <= NONCE_MAX_LENGTH &&
-    isBase64(nonce)
-  );
+  return typeof nonce === 'string' && nonce.length >= NONCE_MIN_LENGTH && nonce.length <= NONCE_MAX_LENGTH && isBase64(nonce);
 }

@@ -65,11 +65,7 @@ export function isOriginAllowed(origin: string, patterns: readonly string[]): bo
  * key, so every other government or municipal host (or an XSS on one) stays off it until the
  * user adds it. Which service each origin is, and the source: docs/portal-sites.md.
  */
-export const DEFAULT_PORTAL_ALLOW_LIST: readonly string[] = [
-  'https://myna.go.jp',
-  'https://clientweb.e-tax.nta.go.jp',
-  'https://www.keisan.nta.go.jp',
-];
+export const DEFAULT_PORTAL_ALLOW_LIST: readonly string[] = ['https://myna.go.jp', 'https://clientweb.e-tax.nta.go.jp', 'https://www.keisan.nta.go.jp'];
 
 /** A user-entered allow-list pattern is an origin or `*.` + a domain. */
 export function isValidAllowListPattern(pattern: unknown): pattern is string {

@@ -61,9 +61,7 @@ async function firstPaint(target: Target): Promise<number> {
   try {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const answer = await session
-        .send('Runtime.evaluate', { expression: FIRST_PAINT, awaitPromise: true, returnByValue: true })
-        .catch(() => undefined); // the window's document not there yet, or replaced meanwhile
+      const answer = await session.send('Runtime.evaluate', { expression: FIRST_PAINT, awaitPromise: true, returnByValue: true }).catch(() => undefined); // the window's document not there yet, or replaced meanwhile
       const value = answer?.result.value as { at: number; origin: boolean } | null | undefined;
       if (value) {
         if (!value.origin) throw new Error('the dialog painted before it showed the origin');

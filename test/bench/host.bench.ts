@@ -48,7 +48,9 @@ async function coldStart(): Promise<void> {
     host.push(await timeSpawn([HOST_BIN, 'host'], true));
   }
   const ratio = median(host) / median(bare);
-  console.log(`cold start  host spawn→hello ${ms(median(host))}  bare node -e '' ${ms(median(bare))}  ratio ${ratio.toFixed(2)}×  (target ≤ 1.30×, ${runs} runs, medians)`);
+  console.log(
+    `cold start  host spawn→hello ${ms(median(host))}  bare node -e '' ${ms(median(bare))}  ratio ${ratio.toFixed(2)}×  (target ≤ 1.30×, ${runs} runs, medians)`,
+  );
 }
 
 async function authenticateThroughPcscd(): Promise<void> {
@@ -77,7 +79,9 @@ async function authenticateThroughPcscd(): Promise<void> {
     const raw: number[] = [];
     for (let i = 0; i < runs; i++) raw.push(await rawReplay(card.readerName, replay));
     const ratio = median(viaHost) / median(raw);
-    console.log(`authenticate via host ${ms(median(viaHost))}  ${apdus.length} APDUs (target ≤ 13)  raw pcsclite replay ${ms(median(raw))}  ratio ${ratio.toFixed(2)}×  (target ≤ 1.15×, ${runs} runs, medians)`);
+    console.log(
+      `authenticate via host ${ms(median(viaHost))}  ${apdus.length} APDUs (target ≤ 13)  raw pcsclite replay ${ms(median(raw))}  ratio ${ratio.toFixed(2)}×  (target ≤ 1.15×, ${runs} runs, medians)`,
+    );
   } finally {
     host.kill();
     await card.stop();

@@ -92,8 +92,16 @@ export async function run(): Promise<void> {
   const verdict = (ratio: number) => (ratio >= TARGET ? 'OK' : 'BELOW TARGET');
   const [ratio, ratioVerify] = [median(ratios), median(ratiosVerify)];
   console.log(`verifyAuthToken          ${perSecond(totals.verifier).toFixed(0).padStart(7)} tokens/s  (${ROUNDS} rounds × ${COUNT}, chunks of ${CHUNK})`);
-  console.log(`raw decode+hash+open     ${perSecond(totals.raw).toFixed(0).padStart(7)} signatures/s (the same signatures from base64 and the nonce, alternating chunks)`);
-  console.log(`raw crypto.verify sha256 ${perSecond(totals.rawVerify).toFixed(0).padStart(7)} signatures/s (RS256 by the same key, same data, from base64 and the nonce)`);
-  console.log(`ratio to crypto.verify   ${ratioVerify.toFixed(2)}×  median of ${ratios.length} chunks (target ≥ ${TARGET.toFixed(2)}×) ${verdict(ratioVerify)}`);
-  console.log(`ratio to the hand floor  ${ratio.toFixed(2)}×  median of ${ratios.length} chunks (no target: the floor has none of crypto.verify's own overhead)`);
+  console.log(
+    `raw decode+hash+open     ${perSecond(totals.raw).toFixed(0).padStart(7)} signatures/s (the same signatures from base64 and the nonce, alternating chunks)`,
+  );
+  console.log(
+    `raw crypto.verify sha256 ${perSecond(totals.rawVerify).toFixed(0).padStart(7)} signatures/s (RS256 by the same key, same data, from base64 and the nonce)`,
+  );
+  console.log(
+    `ratio to crypto.verify   ${ratioVerify.toFixed(2)}×  median of ${ratios.length} chunks (target ≥ ${TARGET.toFixed(2)}×) ${verdict(ratioVerify)}`,
+  );
+  console.log(
+    `ratio to the hand floor  ${ratio.toFixed(2)}×  median of ${ratios.length} chunks (no target: the floor has none of crypto.verify's own overhead)`,
+  );
 }

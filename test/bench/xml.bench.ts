@@ -64,7 +64,11 @@ export async function run(): Promise<void> {
   const items = XML_LIMITS.maxElements - 40;
   const large = `<TaxReturn>${`<Item code="A">${'5'.repeat(28)}</Item>`.repeat(items)}</TaxReturn>`;
   const prepared = prepareXmlSignature(large);
-  const signed = completeXmlSignature(prepared, signDigestInfo(pki.sign, buildDigestInfo('SHA-256', Buffer.from(prepared.hash, 'base64'))), pki.sign.certificate);
+  const signed = completeXmlSignature(
+    prepared,
+    signDigestInfo(pki.sign, buildDigestInfo('SHA-256', Buffer.from(prepared.hash, 'base64'))),
+    pki.sign.certificate,
+  );
   const namespaces = namespaceFloodWithinLimits(XML_LIMITS);
   const attributes = attributeFloodWithinLimits(XML_LIMITS);
   const selfSigned = (xml: string, c14n: string) => signWith(pki.sign, xml, { canonicalizationAlgorithm: c14n, transforms: [ENVELOPED, c14n] });

@@ -50,7 +50,8 @@ beforeAll(async () => {
     expect(await runningBuild(browser)).toBe('older');
     const worker = await (await browser.waitForTarget(isOurWorker)).worker();
     await worker!.evaluate(
-      (key, list) => (globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome.storage.local.set({ [key]: list }),
+      (key, list) =>
+        (globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome.storage.local.set({ [key]: list }),
       ALLOW_LIST_KEY,
       OLDER_STORED_LIST,
     );

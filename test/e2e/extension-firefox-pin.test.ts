@@ -176,7 +176,9 @@ describe('Firefox: portal mode 01 on a site the user added on the options page',
 
   it('mode 01 from a click, the auth PIN typed into the dialog: result "0", the auth certificate, a signature the relying party accepts, this installation’s uuid and combination code', async () => {
     const challenge = await site.issueUnboundPortalChallenge();
-    const answer = await throughTheDialog('portal', { mode: '01', service_id: '01', digest: challenge.digestInfo }, VIRTUAL_PINS.auth, 'portal', { docs: true });
+    const answer = await throughTheDialog('portal', { mode: '01', service_id: '01', digest: challenge.digestInfo }, VIRTUAL_PINS.auth, 'portal', {
+      docs: true,
+    });
     expect(Object.keys(answer)).toEqual(['mode', 'result', 'uuid', 'signature', 'certificate', 'combination_code']);
     expect(answer).toMatchObject({ mode: '01', result: '0' });
     expect(answer.certificate).not.toContain('='); // base64 without padding, as the portal gets it
@@ -203,7 +205,10 @@ async function visitOs(via: StaticServer, origin: string) {
       oscpu: (navigator as any).oscpu,
       hasUserAgentData: 'userAgentData' in navigator,
     }));
-    const userAgents = via.requests.slice(from).filter((r) => r.path.startsWith('/os.html')).map((r) => r.headers['user-agent']);
+    const userAgents = via.requests
+      .slice(from)
+      .filter((r) => r.path.startsWith('/os.html'))
+      .map((r) => r.headers['user-agent']);
     return { seen, userAgents };
   } finally {
     await osPage.close();

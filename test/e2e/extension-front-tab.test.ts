@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('PIN verbs only from the tab in front', () => {
-  it('a background tab\'s authenticate gets ERR_JPKI_TAB_NOT_IN_FRONT and no dialog; the front tab\'s opens one', async () => {
+  it("a background tab's authenticate gets ERR_JPKI_TAB_NOT_IN_FRONT and no dialog; the front tab's opens one", async () => {
     const behind = await session.openPage(`${server.url}/authenticate.html`);
     const front = await session.openPage(`${server.url}/authenticate.html`);
     await front.bringToFront();

@@ -39,7 +39,8 @@ async function registeredMatches(): Promise<string[]> {
   const page = await session.openPage(session.extensionUrl('options.html'));
   try {
     return await page.evaluate(async () => {
-      const scripting = (globalThis as unknown as { chrome: { scripting: { getRegisteredContentScripts(): Promise<Array<{ matches?: string[] }>> } } }).chrome.scripting;
+      const scripting = (globalThis as unknown as { chrome: { scripting: { getRegisteredContentScripts(): Promise<Array<{ matches?: string[] }>> } } }).chrome
+        .scripting;
       return (await scripting.getRegisteredContentScripts()).flatMap((script) => script.matches ?? []);
     });
   } finally {
@@ -60,7 +61,10 @@ async function visit(server: StaticServer, origin: string): Promise<{ page: Page
   const from = server.requests.length;
   const page = await session.openPage(`${origin}/os.html`);
   const seen = (await page.evaluate(() => (window as any).seen())) as Seen;
-  const headers = server.requests.slice(from).filter((r) => r.path.startsWith('/os.html')).map((r) => r.headers);
+  const headers = server.requests
+    .slice(from)
+    .filter((r) => r.path.startsWith('/os.html'))
+    .map((r) => r.headers);
   return { page, seen, headers };
 }
 

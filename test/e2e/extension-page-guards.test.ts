@@ -34,7 +34,8 @@ async function clickLogin(page: Page): Promise<Page> {
   await page.click('#login');
   return e2e.session.waitForDialog();
 }
-const outcome = (page: Page) => page.waitForFunction(() => (window as any).outcome, { timeout: 15_000 }).then((h) => h.jsonValue()) as Promise<Record<string, unknown>>;
+const outcome = (page: Page) =>
+  page.waitForFunction(() => (window as any).outcome, { timeout: 15_000 }).then((h) => h.jsonValue()) as Promise<Record<string, unknown>>;
 
 describe('a PIN dialog needs the user’s activation in the page', () => {
   it('a login a script starts on its own gets ERR_JPKI_USER_ACTIVATION_REQUIRED and no dialog', async () => {

@@ -243,7 +243,20 @@ describe('store screenshots (1280×800) and the first-run page', { timeout: 300_
     await page.screenshot({ path: `${STORE}page.png` });
     await dialog.type('#pin', 'abc123');
     await dialog.screenshot({ path: `${STORE}dialog.png` });
-    execFileSync('convert', [`${STORE}page.png`, '(', `${STORE}dialog.png`, '-bordercolor', '#6b6b6b', '-border', '1', ')', '-gravity', 'center', '-composite', `${STORE}store-dialog.png`]);
+    execFileSync('convert', [
+      `${STORE}page.png`,
+      '(',
+      `${STORE}dialog.png`,
+      '-bordercolor',
+      '#6b6b6b',
+      '-border',
+      '1',
+      ')',
+      '-gravity',
+      'center',
+      '-composite',
+      `${STORE}store-dialog.png`,
+    ]);
     await cancel(dialog);
     await pending;
     await page.close();

@@ -65,7 +65,11 @@ export function newNonce(): string {
  * the signature, opened with the certificate's key, is exactly the labelled block over
  * SHA-256(SHA-256(origin) ‖ SHA-256(nonce)).
  */
-export function verifyToken(token: { format: string; algorithm: string; unverifiedCertificate: string; signature: string }, origin: string, nonce: string): boolean {
+export function verifyToken(
+  token: { format: string; algorithm: string; unverifiedCertificate: string; signature: string },
+  origin: string,
+  nonce: string,
+): boolean {
   if (token.format !== AUTH_TOKEN_FORMAT || token.algorithm !== AUTH_TOKEN_ALGORITHM) return false;
   const certificate = new X509Certificate(Buffer.from(token.unverifiedCertificate, 'base64'));
   const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();

@@ -82,7 +82,9 @@ for (const lang of ['ja', 'en'] as const) {
           await page.type('#auth-again', to);
           await page.waitForSelector('#auth-submit:not([disabled])');
           await page.click('#auth-submit');
-          await page.waitForFunction(() => document.querySelector('[data-testid=change-auth] [role=status]')?.textContent?.includes('変更しました'), { timeout: 15_000 });
+          await page.waitForFunction(() => document.querySelector('[data-testid=change-auth] [role=status]')?.textContent?.includes('変更しました'), {
+            timeout: 15_000,
+          });
         };
         await change(VIRTUAL_PINS.auth, '5678');
         // the new PIN logs in
@@ -131,7 +133,9 @@ for (const lang of ['ja', 'en'] as const) {
       await page.click('li[data-pattern="https://www.keisan.nta.go.jp"] button');
       await page.waitForFunction(() => !document.querySelector('li[data-pattern="https://www.keisan.nta.go.jp"]'));
       await page.click('#reset');
-      await page.waitForFunction(() => document.querySelectorAll('#allow-list li').length === 3 && !!document.querySelector('li[data-pattern="https://www.keisan.nta.go.jp"]'));
+      await page.waitForFunction(
+        () => document.querySelectorAll('#allow-list li').length === 3 && !!document.querySelector('li[data-pattern="https://www.keisan.nta.go.jp"]'),
+      );
       await page.close();
     });
   });

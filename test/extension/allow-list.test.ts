@@ -9,13 +9,7 @@ import { DEFAULT_PORTAL_ALLOW_LIST, isOriginAllowed } from '@jpki-bridge/shared/
 import { readAllowList, readPortalSites, resetAllowList, setPresentWindows, writeAllowList } from '../../extension/src/settings/allow-list.ts';
 import { LEGACY_PRESET } from '../../extension/src/settings/allow-list-migration.ts';
 import { blockOrigin, isBlocked, readBlockList, unblockOrigin } from '../../extension/src/settings/block-list.ts';
-import {
-  ALLOW_LIST_KEY,
-  ALLOW_LIST_VERSION,
-  ALLOW_LIST_VERSION_KEY,
-  BLOCK_LIST_KEY,
-  PRESENT_WINDOWS_KEY,
-} from '../../extension/src/settings/storage-keys.ts';
+import { ALLOW_LIST_KEY, ALLOW_LIST_VERSION, ALLOW_LIST_VERSION_KEY, BLOCK_LIST_KEY, PRESENT_WINDOWS_KEY } from '../../extension/src/settings/storage-keys.ts';
 
 const stored = async (key = ALLOW_LIST_KEY) => (await fakeBrowser.storage.local.get(key))[key];
 /** A list as the version before the exact-origin preset stored it: no version key. */
@@ -32,7 +26,13 @@ describe('portal allow-list in storage.local', () => {
   });
 
   it('other government and municipal hosts are off the preset (an XSS on one no longer reaches the surface)', () => {
-    for (const origin of ['https://www.city.chiyoda.lg.jp', 'https://www.digital.go.jp', 'https://uploads.myna.go.jp', 'https://www.e-tax.nta.go.jp', 'https://www.nta.go.jp']) {
+    for (const origin of [
+      'https://www.city.chiyoda.lg.jp',
+      'https://www.digital.go.jp',
+      'https://uploads.myna.go.jp',
+      'https://www.e-tax.nta.go.jp',
+      'https://www.nta.go.jp',
+    ]) {
       expect(isOriginAllowed(origin, DEFAULT_PORTAL_ALLOW_LIST), origin).toBe(false);
     }
     for (const origin of DEFAULT_PORTAL_ALLOW_LIST) expect(isOriginAllowed(origin, DEFAULT_PORTAL_ALLOW_LIST)).toBe(true);
@@ -84,7 +84,10 @@ describe('portal allow-list in storage.local', () => {
   });
 
   it('a tampered stored value is filtered on read; a non-array falls back to the preset', async () => {
-    await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example', 42, null, 'http://evil.example', { origin: 'https://x.example' }], [ALLOW_LIST_VERSION_KEY]: ALLOW_LIST_VERSION });
+    await fakeBrowser.storage.local.set({
+      [ALLOW_LIST_KEY]: ['https://city.example', 42, null, 'http://evil.example', { origin: 'https://x.example' }],
+      [ALLOW_LIST_VERSION_KEY]: ALLOW_LIST_VERSION,
+    });
     expect(await readAllowList()).toEqual(['https://city.example']);
     await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: 'https://evil.example' });
     expect(await readAllowList()).toEqual(DEFAULT_PORTAL_ALLOW_LIST);

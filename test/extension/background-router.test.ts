@@ -65,7 +65,10 @@ describe('background wiring: who may ask what', () => {
   it('an extension page (popup, also opened as a tab) reaches the ui commands', async () => {
     const popup = await send({ channel: 'ui', command: 'host-status' }, extensionPage('/popup.html'));
     expect(popup).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
-    const tab = await send({ channel: 'ui', command: 'host-status' }, extensionPage('/options.html', { tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }));
+    const tab = await send(
+      { channel: 'ui', command: 'host-status' },
+      extensionPage('/options.html', { tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }),
+    );
     expect(tab).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
     expect(connectNative).toHaveBeenCalledTimes(2);
     expect(connectNative).toHaveBeenCalledWith('jpki_bridge');
@@ -73,22 +76,34 @@ describe('background wiring: who may ask what', () => {
 
   it('change-pin and host-status from a web page are refused before the host is touched', async () => {
     for (const command of ['change-pin', 'host-status']) {
-      const out = await send({ channel: 'ui', command, kind: 'auth', pin: '1234', newPin: '5678' }, contentScript({ url: 'https://rp.example/', origin: 'https://rp.example' }));
+      const out = await send(
+        { channel: 'ui', command, kind: 'auth', pin: '1234', newPin: '5678' },
+        contentScript({ url: 'https://rp.example/', origin: 'https://rp.example' }),
+      );
       expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
     }
     expect(connectNative).not.toHaveBeenCalled();
   });
 
   it('another extension, or a page of another extension id, is not one of our pages', async () => {
-    const other = await send({ channel: 'ui', command: 'change-pin', kind: 'auth', pin: '1234', newPin: '5678' }, { id: 'other-extension', url: 'chrome-extension://other-extension/popup.html' });
+    const other = await send(
+      { channel: 'ui', command: 'change-pin', kind: 'auth', pin: '1234', newPin: '5678' },
+      { id: 'other-extension', url: 'chrome-extension://other-extension/popup.html' },
+    );
     expect(other).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
-    const spoofedUrl = await send({ channel: 'ui', command: 'host-status' }, { id: EXTENSION_ID, url: 'https://evil.example/chrome-extension://test-extension-id/' });
+    const spoofedUrl = await send(
+      { channel: 'ui', command: 'host-status' },
+      { id: EXTENSION_ID, url: 'https://evil.example/chrome-extension://test-extension-id/' },
+    );
     expect(spoofedUrl).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
     expect(connectNative).not.toHaveBeenCalled();
   });
 
   it('page requests from our own extension pages are refused (content scripts only)', async () => {
-    const out = await send({ channel: 'page', action: 'jpki:status', request: {} }, extensionPage('/popup.html', { tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }));
+    const out = await send(
+      { channel: 'page', action: 'jpki:status', request: {} },
+      extensionPage('/popup.html', { tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }),
+    );
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
   });
 
@@ -116,8 +131,12 @@ describe('background wiring: the origin comes from the MessageSender', () => {
 
   it('portal-hello: sender.origin (Chromium) wins over sender.url, checked against storage.local', async () => {
     await fakeBrowser.storage.local.set({ [ALLOW_LIST_KEY]: ['https://city.example'] });
-    expect(await send({ channel: 'portal-hello' }, contentScript({ origin: 'https://city.example', url: 'https://elsewhere.example/p' }))).toMatchObject({ allowed: true });
-    expect(await send({ channel: 'portal-hello' }, contentScript({ origin: 'https://elsewhere.example', url: 'https://city.example/p' }))).toMatchObject({ allowed: false });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ origin: 'https://city.example', url: 'https://elsewhere.example/p' }))).toMatchObject({
+      allowed: true,
+    });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ origin: 'https://elsewhere.example', url: 'https://city.example/p' }))).toMatchObject({
+      allowed: false,
+    });
   });
 
   it('portal-hello: without sender.origin (Firefox) the origin of sender.url is used', async () => {
@@ -127,7 +146,10 @@ describe('background wiring: the origin comes from the MessageSender', () => {
   });
 
   it('portal-hello: absent list = the preset; an allowed origin with no host gets #extension-is-installed only', async () => {
-    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://myna.go.jp/' }))).toEqual({ allowed: true, inputs: { 'extension-is-installed': '24' } });
+    expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://myna.go.jp/' }))).toEqual({
+      allowed: true,
+      inputs: { 'extension-is-installed': '24' },
+    });
     expect(connectNative).toHaveBeenCalledTimes(1);
     expect(await send({ channel: 'portal-hello' }, contentScript({ url: 'https://city.example/' }))).toMatchObject({ allowed: false });
     expect(connectNative).toHaveBeenCalledTimes(1); // not allowed: the host is not even asked
@@ -158,7 +180,10 @@ describe('background wiring: a failure before the router answers', () => {
 
 describe('PIN verbs only from the tab in front (issue 19 finding 6)', () => {
   const authenticate = { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: 'q'.repeat(43) + '=' } };
-  const inTab = (id: number): Runtime.MessageSender => ({ ...contentScript({ origin: 'https://rp.example', url: 'https://rp.example/' }), tab: { id, index: 0, highlighted: false, active: false, pinned: false, incognito: false } });
+  const inTab = (id: number): Runtime.MessageSender => ({
+    ...contentScript({ origin: 'https://rp.example', url: 'https://rp.example/' }),
+    tab: { id, index: 0, highlighted: false, active: false, pinned: false, incognito: false },
+  });
 
   /** A focused window with two tabs: `behind` (not shown) and `front` (the active one). */
   async function browserWindow() {
@@ -178,7 +203,7 @@ describe('PIN verbs only from the tab in front (issue 19 finding 6)', () => {
     expect(await isFrontTab(front)).toBe(false);
   });
 
-  it('a background tab\'s PIN request gets ERR_JPKI_TAB_NOT_IN_FRONT and no dialog window; the front tab\'s opens one', async () => {
+  it("a background tab's PIN request gets ERR_JPKI_TAB_NOT_IN_FRONT and no dialog window; the front tab's opens one", async () => {
     const { behind, front } = await browserWindow();
     const created = vi.spyOn(fakeBrowser.windows, 'create');
     expect(await send(authenticate, inTab(behind))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_TAB_NOT_IN_FRONT' } });
@@ -191,6 +216,9 @@ describe('PIN verbs only from the tab in front (issue 19 finding 6)', () => {
 
   it('jpki:status needs no PIN and is answered to a background tab too', async () => {
     const { behind } = await browserWindow();
-    expect(await send({ channel: 'page', action: 'jpki:status', request: {} }, inTab(behind))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
+    expect(await send({ channel: 'page', action: 'jpki:status', request: {} }, inTab(behind))).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' },
+    });
   });
 });

@@ -20,9 +20,13 @@ const site = (pattern: string, presentWindows: boolean, preset = false): PortalS
 
 describe('the Windows identity', () => {
   it('is what Chromium and Firefox on 64-bit Windows say', () => {
-    expect(windowsUserAgent(CHROMIUM_LINUX)).toBe('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36');
+    expect(windowsUserAgent(CHROMIUM_LINUX)).toBe(
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+    );
     expect(windowsUserAgent(FIREFOX_LINUX)).toBe('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0');
-    expect(windowsUserAgent('Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36')).toBe('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36');
+    expect(windowsUserAgent('Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36')).toBe(
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36',
+    );
   });
 
   it('the page-world script makes each browser’s navigator read as that browser on Windows', () => {
@@ -32,7 +36,11 @@ describe('the Windows identity', () => {
     // Chromium's appVersion is its user agent without `Mozilla/`.
     const chromium = { userAgent: CHROMIUM_LINUX, appVersion: CHROMIUM_LINUX.replace('Mozilla/', ''), platform: 'Linux x86_64' };
     presentWindows(chromium as unknown as Navigator);
-    expect({ ...chromium }).toEqual({ userAgent: windowsUserAgent(CHROMIUM_LINUX), appVersion: windowsUserAgent(CHROMIUM_LINUX).replace('Mozilla/', ''), platform: 'Win32' });
+    expect({ ...chromium }).toEqual({
+      userAgent: windowsUserAgent(CHROMIUM_LINUX),
+      appVersion: windowsUserAgent(CHROMIUM_LINUX).replace('Mozilla/', ''),
+      platform: 'Win32',
+    });
   });
 
   it('is presented only where the OS is neither Windows nor macOS', () => {
@@ -46,7 +54,10 @@ describe('planOsPresentation', () => {
   const linux = { os: 'linux', userAgent: CHROMIUM_LINUX, clientHints: true };
 
   it('covers exactly the sites whose switch is on', () => {
-    const plan = planOsPresentation([site('https://myna.go.jp', true, true), site('https://www.keisan.nta.go.jp', false, true), site('http://localhost:8765', true)], linux);
+    const plan = planOsPresentation(
+      [site('https://myna.go.jp', true, true), site('https://www.keisan.nta.go.jp', false, true), site('http://localhost:8765', true)],
+      linux,
+    );
     expect(plan.matches).toEqual(['https://myna.go.jp/*', 'http://localhost:8765/*']);
     expect(plan.rules.map((rule) => rule.condition.urlFilter)).toEqual(['|https://myna.go.jp/', '|http://localhost:8765/']);
     expect(new Set(plan.rules.map((rule) => rule.id)).size).toBe(2);
@@ -120,9 +131,30 @@ describe('the background keeps the registration in step with the options', () =>
     expect(fakes.rules).toEqual([]);
   });
 
+  it('portal tabs open before the script was registered are reloaded once; other tabs are left alone', async () => {
+    const fakes = installOsPresentationFakes('linux');
+    const portal = `${DEFAULT_PORTAL_ALLOW_LIST[0]}/login`;
+    fakes.tabs.set(1, portal);
+    fakes.tabs.set(2, 'https://news.example/');
+    startBackground();
+    await vi.waitFor(() => expect(fakes.reloaded).toEqual([1]));
+    // A switch turned on covers a new site: its open tab is reloaded; the portal tab, covered already, is not again.
+    fakes.tabs.set(3, 'https://city.example/form');
+    await writeAllowList([...DEFAULT_PORTAL_ALLOW_LIST, 'https://city.example']);
+    await setPresentWindows('https://city.example', true);
+    await vi.waitFor(() => expect(fakes.reloaded).toEqual([1, 3]));
+  });
+
   it('rules and a registration left from before (another list, an old browser version) are replaced, not added to', async () => {
     const fakes = installOsPresentationFakes('linux');
-    fakes.rules = [{ id: 7, priority: 1, action: { type: 'modifyHeaders', requestHeaders: [{ header: 'user-agent', operation: 'set', value: 'old' }] }, condition: { urlFilter: '|https://gone.example/' } }];
+    fakes.rules = [
+      {
+        id: 7,
+        priority: 1,
+        action: { type: 'modifyHeaders', requestHeaders: [{ header: 'user-agent', operation: 'set', value: 'old' }] },
+        condition: { urlFilter: '|https://gone.example/' },
+      },
+    ];
     fakes.scripts = [{ id: PRESENT_WINDOWS_SCRIPT.id, js: [PRESENT_WINDOWS_SCRIPT.file], matches: ['https://gone.example/*'] }];
     startBackground();
     await vi.waitFor(() => expect(fakes.scripts[0]?.matches).toEqual(DEFAULT_PORTAL_ALLOW_LIST.map((origin) => `${origin}/*`)));

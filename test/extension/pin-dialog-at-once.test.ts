@@ -41,7 +41,10 @@ function heldHost() {
   const status = new Promise<StatusResult>((resolve) => (answerStatus = resolve));
   const connectNative = vi.fn(() => {
     const onMessage: Array<(m: unknown) => void> = [];
-    const reply = (message: unknown) => queueMicrotask(() => onMessage.forEach((l) => l(message)));
+    const reply = (message: unknown) =>
+      queueMicrotask(() => {
+        for (const listener of onMessage) listener(message);
+      });
     setTimeout(() => reply({ type: 'hello', version: '0.1.0', protocol: 1 }), 0);
     return {
       postMessage(message: { id: number; command: string; arguments: Record<string, unknown> }) {

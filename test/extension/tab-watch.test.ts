@@ -8,7 +8,13 @@ import { watchTab } from '../../extension/src/background/tab-watch.ts';
 
 const pending = Symbol('pending');
 const settled = <T>(p: Promise<T>) =>
-  Promise.race([p.then(() => 'resolved', (e: unknown) => e), new Promise<typeof pending>((r) => setTimeout(() => r(pending), 10))]);
+  Promise.race([
+    p.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    ),
+    new Promise<typeof pending>((r) => setTimeout(() => r(pending), 10)),
+  ]);
 const removeInfo = { windowId: 0, isWindowClosing: false };
 
 describe('watchTab', () => {

@@ -80,7 +80,11 @@ export async function spawnHost(options: SpawnHostOptions = {}): Promise<HostPro
   if (options.card) args.push('--card', options.card);
   if (options.log) args.push('--log', options.log);
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? { ...process.env, XDG_CONFIG_HOME: testConfigHome() } });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: options.env ?? { ...process.env, XDG_CONFIG_HOME: testConfigHome() },
+  });
   child.stdin!.on('error', () => {}); // EPIPE after the host exits is part of some tests
 
   let stderr = '';

@@ -20,7 +20,7 @@ export interface VirtualReaders {
   /** Serves a card for the current test (stopped after it) and connects to it through `client`. */
   serve(options: Parameters<typeof serveCard>[0]): Promise<{ card: CardConnection; served: ServedCard }>;
   /** A new client for the tests that follow: the old one's context died with a restarted pcscd. */
-  renewClient(): void;
+  renewClient(): Promise<void>;
 }
 
 /** Registers the file's beforeAll/afterEach/afterAll hooks; call it once, at the top of a test file. */
@@ -38,7 +38,7 @@ export function holdVirtualReaders(): VirtualReaders {
     for (const served of servedInThisTest.splice(0)) await served.stop();
   });
   afterAll(async () => {
-    client?.close();
+    await client?.close();
     releaseReaders();
     await pcscd?.stop();
   });
@@ -53,8 +53,8 @@ export function holdVirtualReaders(): VirtualReaders {
       servedInThisTest.push(served);
       return { card: await readers.client.connect(served.readerName), served };
     },
-    renewClient: () => {
-      client?.close();
+    renewClient: async () => {
+      await client?.close();
       client = PcscClient.open();
     },
   };

@@ -35,6 +35,7 @@ import {
   PACKAGE,
   systemManifestPath,
 } from '../../tools/package/deb/layout.ts';
+import { NODE_RUNTIME_VERSION } from '../../tools/package/node-runtime.ts';
 import { DIST } from '../../tools/package/paths.ts';
 import { installTarget } from '../../native-host/src/install/paths.ts';
 
@@ -49,6 +50,7 @@ const UNWATCHED = ['/var/lib/dpkg', '/var/lib/apt', '/var/cache'];
  */
 const ACCEPTED_WARNINGS = new Set(['initial-upload-closes-no-bugs', 'old-fsf-address-in-copyright-file']);
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: ${Status} is dpkg-query's format field, not JavaScript's.
 const installed = () => spawnSync('dpkg-query', ['-W', '-f=${Status}', PACKAGE], { encoding: 'utf8' }).stdout.includes('install ok installed');
 const purge = () => execFileSync('dpkg', ['-P', PACKAGE], { stdio: 'pipe' });
 
@@ -90,9 +92,15 @@ describe('the Debian package', () => {
   it('passes lintian with no error, and only the warnings docs/packaging.md explains', () => {
     const result = spawnSync('lintian', ['--tag-display-limit', '0', DEB], { encoding: 'utf8' });
     const tags = result.stdout.split('\n').filter((line) => /^[EW]: /.test(line));
-    expect(tags.filter((line) => line.startsWith('E: ')), result.stdout).toEqual([]);
+    expect(
+      tags.filter((line) => line.startsWith('E: ')),
+      result.stdout,
+    ).toEqual([]);
     const warnings = tags.map((line) => line.split(' ')[2]!);
-    expect(warnings.filter((tag) => !ACCEPTED_WARNINGS.has(tag)), result.stdout).toEqual([]);
+    expect(
+      warnings.filter((tag) => !ACCEPTED_WARNINGS.has(tag)),
+      result.stdout,
+    ).toEqual([]);
   });
 
   it('installs with dpkg -i: the command, the host, a manifest for each browser pointing at it, the store pointers', async () => {
@@ -106,6 +114,11 @@ describe('the Debian package', () => {
     for (const file of EXTERNAL_EXTENSION_FILES) {
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ external_update_url: CHROME_WEB_STORE_UPDATE_URL });
     }
+  });
+
+  it('after dpkg -i, jpki-bridge --version names the embedded runtime: the Node LTS it was built with, not the Node of this machine', () => {
+    const version = execFileSync(COMMAND, ['--version'], { encoding: 'utf8', env: { PATH: pathWithoutNode() } });
+    expect(version).toMatch(new RegExp(`^jpki-bridge \\S+ \\(node v${NODE_RUNTIME_VERSION} LTS \\w+\\)\n$`));
   });
 
   it('runs doctor from the installed package with no node on PATH: every browser OK down to the card', async () => {
@@ -158,7 +171,10 @@ describe('the Debian package', () => {
       const parents = hosts.stop();
       expect(verdict, verdict.detail).toMatchObject({ ok: true });
       // …and the host that answered was the package's: a child of Chromium running the installed executable.
-      expect([...parents].some((command) => command.startsWith('chrom')), `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`).toBe(true);
+      expect(
+        [...parents].some((command) => command.startsWith('chrom')),
+        `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`,
+      ).toBe(true);
     });
   });
 
@@ -190,12 +206,17 @@ describe('the Debian package', () => {
       const parents = hosts.stop();
       expect(verdict.welcome, verdict.text).toBe(true);
       // …and the host that answered was the package's: a child of Firefox running the installed executable.
-      expect([...parents].some((command) => command.startsWith('firefox')), `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`).toBe(true);
+      expect(
+        [...parents].some((command) => command.startsWith('firefox')),
+        `parents of ${EXECUTABLE}: ${[...parents].join(', ')}`,
+      ).toBe(true);
     });
   });
 
   it('is purged by dpkg -P with nothing left: no manifest, no file, no directory it made', async () => {
-    const files = execFileSync('dpkg', ['-L', PACKAGE], { encoding: 'utf8' }).split('\n').filter((path) => path.startsWith('/') && path !== '/.');
+    const files = execFileSync('dpkg', ['-L', PACKAGE], { encoding: 'utf8' })
+      .split('\n')
+      .filter((path) => path.startsWith('/') && path !== '/.');
     await card?.stop(); // its state file lives in a temp HOME, not under the watched trees
     purge();
     expect(installed()).toBe(false);

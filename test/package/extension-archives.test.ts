@@ -55,7 +55,10 @@ describe('the store archives', () => {
     }
     for (const lang of ['ja', 'en']) {
       const listing = readFileSync(join(ROOT, `extension/store/listing.${lang}.md`), 'utf8');
-      expect([...asked].filter((permission) => !listing.includes(permission)), `listing.${lang}.md`).toEqual([]);
+      expect(
+        [...asked].filter((permission) => !listing.includes(permission)),
+        `listing.${lang}.md`,
+      ).toEqual([]);
     }
   });
 
@@ -99,7 +102,11 @@ describe('the store archives', () => {
   it('the sources zip rebuilds the same Firefox add-on with the commands of its review notes', async () => {
     const sources = await unzipped(zip('sources'));
     const notes = readFileSync(join(sources, 'extension/store/SOURCE-REVIEW.md'), 'utf8');
-    const commands = /```sh\n([\s\S]*?)```/.exec(notes)![1]!.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const commands = /```sh\n([\s\S]*?)```/
+      .exec(notes)![1]!
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter(Boolean);
     expect(commands.length).toBeGreaterThan(0);
     // --prefer-offline: the packages come from npm's cache when the checkout's `npm ci` put them there.
     // A reviewer's shell has no NODE_ENV; vitest's 'test' would make Vite compile JSX for development.

@@ -39,8 +39,18 @@ beforeAll(async () => {
 
 describe('npm tarballs installed outside the repository', () => {
   it('each package has only its own dependencies, and no TypeScript or tsx to run', async () => {
-    const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string> }> };
-    expect(Object.keys(lock.packages['node_modules/@jpki-bridge/verifier']!.dependencies ?? {}).sort()).toEqual(['@signpdf/placeholder-plain', '@signpdf/utils', '@xmldom/xmldom', 'asn1js', 'pkijs', 'valibot', 'xml-crypto']);
+    const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dependencies?: Record<string, string> }>;
+    };
+    expect(Object.keys(lock.packages['node_modules/@jpki-bridge/verifier']!.dependencies ?? {}).sort()).toEqual([
+      '@signpdf/placeholder-plain',
+      '@signpdf/utils',
+      '@xmldom/xmldom',
+      'asn1js',
+      'pkijs',
+      'valibot',
+      'xml-crypto',
+    ]);
     expect(Object.keys(lock.packages['node_modules/@jpki-bridge/page']!.dependencies ?? {})).toEqual(['valibot']);
     expect(Object.keys(lock.packages['node_modules/jpki-bridge']!.dependencies ?? {})).toEqual(['pcsclite']);
     const installed = Object.keys(lock.packages);
@@ -55,7 +65,9 @@ describe('npm tarballs installed outside the repository', () => {
     const root = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; repository: { url: string }; bugs: { url: string } };
     const folders = { '@jpki-bridge/verifier': 'packages/verifier', '@jpki-bridge/page': 'packages/page', 'jpki-bridge': 'packages/cli' };
     for (const [name, directory] of Object.entries(folders)) {
-      const manifest = JSON.parse(await readFile(join(project, 'node_modules', name, 'package.json'), 'utf8')) as typeof root & { repository: { directory: string } };
+      const manifest = JSON.parse(await readFile(join(project, 'node_modules', name, 'package.json'), 'utf8')) as typeof root & {
+        repository: { directory: string };
+      };
       expect(manifest.repository, name).toEqual({ type: 'git', url: root.repository.url, directory });
       expect(manifest.homepage, name).toBe(root.homepage);
       expect(manifest.bugs, name).toEqual(root.bugs);
@@ -67,7 +79,10 @@ describe('npm tarballs installed outside the repository', () => {
       "import { bundledJpkiRoots, BUNDLED_JPKI_ROOTS_DIR } from '@jpki-bridge/verifier';",
       'console.log(JSON.stringify({ dir: BUNDLED_JPKI_ROOTS_DIR, roots: bundledJpkiRoots().map((anchor) => anchor.certificate.x509.subject) }));',
     ].join('\n');
-    const { dir, roots } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' })) as { dir: string; roots: string[] };
+    const { dir, roots } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' })) as {
+      dir: string;
+      roots: string[];
+    };
     expect(dir).toBe(join(project, 'node_modules/@jpki-bridge/verifier/dist/roots/'));
     expect(roots).toHaveLength(4);
     for (const subject of roots) expect(subject).toMatch(/O=JPKI/);
@@ -143,7 +158,16 @@ describe('npm tarballs installed outside the repository', () => {
       join(project, 'tsconfig.json'),
       JSON.stringify({
         // skipLibCheck off: the packages' own declarations are checked too.
-        compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: ['node'] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          lib: ['es2022', 'dom'],
+          types: ['node'],
+        },
         files: ['site.ts', 'wrong.ts'],
       }),
     );

@@ -76,7 +76,23 @@ describe('jpki-bridge sign / verify through pcscd', () => {
     expect(verifies(commands)).toBe(1);
     expect(signatures(commands)).toBe(1);
 
-    const openssl = await peer('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${file}.p7s`, '-content', file, '-CAfile', caFile, '-purpose', 'any', '-out', '/dev/null']);
+    const openssl = await peer('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      `${file}.p7s`,
+      '-content',
+      file,
+      '-CAfile',
+      caFile,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
     expect(openssl.out).toMatch(/Verification successful/);
     const verified = await cli(['verify', file, '--trust', caFile]);
     expect(verified.code).toBe(0);

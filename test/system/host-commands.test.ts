@@ -12,7 +12,7 @@ import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-b
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VERSION } from '@jpki-bridge/shared/version';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
-import { type HostProcess, settle, spawnHost } from '../harness/host.ts';
+import { settle, spawnHost } from '../harness/host.ts';
 import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
 
 const ORIGIN = 'https://example.jp';
@@ -65,7 +65,10 @@ const signs = async (card: Trace) => (await card.traceCommands()).filter((c) => 
 const auth = (pin: string, extra = {}) => ({ origin: ORIGIN, challengeNonce: NONCE, pin, ...extra });
 const signArgs = (pin: string, extra = {}) => ({ origin: ORIGIN, hashes: [HASH], hashFunction: 'SHA-256', pin, ...extra });
 const recover = (certificate: string, signature: string) =>
-  publicDecrypt({ key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64'));
+  publicDecrypt(
+    { key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING },
+    Buffer.from(signature, 'base64'),
+  );
 
 describe('every command through pcscd', () => {
   it('says hello, then status lists both virtual readers and the card in reader 00 00', async () => {
@@ -86,7 +89,11 @@ describe('every command through pcscd', () => {
     const { host, state, card } = await setup();
     const reply = await host.request('authenticate', auth('1234'));
     const { result } = reply;
-    expect(result, JSON.stringify(reply)).toMatchObject({ format: AUTH_TOKEN_FORMAT, algorithm: AUTH_TOKEN_ALGORITHM, appVersion: expect.stringContaining(`/${VERSION}`) });
+    expect(result, JSON.stringify(reply)).toMatchObject({
+      format: AUTH_TOKEN_FORMAT,
+      algorithm: AUTH_TOKEN_ALGORITHM,
+      appVersion: expect.stringContaining(`/${VERSION}`),
+    });
     const certificate = new X509Certificate(Buffer.from(result!.unverifiedCertificate as string, 'base64'));
     const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
     const block = buildAuthBlock(sha256(Buffer.concat([sha256(ORIGIN), sha256(NONCE)])));
@@ -229,7 +236,12 @@ describe('the portal commands through pcscd', () => {
     for (const answer of answers) expect(answer).toMatchObject({ uuid, combinationCode: code(state.cardId.manufactureNumber, uuid) });
     expect(JSON.stringify(answers)).not.toContain(state.cardId.manufactureNumber);
     expect(recover(answers[0]!.certificate as string, answers[0]!.signature as string).toString('base64')).toBe(digest);
-    expect(answers[2]).toMatchObject({ name: state.persona.name, address: state.persona.address, birthday: state.persona.birth.replaceAll('-', ''), sex: state.persona.sex });
+    expect(answers[2]).toMatchObject({
+      name: state.persona.name,
+      address: state.persona.address,
+      birthday: state.persona.birth.replaceAll('-', ''),
+      sex: state.persona.sex,
+    });
     // Each card-ID read comes right after that command's last card work (one hold: the host resets only at its end).
     const trace = await card.traceCommands();
     const ends = trace.flatMap((apdu, i) => (apdu === CARD_ID[0] ? [i] : []));
@@ -275,7 +287,7 @@ describe('several readers', () => {
     cleanups.push(() => other.stop());
     const deadline = Date.now() + 15_000;
     let status = await host.request('status', {});
-    while ((status.result?.readers as { jpki: boolean }[]).filter((r) => r.jpki).length < 2 && Date.now() < deadline) {
+    while (((status.result?.readers ?? []) as { jpki: boolean }[]).filter((r) => r.jpki).length < 2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       status = await host.request('status', {});
     }

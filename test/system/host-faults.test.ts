@@ -49,7 +49,8 @@ async function host(): Promise<HostProcess> {
   cleanups.push(() => h.kill());
   return h;
 }
-const retriesOf = async (stateFile: string) => JSON.parse(await readFile(stateFile, 'utf8')).pins as { auth: { retriesLeft: number }; sign: { retriesLeft: number } };
+const retriesOf = async (stateFile: string) =>
+  JSON.parse(await readFile(stateFile, 'utf8')).pins as { auth: { retriesLeft: number }; sign: { retriesLeft: number } };
 
 /** How many APDUs a whole command sends (measured once, so the sweep covers each of them). */
 async function apduCount(command: string, args: unknown): Promise<number> {

@@ -70,7 +70,11 @@ describe('hello and order', () => {
 
   it('end of input finishes the current operation, then the host exits 0', async () => {
     const h = await host();
-    h.writeFrame({ id: 5, command: 'authenticate', arguments: { origin: 'https://a.example', challengeNonce: Buffer.alloc(32).toString('base64'), pin: '1234' } });
+    h.writeFrame({
+      id: 5,
+      command: 'authenticate',
+      arguments: { origin: 'https://a.example', challengeNonce: Buffer.alloc(32).toString('base64'), pin: '1234' },
+    });
     h.endInput();
     expect((await h.readFrame()).id).toBe(5);
     expect(await h.exited).toBe(0);
@@ -137,7 +141,9 @@ describe('recoverable faults: typed error, session goes on', () => {
     ['a command named __proto__', new TextEncoder().encode('{"id":7,"command":"__proto__","arguments":{}}'), 'ERR_JPKI_UNKNOWN_COMMAND', 7],
     [
       'a missing pin',
-      new TextEncoder().encode(`{"id":8,"command":"authenticate","arguments":{"origin":"https://a.jp","challengeNonce":"${Buffer.alloc(32).toString('base64')}"}}`),
+      new TextEncoder().encode(
+        `{"id":8,"command":"authenticate","arguments":{"origin":"https://a.jp","challengeNonce":"${Buffer.alloc(32).toString('base64')}"}}`,
+      ),
       'ERR_JPKI_INVALID_REQUEST',
       8,
     ],

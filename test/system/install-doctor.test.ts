@@ -19,10 +19,11 @@ import { createCardState, type ServedCard, serveCard } from '../../tools/dev/vir
 const run = promisify(execFile);
 // `install` makes the installation uuid in $XDG_CONFIG_HOME/jpki-bridge: a directory of this file's, never ~/.config.
 const configHome = mkdtempSync(join(tmpdir(), 'jpki-install-config-'));
-const cli = (...args: string[]) => run(process.execPath, [HOST_BIN, ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } }).then(
-  (r) => ({ code: 0, stdout: r.stdout }),
-  (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
-);
+const cli = (...args: string[]) =>
+  run(process.execPath, [HOST_BIN, ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } }).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
 
 let pcscd: { stop(): Promise<void> };
 let card: ServedCard | undefined;
@@ -35,16 +36,19 @@ afterAll(async () => {
 });
 
 describe('install --dry-run', () => {
-  it.each(['chrome', 'chromium', 'edge', 'brave', 'firefox'] as Browser[])('install --dry-run for %s prints the paths of the table and writes nothing', async (browser) => {
-    for (const scope of ['user', 'system'] as const) {
-      const { code, stdout } = await cli('install', '--dry-run', '--browser', browser, `--${scope}`);
-      expect(code).toBe(0);
-      const target = installTarget('linux', browser, scope, { home: homedir() });
-      expect(stdout).toContain(target.manifestPath);
-      expect(stdout).toContain(target.launcherPath);
-      await expect(stat(target.manifestPath)).rejects.toThrow(); // nothing written
-    }
-  });
+  it.each(['chrome', 'chromium', 'edge', 'brave', 'firefox'] as Browser[])(
+    'install --dry-run for %s prints the paths of the table and writes nothing',
+    async (browser) => {
+      for (const scope of ['user', 'system'] as const) {
+        const { code, stdout } = await cli('install', '--dry-run', '--browser', browser, `--${scope}`);
+        expect(code).toBe(0);
+        const target = installTarget('linux', browser, scope, { home: homedir() });
+        expect(stdout).toContain(target.manifestPath);
+        expect(stdout).toContain(target.launcherPath);
+        await expect(stat(target.manifestPath)).rejects.toThrow(); // nothing written
+      }
+    },
+  );
 });
 
 describe('install then doctor', () => {

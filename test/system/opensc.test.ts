@@ -44,7 +44,12 @@ describe('OpenSC jpki driver', () => {
     expect(out).toContain('PKCS#15 Card [JPKI]');
     expect(out).toMatch(/PIN \[User Authentication PIN\][\s\S]*?Tries left\s*: 3/);
     expect(out).toMatch(/PIN \[Digital Signature PIN\][\s\S]*?Tries left\s*: 5/);
-    for (const label of ['User Authentication Certificate', 'Digital Signature Certificate', 'User Authentication Certificate CA', 'Digital Signature Certificate CA']) {
+    for (const label of [
+      'User Authentication Certificate',
+      'Digital Signature Certificate',
+      'User Authentication Certificate CA',
+      'Digital Signature Certificate CA',
+    ]) {
       expect(out).toContain(`X.509 Certificate [${label}]`);
     }
   });
@@ -61,7 +66,24 @@ describe('OpenSC jpki driver', () => {
     const data = join(work, 'data.txt');
     const sig = join(work, 'sig.bin');
     await writeFile(data, 'signed through OpenSC PKCS#11\n');
-    await tool('pkcs11-tool', ['--module', PKCS11, '--slot-index', '0', '--login', '--pin', VIRTUAL_PINS.auth, '--sign', '--mechanism', 'SHA256-RSA-PKCS', '--id', '01', '-i', data, '-o', sig]);
+    await tool('pkcs11-tool', [
+      '--module',
+      PKCS11,
+      '--slot-index',
+      '0',
+      '--login',
+      '--pin',
+      VIRTUAL_PINS.auth,
+      '--sign',
+      '--mechanism',
+      'SHA256-RSA-PKCS',
+      '--id',
+      '01',
+      '-i',
+      data,
+      '-o',
+      sig,
+    ]);
     await tool('openssl', ['x509', '-in', join(work, 'auth.pem'), '-pubkey', '-noout', '-out', join(work, 'pubkey.pem')]);
     const verified = await tool('openssl', ['dgst', '-sha256', '-verify', join(work, 'pubkey.pem'), '-signature', sig, data]);
     expect(verified).toContain('Verified OK');

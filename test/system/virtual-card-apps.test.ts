@@ -6,7 +6,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pcsclite from 'pcsclite';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../native-host/src/card/apdu.ts';
 import { readManufactureNumber } from '../../native-host/src/card/card-id-app.ts';
@@ -15,7 +14,7 @@ import { TextApp } from '../../native-host/src/card/text-app.ts';
 import { combinationCode, readCombinationCode } from '../../native-host/src/portal/combination-code.ts';
 import { ATRS, ATR_CHOICES, type AtrChoice } from '../../native-host/src/virtual-card/atr.ts';
 import { jpkiBridge } from '../../tools/dev/host-cli.ts';
-import type { CardConnection } from '../../tools/dev/pcsc-client.ts';
+import { type CardConnection, withPcsc } from '../../tools/dev/pcsc-client.ts';
 import { settle, spawnHost, type HostProcess } from '../harness/host.ts';
 import { READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 import { holdVirtualReaders } from '../harness/virtual-readers.ts';
@@ -53,23 +52,11 @@ async function cardLayer(connection: CardConnection): Promise<JpkiCard> {
 }
 
 /** The ATR PC/SC reports for the card in `readerName`. */
-async function atrInReader(readerName: string): Promise<string> {
-  const pcsc = pcsclite();
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ATR seen in ${readerName}`)), 10_000);
-      pcsc.on('error', reject);
-      pcsc.on('reader', (reader) => {
-        reader.on('status', (status: { atr?: Buffer }) => {
-          if (reader.name !== readerName || !status.atr?.length) return;
-          clearTimeout(timer);
-          resolve(status.atr.toString('hex'));
-        });
-      });
-    });
-  } finally {
-    pcsc.close();
-  }
+function atrInReader(readerName: string): Promise<string> {
+  return withPcsc(async (client) => {
+    await client.waitFor(`an ATR in ${readerName}`, () => client.atr(readerName) !== undefined);
+    return client.atr(readerName)!;
+  });
 }
 
 describe('card-ID application through pcscd + vpcd', () => {
@@ -82,7 +69,9 @@ describe('card-ID application through pcscd + vpcd', () => {
     expect(value.slice(2, 15)).toBe(state.cardId.manufactureNumber);
     const layer = await cardLayer(card);
     expect(await readManufactureNumber(layer)).toBe(state.cardId.manufactureNumber);
-    expect(await readCombinationCode(layer, '00112233445566778899aabbccddeeff')).toBe(combinationCode(state.cardId.manufactureNumber, '00112233445566778899aabbccddeeff'));
+    expect(await readCombinationCode(layer, '00112233445566778899aabbccddeeff')).toBe(
+      combinationCode(state.cardId.manufactureNumber, '00112233445566778899aabbccddeeff'),
+    );
   });
 
   it('another card has another manufacture number, and so another combination code', async () => {

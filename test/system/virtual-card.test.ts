@@ -165,10 +165,10 @@ describe('virtual card through pcscd + vpcd', () => {
       expect(await card.transmit(SELECT_JPKI)).toBe('9000');
       await card.disconnect('reset');
     } finally {
-      fresh.close();
+      await fresh.close();
     }
     // The long-lived client's context died with the old pcscd: give the remaining tests a new one.
-    readers.renewClient();
+    await readers.renewClient();
   });
 
   it('removeAt pulls the card on the N-th APDU without answering it', async () => {

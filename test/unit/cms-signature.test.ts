@@ -30,7 +30,23 @@ async function opensslVerify(p7s: Uint8Array, data: Uint8Array): Promise<{ code:
   const dataFile = join(card.dir, `data-${Math.random()}`);
   await writeFile(dataFile, data);
   await writeFile(`${dataFile}.p7s`, p7s);
-  return peer('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${dataFile}.p7s`, '-content', dataFile, '-CAfile', card.caFile, '-purpose', 'any', '-out', '/dev/null']);
+  return peer('openssl', [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    `${dataFile}.p7s`,
+    '-content',
+    dataFile,
+    '-CAfile',
+    card.caFile,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ]);
 }
 
 describe('a detached CMS signature of a file', () => {
@@ -88,7 +104,9 @@ describe('what the verifier refuses', () => {
 
   it('a signingCertificateV2 that names another certificate than the one that signed', async () => {
     const attributes = buildSignedAttributes({ contentDigest: sha256(content), certificate: Buffer.from(other.state.sign!.certificate, 'base64') });
-    const forged = await card.withSigner(async (s) => assembleSignedData({ signedAttributes: attributes, signature: await s.sign(attributes.hash), certificates: [s.certificate] }));
+    const forged = await card.withSigner(async (s) =>
+      assembleSignedData({ signedAttributes: attributes, signature: await s.sign(attributes.hash), certificates: [s.certificate] }),
+    );
     expect(await verifyDetachedCms(card.verifier, forged, { bytes: content })).toMatchObject({ ok: false, code: 'DOCUMENT_MALFORMED' });
   });
 

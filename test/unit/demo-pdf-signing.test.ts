@@ -48,7 +48,11 @@ describe('demo server: PDF に電子署名', () => {
     const { id, hash, hashFunction } = JSON.parse(prepared.bytes.toString());
     expect(hashFunction).toBe('SHA-256');
     const signature = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', Buffer.from(hash, 'base64')));
-    const done = await request('/api/pdf/complete', { body: JSON.stringify({ id, signature, certificate: pki.sign.certificate }), type: 'application/json', cookie: prepared.cookie });
+    const done = await request('/api/pdf/complete', {
+      body: JSON.stringify({ id, signature, certificate: pki.sign.certificate }),
+      type: 'application/json',
+      cookie: prepared.cookie,
+    });
     const verdict = JSON.parse(done.bytes.toString());
     expect(verdict).toMatchObject({ ok: true, holder: { name: '公的　太郎' }, download: `/api/pdf/${id}.pdf` });
     const pdf = await request(verdict.download, { cookie: prepared.cookie });
@@ -57,7 +61,11 @@ describe('demo server: PDF に電子署名', () => {
     await writeFile(file, pdf.bytes);
     expect((await peer('pdfsig', [file])).out).toMatch(/Signature Validation: Signature is Valid\./);
     // One signing per upload.
-    const again = await request('/api/pdf/complete', { body: JSON.stringify({ id, signature, certificate: pki.sign.certificate }), type: 'application/json', cookie: prepared.cookie });
+    const again = await request('/api/pdf/complete', {
+      body: JSON.stringify({ id, signature, certificate: pki.sign.certificate }),
+      type: 'application/json',
+      cookie: prepared.cookie,
+    });
     expect(again.status).toBe(404);
   });
 
@@ -65,7 +73,9 @@ describe('demo server: PDF に電子署名', () => {
     const prepared = await request('/api/pdf/prepare', { body: new Uint8Array(makeSamplePdf()), type: 'application/pdf' });
     const { id, hash } = JSON.parse(prepared.bytes.toString());
     const complete = async (body: object) =>
-      JSON.parse((await request('/api/pdf/complete', { body: JSON.stringify({ id, ...body }), type: 'application/json', cookie: prepared.cookie })).bytes.toString());
+      JSON.parse(
+        (await request('/api/pdf/complete', { body: JSON.stringify({ id, ...body }), type: 'application/json', cookie: prepared.cookie })).bytes.toString(),
+      );
     const wrongKind = signDigestInfo(pki.auth, buildDigestInfo('SHA-256', Buffer.from(hash, 'base64')));
     expect(await complete({ signature: wrongKind, certificate: pki.auth.certificate })).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
     const otherHash = signDigestInfo(pki.sign, buildDigestInfo('SHA-256', Buffer.alloc(32, 7)));

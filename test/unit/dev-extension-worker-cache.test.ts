@@ -6,12 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  WORKER_STAMP_FILE,
-  WORKER_STORE_DIR,
-  builtWorkerHash,
-  forgetStaleExtensionWorker,
-} from '../../tools/dev/extension-worker-cache.ts';
+import { WORKER_STAMP_FILE, WORKER_STORE_DIR, builtWorkerHash, forgetStaleExtensionWorker } from '../../tools/dev/extension-worker-cache.ts';
 
 let root: string;
 let extension: string;
@@ -72,7 +67,10 @@ describe('a kept Chromium profile and the stored service worker of the extension
   });
 
   it('the stamp follows the script the manifest names, not a file of a fixed name', () => {
-    writeFileSync(join(extension, 'manifest.json'), JSON.stringify({ manifest_version: 3, version: '0.1.0', background: { service_worker: 'worker/main.js' } }));
+    writeFileSync(
+      join(extension, 'manifest.json'),
+      JSON.stringify({ manifest_version: 3, version: '0.1.0', background: { service_worker: 'worker/main.js' } }),
+    );
     mkdirSync(join(extension, 'worker'));
     writeFileSync(join(extension, 'worker', 'main.js'), 'a');
     const first = builtWorkerHash(extension);

@@ -29,7 +29,11 @@ export async function makeDocumentSigner(persona: 'adult' | 'expired' = 'adult')
   await saveCardState(stateFile, state);
   const caFile = join(dir, 'devca.pem');
   await writeFile(caFile, devCaRoots(state).sign);
-  const verifier = new JpkiVerifier({ trustAnchors: trustAnchorsFrom(devCaRoots(state).sign, 'virtual card dev CA'), policies: JPKI_TEST_POLICY_OIDS, revocation: 'not-checked' });
+  const verifier = new JpkiVerifier({
+    trustAnchors: trustAnchorsFrom(devCaRoots(state).sign, 'virtual card dev CA'),
+    policies: JPKI_TEST_POLICY_OIDS,
+    revocation: 'not-checked',
+  });
   const backend = createVirtualBackend(stateFile);
   return {
     dir,

@@ -13,7 +13,12 @@ import { NativeSession } from '../../extension/src/background/native/native-app-
 import { route as routeMessage } from '../../extension/src/background/router.ts';
 import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
 import { pageError } from '../../extension/src/background/page-error.ts';
-import { HOST_FAILURE_BACKOFF_MAX_MS, HOST_FAILURE_BACKOFF_MIN_MS, HOST_VERSION_TTL_MS, HostVersionCache } from '../../extension/src/background/host-version-cache.ts';
+import {
+  HOST_FAILURE_BACKOFF_MAX_MS,
+  HOST_FAILURE_BACKOFF_MIN_MS,
+  HOST_VERSION_TTL_MS,
+  HostVersionCache,
+} from '../../extension/src/background/host-version-cache.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
 import { afterTheAnswer, fakePrompt } from './extension-fakes/fake-prompt.ts';
@@ -25,7 +30,17 @@ const page = (url = 'https://rp.example/login', origin?: string) => ({ id: 'ext'
 const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
 
 function context(host: { connect: BackgroundContext['connect'] }, prompt: { open: BackgroundContext['openPrompt'] }, allow: string[] = []): BackgroundContext {
-  return { connect: host.connect, openPrompt: prompt.open, lock: new OperationLock(), allowList: async () => allow, isBlocked: async () => false, dialogLimit: new DialogRateLimit(), extensionVersion: '0.1.0', helloTimeoutMs: 200, requestTimeoutMs: 500 };
+  return {
+    connect: host.connect,
+    openPrompt: prompt.open,
+    lock: new OperationLock(),
+    allowList: async () => allow,
+    isBlocked: async () => false,
+    dialogLimit: new DialogRateLimit(),
+    extensionVersion: '0.1.0',
+    helloTimeoutMs: 200,
+    requestTimeoutMs: 500,
+  };
 }
 
 /**
@@ -33,7 +48,12 @@ function context(host: { connect: BackgroundContext['connect'] }, prompt: { open
  * in the page (what each guards is proved in extension-page-guards.test.ts).
  */
 const route: typeof routeMessage = (ctx, self, message, sender) =>
-  routeMessage(ctx, self, typeof message === 'object' && message !== null ? { origin: originOfSender(sender) ?? 'null', active: true, ...message } : message, sender);
+  routeMessage(
+    ctx,
+    self,
+    typeof message === 'object' && message !== null ? { origin: originOfSender(sender) ?? 'null', active: true, ...message } : message,
+    sender,
+  );
 
 /** A host whose card answers the PIN like the real one: 3/5 tries, counting down, locking at 0. */
 function cardHost(opts: { retries?: { auth: number; sign: number }; pins?: { auth: string; sign: string } } = {}) {
@@ -50,7 +70,12 @@ function cardHost(opts: { retries?: { auth: number; sign: number }; pins?: { aut
     }
     retries[kind] = kind === 'auth' ? 3 : 5;
     if (command === 'authenticate') return TOKEN;
-    if (command === 'sign') return { certificate: 'MAA=', signatures: (args.hashes as string[]).map(() => 'AAAA'), signatureAlgorithm: { cryptoAlgorithm: 'RSA', hashFunction: args.hashFunction, paddingScheme: 'PKCS1.5' } };
+    if (command === 'sign')
+      return {
+        certificate: 'MAA=',
+        signatures: (args.hashes as string[]).map(() => 'AAAA'),
+        signatureAlgorithm: { cryptoAlgorithm: 'RSA', hashFunction: args.hashFunction, paddingScheme: 'PKCS1.5' },
+      };
     return {};
   };
   return { host: fakeHost(handler), retries };
@@ -60,7 +85,8 @@ const pin = (p: string, confirmLastTry = false): PromptAnswer => ({ type: 'pin',
 
 describe('origin of the sender', () => {
   it('prefers sender.origin', () => expect(originOfSender({ origin: 'https://a.example', url: 'https://b.example/x' })).toBe('https://a.example'));
-  it('falls back to the origin of sender.url (Firefox)', () => expect(originOfSender({ url: 'https://rp.example:8443/p?q#f' })).toBe('https://rp.example:8443'));
+  it('falls back to the origin of sender.url (Firefox)', () =>
+    expect(originOfSender({ url: 'https://rp.example:8443/p?q#f' })).toBe('https://rp.example:8443'));
   it('serves http only on localhost and 127.0.0.1', () => {
     expect(originOfSender({ url: 'http://localhost:3000/' })).toBe('http://localhost:3000');
     expect(originOfSender({ url: 'http://127.0.0.1/' })).toBe('http://127.0.0.1');
@@ -116,25 +142,31 @@ describe('OperationLock', () => {
     await expect(lock.run(async () => 1)).rejects.toMatchObject({ code: 'ERR_JPKI_ACTION_PENDING' });
     release();
     await first;
-    await expect(lock.run(async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await expect(
+      lock.run(async () => {
+        throw new Error('x');
+      }),
+    ).rejects.toThrow('x');
     await expect(lock.run(async () => 2)).resolves.toBe(2);
   });
 });
 
 describe('NativeSession', () => {
-  it.each([
-    'Specified native messaging host not found.',
-    'Access to the specified native messaging host is forbidden.',
-    'Native host has exited.',
-    undefined,
-  ])('a disconnect before hello (%s) is NATIVE_UNAVAILABLE telling to install and run doctor', async (reason) => {
-    const host = fakeHost(() => ({}), { disconnectReason: reason });
-    const error = await NativeSession.open(host.connect).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
-    expect((error as Error).message).toMatch(/jpki-bridge install.*jpki-bridge doctor/);
-  });
+  it.each(['Specified native messaging host not found.', 'Access to the specified native messaging host is forbidden.', 'Native host has exited.', undefined])(
+    'a disconnect before hello (%s) is NATIVE_UNAVAILABLE telling to install and run doctor',
+    async (reason) => {
+      const host = fakeHost(() => ({}), { disconnectReason: reason });
+      const error = await NativeSession.open(host.connect).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
+      expect((error as Error).message).toMatch(/jpki-bridge install.*jpki-bridge doctor/);
+    },
+  );
   it('connectNative throwing is NATIVE_UNAVAILABLE', async () => {
-    await expect(NativeSession.open(() => { throw new Error('no permission'); })).rejects.toMatchObject({ code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
+    await expect(
+      NativeSession.open(() => {
+        throw new Error('no permission');
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
   });
   it('no hello in time is NATIVE_UNAVAILABLE, and the port is closed', async () => {
     const host = fakeHost(() => ({}), { hello: null });
@@ -151,15 +183,22 @@ describe('NativeSession', () => {
     await expect(NativeSession.open(host.connect)).rejects.toMatchObject({ code: 'ERR_JPKI_VERSION_MISMATCH' });
   });
   it('host errors come back as typed JpkiErrors with retriesLeft', async () => {
-    const host = fakeHost(() => { throw new JpkiError('ERR_JPKI_PIN_INCORRECT', 'wrong', 2); });
+    const host = fakeHost(() => {
+      throw new JpkiError('ERR_JPKI_PIN_INCORRECT', 'wrong', 2);
+    });
     const session = await NativeSession.open(host.connect);
-    await expect(session.request('authenticate', { origin: 'https://a.example', challengeNonce: NONCE, pin: '0000' })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+    await expect(session.request('authenticate', { origin: 'https://a.example', challengeNonce: NONCE, pin: '0000' })).rejects.toMatchObject({
+      code: 'ERR_JPKI_PIN_INCORRECT',
+      retriesLeft: 2,
+    });
     session.close();
   });
   it('a malformed result is refused', async () => {
     const host = fakeHost(() => ({ format: 'something' }));
     const session = await NativeSession.open(host.connect);
-    await expect(session.request('authenticate', { origin: 'https://a.example', challengeNonce: NONCE, pin: '1234' })).rejects.toMatchObject({ code: 'ERR_JPKI_UNKNOWN' });
+    await expect(session.request('authenticate', { origin: 'https://a.example', challengeNonce: NONCE, pin: '1234' })).rejects.toMatchObject({
+      code: 'ERR_JPKI_UNKNOWN',
+    });
     session.close();
   });
 });
@@ -215,13 +254,20 @@ describe('route: page requests', () => {
     expect(await route(noHost, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: false });
     const { host } = cardHost();
     clock += HOST_FAILURE_BACKOFF_MIN_MS;
-    expect(await route({ ...noHost, connect: host.connect }, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
+    expect(await route({ ...noHost, connect: host.connect }, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({
+      ok: true,
+    });
   });
 
   it('authenticate binds the token to the sender origin, never a page-supplied one', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('1234')]);
-    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, origin: 'https://bank.example' } }, page('https://rp.example/x'));
+    const out = await route(
+      context(host, prompt),
+      SELF,
+      { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, origin: 'https://bank.example' } },
+      page('https://rp.example/x'),
+    );
     expect(out).toMatchObject({ ok: true, result: TOKEN });
     const auth = host.requests.find((r) => r.command === 'authenticate');
     expect(auth?.arguments).toEqual({ origin: 'https://rp.example', challengeNonce: NONCE, pin: '1234' });
@@ -258,7 +304,12 @@ describe('route: page requests', () => {
 
   it('a hash of the wrong length is INVALID_HASH', async () => {
     const { host } = cardHost();
-    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:sign', request: { hashes: ['AAAA'], hashFunction: 'SHA-256' } }, page());
+    const out = await route(
+      context(host, fakePrompt([])),
+      SELF,
+      { channel: 'page', action: 'jpki:sign', request: { hashes: ['AAAA'], hashFunction: 'SHA-256' } },
+      page(),
+    );
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_HASH' } });
   });
 
@@ -276,7 +327,12 @@ describe('route: page requests', () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('abc123')]);
     const hash = btoa('x'.repeat(32));
-    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:sign', request: { hashes: [hash, hash, hash], hashFunction: 'SHA-256' } }, page());
+    const out = await route(
+      context(host, prompt),
+      SELF,
+      { channel: 'page', action: 'jpki:sign', request: { hashes: [hash, hash, hash], hashFunction: 'SHA-256' } },
+      page(),
+    );
     expect(out).toMatchObject({ ok: true, result: { signatures: ['AAAA', 'AAAA', 'AAAA'] } });
     expect(prompt.states).toHaveLength(1);
     expect(prompt.states[0]).toMatchObject({ use: 'sign', kind: 'sign', count: 3 });
@@ -296,15 +352,19 @@ describe('route: page requests', () => {
   it('no card / no reader show in the dialog, and the page gets them when it is closed', async () => {
     const noCard = fakeHost((c) => (c === 'status' ? { ...statusResult(), card: null } : {}));
     const cardPrompt = fakePrompt([{ type: 'close' }]);
-    expect(await route(context(noCard, cardPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
+    expect(
+      await route(context(noCard, cardPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page()),
+    ).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
     expect(cardPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_CARD' } }]);
     const noReader = fakeHost((c) => (c === 'status' ? { version: '0.1.0', readers: [], card: null } : {}));
     const readerPrompt = fakePrompt([{ type: 'cancel' }]);
-    expect(await route(context(noReader, readerPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
+    expect(
+      await route(context(noReader, readerPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page()),
+    ).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
     expect(readerPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_READER' } }]);
   });
 
-  it('a page gets the code and the generic message only; the host\'s detail (reader name with its USB serial) goes to the log (issue 19 finding 7)', async () => {
+  it("a page gets the code and the generic message only; the host's detail (reader name with its USB serial) goes to the log (issue 19 finding 7)", async () => {
     const detail = 'SCardConnect on "ACS ACR39U ICC Reader [SN 0123456789AB] 00 00": Sharing violation';
     const busy = fakeHost((c) => {
       if (c === 'status') throw new JpkiError('ERR_JPKI_PCSC_UNAVAILABLE', detail);
@@ -312,7 +372,12 @@ describe('route: page requests', () => {
     });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const out = await route(context(busy, fakePrompt([{ type: 'close' }])), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
+      const out = await route(
+        context(busy, fakePrompt([{ type: 'close' }])),
+        SELF,
+        { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } },
+        page(),
+      );
       expect(out).toEqual({ ok: false, error: { code: 'ERR_JPKI_PCSC_UNAVAILABLE', message: ERROR_MESSAGES.ERR_JPKI_PCSC_UNAVAILABLE.en } });
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('0123456789AB'));
     } finally {
@@ -349,7 +414,12 @@ describe('route: page requests', () => {
   it('a missing host shows NATIVE_UNAVAILABLE in the dialog, and the page gets it when the dialog times out too', async () => {
     const host = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
     const prompt = fakePrompt(['hang']);
-    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } }, page());
+    const out = await route(
+      context(host, prompt),
+      SELF,
+      { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } },
+      page(),
+    );
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NATIVE_UNAVAILABLE' } });
     await afterTheAnswer();
     expect(prompt.states).toMatchObject([{ phase: 'failed' }]);
@@ -482,7 +552,10 @@ describe('the PIN loop', () => {
   });
 
   it('the port is closed after an error from the host too', async () => {
-    const host = fakeHost((c) => { if (c === 'status') return statusResult(); throw new JpkiError('ERR_JPKI_CARD_REMOVED'); });
+    const host = fakeHost((c) => {
+      if (c === 'status') return statusResult();
+      throw new JpkiError('ERR_JPKI_CARD_REMOVED');
+    });
     const prompt = fakePrompt([pin('1234')]);
     expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_REMOVED' } });
     await afterTheAnswer();
@@ -492,7 +565,8 @@ describe('the PIN loop', () => {
 });
 
 describe('route: portal', () => {
-  const di = (hash: string) => btoa(String.fromCharCode(...[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]) + hash);
+  const di = (hash: string) =>
+    btoa(String.fromCharCode(...[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]) + hash);
   const UUID = '0123456789abcdef0123456789abcdef';
   const CODE = 'c'.repeat(64);
   const identity = { uuid: UUID, combinationCode: CODE };
@@ -519,7 +593,9 @@ describe('route: portal', () => {
   });
 
   it('mode 02 with an array signs each digest and answers an array, with one PIN entry', async () => {
-    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity }));
+    const host = fakeHost((c, a) =>
+      c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity },
+    );
     const prompt = fakePrompt([pin('ABC123')]);
     const ctx = context(host, prompt, ['*.example']);
     const out = await route(ctx, SELF, portalMessage({ mode: '02', service_id: '01', digest: [di('a'.repeat(32)), di('b'.repeat(32))] }), page());
@@ -529,8 +605,15 @@ describe('route: portal', () => {
   });
 
   it('mode 02 with a single string answers an array of one signature too, as the reference client does', async () => {
-    const host = fakeHost((c, a) => (c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity }));
-    const out = await route(context(host, fakePrompt([pin('ABC123')]), ['*.example']), SELF, portalMessage({ mode: '02', service_id: '01', digest: di('a'.repeat(32)) }), page());
+    const host = fakeHost((c, a) =>
+      c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity },
+    );
+    const out = await route(
+      context(host, fakePrompt([pin('ABC123')]), ['*.example']),
+      SELF,
+      portalMessage({ mode: '02', service_id: '01', digest: di('a'.repeat(32)) }),
+      page(),
+    );
     expect(out).toMatchObject({ ok: true, result: { mode: '02', signature: ['SIG='] } });
   });
 
@@ -543,7 +626,16 @@ describe('route: portal', () => {
     const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
     expect(out).toEqual({
       ok: true,
-      result: { mode: '04', result: '0', uuid: UUID, name: hex(card.name), sex: '31', address: hex(card.address), birthday: hex('19850401'), combination_code: CODE },
+      result: {
+        mode: '04',
+        result: '0',
+        uuid: UUID,
+        name: hex(card.name),
+        sex: '31',
+        address: hex(card.address),
+        birthday: hex('19850401'),
+        combination_code: CODE,
+      },
     });
     expect(Object.keys((out as { result: object }).result)).toEqual(['mode', 'result', 'uuid', 'name', 'sex', 'address', 'birthday', 'combination_code']);
     expect(prompt.states[0]).toMatchObject({ use: 'portal-text', kind: 'text', maxTries: 3, retriesLeft: 3, phase: 'enter' });
@@ -551,14 +643,19 @@ describe('route: portal', () => {
   });
 
   it('mode 04 with one text PIN try left opens in the last-try state, and with none in the locked state without touching the card', async () => {
-    const host = fakeHost((c) => (c === 'status' ? statusResult({ auth: 3, sign: 5, text: 1 }) : { name: '', address: '', birthday: '', sex: '9', ...identity }));
+    const host = fakeHost((c) =>
+      c === 'status' ? statusResult({ auth: 3, sign: 5, text: 1 }) : { name: '', address: '', birthday: '', sex: '9', ...identity },
+    );
     const prompt = fakePrompt([pin('1234', true)]);
     expect(await route(context(host, prompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({ ok: true });
     expect(prompt.states[0]).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1 });
     const calls: string[] = [];
     const locked = fakeHost((c) => (calls.push(c), c === 'status' ? statusResult({ auth: 3, sign: 5, text: 0 }) : {}));
     const lockedPrompt = fakePrompt([{ type: 'close' }]);
-    expect(await route(context(locked, lockedPrompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    expect(await route(context(locked, lockedPrompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_JPKI_PIN_LOCKED' },
+    });
     expect(lockedPrompt.states[0]).toMatchObject({ phase: 'locked' });
     expect(calls).toEqual(['status']);
   });
@@ -592,7 +689,10 @@ describe('route: portal', () => {
     const prompt = fakePrompt([pin('1234'), pin('ABC123')]);
     const ctx = context(host, prompt, ['*.example']);
     const block = btoa(String.fromCharCode(...buildAuthBlock(new Uint8Array(32).fill(7))));
-    for (const detail of [{ mode: '01', service_id: '01', digest: block }, { mode: '02', service_id: '01', digest: [di('a'.repeat(32)), block] }]) {
+    for (const detail of [
+      { mode: '01', service_id: '01', digest: block },
+      { mode: '02', service_id: '01', digest: [di('a'.repeat(32)), block] },
+    ]) {
       const out = await route(ctx, SELF, portalMessage(detail), page());
       expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_HASH' } });
     }
@@ -604,7 +704,8 @@ describe('route: portal', () => {
     let clock = 0;
     const { host } = cardHost();
     const ctx = { ...context(host, fakePrompt([]), ['*.example']), hostVersionCache: new HostVersionCache(() => clock) };
-    for (let i = 0; i < 5; i++) expect(await route(ctx, SELF, { channel: 'portal-hello' }, page())).toMatchObject({ allowed: true, inputs: { 'app-is-installed': '29' } });
+    for (let i = 0; i < 5; i++)
+      expect(await route(ctx, SELF, { channel: 'portal-hello' }, page())).toMatchObject({ allowed: true, inputs: { 'app-is-installed': '29' } });
     expect(await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
     expect(host.opened).toBe(1);
     clock += HOST_VERSION_TTL_MS;
@@ -625,4 +726,3 @@ describe('route: portal', () => {
     expect(host.closed).toBe(host.opened);
   });
 });
-

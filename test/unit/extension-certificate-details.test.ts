@@ -12,7 +12,10 @@ function certificate(): Uint8Array {
   cert.serialNumber = '0a1b2c3d4e';
   cert.validity.notBefore = new Date('2024-04-01T00:00:00Z');
   cert.validity.notAfter = new Date('2029-05-14T14:59:59Z');
-  cert.setSubject([{ name: 'countryName', value: 'JP' }, { name: 'commonName', value: '20240401ABCDE' }]);
+  cert.setSubject([
+    { name: 'countryName', value: 'JP' },
+    { name: 'commonName', value: '20240401ABCDE' },
+  ]);
   cert.setIssuer([
     { name: 'countryName', value: 'JP' },
     { name: 'organizationName', value: 'JPKI' },

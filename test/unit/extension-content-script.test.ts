@@ -24,7 +24,11 @@ describe('readPageMessage', () => {
 
   it('ignores an object whose action getter throws', () => {
     const data = {};
-    Object.defineProperty(data, 'action', { get: () => { throw new Error('boom'); } });
+    Object.defineProperty(data, 'action', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(readPageMessage(data)).toBeNull();
   });
 
@@ -132,7 +136,9 @@ describe('startPageApi', () => {
 
   it('a dead extension context (sendMessage throws) is EXTENSION_UNAVAILABLE', async () => {
     const win = new FakeWindow();
-    startPageApi(win as unknown as Window, () => { throw new Error('Extension context invalidated.'); });
+    startPageApi(win as unknown as Window, () => {
+      throw new Error('Extension context invalidated.');
+    });
     win.postMessage({ action: 'jpki:status' }, win.location.origin);
     await tick(5);
     expect(win.replies()[1]?.code).toBe('ERR_JPKI_EXTENSION_UNAVAILABLE');

@@ -29,11 +29,26 @@ const sender = (origin = 'https://rp.example') => ({ id: 'ext', url: `${origin}/
 const pin = (p: string): PromptAnswer => ({ type: 'pin', pin: p, confirmLastTry: false });
 
 function context(host: { connect: BackgroundContext['connect'] }, prompt: { open: BackgroundContext['openPrompt'] }, allow: string[] = []): BackgroundContext {
-  return { connect: host.connect, openPrompt: prompt.open, lock: new OperationLock(), allowList: async () => allow, isBlocked: async () => false, dialogLimit: new DialogRateLimit(), extensionVersion: '0.1.0', helloTimeoutMs: 200, requestTimeoutMs: 500 };
+  return {
+    connect: host.connect,
+    openPrompt: prompt.open,
+    lock: new OperationLock(),
+    allowList: async () => allow,
+    isBlocked: async () => false,
+    dialogLimit: new DialogRateLimit(),
+    extensionVersion: '0.1.0',
+    helloTimeoutMs: 200,
+    requestTimeoutMs: 500,
+  };
 }
 
 const authenticate = (ctx: BackgroundContext, origin = 'https://rp.example', timeout?: number) =>
-  route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', origin, active: true, request: { challengeNonce: NONCE, ...(timeout ? { timeout } : {}) } }, sender(origin));
+  route(
+    ctx,
+    SELF,
+    { channel: 'page', action: 'jpki:authenticate', origin, active: true, request: { challengeNonce: NONCE, ...(timeout ? { timeout } : {}) } },
+    sender(origin),
+  );
 
 /** A self-signed certificate (base64 DER) valid until `notAfter`. */
 function certificateUntil(notAfter: Date): string {
@@ -75,13 +90,28 @@ describe('再試行 in the same window', () => {
     });
     const prompt = fakePrompt([{ type: 'close' }]);
     expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_BUSY' } });
-    expect(prompt.states[0]).toMatchObject({ phase: 'failed', retryable: true, error: { code: 'ERR_JPKI_CARD_BUSY', detail: expect.stringContaining('exclusively') } });
+    expect(prompt.states[0]).toMatchObject({
+      phase: 'failed',
+      retryable: true,
+      error: { code: 'ERR_JPKI_CARD_BUSY', detail: expect.stringContaining('exclusively') },
+    });
   });
 
   it('a retry the failure does not allow (no signing certificate) changes nothing', async () => {
     const host = fakeHost(() => statusResult({ auth: 3, sign: 0 }, { hasSigningCertificate: false }));
     const prompt = fakePrompt([{ type: 'retry' }, { type: 'close' }]);
-    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:sign', origin: 'https://rp.example', active: true, request: { hashes: [Buffer.alloc(32).toString('base64')], hashFunction: 'SHA-256' } }, sender());
+    const out = await route(
+      context(host, prompt),
+      SELF,
+      {
+        channel: 'page',
+        action: 'jpki:sign',
+        origin: 'https://rp.example',
+        active: true,
+        request: { hashes: [Buffer.alloc(32).toString('base64')], hashFunction: 'SHA-256' },
+      },
+      sender(),
+    );
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' } });
     expect(prompt.states.map((s) => s.retryable)).toEqual([false, false]);
     expect(host.requests.map((r) => r.command)).toEqual(['status']);

@@ -25,7 +25,30 @@ const NONCE = 'q'.repeat(43) + '=';
 const RP = 'https://rp.example';
 const PORTAL = 'https://portal.example';
 const CITY = 'https://city.example';
-const DIGEST_INFO = btoa(String.fromCharCode(0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20, ...new Array(32).fill(7)));
+const DIGEST_INFO = btoa(
+  String.fromCharCode(
+    0x30,
+    0x31,
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x60,
+    0x86,
+    0x48,
+    0x01,
+    0x65,
+    0x03,
+    0x04,
+    0x02,
+    0x01,
+    0x05,
+    0x00,
+    0x04,
+    0x20,
+    ...new Array(32).fill(7),
+  ),
+);
 
 /** Our content script in a top frame, as Chromium (sender.origin) or Firefox (sender.url only) describes it. */
 const chromium = (origin: string) => ({ id: 'ext', url: `${origin}/page`, origin, tab: { id: 1 }, frameId: 0 });
@@ -48,7 +71,13 @@ function setup(options: { blocked?: string[]; limit?: DialogRateLimit } = {}) {
   return { host, prompt, ctx };
 }
 
-const login = (origin: string, active = true) => ({ channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 }, origin, active });
+const login = (origin: string, active = true) => ({
+  channel: 'page',
+  action: 'jpki:authenticate',
+  request: { challengeNonce: NONCE, timeout: 1_000 },
+  origin,
+  active,
+});
 const launch = (origin: string, detail: unknown, active = true) => ({ channel: 'portal', detail, origin, active });
 
 describe('the origin the content script reports must be the sender’s', () => {
@@ -130,7 +159,10 @@ describe('a dialog needs the user’s activation in the page', () => {
   it('a portal detail without a mode is no row at all: INVALID_REQUEST with activation, no dialog (not the status row)', async () => {
     expect(operationOfPortalMode(undefined)).toBeUndefined();
     const { ctx, prompt } = setup();
-    expect(await route(ctx, SELF, launch(PORTAL, { service_id: '01', digest: DIGEST_INFO }), chromium(PORTAL))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
+    expect(await route(ctx, SELF, launch(PORTAL, { service_id: '01', digest: DIGEST_INFO }), chromium(PORTAL))).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_JPKI_INVALID_REQUEST' },
+    });
     expect(prompt.opened).toBe(0);
   });
 
@@ -177,8 +209,8 @@ describe('at most DIALOG_LIMIT dialogs per origin and minute', () => {
   });
 
   it('requests refused before a dialog (malformed, pending) cost nothing', async () => {
-    let now = 0;
-    const { ctx, prompt } = setup({ limit: new DialogRateLimit({ ...DIALOG_LIMIT, max: 1 }, undefined, () => now) });
+    // The clock stands still: only the count of dialogs decides.
+    const { ctx, prompt } = setup({ limit: new DialogRateLimit({ ...DIALOG_LIMIT, max: 1 }, undefined, () => 0) });
     for (let i = 0; i < 5; i++) {
       const bad = { ...login(RP), request: { challengeNonce: 'short' } };
       expect(await route(ctx, SELF, bad, chromium(RP))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_NONCE' } });
@@ -192,8 +224,14 @@ describe('a site the user blocked', () => {
   it('gets ORIGIN_NOT_ALLOWED for every request and no portal inputs, without a dialog or the host', async () => {
     const { ctx, host, prompt } = setup({ blocked: [PORTAL] });
     expect(await route(ctx, SELF, login(PORTAL), chromium(PORTAL))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
-    expect(await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {}, origin: PORTAL, active: true }, chromium(PORTAL))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
-    expect(await route(ctx, SELF, launch(PORTAL, { mode: '01', service_id: '01', digest: DIGEST_INFO }), chromium(PORTAL))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
+    expect(await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {}, origin: PORTAL, active: true }, chromium(PORTAL))).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' },
+    });
+    expect(await route(ctx, SELF, launch(PORTAL, { mode: '01', service_id: '01', digest: DIGEST_INFO }), chromium(PORTAL))).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' },
+    });
     expect(await route(ctx, SELF, { channel: 'portal-hello', origin: PORTAL }, chromium(PORTAL))).toMatchObject({ allowed: false });
     expect(host.opened).toBe(0);
     expect(prompt.opened).toBe(0);

@@ -62,7 +62,7 @@ describe('exchange', () => {
   it('ignores answers from another origin', async () => {
     const win = new FakeWindow();
     const pending = exchange('jpki:status', {}, { target: asWindow(win), ackTimeoutMs: 200 });
-    const requestId = (win.posts[0]?.data as { requestId: string }).requestId;
+    const requestId = (win.posts[0]!.data as { requestId: string }).requestId;
     win.deliver({ action: 'jpki:status-ack', requestId }, { origin: 'https://evil.example' });
     win.deliver({ action: 'jpki:status-success', requestId, hostVersion: 'evil' }, { origin: 'https://evil.example' });
     await expect(pending).rejects.toMatchObject({ code: 'ERR_JPKI_EXTENSION_UNAVAILABLE' });

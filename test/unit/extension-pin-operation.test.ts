@@ -36,9 +36,13 @@ function io(native: FakeHost, prompt: FakePrompt, events: string[]): PinOperatio
   };
 }
 
-const login = { origin: ORIGIN, use: 'authenticate', count: 1, timeoutMs: 5_000, call: (session, pin) => session.request('authenticate', { origin: ORIGIN, challengeNonce: 'n', pin }) } as const satisfies Parameters<
-  typeof runPinOperation
->[2];
+const login = {
+  origin: ORIGIN,
+  use: 'authenticate',
+  count: 1,
+  timeoutMs: 5_000,
+  call: (session, pin) => session.request('authenticate', { origin: ORIGIN, challengeNonce: 'n', pin }),
+} as const satisfies Parameters<typeof runPinOperation>[2];
 
 describe('runPinOperation', () => {
   it('takes the lock, then one dialog of the allowance, then opens the window, and tears each down once', async () => {

@@ -25,7 +25,11 @@ class FakeDocument extends EventTarget {
 
 function setup(hello: PortalHelloAnswer, launch: (m: PortalMessage) => Promise<Outcome>) {
   const doc = new FakeDocument();
-  const win = Object.assign(new EventTarget(), { document: doc, origin: 'https://myna.go.jp', navigator: { userActivation: { isActive: false, hasBeenActive: true } } });
+  const win = Object.assign(new EventTarget(), {
+    document: doc,
+    origin: 'https://myna.go.jp',
+    navigator: { userActivation: { isActive: false, hasBeenActive: true } },
+  });
   const received: unknown[] = [];
   doc.addEventListener('recvMsg', (event) => received.push(JSON.parse((event as CustomEvent).detail as string)));
   const launchSpy = vi.fn(launch);
@@ -67,7 +71,9 @@ describe('startPortal', () => {
     const { received, fire } = setup(ALLOWED, failed('ERR_JPKI_USER_CANCELLED'));
     fire(JSON.stringify({ mode: '02', service_id: '01', digest: ['AAAA'], extra: { kept: true } }));
     await tick(5);
-    expect(received).toEqual([{ mode: '02', service_id: '01', digest: ['AAAA'], extra: { kept: true }, result: '1', errcode: 'EW044-C300', jpki_error: 'ERR_JPKI_USER_CANCELLED' }]);
+    expect(received).toEqual([
+      { mode: '02', service_id: '01', digest: ['AAAA'], extra: { kept: true }, result: '1', errcode: 'EW044-C300', jpki_error: 'ERR_JPKI_USER_CANCELLED' },
+    ]);
   });
 
   it('never echoes a pin, even one the page put in its own request', async () => {

@@ -10,7 +10,8 @@ import { format, makeTranslator, primaryLang, type Messages } from '../../extens
 import { certificateValidity, renewalState } from '../../extension/src/lib/certificate-validity.ts';
 import { diagnostics } from '../../extension/src/popup/diagnostics.ts';
 
-const locale = (lang: string) => JSON.parse(readFileSync(new URL(`../../extension/public/_locales/${lang}/messages.json`, import.meta.url), 'utf8')) as Messages;
+const locale = (lang: string) =>
+  JSON.parse(readFileSync(new URL(`../../extension/public/_locales/${lang}/messages.json`, import.meta.url), 'utf8')) as Messages;
 
 describe('viewPinInput (the dialog as the user types)', () => {
   it('upper-cases the signing PIN and enables submit only when the rule holds', () => {

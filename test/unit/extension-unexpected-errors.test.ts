@@ -48,7 +48,12 @@ describe('an operation that ends in ERR_JPKI_UNKNOWN leaves a trace in the backg
     // What an older host (or, the other way round, an older background) made of a login.
     const olderToken = { format: 'web-eid:1.0', unverifiedCertificate: 'MAA=', algorithm: 'RS256', signature: 'AAAA', appVersion: 'https://x/0.1.0' };
     const { result, logged } = await consoleErrorsOf(() =>
-      route(context((command) => (command === 'status' ? statusResult() : olderToken)), SELF, LOGIN, SENDER),
+      route(
+        context((command) => (command === 'status' ? statusResult() : olderToken)),
+        SELF,
+        LOGIN,
+        SENDER,
+      ),
     );
     expect(result).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_UNKNOWN' } });
     expect(logged).toContain('ERR_JPKI_UNKNOWN: The host sent a malformed authenticate result.');
@@ -60,7 +65,14 @@ describe('an operation that ends in ERR_JPKI_UNKNOWN leaves a trace in the backg
     const allowList = async (): Promise<readonly string[]> => {
       throw new TypeError(`cannot read "${PIN}"`);
     };
-    const { result, logged } = await consoleErrorsOf(() => route(context(() => statusResult(), { allowList }), SELF, LOGIN, SENDER));
+    const { result, logged } = await consoleErrorsOf(() =>
+      route(
+        context(() => statusResult(), { allowList }),
+        SELF,
+        LOGIN,
+        SENDER,
+      ),
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_UNKNOWN' } });
     expect(logged).toContain('an unexpected TypeError ended the request');
     expect(logged).toMatch(/^\s+at .*extension-unexpected-errors\.test\.ts/m);
@@ -69,7 +81,14 @@ describe('an operation that ends in ERR_JPKI_UNKNOWN leaves a trace in the backg
 
   it('a typed answer with a code of its own (the user cancelled) is not logged', async () => {
     const openPrompt = fakePrompt([{ type: 'cancel' }]).open;
-    const { result, logged } = await consoleErrorsOf(() => route(context(() => statusResult(), { openPrompt }), SELF, LOGIN, SENDER));
+    const { result, logged } = await consoleErrorsOf(() =>
+      route(
+        context(() => statusResult(), { openPrompt }),
+        SELF,
+        LOGIN,
+        SENDER,
+      ),
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
     expect(logged).toBe('');
   });
@@ -79,7 +98,9 @@ describe('an operation that ends in ERR_JPKI_UNKNOWN leaves a trace in the backg
     const error = new RangeError(`first line\nreceived "${PIN}"`);
     error.stack = `check@moz-extension://abc/background.js:1:234\nroute@moz-extension://abc/background.js:2:10\n`;
     logUnexpectedError(error, (line) => lines.push(line));
-    expect(lines.join('\n')).toBe('jpki-bridge: an unexpected RangeError ended the request\ncheck@moz-extension://abc/background.js:1:234\nroute@moz-extension://abc/background.js:2:10');
+    expect(lines.join('\n')).toBe(
+      'jpki-bridge: an unexpected RangeError ended the request\ncheck@moz-extension://abc/background.js:1:234\nroute@moz-extension://abc/background.js:2:10',
+    );
 
     const v8 = new RangeError(`first line\n    received "${PIN}"`);
     logUnexpectedError(v8, (line) => lines.push(line));

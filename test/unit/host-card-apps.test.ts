@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scripted, type Step } from './scripted-transport.ts';
+import { scripted } from './scripted-transport.ts';
 import { TEXT_EF } from '@jpki-bridge/shared/card-apps';
 import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
 import { readTlv, readTlvHeader, readTlvs } from '../../native-host/src/card/ber-tlv.ts';
@@ -21,7 +21,6 @@ import { READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, veri
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ascii = (text: string) => Buffer.from(text, 'ascii').toString('hex');
 const pin = (text: string) => Uint8Array.from(Buffer.from(text, 'ascii'));
-
 
 let state: VirtualCardState;
 beforeAll(async () => {
@@ -78,7 +77,10 @@ describe('card-ID application', () => {
   });
 
   it('a card without the application (6A 82) is a card error that names it', async () => {
-    const t = scripted([[SELECT_JPKI, '9000'], [SELECT_CARD_ID, '6a82']]);
+    const t = scripted([
+      [SELECT_JPKI, '9000'],
+      [SELECT_CARD_ID, '6a82'],
+    ]);
     const card = new JpkiCard(t);
     await card.selectAp();
     await expect(readManufactureNumber(card)).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('card-ID') });
@@ -97,10 +99,14 @@ describe('text application', () => {
   it('retry counter, VERIFY and EF 0002 in jpki/myna’s APDUs: 7 header bytes, then exactly the rest', async () => {
     const value = Buffer.concat([
       Buffer.from('df2103000000', 'hex'),
-      Buffer.from([0xdf, 0x22, 6]), Buffer.from('山田', 'utf8'),
-      Buffer.from([0xdf, 0x23, 9]), Buffer.from('東京都', 'utf8'),
-      Buffer.from([0xdf, 0x24, 8]), Buffer.from('19850401'),
-      Buffer.from([0xdf, 0x25, 1]), Buffer.from('1'),
+      Buffer.from([0xdf, 0x22, 6]),
+      Buffer.from('山田', 'utf8'),
+      Buffer.from([0xdf, 0x23, 9]),
+      Buffer.from('東京都', 'utf8'),
+      Buffer.from([0xdf, 0x24, 8]),
+      Buffer.from('19850401'),
+      Buffer.from([0xdf, 0x25, 1]),
+      Buffer.from('1'),
     ]);
     const ef = Buffer.concat([Buffer.from([0xff, 0x20, value.length]), value]);
     const t = scripted([
@@ -144,7 +150,10 @@ describe('text application', () => {
   });
 
   it('a malformed text PIN never reaches the card (no APDU at all)', async () => {
-    const t = scripted([[SELECT_JPKI, '9000'], [SELECT_TEXT, '9000']]);
+    const t = scripted([
+      [SELECT_JPKI, '9000'],
+      [SELECT_TEXT, '9000'],
+    ]);
     const card = new JpkiCard(t);
     await card.selectAp();
     const text = await TextApp.open(card);
@@ -156,7 +165,10 @@ describe('text application', () => {
   });
 
   it('a card without the text application (6A 82) is a card error that names it', async () => {
-    const t = scripted([[SELECT_JPKI, '9000'], [SELECT_TEXT, '6a82']]);
+    const t = scripted([
+      [SELECT_JPKI, '9000'],
+      [SELECT_TEXT, '6a82'],
+    ]);
     const card = new JpkiCard(t);
     await card.selectAp();
     await expect(TextApp.open(card)).rejects.toMatchObject({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('text application') });
@@ -219,7 +231,9 @@ describe('text application', () => {
 describe('EF 0001 of the text application cannot be named by the host', () => {
   it('the text application module knows exactly EF 0011 and EF 0002', () => {
     expect(Object.values(TEXT_EF).sort()).toEqual(['0002', '0011']);
-    const methods = Object.getOwnPropertyNames(TextApp.prototype).filter((name) => name !== 'constructor').sort();
+    const methods = Object.getOwnPropertyNames(TextApp.prototype)
+      .filter((name) => name !== 'constructor')
+      .sort();
     expect(methods).toEqual(['changePin', 'read', 'readAttributes', 'retries', 'select', 'selectApplication', 'transport', 'verify']);
   });
 
@@ -231,9 +245,11 @@ describe('EF 0001 of the text application cannot be named by the host', () => {
         if (entry.isDirectory()) {
           if (relative(ROOT, path) !== join('native-host', 'src', 'virtual-card')) walk(path);
         } else if (/\.tsx?$/.test(entry.name)) {
-          readFileSync(path, 'utf8').split('\n').forEach((line) => {
-            if (/['"`]0001['"`]|a4020c020001/i.test(line)) hits.push(`${relative(ROOT, path)}: ${line.trim()}`);
-          });
+          readFileSync(path, 'utf8')
+            .split('\n')
+            .forEach((line) => {
+              if (/['"`]0001['"`]|a4020c020001/i.test(line)) hits.push(`${relative(ROOT, path)}: ${line.trim()}`);
+            });
         }
       }
     };

@@ -24,7 +24,10 @@ const text = (pin: string, extra = {}) => ({ origin: ORIGIN, pin, ...extra });
 const expectedCode = (manufactureNumber: string, uuid: string) =>
   createHash('sha256').update(SALT).update(Buffer.from(manufactureNumber, 'ascii')).update(Buffer.from(uuid, 'hex')).digest('hex');
 const recover = (certificate: string, signature: string) =>
-  publicDecrypt({ key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64'));
+  publicDecrypt(
+    { key: new X509Certificate(Buffer.from(certificate, 'base64')).publicKey, padding: constants.RSA_PKCS1_PADDING },
+    Buffer.from(signature, 'base64'),
+  );
 
 describe('uuid and combination code', () => {
   it('portal-login answers the uuid kept in the config directory (made on first use, 0600) and the combination code of this card and uuid', async () => {

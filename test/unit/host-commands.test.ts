@@ -28,7 +28,11 @@ describe('happy paths', () => {
   it('authenticate signs the labelled login block over SHA-256(SHA-256(origin) ‖ SHA-256(nonce)) with the authentication key', async () => {
     const r = await rig();
     const { result } = await r.run('authenticate', auth('1234'));
-    expect(result).toMatchObject({ format: AUTH_TOKEN_FORMAT, algorithm: AUTH_TOKEN_ALGORITHM, appVersion: expect.stringMatching(/^https:\/\/.+\/\d+\.\d+\.\d+$/) });
+    expect(result).toMatchObject({
+      format: AUTH_TOKEN_FORMAT,
+      algorithm: AUTH_TOKEN_ALGORITHM,
+      appVersion: expect.stringMatching(/^https:\/\/.+\/\d+\.\d+\.\d+$/),
+    });
     const certificate = new X509Certificate(Buffer.from(result.unverifiedCertificate, 'base64'));
     const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
     const tokenHash = sha256(Buffer.concat([sha256(ORIGIN), sha256(NONCE)]));
@@ -59,7 +63,7 @@ describe('happy paths', () => {
     expect(r.verifies()).toHaveLength(1);
   });
 
-  it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)('sign with %s signs that function\'s DigestInfo', async (hashFunction) => {
+  it.each(['SHA-1', 'SHA-384', 'SHA-512'] as const)("sign with %s signs that function's DigestInfo", async (hashFunction) => {
     const r = await rig();
     const name = { 'SHA-1': 'sha1', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }[hashFunction];
     const hash = createHash(name).update('x').digest();
@@ -98,7 +102,9 @@ describe('happy paths', () => {
 
 describe('the portal commands and the login token', () => {
   // What a portal page would send to have the card sign another site's login token.
-  const block = Buffer.from(buildAuthBlock(authTokenHash((data) => createHash('sha256').update(data).digest(), 'https://bank.example', NONCE))).toString('base64');
+  const block = Buffer.from(buildAuthBlock(authTokenHash((data) => createHash('sha256').update(data).digest(), 'https://bank.example', NONCE))).toString(
+    'base64',
+  );
   const labelled = Buffer.concat([Buffer.from(buildAuthBlock(Buffer.alloc(32, 9))), Buffer.alloc(13, 1)]).toString('base64');
   const digest = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 4))).toString('base64');
 
@@ -155,7 +161,7 @@ describe('the key policy', () => {
     expect((await r.run('sign', signArgs('WRONG1'))).error).toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 4 });
   });
 
-  it('a minor\'s card has no signing certificate, and no VERIFY is sent', async () => {
+  it("a minor's card has no signing certificate, and no VERIFY is sent", async () => {
     const r = await rig('minor');
     for (const [command, args] of [
       ['sign', signArgs('ABC123')],
@@ -175,7 +181,7 @@ describe('the key policy', () => {
     expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
   });
 
-  it('a certificate that does not match the card\'s leaves nothing signed', async () => {
+  it("a certificate that does not match the card's leaves nothing signed", async () => {
     const r = await rig();
     const other = (await persona('expired')).sign!.certificate;
     expect((await r.run('sign', signArgs('ABC123', { certificate: other }))).error.code).toBe('ERR_JPKI_CERTIFICATE_MISMATCH');
@@ -232,13 +238,19 @@ describe('the key policy in every PIN command', () => {
   const steps = (trace: string[]) =>
     trace
       .map((apdu) =>
-        apdu === '00200080' ? 'counter'
-        : apdu.startsWith('00200080') ? 'verify'
-        : apdu === '00a4020c020008' ? 'availability'
-        : apdu.startsWith('802a') ? 'sign'
-        : apdu.startsWith('00240180') ? 'change'
-        : apdu === '00a4020c020002' ? 'card-face text' // only portal-text selects EF 0002 (under the text application)
-        : null,
+        apdu === '00200080'
+          ? 'counter'
+          : apdu.startsWith('00200080')
+            ? 'verify'
+            : apdu === '00a4020c020008'
+              ? 'availability'
+              : apdu.startsWith('802a')
+                ? 'sign'
+                : apdu.startsWith('00240180')
+                  ? 'change'
+                  : apdu === '00a4020c020002'
+                    ? 'card-face text' // only portal-text selects EF 0002 (under the text application)
+                    : null,
       )
       .filter((step) => step !== null);
 
@@ -264,20 +276,23 @@ describe('the key policy in every PIN command', () => {
     expect(r.verifies()).toEqual([]);
   });
 
-  it.each(COMMANDS.filter(([, kind]) => kind === 'sign'))('%s on a minor\'s card is NO_SIGNING_CERTIFICATE and sends no VERIFY', async (name, kind, args) => {
+  it.each(COMMANDS.filter(([, kind]) => kind === 'sign'))("%s on a minor's card is NO_SIGNING_CERTIFICATE and sends no VERIFY", async (name, kind, args) => {
     const r = await rig('minor');
     expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' });
     expect(r.verifies()).toEqual([]);
   });
 
   // The text PIN unlocks no certificate: the card face's text does not expire with them.
-  it.each(COMMANDS.filter(([name, kind]) => !name.startsWith('change-pin') && kind !== 'text'))('%s on an expired card is CERTIFICATE_EXPIRED and signs nothing', async (name, kind, args) => {
-    const r = await rig('expired');
-    expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
-    expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
-    // Authentication: refused before VERIFY (its certificate needs no PIN); signing: right after it.
-    expect(r.verifies()).toHaveLength(kind === 'auth' ? 0 : 1);
-  });
+  it.each(COMMANDS.filter(([name, kind]) => !name.startsWith('change-pin') && kind !== 'text'))(
+    '%s on an expired card is CERTIFICATE_EXPIRED and signs nothing',
+    async (name, kind, args) => {
+      const r = await rig('expired');
+      expect((await r.run(commandOf(name), args(PINS[kind]))).error).toMatchObject({ code: 'ERR_JPKI_CERTIFICATE_EXPIRED' });
+      expect(r.trace.some((apdu) => apdu.startsWith('802a'))).toBe(false);
+      // Authentication: refused before VERIFY (its certificate needs no PIN); signing: right after it.
+      expect(r.verifies()).toHaveLength(kind === 'auth' ? 0 : 1);
+    },
+  );
 });
 
 function publicDecrypt(key: KeyObject, signatureBase64: string): Buffer {

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notRootOwnedProblem, type Lstat } from '../../native-host/src/install/root-owned.ts';
 
-const fake = (table: Record<string, { uid: number; mode: number }>): Lstat => (path) => {
-  const entry = table[path];
-  if (!entry) throw new Error(`ENOENT: ${path}`);
-  return entry;
-};
+const fake =
+  (table: Record<string, { uid: number; mode: number }>): Lstat =>
+  (path) => {
+    const entry = table[path];
+    if (!entry) throw new Error(`ENOENT: ${path}`);
+    return entry;
+  };
 const DIR = 0o040755;
 const FILE = 0o100755;
 const same = (path: string) => path;

@@ -30,13 +30,43 @@ const TABLE: [Os, Browser, Scope, string, string | null][] = [
   ['darwin', 'brave', 'system', '/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts/jpki_bridge.json', null],
   ['darwin', 'firefox', 'user', '/Users/taro/Library/Application Support/Mozilla/NativeMessagingHosts/jpki_bridge.json', null],
   ['darwin', 'firefox', 'system', '/Library/Application Support/Mozilla/NativeMessagingHosts/jpki_bridge.json', null],
-  ['win32', 'chrome', 'user', 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json', 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\jpki_bridge'],
+  [
+    'win32',
+    'chrome',
+    'user',
+    'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json',
+    'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\jpki_bridge',
+  ],
   ['win32', 'chrome', 'system', 'C:\\ProgramData\\jpki-bridge\\jpki_bridge.chromium.json', 'HKLM\\Software\\Google\\Chrome\\NativeMessagingHosts\\jpki_bridge'],
-  ['win32', 'chromium', 'user', 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json', 'HKCU\\Software\\Chromium\\NativeMessagingHosts\\jpki_bridge'],
-  ['win32', 'edge', 'user', 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json', 'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\jpki_bridge'],
+  [
+    'win32',
+    'chromium',
+    'user',
+    'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json',
+    'HKCU\\Software\\Chromium\\NativeMessagingHosts\\jpki_bridge',
+  ],
+  [
+    'win32',
+    'edge',
+    'user',
+    'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json',
+    'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\jpki_bridge',
+  ],
   ['win32', 'edge', 'system', 'C:\\ProgramData\\jpki-bridge\\jpki_bridge.chromium.json', 'HKLM\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\jpki_bridge'],
-  ['win32', 'brave', 'user', 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json', 'HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\jpki_bridge'],
-  ['win32', 'firefox', 'user', 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.firefox.json', 'HKCU\\Software\\Mozilla\\NativeMessagingHosts\\jpki_bridge'],
+  [
+    'win32',
+    'brave',
+    'user',
+    'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json',
+    'HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\jpki_bridge',
+  ],
+  [
+    'win32',
+    'firefox',
+    'user',
+    'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.firefox.json',
+    'HKCU\\Software\\Mozilla\\NativeMessagingHosts\\jpki_bridge',
+  ],
   ['win32', 'firefox', 'system', 'C:\\ProgramData\\jpki-bridge\\jpki_bridge.firefox.json', 'HKLM\\Software\\Mozilla\\NativeMessagingHosts\\jpki_bridge'],
 ];
 
@@ -96,7 +126,14 @@ describe('manifest and launcher', () => {
 });
 
 describe('plan', () => {
-  const base = { mode: 'install' as const, os: 'linux' as const, env: env('linux'), scope: 'user' as const, card: 'pcsc', program: ['/usr/bin/node', '/jb/cli.mjs'] };
+  const base = {
+    mode: 'install' as const,
+    os: 'linux' as const,
+    env: env('linux'),
+    scope: 'user' as const,
+    card: 'pcsc',
+    program: ['/usr/bin/node', '/jb/cli.mjs'],
+  };
 
   it('--browser all skips absent browsers and reports them', () => {
     const actions = plan({ ...base, browser: 'all', exists: (p) => p === '/home/taro/.config/chromium' });
@@ -109,7 +146,11 @@ describe('plan', () => {
 
   it('on Windows it adds registry keys and a .cmd launcher', () => {
     const actions = plan({ ...base, os: 'win32', env: env('win32'), browser: 'chrome', exists: () => true });
-    expect(actions).toContainEqual({ kind: 'reg-add', key: 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\jpki_bridge', value: 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json' });
+    expect(actions).toContainEqual({
+      kind: 'reg-add',
+      key: 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\jpki_bridge',
+      value: 'C:\\Users\\taro\\AppData\\Local\\jpki-bridge\\jpki_bridge.chromium.json',
+    });
     expect(actions.some((a) => a.kind === 'write' && a.path.endsWith('jpki-bridge-host.cmd'))).toBe(true);
   });
 
@@ -120,15 +161,18 @@ describe('plan', () => {
 });
 
 describe('host arguments', () => {
-  it('the host ignores Chrome\'s origin argument and --parent-window on Windows', () => {
+  it("the host ignores Chrome's origin argument and --parent-window on Windows", () => {
     expect(parseHostArgs(['--card', 'pcsc', `chrome-extension://${CHROMIUM_EXTENSION_ID}/`, '--parent-window=42'])).toEqual({
       card: 'pcsc',
       log: undefined,
       ignored: [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`, '--parent-window=42'],
     });
   });
-  it('the host ignores Firefox\'s manifest path and extension id arguments', () => {
-    expect(parseHostArgs(['--log=/tmp/h.log', '/usr/lib/mozilla/native-messaging-hosts/jpki_bridge.json', GECKO_EXTENSION_ID])).toMatchObject({ card: undefined, log: '/tmp/h.log' });
+  it("the host ignores Firefox's manifest path and extension id arguments", () => {
+    expect(parseHostArgs(['--log=/tmp/h.log', '/usr/lib/mozilla/native-messaging-hosts/jpki_bridge.json', GECKO_EXTENSION_ID])).toMatchObject({
+      card: undefined,
+      log: '/tmp/h.log',
+    });
   });
 });
 

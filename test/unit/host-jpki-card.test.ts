@@ -5,7 +5,6 @@ import { bytesToHex, hexToBytes } from '../../native-host/src/card/apdu.ts';
 import { onlyJpkiCard } from '../../native-host/src/card/choose-card.ts';
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
 
-
 const SELECT_AP: Step = ['00a4040c0ad392f000260100000001', '9000'];
 
 function certificate(total: number): Uint8Array {
@@ -106,7 +105,10 @@ describe('JpkiCard', () => {
   it('VERIFY answered 63 C2 is PIN_INCORRECT with 2 tries left', async () => {
     const card = new JpkiCard(scripted([SELECT_AP, ['00a4020c02001b', '9000'], ['00200080064142433132ff', '63c2']]));
     await card.selectAp();
-    await expect(card.verify('sign', Uint8Array.of(0x41, 0x42, 0x43, 0x31, 0x32, 0xff))).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+    await expect(card.verify('sign', Uint8Array.of(0x41, 0x42, 0x43, 0x31, 0x32, 0xff))).rejects.toMatchObject({
+      code: 'ERR_JPKI_PIN_INCORRECT',
+      retriesLeft: 2,
+    });
   });
 
   it.each([['63c0'], ['6984'], ['6983']])('VERIFY answered %s is PIN_LOCKED', async (sw) => {
@@ -145,9 +147,12 @@ describe('onlyJpkiCard (which card a command uses)', () => {
   });
   it('no readers is NO_READER', () => expect(() => onlyJpkiCard([])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_READER' })));
   it('empty readers are NO_CARD', () => expect(() => onlyJpkiCard([slot('a', {})])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NO_CARD' })));
-  it('another kind of card is NOT_JPKI_CARD', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NOT_JPKI_CARD' })));
-  it('a reader held by another process is CARD_BUSY', () => expect(() => onlyJpkiCard([slot('a', { cardPresent: true, busy: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_CARD_BUSY' })));
-  it('the one JPKI card among other cards is chosen', () => expect(onlyJpkiCard([slot('a', { cardPresent: true }), slot('b', { cardPresent: true, card })])).toBe(card));
+  it('another kind of card is NOT_JPKI_CARD', () =>
+    expect(() => onlyJpkiCard([slot('a', { cardPresent: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_NOT_JPKI_CARD' })));
+  it('a reader held by another process is CARD_BUSY', () =>
+    expect(() => onlyJpkiCard([slot('a', { cardPresent: true, busy: true })])).toThrow(expect.objectContaining({ code: 'ERR_JPKI_CARD_BUSY' })));
+  it('the one JPKI card among other cards is chosen', () =>
+    expect(onlyJpkiCard([slot('a', { cardPresent: true }), slot('b', { cardPresent: true, card })])).toBe(card));
   it('two JPKI cards are CARD_ERROR naming both readers', () =>
     expect(() => onlyJpkiCard([slot('r1', { cardPresent: true, card }), slot('r2', { cardPresent: true, card })])).toThrow(
       expect.objectContaining({ code: 'ERR_JPKI_CARD_ERROR', message: expect.stringContaining('r1, r2') }),

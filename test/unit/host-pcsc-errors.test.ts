@@ -5,7 +5,7 @@ import { JpkiError } from '@jpki-bridge/shared/errors';
 const err = (fn: string, text: string, code: number) => new Error(`${fn} error: ${text}.(0x${code.toString(16).padStart(8, '0')})`);
 
 describe('pcsc-errors (the one choke point)', () => {
-  it('parses the hex code out of pcsclite\'s messages', () => {
+  it("parses the hex code out of pcsclite's messages", () => {
     expect(pcscCode(err('SCardConnect', 'Card was removed', 0x80100069))).toBe(0x80100069);
     expect(pcscCode(new Error('no code here'))).toBeNull();
   });

@@ -80,7 +80,11 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
     sharing.released();
     expect(await timed(() => sharing.turn(false))).toBeLessThan(HANDOVER_MS / 2); // uncontended: no gap at all
     // Someone else held the card a moment ago: back-to-back operations now hand it over.
-    await sharing.attempt(source(() => new FakeReader('r', SHARING_VIOLATION)), 'r', Date.now() + 100);
+    await sharing.attempt(
+      source(() => new FakeReader('r', SHARING_VIOLATION)),
+      'r',
+      Date.now() + 100,
+    );
     sharing.released();
     expect(await timed(() => sharing.turn(false))).toBeGreaterThanOrEqual(HANDOVER_MS - 5);
     expect(HANDOVER_MS).toBeLessThan(COURTESY_MS);
@@ -90,10 +94,34 @@ describe('pcsc-sharing: taking a turn at a shared reader', () => {
   it('an attempt tells connected, busy and no card apart, and lets other failures through', async () => {
     const sharing = new ReaderSharing();
     const deadline = Date.now() + 1000;
-    expect(await sharing.attempt(source(() => new FakeReader('r', 2)), 'r', deadline)).toMatchObject({ outcome: 'connected', protocol: 2 });
-    expect(await sharing.attempt(source(() => new FakeReader('r', SHARING_VIOLATION)), 'r', deadline)).toEqual({ outcome: 'busy', stuck: false });
-    expect(await sharing.attempt(source(() => new FakeReader('r', NO_SMARTCARD)), 'r', deadline)).toEqual({ outcome: 'no-card' });
-    await expect(sharing.attempt(source(() => new FakeReader('r', new Error('SCardConnect error: Service not available.(0x8010001d)'))), 'r', deadline)).rejects.toThrow(/0x8010001d/);
+    expect(
+      await sharing.attempt(
+        source(() => new FakeReader('r', 2)),
+        'r',
+        deadline,
+      ),
+    ).toMatchObject({ outcome: 'connected', protocol: 2 });
+    expect(
+      await sharing.attempt(
+        source(() => new FakeReader('r', SHARING_VIOLATION)),
+        'r',
+        deadline,
+      ),
+    ).toEqual({ outcome: 'busy', stuck: false });
+    expect(
+      await sharing.attempt(
+        source(() => new FakeReader('r', NO_SMARTCARD)),
+        'r',
+        deadline,
+      ),
+    ).toEqual({ outcome: 'no-card' });
+    await expect(
+      sharing.attempt(
+        source(() => new FakeReader('r', new Error('SCardConnect error: Service not available.(0x8010001d)'))),
+        'r',
+        deadline,
+      ),
+    ).rejects.toThrow(/0x8010001d/);
   });
 
   it('a connect still blocked at the deadline is not awaited, no second one queues behind it, and a late grant nobody waits for is let go', async () => {

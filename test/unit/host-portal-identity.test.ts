@@ -75,14 +75,16 @@ describe('installation uuid', () => {
     const dir = join(await tempDir(), 'jpki-bridge');
     const script = `import { installationUuid } from ${JSON.stringify(join(ROOT, 'native-host/src/portal/installation-uuid.ts'))};
 process.stdout.write(await installationUuid(${JSON.stringify(dir)}));`;
-    const runs = Array.from({ length: 4 }, () =>
-      new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT });
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-        child.on('error', reject);
-        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
-      }),
+    const runs = Array.from(
+      { length: 4 },
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT });
+          let out = '';
+          child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+          child.on('error', reject);
+          child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+        }),
     );
     const uuids = await Promise.all(runs);
     expect(new Set(uuids).size).toBe(1);

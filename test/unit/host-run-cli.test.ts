@@ -14,7 +14,7 @@ describe('jpki-bridge run', () => {
     expect(io.err() + io.out()).not.toContain('8642');
   });
 
-  it('malformed JSON holding a PIN: the parser\'s message is not echoed', async () => {
+  it("malformed JSON holding a PIN: the parser's message is not echoed", async () => {
     // Node ≥ 22 (V8 ≥ 12) quotes the input in JSON.parse's message: `Unexpected token '}', "{…}" is
     // not valid JSON`. Emulated here so that the test means the same on every supported Node.
     const realParse = JSON.parse;

@@ -89,7 +89,12 @@ describe('session', () => {
   });
 
   it('answers an unexpected internal error as ERR_JPKI_UNKNOWN without its detail', async () => {
-    const broken: CardBackend = { withReaders: async () => { throw new TypeError('secret internals at /src/x.ts:1'); }, close: async () => {} };
+    const broken: CardBackend = {
+      withReaders: async () => {
+        throw new TypeError('secret internals at /src/x.ts:1');
+      },
+      close: async () => {},
+    };
     const s = session(broken);
     s.input.end(framed({ id: 4, command: 'status', arguments: {} }));
     await s.done;

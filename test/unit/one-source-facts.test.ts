@@ -10,7 +10,8 @@ import { POLICY } from '@jpki-bridge/shared/policy';
 import { MAX_LENGTH } from '../../extension/src/dialog/pin-input.ts';
 import type { Messages } from '../../extension/src/ui/translate.ts';
 
-const locale = (lang: string) => JSON.parse(readFileSync(new URL(`../../extension/public/_locales/${lang}/messages.json`, import.meta.url), 'utf8')) as Messages;
+const locale = (lang: string) =>
+  JSON.parse(readFileSync(new URL(`../../extension/public/_locales/${lang}/messages.json`, import.meta.url), 'utf8')) as Messages;
 const ja = locale('ja');
 const en = locale('en');
 const text = (messages: Messages, key: string) => messages[key]?.message ?? '';
@@ -53,7 +54,11 @@ describe('PIN lengths: shared/src/pin.ts is the one source', () => {
 
 describe('tries: shared/src/policy.ts is the one source', () => {
   it('the popup’s tries left count out of each PIN’s maxTries', () => {
-    for (const [key, kind] of [['popupTriesAuth', 'auth'], ['popupTriesSign', 'sign'], ['popupTriesText', 'text']] as const) {
+    for (const [key, kind] of [
+      ['popupTriesAuth', 'auth'],
+      ['popupTriesSign', 'sign'],
+      ['popupTriesText', 'text'],
+    ] as const) {
       expect(text(ja, key), key).toContain(`{count}/${POLICY[kind].maxTries}`);
       expect(text(en, key), key).toContain(`{count}/${POLICY[kind].maxTries}`);
     }

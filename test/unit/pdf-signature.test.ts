@@ -39,7 +39,10 @@ function signPdfWithKey(issued: Issued, pdf: Uint8Array): Buffer {
   const prepared = preparePdf(pdf);
   const attributes = buildSignedAttributes({ contentDigest: prepared.digest });
   const certificate = Buffer.from(issued.certificate, 'base64');
-  return embedPdfSignature(prepared, assembleSignedData({ signedAttributes: attributes, signature: sign('sha256', attributes.der, issued.privateKey), certificates: [certificate] }));
+  return embedPdfSignature(
+    prepared,
+    assembleSignedData({ signedAttributes: attributes, signature: sign('sha256', attributes.der, issued.privateKey), certificates: [certificate] }),
+  );
 }
 
 async function saved(pdf: Uint8Array): Promise<string> {
@@ -162,7 +165,11 @@ describe("myna's advisories, as cases our verifier must refuse", () => {
 
   it('key usage and basic constraints: a key without nonRepudiation, and a CA certificate as the signer', async () => {
     const pki = makeTestPki();
-    const verifier = new JpkiVerifier({ trustAnchors: trustAnchorsFrom(pki.signRoot.pem, 'fixture CA'), policies: JPKI_TEST_POLICY_OIDS, revocation: 'not-checked' });
+    const verifier = new JpkiVerifier({
+      trustAnchors: trustAnchorsFrom(pki.signRoot.pem, 'fixture CA'),
+      policies: JPKI_TEST_POLICY_OIDS,
+      revocation: 'not-checked',
+    });
     const noNonRepudiation = issueLeaf(pki.signRoot, { kind: 'sign', nonRepudiation: false });
     expect(await verifyPdf(verifier, signPdfWithKey(noNonRepudiation, original))).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
     expect(await verifyPdf(verifier, signPdfWithKey(pki.signRoot, original))).toMatchObject({ ok: false, code: 'UNTRUSTED_CERTIFICATE' });

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PORTAL_ALLOW_LIST,
-  isOriginAllowed,
-  isValidAllowListPattern,
-  isValidOrigin,
-  originOfUrl,
-} from '@jpki-bridge/shared/origin';
+import { DEFAULT_PORTAL_ALLOW_LIST, isOriginAllowed, isValidAllowListPattern, isValidOrigin, originOfUrl } from '@jpki-bridge/shared/origin';
 
 describe('isValidOrigin', () => {
   it.each([

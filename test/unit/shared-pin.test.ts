@@ -32,11 +32,7 @@ describe('authentication PIN (利用者証明用, exactly 4 digits)', () => {
 
 describe('signing PIN (署名用, 6–16 of A–Z 0–9 with a letter and a digit)', () => {
   const validSignPin = fc
-    .tuple(
-      fc.constantFrom(...UPPER),
-      fc.constantFrom(...DIGITS),
-      fc.array(fc.constantFrom(...UPPER, ...DIGITS), { minLength: 4, maxLength: 14 }),
-    )
+    .tuple(fc.constantFrom(...UPPER), fc.constantFrom(...DIGITS), fc.array(fc.constantFrom(...UPPER, ...DIGITS), { minLength: 4, maxLength: 14 }))
     .chain(([letter, digit, rest]) => fc.shuffledSubarray([letter, digit, ...rest], { minLength: rest.length + 2 }))
     .map((chars) => chars.join(''));
 

@@ -105,8 +105,12 @@ describe('parseNativeRequest', () => {
     expect(codeOf({ id: 1, command: 'sign', arguments: { ...sign, origin: 'http://evil.example' } })).toBe('ERR_JPKI_INVALID_ORIGIN');
     expect(codeOf({ id: 1, command: 'sign', arguments: { ...sign, hashFunction: 'SHA-384' } })).toBe('ERR_JPKI_INVALID_HASH');
     expect(codeOf({ id: 1, command: 'sign', arguments: { ...sign, hashes: [] } })).toBe('ERR_JPKI_INVALID_REQUEST');
-    expect(codeOf({ id: 1, command: 'portal-login', arguments: { origin: 'https://myna.go.jp', digest: b64(new Uint8Array(246)), pin: '1234' } })).toBe('ERR_JPKI_INVALID_HASH');
-    expect(codeOf({ id: 1, command: 'authenticate', arguments: { origin: 'https://a.jp', challengeNonce: 'short', pin: '1234' } })).toBe('ERR_JPKI_INVALID_NONCE');
+    expect(codeOf({ id: 1, command: 'portal-login', arguments: { origin: 'https://myna.go.jp', digest: b64(new Uint8Array(246)), pin: '1234' } })).toBe(
+      'ERR_JPKI_INVALID_HASH',
+    );
+    expect(codeOf({ id: 1, command: 'authenticate', arguments: { origin: 'https://a.jp', challengeNonce: 'short', pin: '1234' } })).toBe(
+      'ERR_JPKI_INVALID_NONCE',
+    );
   });
 
   it('leaves PIN format to the policy step and never echoes a PIN in its messages', () => {
@@ -131,7 +135,7 @@ describe('parseNativeRequest', () => {
       expect(() => parseNativeRequest(message)).toThrow(expect.objectContaining({ id: 7 }));
     });
 
-    it.each(['__proto__', 'constructor', 'prototype'])('refuses the key %s beside the envelope\'s fields too', (key) => {
+    it.each(['__proto__', 'constructor', 'prototype'])("refuses the key %s beside the envelope's fields too", (key) => {
       expect(codeOf(JSON.parse(`{"id":1,"command":"status","arguments":{},"${key}":{}}`))).toBe('ERR_JPKI_INVALID_REQUEST');
     });
 

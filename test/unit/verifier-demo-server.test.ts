@@ -88,7 +88,11 @@ describe('demo server: login with jpki:authenticate', () => {
   });
 
   it('refuses a non-JSON post (no cross-site form can log anyone in)', async () => {
-    const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'token=x' });
+    const response = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'token=x',
+    });
     expect(response.status).toBe(415);
   });
 
@@ -106,7 +110,10 @@ describe('demo server: portal-compatible login', () => {
     const call = client();
     const { json } = await call('/api/portal/challenge', {});
     const signature = signDigestInfo(pki.auth, Buffer.from(json.digest, 'base64'));
-    expect(await call('/api/portal/login', { signature, certificate: unpadded(pki.auth.certificate), ...identity })).toMatchObject({ status: 200, json: { ok: true } });
+    expect(await call('/api/portal/login', { signature, certificate: unpadded(pki.auth.certificate), ...identity })).toMatchObject({
+      status: 200,
+      json: { ok: true },
+    });
     const welcome = (await call('/welcome')).text;
     expect(welcome).toContain(`data-testid="installation-uuid">${identity.uuid}<`);
     expect(welcome).toContain(`data-testid="combination-code">${identity.combination_code}<`);
@@ -116,7 +123,10 @@ describe('demo server: portal-compatible login', () => {
     const call = client();
     const { json } = await call('/api/portal/challenge', {});
     const signature = signDigestInfo(pki.auth, Buffer.from(json.digest, 'base64'));
-    expect(await call('/api/portal/login', { signature, certificate: pki.auth.certificate, uuid: 'x' })).toMatchObject({ status: 400, json: { code: 'BAD_INPUT' } });
+    expect(await call('/api/portal/login', { signature, certificate: pki.auth.certificate, uuid: 'x' })).toMatchObject({
+      status: 400,
+      json: { code: 'BAD_INPUT' },
+    });
   });
 
   it('refuses the signing certificate for login', async () => {

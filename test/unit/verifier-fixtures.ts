@@ -12,7 +12,6 @@ import { DEV_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
 
 const { pki, asn1 } = forge;
 
-
 export interface Issued {
   /** base64 DER */
   certificate: string;
@@ -84,9 +83,7 @@ export interface LeafOptions {
 function utf8OtherName(oid: string, value: string) {
   return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes()),
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(value)),
-    ]),
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(value))]),
   ]);
 }
 
@@ -225,7 +222,10 @@ export function makeCrl(
     const positive = parseInt(even.slice(0, 2), 16) >= 0x80 ? `00${even}` : even;
     return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(positive));
   };
-  const algorithm = seq([oid(hash === 'sha1' ? '1.2.840.113549.1.1.5' : '1.2.840.113549.1.1.11'), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
+  const algorithm = seq([
+    oid(hash === 'sha1' ? '1.2.840.113549.1.1.5' : '1.2.840.113549.1.1.11'),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
+  ]);
   const entries = revoked.map((cert) => seq([integer(cert.forgeCert.serialNumber), time(thisUpdate)]));
   const tbs = seq([
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, String.fromCharCode(1)),
@@ -252,10 +252,6 @@ export function makeCrl(
   ]);
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
   const signature = cryptoSign(hash, tbsDer, ca.privateKey);
-  const crl = seq([
-    tbs,
-    algorithm,
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, String.fromCharCode(0) + signature.toString('binary')),
-  ]);
+  const crl = seq([tbs, algorithm, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, String.fromCharCode(0) + signature.toString('binary'))]);
   return Buffer.from(asn1.toDer(crl).getBytes(), 'binary');
 }

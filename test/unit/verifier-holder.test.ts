@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJpkiBirthDate, readHolder } from '../../relying-party/src/verifier/holder.ts';
-import { type ParsedCertificate } from '../../relying-party/src/index.ts';
+import type { ParsedCertificate } from '../../relying-party/src/index.ts';
 import { decodeOid, readTlv } from '../../relying-party/src/verifier/der.ts';
 import { MemoryNonceStore, RedisNonceStore } from '../../relying-party/src/index.ts';
 

@@ -50,10 +50,7 @@ beforeAll(async () => {
   const roots = devCaRoots(adult);
   const expiredRoots = devCaRoots(expired);
   verifier = new JpkiVerifier({
-    trustAnchors: [
-      ...trustAnchorsFrom(roots.auth + roots.sign, 'virtual card dev CA'),
-      ...trustAnchorsFrom(expiredRoots.auth, 'expired card dev CA'),
-    ],
+    trustAnchors: [...trustAnchorsFrom(roots.auth + roots.sign, 'virtual card dev CA'), ...trustAnchorsFrom(expiredRoots.auth, 'expired card dev CA')],
     policies: JPKI_TEST_POLICY_OIDS,
     origin: ORIGIN,
     revocation: 'not-checked',
@@ -83,7 +80,12 @@ describe('verifier × virtual card', () => {
   it('reads the persona from the card’s signing certificate', async () => {
     const hash = sha256('申告書');
     const signature = cardSign(adult, 'sign', 'ABC123', buildDigestInfo('SHA-256', hash));
-    const result = await verifier.verifySignature({ hash, hashFunction: 'SHA-256', signature: signature.toString('base64'), certificate: adult.sign!.certificate });
+    const result = await verifier.verifySignature({
+      hash,
+      hashFunction: 'SHA-256',
+      signature: signature.toString('base64'),
+      certificate: adult.sign!.certificate,
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.holder).toMatchObject({

@@ -4,7 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared';
-import { BUNDLED_JPKI_ROOTS_DIR, bundledJpkiRoots, JpkiVerifier, JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS, MemoryNonceStore, mergePolicies, trustAnchorsFrom, type RevocationChecker, type VerifierOptions } from '../../relying-party/src/index.ts';
+import {
+  BUNDLED_JPKI_ROOTS_DIR,
+  bundledJpkiRoots,
+  JpkiVerifier,
+  JPKI_POLICY_OIDS,
+  JPKI_TEST_POLICY_OIDS,
+  MemoryNonceStore,
+  mergePolicies,
+  trustAnchorsFrom,
+  type RevocationChecker,
+  type VerifierOptions,
+} from '../../relying-party/src/index.ts';
 import { JPKI_ROOT_FINGERPRINTS } from '../../relying-party/src/verifier/trust-anchors.ts';
 import { buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import {
@@ -188,7 +199,7 @@ describe('auth token', () => {
     expect(result).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
   });
 
-  it('rejects the development CA\'s authentication certificate under production policies, even with its root trusted (issue 19 finding 11)', async () => {
+  it("rejects the development CA's authentication certificate under production policies, even with its root trusted (issue 19 finding 11)", async () => {
     const v = verifier({ policies: JPKI_POLICY_OIDS });
     const nonce = await v.issueNonce();
     expect(await v.verifyAuthToken(makeToken(pki.auth, ORIGIN, nonce), { nonce })).toMatchObject({ ok: false, code: 'WRONG_CERTIFICATE_TYPE' });
@@ -261,7 +272,10 @@ describe('auth token', () => {
     const unknown: RevocationChecker = { check: async () => 'unknown' };
     for (const [options, expected] of [
       [{ revocation: unknown }, { ok: false, code: 'REVOCATION_UNKNOWN' }],
-      [{ revocation: unknown, allowUnknownRevocation: true }, { ok: true, revocation: 'unknown' }],
+      [
+        { revocation: unknown, allowUnknownRevocation: true },
+        { ok: true, revocation: 'unknown' },
+      ],
     ] as const) {
       const v = verifier(options);
       const nonce = await v.issueNonce();
@@ -394,7 +408,10 @@ describe('inputs of the wrong type (request bodies handed straight in)', () => {
     const bad = certificate as unknown as string;
     await expect(v.verifySignature({ hash, hashFunction: 'SHA-256', signature, certificate: bad })).resolves.toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
     const challenge = await v.issueUnboundPortalChallenge();
-    await expect(v.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature, certificate: bad })).resolves.toMatchObject({ ok: false, code: 'TOKEN_FORMAT' });
+    await expect(v.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature, certificate: bad })).resolves.toMatchObject({
+      ok: false,
+      code: 'TOKEN_FORMAT',
+    });
   });
 });
 
@@ -440,7 +457,9 @@ describe('the portal login is named and documented as not origin-bound (issue 19
     // What the card does on the relaying site's page: mode 01 signs the DigestInfo it is handed;
     // nothing the page's origin could change enters the signature.
     const signedElsewhere = signDigestInfo(pki.auth, Buffer.from(challenge.digestInfo, 'base64'));
-    expect(await site.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature: signedElsewhere, certificate: pki.auth.certificate })).toMatchObject({ ok: true });
+    expect(await site.verifyUnboundPortalLogin({ nonce: challenge.nonce, signature: signedElsewhere, certificate: pki.auth.certificate })).toMatchObject({
+      ok: true,
+    });
     expect('verifyPortalLogin' in site).toBe(false);
     expect('issuePortalChallenge' in site).toBe(false);
   });
@@ -465,12 +484,20 @@ describe('trust anchors', () => {
   it('records beside the roots the fingerprint and validity of each, as computed from the files', () => {
     const readme = readFileSync(join(BUNDLED_JPKI_ROOTS_DIR, 'README.md'), 'utf8');
     const rows = [...readme.matchAll(/^\| (\w+\.pem) \|[^|]+\| (\w+) \| ([\d-]+ [\d:]+) \| ([\d-]+ [\d:]+) \| ([0-9A-F:]{95}) \|$/gm)];
-    const files = readdirSync(BUNDLED_JPKI_ROOTS_DIR).filter((name) => name.endsWith('.pem')).sort();
+    const files = readdirSync(BUNDLED_JPKI_ROOTS_DIR)
+      .filter((name) => name.endsWith('.pem'))
+      .sort();
     expect(rows.map((row) => row[1])).toEqual(files);
     const utc = (date: string) => new Date(date).toISOString().replace('T', ' ').slice(0, 19);
     for (const [, file, serial, from, to, fingerprint] of rows) {
       const certificate = new X509Certificate(read(file!));
-      expect({ file, serial: certificate.serialNumber, from: utc(certificate.validFrom), to: utc(certificate.validTo), fingerprint: certificate.fingerprint256 }).toEqual({
+      expect({
+        file,
+        serial: certificate.serialNumber,
+        from: utc(certificate.validFrom),
+        to: utc(certificate.validTo),
+        fingerprint: certificate.fingerprint256,
+      }).toEqual({
         file,
         serial,
         from,
@@ -489,9 +516,7 @@ describe('trust anchors', () => {
 
   it('refuses a file whose fingerprint is not pinned when pinning is on', () => {
     expect(() => trustAnchorsFrom(pki.authRoot.pem, 'impostor.pem', { pin: true })).toThrow(/not pinned/);
-    expect(() => trustAnchorsFrom(read('auth_ca_2023.pem'), 'x', { pin: [JPKI_ROOT_FINGERPRINTS['sign-2023']!] })).toThrow(
-      /not pinned/,
-    );
+    expect(() => trustAnchorsFrom(read('auth_ca_2023.pem'), 'x', { pin: [JPKI_ROOT_FINGERPRINTS['sign-2023']!] })).toThrow(/not pinned/);
   });
 
   it('refuses an end-entity certificate as an anchor', () => {

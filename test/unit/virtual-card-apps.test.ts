@@ -16,7 +16,6 @@ import type { VirtualCardState } from '../../native-host/src/virtual-card/state.
 import { traceCommand } from '../../native-host/src/virtual-card/trace.ts';
 import { changeApdu, READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
 
-
 let adult: VirtualCardState;
 beforeAll(async () => {
   adult = await createCardState({ name: '試験 花子', address: '大阪府大阪市北区中之島1-3-20', birth: '1990-02-28', sex: '2' });

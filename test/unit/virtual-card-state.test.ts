@@ -23,10 +23,16 @@ const forgeCert = (b64: string) => forge.pki.certificateFromAsn1(forge.asn1.from
 
 describe('development CA', () => {
   it('has two self-signed RSA-2048 sha256WithRSA roots with the JPKI subject, CA and keyCertSign+cRLSign critical', () => {
-    for (const [kind, ou] of [['auth', 'JPKI for user authentication'], ['sign', 'JPKI for digital signature']] as const) {
+    for (const [kind, ou] of [
+      ['auth', 'JPKI for user authentication'],
+      ['sign', 'JPKI for digital signature'],
+    ] as const) {
       const cert = forgeCert(state.ca[kind].certificate);
       expect(cert.subject.attributes.map((a) => `${a.shortName}=${a.value}`)).toEqual([
-        'C=JP', 'O=JPKI-TEST', `OU=${ou}`, 'OU=Japan Agency for Local Authority Information Systems',
+        'C=JP',
+        'O=JPKI-TEST',
+        `OU=${ou}`,
+        'OU=Japan Agency for Local Authority Information Systems',
       ]);
       expect(cert.verify(cert)).toBe(true);
       expect(cert.siginfo.algorithmOid).toBe(forge.pki.oids.sha256WithRSAEncryption);
@@ -37,8 +43,16 @@ describe('development CA', () => {
     }
   });
   it('issues the end-entity certificates directly from the roots', () => {
-    expect(new X509Certificate(Buffer.from(state.auth.certificate, 'base64')).verify(new X509Certificate(Buffer.from(state.ca.auth.certificate, 'base64')).publicKey)).toBe(true);
-    expect(new X509Certificate(Buffer.from(state.sign!.certificate, 'base64')).verify(new X509Certificate(Buffer.from(state.ca.sign.certificate, 'base64')).publicKey)).toBe(true);
+    expect(
+      new X509Certificate(Buffer.from(state.auth.certificate, 'base64')).verify(
+        new X509Certificate(Buffer.from(state.ca.auth.certificate, 'base64')).publicKey,
+      ),
+    ).toBe(true);
+    expect(
+      new X509Certificate(Buffer.from(state.sign!.certificate, 'base64')).verify(
+        new X509Certificate(Buffer.from(state.ca.sign.certificate, 'base64')).publicKey,
+      ),
+    ).toBe(true);
   });
   it('devCaRoots gives both roots as PEM', () => {
     const roots = devCaRoots(state);
@@ -52,8 +66,9 @@ describe('end-entity certificates', () => {
     const cert = forgeCert(state.auth.certificate);
     expect(cert.getExtension('subjectAltName')).toBeNull();
     expect((cert.getExtension('keyUsage') as { digitalSignature: boolean }).digitalSignature).toBe(true);
-    expect(Buffer.from((cert.getExtension('certificatePolicies') as { value: string }).value, 'binary').toString('hex'))
-      .toContain(Buffer.from(forge.asn1.oidToDer(DEV_POLICY_OID.auth).getBytes(), 'binary').toString('hex'));
+    expect(Buffer.from((cert.getExtension('certificatePolicies') as { value: string }).value, 'binary').toString('hex')).toContain(
+      Buffer.from(forge.asn1.oidToDer(DEV_POLICY_OID.auth).getBytes(), 'binary').toString('hex'),
+    );
     expect(JSON.stringify(cert.subject.attributes)).not.toContain('試験');
   });
   it('the signing certificate carries name, sex, DOB (era code + YYYYMMDD) and address as UTF8String otherNames', () => {

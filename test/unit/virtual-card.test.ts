@@ -15,11 +15,7 @@ let minor: VirtualCardState;
 let expired: VirtualCardState;
 
 beforeAll(async () => {
-  [adult, minor, expired] = await Promise.all([
-    createCardState(),
-    createCardState({ persona: 'minor' }),
-    createCardState({ persona: 'expired' }),
-  ]);
+  [adult, minor, expired] = await Promise.all([createCardState(), createCardState({ persona: 'minor' }), createCardState({ persona: 'expired' })]);
 });
 
 /** A fresh card on a copy of the state; `changes` counts onStateChange calls. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { xmlBoundsProblem } from '../../relying-party/src/xml/xml-bounds.ts';
-import { type XmlLimits } from '../../relying-party/src/index.ts';
+import type { XmlLimits } from '../../relying-party/src/index.ts';
 
 const small: Partial<XmlLimits> = { maxBytes: 1000, maxDepth: 3, maxElements: 5 };
 

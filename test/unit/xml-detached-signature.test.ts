@@ -76,7 +76,10 @@ describe('the e-Tax internal detached layout', () => {
     expect(verifyDetachedXmlSignature(duplicate)).toMatchObject({ valid: false, reason: 'id="RSH0010" is not unique in the document' });
     const [before, signature] = signed.split(/(?=<Signature )/);
     const moved = before!.replace('\n<RSH0010', `\n${signature!.replace('\n</DATA>', '')}<RSH0010`) + '\n</DATA>';
-    expect(verifyDetachedXmlSignature(moved)).toMatchObject({ valid: false, reason: 'the element right before the Signature is not the one with id="RSH0010"' });
+    expect(verifyDetachedXmlSignature(moved)).toMatchObject({
+      valid: false,
+      reason: 'the element right before the Signature is not the one with id="RSH0010"',
+    });
     const inside = signed.replace('</RSH0010><Signature', '<Signature').replace('</Signature>', '</Signature></RSH0010>');
     expect(verifyDetachedXmlSignature(inside)).toMatchObject({ valid: false, reason: 'the Signature is not a child of the root (DATA)' });
   });
@@ -86,4 +89,3 @@ describe('the e-Tax internal detached layout', () => {
     expect(() => prepareDetachedXmlSignature(unsigned, "x'] | //*[@id='y")).toThrow(/not an id/);
   });
 });
-

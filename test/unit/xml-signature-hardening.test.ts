@@ -112,10 +112,14 @@ describe('one reading of the document (finding 3)', () => {
 /** RSA-SHA384 and SHA-384 for SignedXml, which has neither (another signer's software might). */
 class RsaSha384 implements SignatureAlgorithm {
   getSignature(signedInfo: unknown, key: unknown): string {
-    return createSign('RSA-SHA384').update(String(signedInfo)).sign(key as string, 'base64');
+    return createSign('RSA-SHA384')
+      .update(String(signedInfo))
+      .sign(key as string, 'base64');
   }
   verifySignature(material: unknown, key: unknown, value: unknown): boolean {
-    return createVerify('RSA-SHA384').update(String(material)).verify(key as string, String(value), 'base64');
+    return createVerify('RSA-SHA384')
+      .update(String(material))
+      .verify(key as string, String(value), 'base64');
   }
   getAlgorithmName(): string {
     return RSA_SHA384;

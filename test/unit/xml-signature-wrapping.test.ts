@@ -77,16 +77,32 @@ describe('nothing a whole-document enveloped signature never needs (finding 3)',
   });
 
   it.each([
-    ['a ds:Object inside the Signature', (xml: string) => xml.replace('</Signature>', '<Object><Amount>9999999</Amount></Object></Signature>'), /only SignedInfo, SignatureValue and KeyInfo/],
-    ['a foreign element inside the Signature', (xml: string) => xml.replace('</Signature>', '<Amount xmlns="">9999999</Amount></Signature>'), /only SignedInfo, SignatureValue and KeyInfo/],
+    [
+      'a ds:Object inside the Signature',
+      (xml: string) => xml.replace('</Signature>', '<Object><Amount>9999999</Amount></Object></Signature>'),
+      /only SignedInfo, SignatureValue and KeyInfo/,
+    ],
+    [
+      'a foreign element inside the Signature',
+      (xml: string) => xml.replace('</Signature>', '<Amount xmlns="">9999999</Amount></Signature>'),
+      /only SignedInfo, SignatureValue and KeyInfo/,
+    ],
     ['text inside the Signature', (xml: string) => xml.replace('</Signature>', '9999999</Signature>'), /the Signature holds text/],
-    ['the Signature moved first', (xml: string) => {
-      const signature = /<Signature[\s\S]*<\/Signature>/.exec(xml)![0];
-      return xml.replace(signature, '').replace('<Return>', `<Return>${signature}`);
-    }, /not the last element/],
+    [
+      'the Signature moved first',
+      (xml: string) => {
+        const signature = /<Signature[\s\S]*<\/Signature>/.exec(xml)![0];
+        return xml.replace(signature, '').replace('<Return>', `<Return>${signature}`);
+      },
+      /not the last element/,
+    ],
     ['a processing instruction before the root', (xml: string) => `<?amount 9999999?>${xml}`, /outside its document element/],
     ['a comment after the root', (xml: string) => `${xml}<!--9999999-->`, /outside its document element/],
-    ['a processing instruction inside the root, which c14n renders as text', (xml: string) => xml.replace('<Amount>1000</Amount>', '<Amount>1000<?x 0?></Amount>'), /processing instruction/],
+    [
+      'a processing instruction inside the root, which c14n renders as text',
+      (xml: string) => xml.replace('<Amount>1000</Amount>', '<Amount>1000<?x 0?></Amount>'),
+      /processing instruction/,
+    ],
   ])('refuses %s', (_name, tamper, reason) => {
     expect(verifyXmlSignature(tamper(signed()))).toMatchObject({ valid: false, signedDocument: null, reason: expect.stringMatching(reason) });
   });
@@ -128,7 +144,11 @@ describe('prepareXmlSignature without SignedXml', () => {
     ['an empty, self-closing document element', '<Return year="2025"/>'],
   ])('prepares %s into a document xml-crypto verifies and the input bytes unchanged around the Signature', (_name, xml) => {
     const prepared = prepareXmlSignature(xml);
-    const signed = completeXmlSignature(prepared, signDigestInfo(pki.sign, buildDigestInfo('SHA-256', Buffer.from(prepared.hash, 'base64'))), pki.sign.certificate);
+    const signed = completeXmlSignature(
+      prepared,
+      signDigestInfo(pki.sign, buildDigestInfo('SHA-256', Buffer.from(prepared.hash, 'base64'))),
+      pki.sign.certificate,
+    );
     expect(verifyXmlSignature(signed)).toMatchObject({ valid: true });
     const checker = new SignedXml({ publicCert: pki.sign.pem });
     checker.loadSignature(/<Signature[\s\S]*<\/Signature>/.exec(signed)![0]);

@@ -88,7 +88,7 @@ describe('XML signature (enveloped XMLDSig, rsa-sha256, exc-c14n)', () => {
     expect(verifyXmlSignature(wrapped).valid).toBe(false);
   });
 
-  it('accepts another signer\'s whole-document enveloped signature', () => {
+  it("accepts another signer's whole-document enveloped signature", () => {
     const signed = signWith(pki.sign, '<Return><Income>5000000</Income></Return>');
     const result = verifyXmlSignature(signed);
     expect(result.valid).toBe(true);

@@ -104,8 +104,7 @@ export function sandboxArgs(uid: number | undefined = process.getuid?.()): strin
   return uid === 0 ? ['--no-sandbox'] : [];
 }
 
-const isExtensionWorker = (target: Target) =>
-  target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${CHROMIUM_EXTENSION_ID}/`);
+const isExtensionWorker = (target: Target) => target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${CHROMIUM_EXTENSION_ID}/`);
 
 /** The option, else `$CHROME_PATH` (what CI images and setup-chrome actions set), else Debian's Chromium. */
 export function chromiumPath(option?: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -25,7 +25,9 @@ export function builtWorkerHash(extensionDir: string): string {
   const manifest = JSON.parse(readFileSync(join(extensionDir, 'manifest.json'), 'utf8')) as { background?: { service_worker?: unknown } };
   const script = manifest.background?.service_worker;
   if (typeof script !== 'string') throw new Error(`${extensionDir}/manifest.json names no background service worker`);
-  return createHash('sha256').update(readFileSync(join(extensionDir, script))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(join(extensionDir, script)))
+    .digest('hex');
 }
 
 /**

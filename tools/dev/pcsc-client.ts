@@ -10,6 +10,8 @@ type PCSCLite = ReturnType<typeof pcsclite>;
 type CardReader = Parameters<Parameters<PCSCLite['on']>[1]>[0];
 
 const SCARD_STATE_PRESENT = 0x20;
+/** How long pcsclite's threads must have reported nothing before close() (see there). */
+const QUIET_BEFORE_CLOSE_MS = 100;
 
 export interface CardConnection {
   readonly readerName: string;
@@ -23,9 +25,12 @@ export interface CardConnection {
 export class PcscClient {
   private readonly readers = new Map<string, CardReader>();
   private readonly present = new Map<string, boolean>();
+  private readonly atrs = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
   private lastError: unknown = null;
   private closed = false;
+  /** When pcsclite last reported something (its threads were awake then: see close()). */
+  private lastEventAt = 0;
 
   private constructor(private readonly pcsc: PCSCLite) {
     pcsc.on('error', (error: unknown) => {
@@ -37,13 +42,16 @@ export class PcscClient {
       reader.on('error', (error: unknown) => {
         this.lastError = error;
       });
-      reader.on('status', (status: { state: number }) => {
+      reader.on('status', (status: { state: number; atr?: Buffer }) => {
         this.present.set(reader.name, (status.state & SCARD_STATE_PRESENT) !== 0);
+        if (status.atr?.length) this.atrs.set(reader.name, status.atr.toString('hex'));
+        else this.atrs.delete(reader.name);
         this.notify();
       });
       reader.on('end', () => {
         this.readers.delete(reader.name);
         this.present.delete(reader.name);
+        this.atrs.delete(reader.name);
         this.notify();
       });
       this.notify();
@@ -56,6 +64,11 @@ export class PcscClient {
 
   readerNames(): string[] {
     return [...this.readers.keys()];
+  }
+
+  /** The ATR of the card in `readerName` (lowercase hex), as PC/SC last reported it. */
+  atr(readerName: string): string | undefined {
+    return this.atrs.get(readerName);
   }
 
   isCardPresent(readerName: string): boolean {
@@ -82,8 +95,11 @@ export class PcscClient {
   }
 
   waitForCard(readerName: string, present: boolean, timeoutMs = 10_000): Promise<void> {
-    return this.waitFor(`card ${present ? 'present in' : 'gone from'} "${readerName}"`, () =>
-      present ? this.isCardPresent(readerName) : this.readers.has(readerName) && !this.isCardPresent(readerName), timeoutMs);
+    return this.waitFor(
+      `card ${present ? 'present in' : 'gone from'} "${readerName}"`,
+      () => (present ? this.isCardPresent(readerName) : this.readers.has(readerName) && !this.isCardPresent(readerName)),
+      timeoutMs,
+    );
   }
 
   async connect(readerName: string, share: 'exclusive' | 'shared' = 'shared'): Promise<CardConnection> {
@@ -95,9 +111,8 @@ export class PcscClient {
       await new Promise<void>((resolve) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => resolve()));
     }
     const protocol = await new Promise<number>((resolve, reject) => {
-      reader.connect(
-        { share_mode: share === 'exclusive' ? reader.SCARD_SHARE_EXCLUSIVE : reader.SCARD_SHARE_SHARED },
-        (error, p) => (error ? reject(error) : resolve(p)),
+      reader.connect({ share_mode: share === 'exclusive' ? reader.SCARD_SHARE_EXCLUSIVE : reader.SCARD_SHARE_SHARED }, (error, p) =>
+        error ? reject(error) : resolve(p),
       );
     });
     const transmitBytes = (apdu: Uint8Array) =>
@@ -116,14 +131,26 @@ export class PcscClient {
     };
   }
 
-  close(): void {
+  /**
+   * Closes the readers and the context, once pcsclite has been quiet for a moment. pcsclite's
+   * close() cancels its status thread's SCardGetStatusChange and then joins that thread, blocking
+   * this whole process: a cancel that comes while the thread is between two waits (just after it
+   * reported a change) is lost, and if the thread is not back in its wait within the ~50 ms
+   * pcsclite keeps cancelling — on a loaded machine it may not be — the join never returns.
+   */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const deadline = performance.now() + 2_000;
+    while (performance.now() - this.lastEventAt < QUIET_BEFORE_CLOSE_MS && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, QUIET_BEFORE_CLOSE_MS));
+    }
     for (const reader of this.readers.values()) reader.close();
     this.pcsc.close();
   }
 
   private notify(): void {
+    this.lastEventAt = performance.now();
     for (const waiter of [...this.waiters]) waiter();
   }
 }
@@ -134,6 +161,6 @@ export async function withPcsc<T>(use: (client: PcscClient) => Promise<T>): Prom
   try {
     return await use(client);
   } finally {
-    client.close();
+    await client.close();
   }
 }

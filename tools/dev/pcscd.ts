@@ -3,6 +3,9 @@
  * systemd, which test machines and containers lack) when none runs, and stopped or restarted on
  * purpose by fault tests. Never kills a pcscd it did not start, except through
  * restartPcscd()/stopPcscd(), whose whole point is to take PC/SC away.
+ *
+ * In a process that entered a pcscd sandbox (tools/dev/pcscd-sandbox.ts) all of this applies to
+ * the sandbox's own pcscd instead of the machine's; it then stays up until the sandbox is removed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync } from 'node:fs';
@@ -12,10 +15,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PCSCD_SOCKET } from '../../native-host/src/cli/doctor.ts';
 import { READER_NAMES } from '../../native-host/src/virtual-card/serve.ts';
 import { withPcsc } from './pcsc-client.ts';
+import { currentPcscdSandbox, inPcscdSandbox } from './pcscd-sandbox.ts';
 import { acquireReaders, releaseReaders, tryAcquireReaders } from './reader-lock.ts';
 
 export { PCSCD_SOCKET };
-const PID_FILE = '/run/pcscd/pcscd.pid';
+const SYSTEM_PID_FILE = '/run/pcscd/pcscd.pid';
+/** The pid file and socket of the pcscd this process uses: the machine's, or its sandbox's. */
+const pidFile = () => currentPcscdSandbox()?.pidFile ?? SYSTEM_PID_FILE;
+const socketFile = () => currentPcscdSandbox()?.socket ?? PCSCD_SOCKET;
 const VIRTUAL_READERS = Object.values(READER_NAMES);
 /** pcscd's own output, for when it does not come up. */
 export const PCSCD_LOG = join(tmpdir(), 'jpki-bridge-pcscd.log');
@@ -44,6 +51,8 @@ export async function ensurePcscd(): Promise<{ startedByUs: boolean; stop(): Pro
   return {
     startedByUs,
     stop: async () => {
+      // A sandbox's pcscd serves the sandbox's next test file too; removing the sandbox stops it.
+      if (currentPcscdSandbox()) return;
       // Only a pcscd this process started, and not while another process's tests use the readers
       // (they found it running and rely on it): then it stays, and is simply no longer ours.
       if (ours === null || !(await tryAcquireReaders())) return;
@@ -110,7 +119,7 @@ async function stopUnlocked(): Promise<void> {
   }
   // A clean exit removes these; a killed (or long dead) pcscd leaves them for the next one to trip on.
   if (runningPid() === null) {
-    for (const file of [PCSCD_SOCKET, PID_FILE]) {
+    for (const file of [socketFile(), pidFile()]) {
       try {
         unlinkSync(file);
       } catch {}
@@ -124,7 +133,10 @@ async function startPcscd(): Promise<ChildProcess> {
   const log = openSync(PCSCD_LOG, 'a');
   // Its own session: a pcscd outlives the test process that started it (as a daemon would) unless
   // that process stops it on purpose; otherwise it would die with its starter under other users.
-  const child = spawn('pcscd', ['-f', '-a'], { stdio: ['ignore', log, log], detached: true });
+  // In a sandbox: inside its network namespace, with its private directory over /run/pcscd.
+  const sandbox = currentPcscdSandbox();
+  const [command, args] = sandbox ? inPcscdSandbox('sh', ['-c', 'mount --bind "$0" /run/pcscd && exec pcscd -f -a', sandbox.runDir]) : ['pcscd', ['-f', '-a']];
+  const child = spawn(command, args, { stdio: ['ignore', log, log], detached: true });
   child.unref();
   closeSync(log);
   ours = child;
@@ -140,11 +152,9 @@ async function waitReady(timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (existsSync(PCSCD_SOCKET)) {
+    if (existsSync(socketFile())) {
       try {
-        await withPcsc((client) =>
-          client.waitFor('the vpcd readers', () => VIRTUAL_READERS.every((name) => client.readerNames().includes(name)), 3_000),
-        );
+        await withPcsc((client) => client.waitFor('the vpcd readers', () => VIRTUAL_READERS.every((name) => client.readerNames().includes(name)), 3_000));
         return;
       } catch (error) {
         lastError = error;
@@ -152,14 +162,14 @@ async function waitReady(timeoutMs = 15_000): Promise<void> {
     }
     await sleep(100);
   }
-  throw new Error(`pcscd did not become ready (log: ${PCSCD_LOG}): ${String(lastError ?? `no ${PCSCD_SOCKET}`)}`);
+  throw new Error(`pcscd did not become ready (log: ${PCSCD_LOG}): ${String(lastError ?? `no ${socketFile()}`)}`);
 }
 
 function runningPid(): number | null {
   if (ours && ours.exitCode === null && ours.pid !== undefined) return ours.pid;
   try {
     // pcscd writes "<pid>\n\0": parseInt stops at the first non-digit.
-    const pid = parseInt(readFileSync(PID_FILE, 'utf8'), 10);
+    const pid = parseInt(readFileSync(pidFile(), 'utf8'), 10);
     if (!Number.isInteger(pid) || pid <= 0) return null;
     process.kill(pid, 0);
     // A killed pcscd whose parent is gone can linger as a zombie (signal 0 still succeeds).

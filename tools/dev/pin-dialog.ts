@@ -23,10 +23,7 @@ const handedOut = new WeakMap<Browser, Set<string>>();
  * Pass the page's pending call as `operation` to fail at once, with its result, when it ends
  * without a dialog.
  */
-export async function waitForDialog(
-  browser: Browser,
-  options: { timeoutMs?: number; operation?: Promise<unknown>; checked?: boolean } = {},
-): Promise<Page> {
+export async function waitForDialog(browser: Browser, options: { timeoutMs?: number; operation?: Promise<unknown>; checked?: boolean } = {}): Promise<Page> {
   const timeout = options.timeoutMs ?? 15_000;
   if (options.operation) {
     const operation = options.operation;

@@ -4,14 +4,18 @@
  * vitest's `system` project runs its files one at a time, but several processes (a demo beside a
  * test run, several vitest runs) would still collide: a second `serve` on the same port silently
  * never gets a reader. The lock is a file holding the owner's pid, re-entrant within a process,
- * and taken over when its owner has died.
+ * and taken over when its owner has died. A process in a pcscd sandbox (tools/dev/pcscd-sandbox.ts)
+ * has readers of its own: its lock is the sandbox's, so sandboxes never wait for each other.
  */
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { currentPcscdSandbox } from './pcscd-sandbox.ts';
 
 export const READER_LOCK_FILE = join(tmpdir(), 'jpki-bridge-virtual-readers.lock');
+/** The lock of the readers this process uses: the machine's, or its sandbox's. */
+const lockFile = () => currentPcscdSandbox()?.lockFile ?? READER_LOCK_FILE;
 
 let holds = 0;
 
@@ -39,11 +43,11 @@ export async function acquireReaders(timeoutMs = 600_000): Promise<void> {
     // Removed only while it still names the dead owner: another waiter may have taken it over.
     if (stale && readOwner() === owner) {
       try {
-        unlinkSync(READER_LOCK_FILE);
+        unlinkSync(lockFile());
       } catch {}
       continue;
     }
-    if (Date.now() >= deadline) throw new Error(`the virtual readers are still in use by pid ${owner} (${READER_LOCK_FILE})`);
+    if (Date.now() >= deadline) throw new Error(`the virtual readers are still in use by pid ${owner} (${lockFile()})`);
     await sleep(200);
   }
 }
@@ -64,7 +68,7 @@ export function releaseReaders(): void {
   if (holds > 0) return;
   if (readOwner() === process.pid) {
     try {
-      unlinkSync(READER_LOCK_FILE);
+      unlinkSync(lockFile());
     } catch {}
   }
 }
@@ -75,10 +79,11 @@ export function releaseReaders(): void {
  * owner and could take the lock over from a live one.)
  */
 function tryCreate(): boolean {
-  const own = `${READER_LOCK_FILE}.${process.pid}`;
+  const lock = lockFile();
+  const own = `${lock}.${process.pid}`;
   try {
     writeFileSync(own, `${process.pid}\n`);
-    linkSync(own, READER_LOCK_FILE);
+    linkSync(own, lock);
     return true;
   } catch {
     return false;
@@ -91,7 +96,7 @@ function tryCreate(): boolean {
 
 function readOwner(): number | null {
   try {
-    const pid = Number(readFileSync(READER_LOCK_FILE, 'utf8').trim());
+    const pid = Number(readFileSync(lockFile(), 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;

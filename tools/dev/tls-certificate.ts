@@ -34,6 +34,8 @@ export function selfSignedCertificate(hostnames: readonly string[]): TestCertifi
     { name: 'subjectAltName', altNames: hostnames.map((value) => ({ type: 2, value })) },
   ]);
   certificate.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
-  const spki = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  const spki = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
   return { key, cert: forge.pki.certificateToPem(certificate), spki };
 }

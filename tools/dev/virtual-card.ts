@@ -16,6 +16,7 @@ import { ensureBuilt, HOST_BIN, ROOT } from './checkout.ts';
 import { jpkiBridge } from './host-cli.ts';
 import { withPcsc } from './pcsc-client.ts';
 import { pcscdIsRunning, pcscdRunningNow } from './pcscd.ts';
+import { inPcscdSandbox } from './pcscd-sandbox.ts';
 import type { Persona } from './personas.ts';
 import { acquireReaders, releaseReaders } from './reader-lock.ts';
 
@@ -67,7 +68,8 @@ export async function serveCard(options: { stateFile: string; port?: VirtualRead
   const start = async (removeAt?: number) => {
     const args = [HOST_BIN, 'virtual-card', 'serve', '--state', options.stateFile, '--port', String(port), '--trace', traceFile];
     if (removeAt !== undefined) args.push('--remove-at', String(removeAt));
-    const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    // In a pcscd sandbox, `serve` reaches that sandbox's vpcd inside its network namespace.
+    const proc = spawn(...inPcscdSandbox(process.execPath, args), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     // Ready = our own `serve` says vpcd talks to it (another process's card on the same port
     // would also make the reader look occupied), then PC/SC sees the card.
     const ready = new Promise<void>((resolve) => {
@@ -82,7 +84,10 @@ export async function serveCard(options: { stateFile: string; port?: VirtualRead
     );
     died.catch(() => {});
     const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`virtual-card serve was not served by vpcd within 60 s (another card in "${readerName}"?):\n${stderr}`)), 60_000).unref(),
+      setTimeout(
+        () => reject(new Error(`virtual-card serve was not served by vpcd within 60 s (another card in "${readerName}"?):\n${stderr}`)),
+        60_000,
+      ).unref(),
     );
     await Promise.race([ready, died, timeout]);
     await withPcsc((client) => Promise.race([client.waitForCard(readerName, true, 15_000), died]));

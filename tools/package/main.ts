@@ -3,8 +3,9 @@
  * store archives, the npm tarballs (docs/packaging.md). Builds what it packs first, so it works
  * on a fresh clone after `npm ci`.
  */
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { aptSigningKey, DEFAULT_APT_URL, THROWAWAY_KEY_FILE, writeAptRepository } from './apt-repository.ts';
 import { buildDeb } from './deb/build-deb.ts';
 import { exec } from './exec.ts';
 import { buildExtensionArchives } from './extension.ts';
@@ -34,7 +35,13 @@ buildExtensionArchives(join(STAGE, 'extension'));
 step('npm tarballs');
 await buildNpmPackages(join(STAGE, 'npm'));
 
-await deb;
+step('APT repository (dist/apt/)');
+const { key, throwaway } = aptSigningKey();
+if (throwaway) {
+  process.stdout.write(`JPKI_BRIDGE_APT_SIGNING_KEY is not set: signed with a throwaway key (dist/stage/${THROWAWAY_KEY_FILE}), for tests only\n`);
+  writeFileSync(join(STAGE, THROWAWAY_KEY_FILE), key, { mode: 0o600 });
+}
+writeAptRepository({ debs: [await deb], out: join(DIST, 'apt'), signingKey: key, url: process.env.JPKI_BRIDGE_APT_URL ?? DEFAULT_APT_URL });
 
 step('dist/');
 for (const name of readdirSync(DIST).sort()) {

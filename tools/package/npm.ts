@@ -143,7 +143,10 @@ export async function buildNpmPackages(stageDir: string): Promise<string[]> {
         return [name, range];
       }),
     );
-    writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: VERSION, ...manifest, ...projectFields(root, pkg.dir), dependencies }, null, 2)}\n`);
+    writeFileSync(
+      join(out, 'package.json'),
+      `${JSON.stringify({ name: manifest.name, version: VERSION, ...manifest, ...projectFields(root, pkg.dir), dependencies }, null, 2)}\n`,
+    );
     copyFileSync(join(ROOT, 'packages', pkg.dir, 'README.md'), join(out, 'README.md'));
     copyFileSync(join(ROOT, 'LICENSE'), join(out, 'LICENSE'));
     // npm pack prints the tarball's name last.

@@ -11,7 +11,9 @@ const post = async (path, body) => {
 
 document.getElementById('login').addEventListener('click', async () => {
   try {
-    const { body: { nonce } } = await post('/login/nonce', {});
+    const {
+      body: { nonce },
+    } = await post('/login/nonce', {});
     const token = await authenticate(nonce);
     const login = await post('/login', { token });
     if (login.ok) show('welcome', `ようこそ / Welcome: ${login.body.subject}`);

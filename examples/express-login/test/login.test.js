@@ -5,7 +5,10 @@ import { startSite } from '../site.js';
 
 const jpki = await startJpkiTest({ persona: 'adult' });
 const site = await startSite({ developmentCa: jpki.developmentCa });
-after(async () => { await jpki.close(); await site.close(); });
+after(async () => {
+  await jpki.close();
+  await site.close();
+});
 
 test('a resident logs in with the card and the PIN', async () => {
   const page = await jpki.openPage(site.url);

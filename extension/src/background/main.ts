@@ -58,5 +58,6 @@ function osPresentationApi(): OsPresentationApi {
     }),
     scripting: browser.scripting,
     declarativeNetRequest: browser.declarativeNetRequest,
+    tabs: browser.tabs,
   };
 }

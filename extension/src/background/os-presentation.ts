@@ -8,9 +8,12 @@
  *   - dynamic declarativeNetRequest rules that set `User-Agent` (and, where the browser sends
  *     client hints, `Sec-CH-UA-Platform` and `Sec-CH-UA-Platform-Version`) on requests to them.
  * Both are rebuilt from the settings whenever the background starts and whenever the list or a
- * switch changes; every dynamic rule and the one registered script are ours.
+ * switch changes; every dynamic rule and the one registered script are ours. Tabs already open on
+ * a site that has just become covered (a fresh install whose first portal page loaded while the
+ * background was registering, or a switch turned on) loaded before the script existed and saw the
+ * real OS: they are reloaded once.
  */
-import type { DeclarativeNetRequest, Scripting } from 'webextension-polyfill';
+import type { DeclarativeNetRequest, Scripting, Tabs } from 'webextension-polyfill';
 import { WINDOWS, presentsItself, windowsUserAgent } from '../lib/windows-identity.ts';
 import type { PortalSite } from '../settings/allow-list.ts';
 
@@ -88,6 +91,7 @@ export interface OsPresentationApi {
   identity(): Promise<BrowserIdentity>;
   scripting: Pick<Scripting.Static, 'getRegisteredContentScripts' | 'registerContentScripts' | 'unregisterContentScripts'>;
   declarativeNetRequest: Pick<DeclarativeNetRequest.Static, 'getDynamicRules' | 'updateDynamicRules'>;
+  tabs: Pick<Tabs.Static, 'query' | 'reload'>;
 }
 
 /** Makes the registered script and the dynamic rules match the sites' switches. */
@@ -98,6 +102,7 @@ export async function applyOsPresentation(api: OsPresentationApi, sites: readonl
   const registered = await api.scripting.getRegisteredContentScripts({ ids: [PRESENT_WINDOWS_SCRIPT.id] });
   if (registered.length > 0) await api.scripting.unregisterContentScripts({ ids: [PRESENT_WINDOWS_SCRIPT.id] });
   if (plan.matches.length === 0) return;
+  const covered = new Set(registered.flatMap((script) => script.matches ?? []));
   await api.scripting.registerContentScripts([
     {
       id: PRESENT_WINDOWS_SCRIPT.id,
@@ -108,19 +113,29 @@ export async function applyOsPresentation(api: OsPresentationApi, sites: readonl
       allFrames: true,
     },
   ]);
+  const added = plan.matches.filter((pattern) => !covered.has(pattern));
+  if (added.length === 0) return;
+  const open = await api.tabs.query({ url: added });
+  await Promise.all(open.flatMap((tab) => (tab.id === undefined ? [] : [api.tabs.reload(tab.id)])));
 }
 
 /**
  * Applies the settings now and after every change of them, one application at a time (two
  * overlapping ones would register the same script id twice). Resolves after the first.
  */
-export function keepOsPresentation(api: OsPresentationApi, readSites: () => Promise<readonly PortalSite[]>, onSettingsChange: (listener: () => void) => void): Promise<void> {
+export function keepOsPresentation(
+  api: OsPresentationApi,
+  readSites: () => Promise<readonly PortalSite[]>,
+  onSettingsChange: (listener: () => void) => void,
+): Promise<void> {
   let queue = Promise.resolve();
   const apply = () => {
-    queue = queue.then(async () => applyOsPresentation(api, await readSites())).catch((error: unknown) => {
-      // Nothing to tell a page; the site then sees the browser as it is. Logged for the developer.
-      console.warn('jpki-bridge: presenting Windows failed', error);
-    });
+    queue = queue
+      .then(async () => applyOsPresentation(api, await readSites()))
+      .catch((error: unknown) => {
+        // Nothing to tell a page; the site then sees the browser as it is. Logged for the developer.
+        console.warn('jpki-bridge: presenting Windows failed', error);
+      });
     return queue;
   };
   onSettingsChange(() => void apply());

@@ -137,9 +137,12 @@ export async function converse<T>(
   let settled = checkCard();
   for (;;) {
     asking = true;
-    const answer = await deadline.race(prompt.ask({ ...state })).catch((error: unknown) => {
-      throw ending() ?? error;
-    }).finally(() => (asking = false));
+    const answer = await deadline
+      .race(prompt.ask({ ...state }))
+      .catch((error: unknown) => {
+        throw ending() ?? error;
+      })
+      .finally(() => (asking = false));
     // What the user answered to: the last state shown (the card's answer may have come in meanwhile).
     const asked = state.phase;
     if (answer.type === 'extend') {

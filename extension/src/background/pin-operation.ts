@@ -69,7 +69,14 @@ export function runPinOperation<T>(guards: PinGuards, io: PinOperationIo, spec: 
         return (host = started);
       };
       const status = () => (host ?? startHost()).then((session) => session.request('status', {}));
-      const conversation = { origin: spec.origin, use: spec.use, kind: OPERATIONS[spec.use].pin, allowListed, site: siteKind(spec.origin, allowList), count: spec.count };
+      const conversation = {
+        origin: spec.origin,
+        use: spec.use,
+        kind: OPERATIONS[spec.use].pin,
+        allowListed,
+        site: siteKind(spec.origin, allowList),
+        count: spec.count,
+      };
       // `call` comes only after a status did, so the session is open by then.
       return await converse(prompt, conversation, deadline, status, async (pin, confirmLastTry) => spec.call(await host!, pin, confirmLastTry));
     } finally {
@@ -79,9 +86,15 @@ export function runPinOperation<T>(guards: PinGuards, io: PinOperationIo, spec: 
       // window (also one still opening when the deadline or the page's leaving came first), the
       // native port (also while the host is still starting, before its hello) and the session.
       afterAnswer(() => {
-        void opening?.then((prompt) => prompt.close(), () => {});
+        void opening?.then(
+          (prompt) => prompt.close(),
+          () => {},
+        );
         channel?.close();
-        void host?.then((session) => session.close(), () => {});
+        void host?.then(
+          (session) => session.close(),
+          () => {},
+        );
       });
     }
   });

@@ -43,7 +43,8 @@ export function startPageApi(win: Window, send: SendToBackground): () => void {
     }
     // Transient activation: the user clicked or typed in this page a moment ago (background/user-activation.ts).
     const active = win.navigator.userActivation?.isActive;
-    forward(send, { channel: 'page', action, request, origin: win.origin, active }).then((outcome) => {
+    // `forward` never rejects (below): every request gets its answer.
+    void forward(send, { channel: 'page', action, request, origin: win.origin, active }).then((outcome) => {
       if (outcome.ok) reply('success', outcome.result);
       else reply('failure', { ...outcome.error });
     });

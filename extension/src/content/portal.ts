@@ -24,7 +24,8 @@ const MAX_DETAIL = 8_192;
 export function startPortal(win: Window, send: PortalSend): void {
   const hello = send.hello({ channel: 'portal-hello', origin: win.origin }).catch(() => undefined);
 
-  hello.then((answer) => {
+  // `hello` never rejects (caught above).
+  void hello.then((answer) => {
     if (!answer?.allowed) return;
     whenReady(win.document, () => {
       for (const [id, value] of Object.entries(answer.inputs)) setHidden(win.document, id, value);

@@ -21,6 +21,7 @@ export function BlockSite({ origin, open, onOpen, onBlock }: { origin: string; o
     );
   }
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a question with two buttons, not a form's fieldset (no legend, no inputs)
     <div class="danger block-confirm" role="group" aria-labelledby="block-question" data-testid="block-confirm">
       <div id="block-question">
         <Text k="dialogBlockQuestion" block />

@@ -204,7 +204,9 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
       </div>
 
       <footer class="dialog-footer">
-        {state.phase !== 'locked' && <DeadlineFooter deadline={state.deadline} extensionsLeft={state.extensionsLeft} onExtend={() => connection.send({ type: 'extend' })} />}
+        {state.phase !== 'locked' && (
+          <DeadlineFooter deadline={state.deadline} extensionsLeft={state.extensionsLeft} onExtend={() => connection.send({ type: 'extend' })} />
+        )}
         {ended ? (
           <div class="buttons">
             <CloseButton buttonRef={closeRef} onClick={cancel} primary={!(state.phase === 'failed' && state.retryable)} />

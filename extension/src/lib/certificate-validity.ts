@@ -13,7 +13,7 @@ export interface Tlv {
 
 export function readTlv(der: Uint8Array, offset: number): Tlv {
   const tag = der[offset];
-  let lengthByte = der[offset + 1];
+  const lengthByte = der[offset + 1];
   if (tag === undefined || lengthByte === undefined) throw new RangeError('truncated DER');
   let start = offset + 2;
   let length = lengthByte;
@@ -37,7 +37,11 @@ export function readTlv(der: Uint8Array, offset: number): Tlv {
 function readTime(der: Uint8Array, tlv: Tlv): Date {
   const text = String.fromCharCode(...der.subarray(tlv.start, tlv.end));
   const m =
-    tlv.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : tlv.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : null;
+    tlv.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : tlv.tag === 0x18
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+        : null;
   if (!m) throw new RangeError('unsupported time');
   let year = Number(m[1]);
   if (tlv.tag === 0x17) year += year >= 50 ? 1900 : 2000;

@@ -76,7 +76,11 @@ export function Options() {
               />
               <span>{i18n.t('optionsPresentWindows')}</span>
             </label>
-            <button type="button" aria-label={`${i18n.t('optionsRemove')} ${pattern}`} onClick={() => void apply(writeAllowList(list.filter((p) => p !== pattern)))}>
+            <button
+              type="button"
+              aria-label={`${i18n.t('optionsRemove')} ${pattern}`}
+              onClick={() => void apply(writeAllowList(list.filter((p) => p !== pattern)))}
+            >
               {i18n.t('optionsRemove')}
             </button>
           </li>
@@ -87,7 +91,15 @@ export function Options() {
           <Text k="optionsPattern" />
         </label>
         <div style="display:flex; gap:0.5rem">
-          <input id="pattern" type="text" style="letter-spacing:0; font-size:0.9375rem" value={input} aria-invalid={problem ? 'true' : 'false'} aria-describedby="pattern-problem" onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id="pattern"
+            type="text"
+            style="letter-spacing:0; font-size:0.9375rem"
+            value={input}
+            aria-invalid={problem ? 'true' : 'false'}
+            aria-describedby="pattern-problem"
+            onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)}
+          />
           <button type="submit" id="add" class="primary">
             {i18n.t('optionsAdd')}
           </button>
@@ -120,7 +132,9 @@ export function Options() {
           {i18n.t('optionsBlockedNone')}
         </p>
       )}
-      <p class="small" aria-live="polite">{saved ? i18n.t('optionsSaved') : ''}</p>
+      <p class="small" aria-live="polite">
+        {saved ? i18n.t('optionsSaved') : ''}
+      </p>
       <p class="small">
         <a href={PRIVACY_POLICY_URL} target="_blank" rel="noreferrer" data-testid="privacy-link">
           {i18n.t('privacyPolicy')}

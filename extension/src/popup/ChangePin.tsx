@@ -52,9 +52,7 @@ function ChangeForm({ kind, onChanged }: { kind: PinKind; onChanged: () => void 
       const e = error instanceof JpkiError ? error : new JpkiError('ERR_JPKI_UNKNOWN');
       if (e.code === 'ERR_JPKI_PIN_LAST_TRY') setNeedsConfirm(true);
       setMessage(
-        e.code === 'ERR_JPKI_PIN_INCORRECT' && e.retriesLeft !== undefined
-          ? { key: 'wrongPin', subs: { count: e.retriesLeft } }
-          : { key: `error_${e.code}` },
+        e.code === 'ERR_JPKI_PIN_INCORRECT' && e.retriesLeft !== undefined ? { key: 'wrongPin', subs: { count: e.retriesLeft } } : { key: `error_${e.code}` },
       );
     } finally {
       setPin('');
@@ -99,7 +97,12 @@ function ChangeForm({ kind, onChanged }: { kind: PinKind; onChanged: () => void 
       </div>
       {needsConfirm && (
         <label class="checkbox" for={id('confirm-last-try')}>
-          <input id={id('confirm-last-try')} type="checkbox" checked={confirmed} onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)} />
+          <input
+            id={id('confirm-last-try')}
+            type="checkbox"
+            checked={confirmed}
+            onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)}
+          />
           <span>{i18n.t('confirmLastTry')}</span>
         </label>
       )}

@@ -11,9 +11,7 @@ export function diagnostics(status: HostStatus | null, error: { code: string } |
     userAgent,
     error: error?.code ?? null,
     readers: status?.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, jpki: r.jpki })) ?? [],
-    card: status?.card
-      ? { type: status.card.type, hasSigningCertificate: status.card.hasSigningCertificate, retries: status.card.retries }
-      : null,
+    card: status?.card ? { type: status.card.type, hasSigningCertificate: status.card.hasSigningCertificate, retries: status.card.retries } : null,
   };
   return JSON.stringify(lines, null, 2);
 }

@@ -155,4 +155,3 @@ export class JpkiCard {
 export function cardTypeOf(label: string): string {
   return label === TOKEN_INFO_LABEL ? 'my-number-card' : label ? `jpki:${label}` : 'jpki';
 }
-

@@ -128,7 +128,8 @@ export function createPcscBackend(options: PcscBackendOptions = {}): CardBackend
       await card.selectAp();
       return { slot: { name, cardPresent: true, card, busy: false }, stuck: false };
     } catch (error) {
-      if (error instanceof JpkiError && error.code === 'ERR_JPKI_NOT_JPKI_CARD') return { slot: { name, cardPresent: true, card: null, busy: false }, stuck: false };
+      if (error instanceof JpkiError && error.code === 'ERR_JPKI_NOT_JPKI_CARD')
+        return { slot: { name, cardPresent: true, card: null, busy: false }, stuck: false };
       throw error;
     }
   }

@@ -1,11 +1,13 @@
 /**
  * `jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system]
- *  [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
+ *  [--flatpak [APP-ID]] [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]`
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCardSpec } from '../card/create-backend.ts';
 import { apply } from '../install/apply.ts';
+import { FLATPAK_BROWSERS, flatpakOverrideCommand } from '../install/flatpak.ts';
+import { flatpakApps, planFlatpak } from '../install/flatpak-plan.ts';
 import { hostProgram } from '../install/cli-path.ts';
 import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
 import { describeAction, plan } from '../install/plan.ts';
@@ -39,29 +41,49 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
       return 77;
     }
   }
-  const actions = plan({
-    mode: mode ?? 'install',
-    os,
-    env: { home: homedir(), localAppData: process.env.LOCALAPPDATA, appData: process.env.APPDATA, programData: process.env.ProgramData },
-    browser: parsed.browser,
-    scope: parsed.scope,
-    userDataDir: parsed.userDataDir,
-    card: parsed.card,
-    log: parsed.log,
-    program,
-  });
+  const flatpak = parsed.flatpak === undefined ? null : flatpakApps({ home: homedir(), app: parsed.flatpak || undefined });
+  if (flatpak?.length === 0) {
+    process.stderr.write(
+      'Flatpak のブラウザが見つかりません (一度起動してから実行するか、アプリIDを指定してください) / no Flatpak browser found in ~/.var/app: start it once, or name its app id\n',
+    );
+    return 1;
+  }
+  const actions = flatpak
+    ? planFlatpak({ mode: mode ?? 'install', home: homedir(), app: parsed.flatpak || undefined, card: parsed.card, program })
+    : plan({
+        mode: mode ?? 'install',
+        os,
+        env: { home: homedir(), localAppData: process.env.LOCALAPPDATA, appData: process.env.APPDATA, programData: process.env.ProgramData },
+        browser: parsed.browser,
+        scope: parsed.scope,
+        userDataDir: parsed.userDataDir,
+        card: parsed.card,
+        log: parsed.log,
+        program,
+      });
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const keepsUuid = mode !== 'uninstall' && parsed.scope === 'user';
+  // The one thing only the user may do: let the app start programs outside its sandbox.
+  const overrides = () => {
+    if (!flatpak || mode === 'uninstall') return;
+    print(
+      '次のコマンドを一度だけ実行してください (サンドボックスの外のホストを起動する許可) / run this once (lets the app start the host outside its sandbox):',
+    );
+    for (const app of flatpak) print(`  ${flatpakOverrideCommand(app.id)}`);
+  };
   const cli = program.at(-1)!;
   if (/[\\/]_npx[\\/]/.test(cli) && mode !== 'uninstall') {
     // The launcher names this bundle by its absolute path; an npx cache can be cleaned at any time.
-    print(`注意: ${cli} は npx のキャッシュです。恒久的な場所にインストールしてから実行してください / warning: ${cli} is in the npx cache, which may be cleaned: install jpki-bridge permanently (npm install -g, or a checkout) and run install from there.`);
+    print(
+      `注意: ${cli} は npx のキャッシュです。恒久的な場所にインストールしてから実行してください / warning: ${cli} is in the npx cache, which may be cleaned: install jpki-bridge permanently (npm install -g, or a checkout) and run install from there.`,
+    );
   }
   const verb = mode === 'uninstall' ? 'アンインストール / uninstall' : 'インストール / install';
   if (parsed.dryRun) {
     print(`${verb} (--dry-run: 何も変更しません / nothing is changed):`);
     for (const action of actions) print(`  ${describeAction(action)}`);
     if (keepsUuid) print(`  インストールID / installation uuid  ${join(currentConfigDir(), INSTALLATION_UUID_FILE)} (なければ作成 / created if missing)`);
+    overrides();
     return 0;
   }
   print(`${verb}:`);
@@ -79,12 +101,21 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
       return 1;
     }
   }
-  if (ok && mode !== 'uninstall') print('次に `jpki-bridge doctor` で確認してください / Next, check with `jpki-bridge doctor`.');
+  if (ok) overrides();
+  if (ok && mode !== 'uninstall') print('次に jpki-bridge doctor で確認してください / Next, check with: jpki-bridge doctor');
   return ok ? 0 : 1;
 }
 
 function parseArgs(args: string[]) {
-  const out = { browser: 'all' as Browser | 'all', scope: 'user' as 'user' | 'system', card: 'pcsc', dryRun: false, userDataDir: undefined as string | undefined, log: undefined as string | undefined };
+  const out = {
+    flatpak: undefined as string | undefined,
+    browser: 'all' as Browser | 'all',
+    scope: 'user' as 'user' | 'system',
+    card: 'pcsc',
+    dryRun: false,
+    userDataDir: undefined as string | undefined,
+    log: undefined as string | undefined,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {
@@ -96,6 +127,12 @@ function parseArgs(args: string[]) {
       const b = value();
       if (b !== 'all' && !(BROWSERS as readonly string[]).includes(b)) throw new Error(`unknown browser "${b}" (${BROWSERS.join('|')}|all)`);
       out.browser = b as Browser | 'all';
+    } else if (arg === '--flatpak') {
+      // An optional app id: the next word, unless it is another option.
+      out.flatpak = args[i + 1] !== undefined && !args[i + 1]!.startsWith('-') ? args[++i]! : '';
+      if (out.flatpak && !FLATPAK_BROWSERS.some((b) => b.id === out.flatpak)) {
+        throw new Error(`unknown Flatpak browser "${out.flatpak}" (${FLATPAK_BROWSERS.map((b) => b.id).join(', ')})`);
+      }
     } else if (arg === '--user') out.scope = 'user';
     else if (arg === '--system') out.scope = 'system';
     else if (arg === '--dry-run') out.dryRun = true;

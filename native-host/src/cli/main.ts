@@ -1,12 +1,14 @@
 /**
- * `jpki-bridge <subcommand> …` — wiring only. Each subcommand lives in its own module, loaded
- * on demand so that `host` (started by the browser) loads nothing it does not need.
+ * `jpki-bridge <subcommand> …` — wiring only (route.ts decides from argv). Each subcommand lives
+ * in its own module, loaded on demand so that `host` (started by the browser) loads nothing it
+ * does not need.
  */
 import { VERSION } from '@jpki-bridge/shared/version';
+import { route, type SubcommandName, usageText } from './route.ts';
 
 type Main = (args: string[]) => Promise<number>;
 
-const SUBCOMMANDS: Record<string, () => Promise<{ main: Main }>> = {
+const SUBCOMMANDS: Record<SubcommandName, () => Promise<{ main: Main }>> = {
   host: () => import('./host.ts'),
   'virtual-card': () => import('./virtual-card.ts'),
   install: () => import('./install.ts'),
@@ -17,37 +19,37 @@ const SUBCOMMANDS: Record<string, () => Promise<{ main: Main }>> = {
   verify: () => import('./verify.ts'),
 };
 
-const USAGE = `jpki-bridge ${VERSION} — My Number card (JPKI) for the web / マイナンバーカードをウェブで
-
-usage:
-  jpki-bridge host [--card pcsc|virtual:FILE] [--log FILE]
-  jpki-bridge install|uninstall [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system] [--card …] [--dry-run] [--user-data-dir DIR]
-  jpki-bridge doctor [--user-data-dir DIR] [--browser …]
-  jpki-bridge run <command> '<json arguments>' [--card pcsc|virtual:FILE]   (the PIN is asked, never an argument)
-  jpki-bridge sign FILE [--out OUT] [--card pcsc|virtual:FILE] [--reason TEXT]   (PDF → FILE-signed.pdf, else FILE.p7s; the password is asked)
-  jpki-bridge verify FILE [SIGNATURE] [--trust CA.pem]
-  jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …
-  jpki-bridge --version
-`;
+/** The exit status of a command line that names no known subcommand (as getopt-style tools do). */
+export const USAGE_EXIT = 2;
 
 async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === '--version' || first === '-v') {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
+  const what = route(argv);
+  switch (what.kind) {
+    case 'version':
+      // The runtime too: the Debian package embeds its own Node (docs/packaging.md).
+      process.stdout.write(`jpki-bridge ${VERSION} (${runtimeName()})\n`);
+      return 0;
+    case 'help':
+      process.stdout.write(usageText(VERSION, what.subcommand));
+      return 0;
+    case 'usage-error':
+      process.stderr.write(`jpki-bridge: ${what.problem}\n\n${usageText(VERSION)}`);
+      return USAGE_EXIT;
+    case 'browser-host':
+      return (await SUBCOMMANDS.host()).main(what.args);
+    case 'subcommand':
+      return (await SUBCOMMANDS[what.name]()).main(what.args);
   }
-  // Chrome starts the host as `<path> chrome-extension://<id>/`; Firefox as `<path> <manifest> <extension id>`.
-  // Neither names a subcommand, so anything that is not one means "be the host".
-  const load = first !== undefined ? SUBCOMMANDS[first] : undefined;
-  if (first === undefined || first === '--help' || first === '-h') {
-    process.stdout.write(USAGE);
-    return first === undefined ? 64 : 0;
-  }
-  if (!load) return (await SUBCOMMANDS.host!()).main(argv);
-  return (await load()).main(rest);
+}
+
+/** `node v24.22.3 LTS Krypton`: which Node runs us, and whether it is a long-term-support line. */
+function runtimeName(): string {
+  const lts = process.release.lts;
+  return `node ${process.version}${lts ? ` LTS ${lts}` : ''}`;
 }
 
 // No top-level await: the packaged single executable runs this module as CommonJS (docs/packaging.md).
-main(process.argv.slice(2)).then((code) => {
+// A rejection is a bug: Node's unhandled-rejection handler prints it and exits with 1.
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -47,7 +47,7 @@ export async function main(args: string[]): Promise<number> {
       results.push(result);
       verdict = result;
     }
-    results.forEach((result, i) => process.stdout.write(`${describeResult(results.length > 1 ? `#${i + 1} ` : '', result)}\n`));
+    for (const [i, result] of results.entries()) process.stdout.write(`${describeResult(results.length > 1 ? `#${i + 1} ` : '', result)}\n`);
     if (!verdict.ok) {
       process.stdout.write(`署名は無効です / the signature does not hold: ${verdict.code}: ${verdict.message}\n`);
       return 1;

@@ -9,7 +9,12 @@ export interface FoundManifest {
   browser: Browser;
 }
 
-export function findManifests(options: { userDataDir?: string; browser?: Browser | 'all'; os: Os }): { found: FoundManifest[]; searched: string[] } {
+/** `systemPath` maps a system-wide path onto the machine doctor examines (a simulated root in tests). */
+export function findManifests(options: { userDataDir?: string; browser?: Browser | 'all'; os: Os; systemPath?: (path: string) => string }): {
+  found: FoundManifest[];
+  searched: string[];
+} {
+  const systemPath = options.systemPath ?? ((path: string) => path);
   const browsers: readonly Browser[] = !options.browser || options.browser === 'all' ? BROWSERS : [options.browser];
   if (options.userDataDir) {
     const path = join(options.userDataDir, 'NativeMessagingHosts', 'jpki_bridge.json');
@@ -21,7 +26,8 @@ export function findManifests(options: { userDataDir?: string; browser?: Browser
   const searched: string[] = [];
   for (const browser of browsers) {
     for (const scope of ['user', 'system'] as const) {
-      const path = installTarget(options.os, browser, scope, env).manifestPath;
+      const target = installTarget(options.os, browser, scope, env).manifestPath;
+      const path = scope === 'system' ? systemPath(target) : target;
       searched.push(path);
       if (existsSync(path)) {
         found.push({ path, browser });

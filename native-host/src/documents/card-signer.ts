@@ -23,7 +23,12 @@ export interface CardSignerOptions {
   confirmLastTry?: boolean;
 }
 
-export async function withCardSigner<T>(backend: CardBackend, password: string, options: CardSignerOptions, fn: (signer: CardSigner) => Promise<T>): Promise<T> {
+export async function withCardSigner<T>(
+  backend: CardBackend,
+  password: string,
+  options: CardSignerOptions,
+  fn: (signer: CardSigner) => Promise<T>,
+): Promise<T> {
   const pin = pinBytes('sign', password);
   try {
     return await withJpkiCard(backend, async (card) => {

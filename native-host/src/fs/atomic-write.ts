@@ -46,7 +46,11 @@ export async function writeFileAtomic(file: string, text: string, options: Atomi
     await unlink(temp).catch(() => {}); // gone after a rename; after a link or a failure, still there
   }
   const dirHandle = await open(dir, 'r').catch(() => null); // not every platform opens a directory
-  if (dirHandle) await dirHandle.sync().catch(() => {}).finally(() => dirHandle.close());
+  if (dirHandle)
+    await dirHandle
+      .sync()
+      .catch(() => {})
+      .finally(() => dirHandle.close());
   return true;
 }
 

@@ -127,11 +127,9 @@ export async function answer(body: Uint8Array, context: CommandContext, log: Log
     const result = await dispatch(request, context);
     log.info(`#${id} ${command} ok ${Date.now() - started} ms`);
     return encodeReply({ id, result });
-  } catch (error) {
-    if (error instanceof RequestError) {
-      id = error.id;
-      error = error.error;
-    }
+  } catch (caught) {
+    if (caught instanceof RequestError) id = caught.id;
+    const error = caught instanceof RequestError ? caught.error : caught;
     if (!(error instanceof JpkiError)) log.info(`#${id} ${command} internal error: ${(error as Error)?.stack ?? String(error)}`);
     else log.info(`#${id} ${command} ${error.code} ${Date.now() - started} ms`);
     return errorFrame(id, error);

@@ -8,6 +8,9 @@ import { posix, win32 } from 'node:path';
 import { NATIVE_HOST_NAME } from '@jpki-bridge/shared/constants';
 
 export type Os = 'linux' | 'darwin' | 'win32';
+
+/** Where the Debian package puts the host (tools/package/deb/layout.ts builds on it; doctor looks for it). */
+export const DEB_EXECUTABLE = '/usr/lib/jpki-bridge/jpki-bridge';
 export type Browser = 'chrome' | 'chromium' | 'edge' | 'brave' | 'firefox';
 export type Scope = 'user' | 'system';
 export const BROWSERS: readonly Browser[] = ['chrome', 'chromium', 'edge', 'brave', 'firefox'];

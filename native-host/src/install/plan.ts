@@ -59,13 +59,25 @@ export function plan(options: PlanOptions): Action[] {
     for (const t of targets) dirs.add(p.dirname(t.manifestPath));
     for (const dir of dirs) actions.push({ kind: 'mkdir', path: dir });
     for (const launcher of launchers) {
-      actions.push({ kind: 'write', what: 'launcher', path: launcher, content: launcherScript(options.os, options.program, options.card, options.log), mode: 0o755 });
+      actions.push({
+        kind: 'write',
+        what: 'launcher',
+        path: launcher,
+        content: launcherScript(options.os, options.program, options.card, options.log),
+        mode: 0o755,
+      });
     }
     const written = new Set<string>();
     for (const t of targets) {
       if (!written.has(t.manifestPath)) {
         written.add(t.manifestPath);
-        actions.push({ kind: 'write', what: 'manifest', path: t.manifestPath, content: `${JSON.stringify(manifestFor(t.browser, t.launcherPath), null, 2)}\n`, mode: 0o644 });
+        actions.push({
+          kind: 'write',
+          what: 'manifest',
+          path: t.manifestPath,
+          content: `${JSON.stringify(manifestFor(t.browser, t.launcherPath), null, 2)}\n`,
+          mode: 0o644,
+        });
       }
       if (t.registryKey) actions.push({ kind: 'reg-add', key: t.registryKey, value: t.manifestPath });
     }

@@ -60,5 +60,8 @@ async function restrict(path: string, mode: number): Promise<void> {
 
 function damaged(): JpkiError {
   // No path in the message: it would carry the user's name to wherever errors travel.
-  return new JpkiError('ERR_JPKI_UNKNOWN', `the installation uuid file (${INSTALLATION_UUID_FILE} in the jpki-bridge config directory) is damaged; remove it to make a new uuid`);
+  return new JpkiError(
+    'ERR_JPKI_UNKNOWN',
+    `the installation uuid file (${INSTALLATION_UUID_FILE} in the jpki-bridge config directory) is damaged; remove it to make a new uuid`,
+  );
 }

@@ -9,10 +9,7 @@ import type { KeyKind, PinKind, VirtualCardState } from './state.ts';
 /** Who may read or use the file. */
 export type Access = 'always' | PinKind;
 
-export type CardFile =
-  | { kind: 'binary'; data: Uint8Array; access: Access }
-  | { kind: 'key'; pin: KeyKind }
-  | { kind: 'pin'; pin: PinKind };
+export type CardFile = { kind: 'binary'; data: Uint8Array; access: Access } | { kind: 'key'; pin: KeyKind } | { kind: 'pin'; pin: PinKind };
 
 /** Size of a certificate EF; the certificate is followed by padding up to it. */
 export const CERTIFICATE_EF_SIZE = 2048;

@@ -36,7 +36,8 @@ export function parseDetachedCms(der: Uint8Array): ParsedCms {
     attributes.set(attribute.type, attribute.values[0]);
   }
   const contentType = attributes.get(OID.contentType);
-  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.getValue() !== OID.data) malformed('the contentType attribute is missing or not id-data');
+  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.getValue() !== OID.data)
+    malformed('the contentType attribute is missing or not id-data');
   const messageDigest = attributes.get(OID.messageDigest);
   if (!(messageDigest instanceof asn1js.OctetString)) malformed('the messageDigest attribute is missing');
   const time = attributes.get(OID.signingTime);
@@ -72,9 +73,14 @@ function findSignerCertificate(signedData: SignedData, signer: SignerInfo): Uint
       return certificate.issuer.isEqual(signer.sid.issuer) && certificate.serialNumber.isEqual(signer.sid.serialNumber);
     }
     const ski = certificate.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue;
-    return signer.sid instanceof asn1js.Primitive && ski instanceof asn1js.OctetString && ski.isEqual(new asn1js.OctetString({ valueHex: signer.sid.valueBlock.valueHexView }));
+    return (
+      signer.sid instanceof asn1js.Primitive &&
+      ski instanceof asn1js.OctetString &&
+      ski.isEqual(new asn1js.OctetString({ valueHex: signer.sid.valueBlock.valueHexView }))
+    );
   });
-  if (match.length !== 1) malformed(match.length === 0 ? 'no carried certificate matches the signer identifier' : 'several certificates match the signer identifier');
+  if (match.length !== 1)
+    malformed(match.length === 0 ? 'no carried certificate matches the signer identifier' : 'several certificates match the signer identifier');
   return new Uint8Array(match[0]!.toSchema().toBER());
 }
 

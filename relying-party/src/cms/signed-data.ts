@@ -4,7 +4,16 @@
  * given (the signer's first). Nothing here signs: the card did, over `SignedAttributes.hash`.
  */
 import * as asn1js from 'asn1js';
-import { AlgorithmIdentifier, Certificate, ContentInfo, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedAndUnsignedAttributes, SignedData, SignerInfo } from 'pkijs';
+import {
+  AlgorithmIdentifier,
+  Certificate,
+  ContentInfo,
+  EncapsulatedContentInfo,
+  IssuerAndSerialNumber,
+  SignedAndUnsignedAttributes,
+  SignedData,
+  SignerInfo,
+} from 'pkijs';
 import { OID } from './oids.ts';
 import type { SignedAttributes } from './signed-attributes.ts';
 

@@ -60,7 +60,8 @@ export async function completeDocumentSignature(
   signature: string,
   certificate: string,
 ): Promise<CompletedDocumentSignature> {
-  if (typeof signature !== 'string' || typeof certificate !== 'string') return { ok: false, code: 'TOKEN_FORMAT', message: 'the signature and the certificate must be base64 strings' };
+  if (typeof signature !== 'string' || typeof certificate !== 'string')
+    return { ok: false, code: 'TOKEN_FORMAT', message: 'the signature and the certificate must be base64 strings' };
   const cms = assembleSignedData({
     signedAttributes: prepared.signedAttributes,
     signature: Buffer.from(signature, 'base64'),

@@ -51,10 +51,13 @@ export function exchange<T>(action: string, fields: Record<string, unknown>, opt
         clearInterval(probe);
         probe = undefined;
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          cleanup();
-          reject(new JpkiError('ERR_JPKI_USER_TIMEOUT'));
-        }, (options.timeout ?? USER_TIMEOUT_MS) + MAX_DEADLINE_EXTENSIONS * DEADLINE_EXTENSION_MS + SAFETY_MARGIN_MS);
+        timer = setTimeout(
+          () => {
+            cleanup();
+            reject(new JpkiError('ERR_JPKI_USER_TIMEOUT'));
+          },
+          (options.timeout ?? USER_TIMEOUT_MS) + MAX_DEADLINE_EXTENSIONS * DEADLINE_EXTENSION_MS + SAFETY_MARGIN_MS,
+        );
       } else if (data.action === `${action}-success`) {
         cleanup();
         const { action: _a, requestId: _r, ...result } = data;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
-import { findByteRange, SUBFILTER_ADOBE_PKCS7_DETACHED, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import { findByteRange, type SUBFILTER_ADOBE_PKCS7_DETACHED, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { VerificationError } from '../verifier/errors.ts';
 
 export type PdfSubFilter = typeof SUBFILTER_ETSI_CADES_DETACHED | typeof SUBFILTER_ADOBE_PKCS7_DETACHED;

@@ -20,7 +20,7 @@ export interface PdfSignature {
 }
 
 export type PdfResult =
-  | { ok: true; signatures: (PdfSignature & { result: CmsSuccess })[]; /** The newest signature's result. */ signer: CmsSuccess }
+  | { ok: true; signatures: (PdfSignature & { result: CmsSuccess })[] /** The newest signature's result. */; signer: CmsSuccess }
   | (VerificationFailure & { signatures: PdfSignature[] });
 
 const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]/y;
@@ -65,7 +65,10 @@ function findByteRanges(pdf: Buffer): [number, number, number, number][] {
 /** The hole must be exactly a `/Contents <hex>` string: whatever else it is, bytes there would be unsigned. */
 function readHole(pdf: Buffer, [start1, length1, start2, length2]: [number, number, number, number]): Uint8Array {
   if (start1 !== 0 || length1 >= start2 || start2 + length2 > pdf.length) {
-    throw new VerificationError('DOCUMENT_MALFORMED', `the /ByteRange [${start1} ${length1} ${start2} ${length2}] does not cover the file from its first byte around one hole`);
+    throw new VerificationError(
+      'DOCUMENT_MALFORMED',
+      `the /ByteRange [${start1} ${length1} ${start2} ${length2}] does not cover the file from its first byte around one hole`,
+    );
   }
   const before = pdf.toString('latin1', Math.max(0, length1 - 20), length1);
   const hole = pdf.toString('latin1', length1, start2);
@@ -86,6 +89,7 @@ function derPrefix(der: Buffer): Uint8Array {
   let length = lengthBytes ? 0 : first;
   for (let i = 0; i < lengthBytes; i++) length = length * 256 + der[2 + i]!;
   const total = 2 + lengthBytes + length;
-  if (total > der.length || der.subarray(total).some((b) => b !== 0)) throw new VerificationError('DOCUMENT_MALFORMED', 'the /Contents holds more than one DER signature');
+  if (total > der.length || der.subarray(total).some((b) => b !== 0))
+    throw new VerificationError('DOCUMENT_MALFORMED', 'the /Contents holds more than one DER signature');
   return der.subarray(0, total);
 }

@@ -102,4 +102,3 @@ export function fingerprintOf(der: Uint8Array): string {
   const hex = createHash('sha256').update(der).digest('hex').toUpperCase();
   return hex.match(/../g)!.join(':');
 }
-

@@ -8,7 +8,7 @@
  * A CRL without nextUpdate (RFC 5280 §5.1.2.5: issuers MUST include it; without it, it would be
  * current forever) or signed with SHA-1 (collisions are practical) is refused when loaded (CrlError).
  */
-import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { verify as cryptoVerify, type X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { children, content, decodeOid, decodeTime, encoded, integerHex, normalizeSerial, readTlv } from './der.ts';
 import type { RevocationChecker, RevocationStatus } from './revocation.ts';
@@ -95,7 +95,10 @@ export class CrlRevocationChecker implements RevocationChecker {
   }
 
   static fromFiles(paths: readonly string[], now?: () => Date): CrlRevocationChecker {
-    return new CrlRevocationChecker(paths.map((path) => pemOrDer(readFileSync(path))), now);
+    return new CrlRevocationChecker(
+      paths.map((path) => pemOrDer(readFileSync(path))),
+      now,
+    );
   }
 
   async check(certificate: X509Certificate, issuer: X509Certificate): Promise<RevocationStatus> {

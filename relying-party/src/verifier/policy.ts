@@ -56,11 +56,7 @@ export function requireKind(certificate: ParsedCertificate, wanted: CertificateK
     throw new VerificationError('WRONG_CERTIFICATE_TYPE', `expected ${LABEL[wanted]}, got ${what}`);
   }
   const usage = certificate.keyUsage;
-  const usageOk =
-    usage !== null &&
-    usage.digitalSignature &&
-    !usage.keyCertSign &&
-    (wanted === 'sign' ? usage.nonRepudiation : !usage.nonRepudiation);
+  const usageOk = usage !== null && usage.digitalSignature && !usage.keyCertSign && (wanted === 'sign' ? usage.nonRepudiation : !usage.nonRepudiation);
   if (!usageOk) {
     throw new VerificationError('WRONG_CERTIFICATE_TYPE', `the keyUsage does not fit ${LABEL[wanted]}`);
   }

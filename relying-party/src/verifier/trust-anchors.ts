@@ -52,12 +52,7 @@ function looksLikePem(data: Uint8Array): boolean {
 
 /** Parses anchors from PEM text or DER, checking pinning and that each is a CA that signed itself. */
 export function trustAnchorsFrom(data: Uint8Array | string, source: string, options: LoadOptions = {}): TrustAnchor[] {
-  const pins =
-    options.pin === true
-      ? Object.values(JPKI_ROOT_FINGERPRINTS).map(normalize)
-      : Array.isArray(options.pin)
-        ? options.pin.map(normalize)
-        : null;
+  const pins = options.pin === true ? Object.values(JPKI_ROOT_FINGERPRINTS).map(normalize) : Array.isArray(options.pin) ? options.pin.map(normalize) : null;
   return decodeCertificates(data).map((der) => {
     let certificate: ParsedCertificate;
     try {

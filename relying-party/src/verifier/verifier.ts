@@ -72,7 +72,10 @@ export class JpkiVerifier {
       }
       const digest = input.hash instanceof Uint8Array ? input.hash : decodeBase64(input.hash, 'hash');
       if (digest.length !== HASH_INFO[input.hashFunction].length) {
-        throw new VerificationError('TOKEN_FORMAT', `not a ${input.hashFunction} hash (${HASH_INFO[input.hashFunction].length} bytes expected, ${digest.length} given)`);
+        throw new VerificationError(
+          'TOKEN_FORMAT',
+          `not a ${input.hashFunction} hash (${HASH_INFO[input.hashFunction].length} bytes expected, ${digest.length} given)`,
+        );
       }
       if (input.hashFunction === 'SHA-1' && !this.options.allowSha1) {
         throw new VerificationError('WEAK_HASH', 'SHA-1 is not accepted (VerifierOptions.allowSha1 opts in)');

@@ -37,7 +37,8 @@ export function prepareDetachedXmlSignature(xml: string, id: string): PreparedXm
   const target = `/*/*[@id='${id}']`;
   const { signer, placeholder, signedInfo } = deferredSigner(C14N);
   signer.addReference({ xpath: target, transforms: [C14N], digestAlgorithm: SHA256 });
-  if (countIds(parseStrictXml(xml).documentElement!, id) !== 1) throw new XmlSignatureError(`no child of the root has id="${id}", or more than one element has it`);
+  if (countIds(parseStrictXml(xml).documentElement!, id) !== 1)
+    throw new XmlSignatureError(`no child of the root has id="${id}", or more than one element has it`);
   signer.computeSignature(xml, { location: { reference: target, action: 'after' } });
   const signedInfoText = signedInfo();
   if (signedInfoText === null) throw new XmlSignatureError('xml-crypto did not produce a SignedInfo');

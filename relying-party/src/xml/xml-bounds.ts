@@ -122,7 +122,7 @@ function isNamespaceDeclarationBefore(xml: string, at: number, tagStart: number)
   while (end > tagStart && isSpace(xml.charCodeAt(end - 1))) end--;
   let start = end;
   while (start > tagStart && !isSpace(xml.charCodeAt(start - 1))) start--;
-  return xml.startsWith('xmlns', start) && (end - start === 5 || xml.charCodeAt(start + 5) === 0x3a /* : */);
+  return xml.startsWith('xmlns', start) && (end - start === 5 || xml.charCodeAt(start + 5) === 0x3a) /* : */;
 }
 
 function isSpace(c: number): boolean {

@@ -77,7 +77,9 @@ export function prepareXmlSignature(xml: string): PreparedXmlSignature {
 
 function prepareWithinBounds(xml: string, document: Document): PreparedXmlSignature {
   const placeholder = `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
-  const digest = createHash('sha256').update(canonicalize(EXC_C14N, document.documentElement!, []), 'utf8').digest('base64');
+  const digest = createHash('sha256')
+    .update(canonicalize(EXC_C14N, document.documentElement!, []), 'utf8')
+    .digest('base64');
   const signature = [
     `<Signature xmlns="${XMLDSIG_NS}"><SignedInfo>`,
     `<CanonicalizationMethod Algorithm="${EXC_C14N}"/><SignatureMethod Algorithm="${RSA_SHA256}"/>`,

@@ -108,7 +108,9 @@ function onlySignature(document: Document): Element {
   if (signature.parentNode !== root || elementChildren(root).at(-1) !== signature) {
     throw new Invalid('the Signature is not the last element of the document element');
   }
-  const children = elementChildren(signature).map((child) => (child.namespaceURI === XMLDSIG_NS ? child.localName : `{${child.namespaceURI ?? ''}}${child.localName}`));
+  const children = elementChildren(signature).map((child) =>
+    child.namespaceURI === XMLDSIG_NS ? child.localName : `{${child.namespaceURI ?? ''}}${child.localName}`,
+  );
   if (children.join(' ') !== 'SignedInfo SignatureValue KeyInfo') {
     throw new Invalid(`the Signature holds ${children.join(', ')}; only SignedInfo, SignatureValue and KeyInfo are accepted`);
   }

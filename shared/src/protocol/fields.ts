@@ -11,7 +11,11 @@ import { HASH_FUNCTIONS } from '../digest-info.ts';
 import { PAGE_FIELDS } from '../operations.ts';
 
 export const base64String = (maxLength: number) =>
-  v.pipe(v.string(), v.maxLength(maxLength), v.check((value: string) => isBase64(value), 'not strict base64'));
+  v.pipe(
+    v.string(),
+    v.maxLength(maxLength),
+    v.check((value: string) => isBase64(value), 'not strict base64'),
+  );
 
 export const certificateField = base64String(PAGE_FIELDS.certificate.maxLength);
 /** A hash or DigestInfo: the bound of one of a page's hashes. */

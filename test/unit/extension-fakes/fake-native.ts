@@ -35,8 +35,7 @@ export function fakeHost(handler: Handler, options: { hello?: object | null; dis
             .then(
               (result) => !closed && onMessage({ id: request.id, result }),
               (error: unknown) =>
-                !closed &&
-                onMessage({ id: request.id, error: error instanceof JpkiError ? error.toJSON() : { code: 'ERR_JPKI_UNKNOWN', message: 'x' } }),
+                !closed && onMessage({ id: request.id, error: error instanceof JpkiError ? error.toJSON() : { code: 'ERR_JPKI_UNKNOWN', message: 'x' } }),
             );
         },
         close() {

@@ -42,7 +42,9 @@ export class FakeWindow extends EventTarget {
   }
 
   replies(): Array<Record<string, unknown>> {
-    return this.posts.map((p) => p.data as Record<string, unknown>).filter((d) => typeof d?.action === 'string' && /-(ack|success|failure)$/.test(d.action as string));
+    return this.posts
+      .map((p) => p.data as Record<string, unknown>)
+      .filter((d) => typeof d?.action === 'string' && /-(ack|success|failure)$/.test(d.action as string));
   }
 }
 

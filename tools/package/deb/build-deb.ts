@@ -72,7 +72,7 @@ export async function buildDeb(sea: SingleExecutable, stageDir: string): Promise
   }
   for (const file of EXTERNAL_EXTENSION_FILES) put(file, json({ external_update_url: CHROME_WEB_STORE_UPDATE_URL }));
 
-  put(`${DOC_DIR}/copyright`, copyrightFile(sea.metafile));
+  put(`${DOC_DIR}/copyright`, copyrightFile(sea.metafile, sea.node));
   put(`${DOC_DIR}/changelog.Debian.gz`, gzip(changelog()));
   for (const [lang, path] of Object.entries(MAN_PAGES)) {
     const source = lang === 'en' ? 'jpki-bridge.1' : `${lang}/jpki-bridge.1`;

@@ -1,13 +1,14 @@
 /**
  * /usr/share/doc/jpki-bridge/copyright (Debian's machine-readable format): ours, then Node.js —
- * the executable is a copy of the Node that ran the build — then every npm package esbuild put
+ * the executable is a copy of the embedded Node release (node-runtime.ts) — then every npm package esbuild put
  * into the bundle (read from its metafile, so the list cannot go stale), then pcsclite's addon.
  * Licence texts are the packages' own; the full Apache-2.0 and GPL-2 texts inside them are
  * replaced by Debian's copies in /usr/share/common-licenses (lintian refuses them inline).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { APP_VERSION_PREFIX } from '@jpki-bridge/shared/constants';
+import type { NodeRuntime } from '../node-runtime.ts';
 import { ROOT } from '../paths.ts';
 import { ADDON, EXECUTABLE } from './layout.ts';
 
@@ -18,8 +19,8 @@ interface Component {
   licenseText: string;
 }
 
-export function copyrightFile(metafile: string): string {
-  const node = nodeComponent();
+export function copyrightFile(metafile: string, runtime: NodeRuntime): string {
+  const node = nodeComponent(runtime);
   const bundled = bundledPackages(metafile).map((dir) => npmComponent(dir));
   const pcsclite = npmComponent(join(ROOT, 'node_modules/pcsclite'));
   const ours = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
@@ -28,7 +29,10 @@ export function copyrightFile(metafile: string): string {
       'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
       'Upstream-Name: jpki-bridge',
       `Source: ${APP_VERSION_PREFIX.replace(/\/$/, '')}`,
-      field('Comment', `${EXECUTABLE} is Node.js ${node.version} made a single executable application, with jpki-bridge's command-line program bundled into it together with the npm packages ${bundled.map((c) => `${c.name} ${c.version}`).join(', ')}. ${ADDON} is the compiled addon of the npm package pcsclite ${pcsclite.version}.`),
+      field(
+        'Comment',
+        `${EXECUTABLE} is Node.js ${node.version} made a single executable application, with jpki-bridge's command-line program bundled into it together with the npm packages ${bundled.map((c) => `${c.name} ${c.version}`).join(', ')}. ${ADDON} is the compiled addon of the npm package pcsclite ${pcsclite.version}.`,
+      ),
     ],
     ['Files: *', field('Copyright', copyrightLine(ours)), 'License: Expat'],
     [
@@ -64,14 +68,10 @@ function npmComponent(dir: string): Component {
   return { name: pkg.name, version: pkg.version, copyright: copyrightLine(licenseText), licenseText };
 }
 
-/** Node's LICENSE, from where Node's own packages put it (Debian/NodeSource, or the upstream tarball). */
-function nodeComponent(): Component {
-  const prefix = dirname(dirname(process.execPath));
-  const candidates = ['share/doc/nodejs/LICENSE', 'share/doc/node/LICENSE', 'LICENSE'].map((p) => join(prefix, p));
-  const file = candidates.find((path) => existsSync(path));
-  if (!file) throw new Error(`Node.js's LICENSE not found (looked at ${candidates.join(', ')}); it must go into the copyright file`);
-  const licenseText = readFileSync(file, 'utf8');
-  return { name: 'Node.js', version: process.version.slice(1), copyright: copyrightLine(licenseText), licenseText };
+/** Node's LICENSE, from the release the executable is made of. */
+function nodeComponent(runtime: NodeRuntime): Component {
+  const licenseText = readFileSync(join(runtime.nodedir, 'LICENSE'), 'utf8');
+  return { name: 'Node.js', version: runtime.version, copyright: copyrightLine(licenseText), licenseText };
 }
 
 function copyrightLine(text: string): string {

@@ -5,7 +5,8 @@
  * always agree on where each browser looks.
  */
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
-import { type Browser, installTarget } from '../../../native-host/src/install/paths.ts';
+import { posix } from 'node:path';
+import { type Browser, DEB_EXECUTABLE, installTarget } from '../../../native-host/src/install/paths.ts';
 import { VERSION } from '../paths.ts';
 
 export const PACKAGE = 'jpki-bridge';
@@ -14,9 +15,9 @@ export const MAINTAINER = 'jpki-bridge developers <maintainers@jpki-bridge.dev>'
 export const DEB_VERSION = `${VERSION}-1`;
 export const DEB_FILE = `${PACKAGE}_${DEB_VERSION}_amd64.deb`;
 
-export const LIB_DIR = '/usr/lib/jpki-bridge';
+export const LIB_DIR = posix.dirname(DEB_EXECUTABLE);
 /** The single executable (Node + the CLI bundle); the manifests name it as the host. */
-export const EXECUTABLE = `${LIB_DIR}/jpki-bridge`;
+export const EXECUTABLE = DEB_EXECUTABLE;
 /** pcsclite's addon, loaded from beside the executable (native-host/src/card/pcsc-binding.ts). */
 export const ADDON = `${LIB_DIR}/pcsclite.node`;
 export const COMMAND = '/usr/bin/jpki-bridge';

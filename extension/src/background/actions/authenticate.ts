@@ -11,7 +11,6 @@ export function authenticate(ctx: BackgroundContext, origin: string, request: un
     use: 'authenticate',
     count: 1,
     timeoutMs: timeout,
-    call: (session, pin, confirmLastTry) =>
-      session.request('authenticate', { origin, challengeNonce, pin, ...lastTry(confirmLastTry) }),
+    call: (session, pin, confirmLastTry) => session.request('authenticate', { origin, challengeNonce, pin, ...lastTry(confirmLastTry) }),
   });
 }

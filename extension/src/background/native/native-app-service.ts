@@ -6,14 +6,7 @@
 import * as v from 'valibot';
 import { ERROR_MESSAGES, JpkiError, deserializeError } from '@jpki-bridge/shared/errors';
 import { PROTOCOL_VERSION } from '@jpki-bridge/shared/constants';
-import {
-  type Command,
-  type CommandArguments,
-  type CommandResult,
-  commandResultSchemas,
-  helloSchema,
-  replySchema,
-} from '@jpki-bridge/shared/protocol/native';
+import { type Command, type CommandArguments, type CommandResult, commandResultSchemas, helloSchema, replySchema } from '@jpki-bridge/shared/protocol/native';
 import type { NativeChannel, NativeConnector } from './channel.ts';
 
 export interface SessionOptions {

@@ -1,0 +1,28 @@
+/**
+ * vitest's file order, with the longest `system` files first. vitest starts the files it knows
+ * to be slow first only from a results cache a fresh clone (CI) does not have; otherwise it starts
+ * the larger files first, and a long file started last keeps one worker busy after the other has
+ * finished. These serve dozens of cards each (measured: the longest by far, in any run).
+ */
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+const LONG_FILES = ['test/system/host-faults.test.ts', 'test/system/virtual-card-apps.test.ts', 'test/system/virtual-card.test.ts'];
+
+export class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (spec: TestSpecification) => {
+      const index = LONG_FILES.findIndex((file) => spec.moduleId.endsWith(file));
+      return index === -1 ? LONG_FILES.length : index;
+    };
+    // Within each project (vitest keeps a project's files together), the long ones move to the front.
+    const projects = [...new Set(sorted.map((spec) => spec.project.name))];
+    return projects.flatMap((name) => {
+      const own = sorted.filter((spec) => spec.project.name === name);
+      return own
+        .map((spec, i) => ({ spec, i }))
+        .sort((a, b) => rank(a.spec) - rank(b.spec) || a.i - b.i)
+        .map(({ spec }) => spec);
+    });
+  }
+}
