@@ -39,7 +39,10 @@ describe('createVirtualCard', () => {
   it('is refused by a verifier that trusts another CA, and for another origin', async () => {
     const foreign = verifierTrusting(stranger.developmentCa);
     const nonce = await foreign.issueNonce();
-    expect(await foreign.verifyAuthToken(await card.authenticate({ origin: ORIGIN, challengeNonce: nonce }), { nonce })).toMatchObject({ ok: false, code: 'UNTRUSTED_CERTIFICATE' });
+    expect(await foreign.verifyAuthToken(await card.authenticate({ origin: ORIGIN, challengeNonce: nonce }), { nonce })).toMatchObject({
+      ok: false,
+      code: 'UNTRUSTED_CERTIFICATE',
+    });
 
     const verifier = verifierTrusting(card.developmentCa);
     const other = await verifier.issueNonce();
@@ -54,14 +57,26 @@ describe('createVirtualCard', () => {
     const verifier = verifierTrusting(card.developmentCa);
     const result = await verifier.verifySignature({ hash: hash.toString('base64'), hashFunction: 'SHA-256', signature: signatures[0]!, certificate });
     expect(result).toMatchObject({ ok: true });
-    expect(await verifierTrusting(stranger.developmentCa).verifySignature({ hash: hash.toString('base64'), hashFunction: 'SHA-256', signature: signatures[0]!, certificate })).toMatchObject({ ok: false });
+    expect(
+      await verifierTrusting(stranger.developmentCa).verifySignature({
+        hash: hash.toString('base64'),
+        hashFunction: 'SHA-256',
+        signature: signatures[0]!,
+        certificate,
+      }),
+    ).toMatchObject({ ok: false });
   });
 
   it('counts a wrong PIN as the card does, with the host’s typed error', async () => {
     const fresh = await createVirtualCard({ state: structuredClone(card.state) });
-    await expect(fresh.authenticate({ origin: ORIGIN, challengeNonce: randomBytes(32).toString('base64'), pin: '9999' })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 });
+    await expect(fresh.authenticate({ origin: ORIGIN, challengeNonce: randomBytes(32).toString('base64'), pin: '9999' })).rejects.toMatchObject({
+      code: 'ERR_JPKI_PIN_INCORRECT',
+      retriesLeft: 2,
+    });
     // A malformed PIN never reaches the card.
-    await expect(fresh.authenticate({ origin: ORIGIN, challengeNonce: randomBytes(32).toString('base64'), pin: '12' })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_FORMAT' });
+    await expect(fresh.authenticate({ origin: ORIGIN, challengeNonce: randomBytes(32).toString('base64'), pin: '12' })).rejects.toMatchObject({
+      code: 'ERR_JPKI_PIN_FORMAT',
+    });
     expect(fresh.state.pins.auth.retriesLeft).toBe(2);
   });
 });
@@ -107,7 +122,12 @@ describe('the error-path personas, browserless', () => {
   const nonce = () => randomBytes(32).toString('base64');
   const hash = createHash('sha256').update('申告書').digest();
   const withCrls = (c: InProcessVirtualCard) =>
-    new JpkiVerifier({ trustAnchors: trustAnchorsFrom(c.developmentCa, 'dev CA'), policies: JPKI_TEST_POLICY_OIDS, origin: ORIGIN, revocation: new CrlRevocationChecker(c.crls()) });
+    new JpkiVerifier({
+      trustAnchors: trustAnchorsFrom(c.developmentCa, 'dev CA'),
+      policies: JPKI_TEST_POLICY_OIDS,
+      origin: ORIGIN,
+      revocation: new CrlRevocationChecker(c.crls()),
+    });
 
   it('auth-pin-locked: login is ERR_JPKI_PIN_LOCKED, no try spent; signing still works', async () => {
     const c = await createVirtualCard({ persona: 'auth-pin-locked' });
@@ -126,18 +146,30 @@ describe('the error-path personas, browserless', () => {
     const c = await createVirtualCard({ persona: 'revoked' });
     const verifier = withCrls(c);
     const n = await verifier.issueNonce();
-    expect(await verifier.verifyAuthToken(await c.authenticate({ origin: ORIGIN, challengeNonce: n }), { nonce: n })).toMatchObject({ ok: false, code: 'REVOKED' });
+    expect(await verifier.verifyAuthToken(await c.authenticate({ origin: ORIGIN, challengeNonce: n }), { nonce: n })).toMatchObject({
+      ok: false,
+      code: 'REVOKED',
+    });
     const adultVerifier = withCrls(card);
     const m = await adultVerifier.issueNonce();
-    expect(await adultVerifier.verifyAuthToken(await card.authenticate({ origin: ORIGIN, challengeNonce: m }), { nonce: m })).toMatchObject({ ok: true, revocation: 'good' });
+    expect(await adultVerifier.verifyAuthToken(await card.authenticate({ origin: ORIGIN, challengeNonce: m }), { nonce: m })).toMatchObject({
+      ok: true,
+      revocation: 'good',
+    });
   });
 
   it('moved: login is good, the signing certificate is revoked', async () => {
     const c = await createVirtualCard({ persona: 'moved' });
     const verifier = withCrls(c);
     const n = await verifier.issueNonce();
-    expect(await verifier.verifyAuthToken(await c.authenticate({ origin: ORIGIN, challengeNonce: n }), { nonce: n })).toMatchObject({ ok: true, revocation: 'good' });
+    expect(await verifier.verifyAuthToken(await c.authenticate({ origin: ORIGIN, challengeNonce: n }), { nonce: n })).toMatchObject({
+      ok: true,
+      revocation: 'good',
+    });
     const { certificate, signatures } = await c.sign({ hashes: [hash], hashFunction: 'SHA-256' });
-    expect(await verifier.verifySignature({ hash: hash.toString('base64'), hashFunction: 'SHA-256', signature: signatures[0]!, certificate })).toMatchObject({ ok: false, code: 'REVOKED' });
+    expect(await verifier.verifySignature({ hash: hash.toString('base64'), hashFunction: 'SHA-256', signature: signatures[0]!, certificate })).toMatchObject({
+      ok: false,
+      code: 'REVOKED',
+    });
   });
 });

@@ -39,7 +39,10 @@ describe('the login-token test vectors', () => {
     for (const v of file.vectors) {
       // The vector's nonce stands for the one the site issued: accepted once.
       let used = false;
-      const nonceStore: NonceStore = { issue: async () => v.challengeNonce, consume: async (n) => (n === v.challengeNonce && !used ? ((used = true), 'ok') : 'unknown') };
+      const nonceStore: NonceStore = {
+        issue: async () => v.challengeNonce,
+        consume: async (n) => (n === v.challengeNonce && !used ? ((used = true), 'ok') : 'unknown'),
+      };
       const verifier = new JpkiVerifier({
         trustAnchors: file.trustAnchors.flatMap((pem, i) => trustAnchorsFrom(pem, `vector anchor ${i}`)),
         policies: JPKI_TEST_POLICY_OIDS,
@@ -54,7 +57,9 @@ describe('the login-token test vectors', () => {
   });
 
   it('the Python recipe (cryptography) reaches every expected verdict', () => {
-    const lines = run('/usr/bin/python3', [join(ROOT, 'docs/recipes/verify_token.py'), TEST_VECTORS_FILE]).trim().split('\n');
+    const lines = run('/usr/bin/python3', [join(ROOT, 'docs/recipes/verify_token.py'), TEST_VECTORS_FILE])
+      .trim()
+      .split('\n');
     const verdicts = Object.fromEntries(lines.map((line) => JSON.parse(line) as { name: string; verdict: string }).map((r) => [r.name, r.verdict]));
     expect(verdicts).toEqual(expected);
   });
@@ -66,7 +71,12 @@ describe('the login-token test vectors', () => {
       .map((v) => [v.name, v.origin, v.challengeNonce, v.token.format, v.token.algorithm, v.token.unverifiedCertificate, v.token.signature].join('\t'))
       .join('\n');
     const out = run('java', ['-cp', work, 'VerifyToken', join(work, 'anchors.pem'), file.verifyAt, file.authPolicyOid], `${tsv}\n`);
-    const verdicts = Object.fromEntries(out.trim().split('\n').map((line) => line.split('\t').slice(0, 2)));
+    const verdicts = Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t').slice(0, 2)),
+    );
     expect(verdicts).toEqual(expected);
   }, 120_000);
 });

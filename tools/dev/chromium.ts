@@ -139,7 +139,8 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   try {
     // The manifest's `key` fixes the id: the host's manifest allows only the pinned one.
     extensionId = await browser.installExtension(EXTENSION_DIR);
-    if (extensionId !== CHROMIUM_EXTENSION_ID) throw new Error(`the extension loaded as ${extensionId}, not the pinned ${CHROMIUM_EXTENSION_ID}: is the manifest's key missing?`);
+    if (extensionId !== CHROMIUM_EXTENSION_ID)
+      throw new Error(`the extension loaded as ${extensionId}, not the pinned ${CHROMIUM_EXTENSION_ID}: is the manifest's key missing?`);
     // The service worker's start proves the extension runs.
     await browser.waitForTarget(isExtensionWorker, { timeout: 20_000 });
   } catch (error) {

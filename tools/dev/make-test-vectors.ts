@@ -59,7 +59,9 @@ export async function makeTestVectors(): Promise<TestVectorFile> {
     createVirtualCard({ persona: 'adult', now: () => now }),
     // The host refuses to sign with an expired certificate: the expired card's token is made as the
     // host would have made it before expiry (its clock set back), then checked now.
-    createVirtualCard({ persona: 'expired' }).then((c) => createVirtualCard({ state: c.state, now: () => new Date(Date.parse(c.state.persona.issued) + 86_400_000) })),
+    createVirtualCard({ persona: 'expired' }).then((c) =>
+      createVirtualCard({ state: c.state, now: () => new Date(Date.parse(c.state.persona.issued) + 86_400_000) }),
+    ),
     createVirtualCard({ persona: 'adult', now: () => now }),
   ]);
   const chainOf = (c: typeof card, certificate = c.state.auth.certificate, kind: 'auth' | 'sign' = 'auth') => [certificate, c.state.ca[kind].certificate];
@@ -79,11 +81,25 @@ export async function makeTestVectors(): Promise<TestVectorFile> {
     token: await card.authenticate({ origin: 'https://evil.example', challengeNonce: elsewhere }),
     expected: 'invalid',
   });
-  add({ name: 'other-nonce', why: 'signed for another nonce', origin: ORIGIN, challengeNonce: nonce(), token: await card.authenticate({ origin: ORIGIN, challengeNonce: nonce() }), expected: 'invalid' });
+  add({
+    name: 'other-nonce',
+    why: 'signed for another nonce',
+    origin: ORIGIN,
+    challengeNonce: nonce(),
+    token: await card.authenticate({ origin: ORIGIN, challengeNonce: nonce() }),
+    expected: 'invalid',
+  });
 
   const flipped = Buffer.from(valid.signature, 'base64');
   flipped[flipped.length - 1]! ^= 0x01;
-  add({ name: 'signature-tampered', why: 'the valid token with its last signature bit flipped', origin: ORIGIN, challengeNonce: ok, token: { ...valid, signature: flipped.toString('base64') }, expected: 'invalid' });
+  add({
+    name: 'signature-tampered',
+    why: 'the valid token with its last signature bit flipped',
+    origin: ORIGIN,
+    challengeNonce: ok,
+    token: { ...valid, signature: flipped.toString('base64') },
+    expected: 'invalid',
+  });
 
   const hash = (n: string) => authTokenHash(sha256, ORIGIN, n);
   const portal = nonce();
@@ -96,7 +112,14 @@ export async function makeTestVectors(): Promise<TestVectorFile> {
     expected: 'invalid',
   });
   const bare = nonce();
-  add({ name: 'hash-without-label', why: 'the authentication key over the bare 32-byte token hash', origin: ORIGIN, challengeNonce: bare, token: { ...valid, signature: rsa(card.state.auth.key, hash(bare)) }, expected: 'invalid' });
+  add({
+    name: 'hash-without-label',
+    why: 'the authentication key over the bare 32-byte token hash',
+    origin: ORIGIN,
+    challengeNonce: bare,
+    token: { ...valid, signature: rsa(card.state.auth.key, hash(bare)) },
+    expected: 'invalid',
+  });
 
   const signing = nonce();
   add({
@@ -143,12 +166,19 @@ export async function makeTestVectors(): Promise<TestVectorFile> {
   });
 
   const format = nonce();
-  add({ name: 'unknown-format', why: 'a correct signature under a format this verifier does not know', origin: ORIGIN, challengeNonce: format, token: { ...(await card.authenticate({ origin: ORIGIN, challengeNonce: format })), format: 'jpki-bridge:2' }, expected: 'invalid' });
+  add({
+    name: 'unknown-format',
+    why: 'a correct signature under a format this verifier does not know',
+    origin: ORIGIN,
+    challengeNonce: format,
+    token: { ...(await card.authenticate({ origin: ORIGIN, challengeNonce: format })), format: 'jpki-bridge:2' },
+    expected: 'invalid',
+  });
 
   return {
     format: 'jpki-bridge-auth-token-vectors/1',
     description:
-      'Login tokens (jpki-bridge:1) of the jpki-bridge virtual card and forgeries of them. A verifier trusting only trustAnchors, requiring authPolicyOid, at verifyAt, for each vector\'s origin and challengeNonce, must reach `expected`. Made by tools/dev/make-test-vectors.ts.',
+      "Login tokens (jpki-bridge:1) of the jpki-bridge virtual card and forgeries of them. A verifier trusting only trustAnchors, requiring authPolicyOid, at verifyAt, for each vector's origin and challengeNonce, must reach `expected`. Made by tools/dev/make-test-vectors.ts.",
     // After every certificate's notBefore (issued as the cards were made, after `now`).
     verifyAt: new Date().toISOString(),
     authPolicyOid: DEV_POLICY_OID.auth,

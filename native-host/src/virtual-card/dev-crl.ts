@@ -13,7 +13,11 @@ const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 
 const seq = (value: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, value);
 const utcTime = (date: Date) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date));
-const algorithm = () => seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(SHA256_WITH_RSA).getBytes()), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
+const algorithm = () =>
+  seq([
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(SHA256_WITH_RSA).getBytes()),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
+  ]);
 const der = (node: forge.asn1.Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
 
 /** The CRL of the `kind` issuer (DER), valid from `now` for a day. */
@@ -22,7 +26,9 @@ export function devCaCrl(state: VirtualCardState, kind: KeyKind, now: Date = new
   const issuer = pki.certificateFromAsn1(asn1.fromDer(forge.util.decode64(ca.certificate)));
   const leaf = state[kind];
   const revoked = leaf && state.revoked?.includes(kind) ? [new X509Certificate(Buffer.from(leaf.certificate, 'base64')).serialNumber] : [];
-  const entries = revoked.map((serialHex) => seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(serialHex)), utcTime(now)]));
+  const entries = revoked.map((serialHex) =>
+    seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(serialHex)), utcTime(now)]),
+  );
   const tbs = seq([
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, String.fromCharCode(1)), // v2
     algorithm(),

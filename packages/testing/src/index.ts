@@ -26,7 +26,13 @@ import { createCardState, serveCard } from '../../../tools/dev/virtual-card.ts';
 
 export type { Persona };
 // Without a browser: the same card and the host's own command code, in process (unit tests of a site's endpoints).
-export { createVirtualCard, type AuthenticateInput, type InProcessVirtualCard, type SignInput, type VirtualCardOptions } from '../../../tools/dev/in-process-card.ts';
+export {
+  createVirtualCard,
+  type AuthenticateInput,
+  type InProcessVirtualCard,
+  type SignInput,
+  type VirtualCardOptions,
+} from '../../../tools/dev/in-process-card.ts';
 
 /** `pcsc`: the card in a vpcd reader behind pcscd. `mock`: the card inside the host process, no PC/SC. */
 export type CardPath = 'pcsc' | 'mock';
