@@ -11,6 +11,10 @@
  *   await chromium.close();
  *
  * The profile is a throw-away temp dir unless `userDataDir` names one to keep (the demo's).
+ *
+ * The extension is loaded over CDP (`Extensions.loadUnpacked`, puppeteer's `enableExtensions` +
+ * `browser.installExtension`), not with `--load-extension`: Google Chrome 137 and later ignore that
+ * flag (Chrome for Testing and Chromium accept CDP loading), and a site's CI often has Chrome.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,7 +41,7 @@ export interface ChromiumOptions {
   viewport?: { width: number; height: number } | null;
   /** A profile to use and keep; default a temp dir removed by close(). */
   userDataDir?: string;
-  /** The browser to start; default Debian's Chromium (CHROMIUM). */
+  /** The browser to start; default `$CHROME_PATH`, else Debian's Chromium (CHROMIUM). */
   executablePath?: string;
   /**
    * Real site names served by a local server: each hostname resolves to `target` (`127.0.0.1:PORT`),
@@ -67,8 +71,8 @@ export interface ChromiumSession {
 }
 
 /**
- * Flags for a closed network (no background traffic, no updates, no sync), the UI language, and
- * the one extension to load.
+ * Flags for a closed network (no background traffic, no updates, no sync) and the UI language.
+ * No extension flag: the extension comes over CDP once the browser runs.
  */
 function chromiumArgs(lang: 'ja' | 'en', aliases: ChromiumOptions['aliases']): string[] {
   const aliasArgs = aliases
@@ -88,8 +92,6 @@ function chromiumArgs(lang: 'ja' | 'en', aliases: ChromiumOptions['aliases']): s
     '--disable-sync',
     `--lang=${lang}`,
     `--accept-lang=${lang === 'ja' ? 'ja,en' : 'en,ja'}`,
-    `--load-extension=${EXTENSION_DIR}`,
-    `--disable-extensions-except=${EXTENSION_DIR}`,
   ];
 }
 
@@ -104,6 +106,11 @@ export function sandboxArgs(uid: number | undefined = process.getuid?.()): strin
 
 const isExtensionWorker = (target: Target) => target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${CHROMIUM_EXTENSION_ID}/`);
 
+/** The option, else `$CHROME_PATH` (what CI images and setup-chrome actions set), else Debian's Chromium. */
+export function chromiumPath(option?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return option ?? (env.CHROME_PATH || CHROMIUM);
+}
+
 export async function launchChromium(options: ChromiumOptions = {}): Promise<ChromiumSession> {
   ensureBuilt(['chromium-extension', 'page-library']);
   const lang = options.lang ?? 'ja';
@@ -117,18 +124,29 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   if (!temporary) forgetStaleExtensionWorker(userDataDir, EXTENSION_DIR);
 
   const browser = await puppeteer.launch({
-    executablePath: options.executablePath ?? CHROMIUM,
+    executablePath: chromiumPath(options.executablePath),
     headless: options.headless ?? true,
     userDataDir,
     defaultViewport: options.viewport === undefined ? { width: 900, height: 700 } : options.viewport,
     env: hostEnv(configHome, { ...process.env, LANGUAGE: lang, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' }),
-    // Puppeteer disables extensions by default; these sessions are about one.
-    ignoreDefaultArgs: ['--disable-extensions'],
+    // `--enable-unsafe-extension-debugging` instead of `--disable-extensions`; CDP over a pipe,
+    // which Extensions.loadUnpacked needs.
+    enableExtensions: true,
+    pipe: true,
     args: chromiumArgs(lang, options.aliases),
   });
-  // The service worker's start proves the extension loaded, with the pinned id.
-  const worker = await browser.waitForTarget(isExtensionWorker, { timeout: 20_000 });
-  const extensionId = new URL(worker.url()).host;
+  let extensionId: string;
+  try {
+    // The manifest's `key` fixes the id: the host's manifest allows only the pinned one.
+    extensionId = await browser.installExtension(EXTENSION_DIR);
+    if (extensionId !== CHROMIUM_EXTENSION_ID)
+      throw new Error(`the extension loaded as ${extensionId}, not the pinned ${CHROMIUM_EXTENSION_ID}: is the manifest's key missing?`);
+    // The service worker's start proves the extension runs.
+    await browser.waitForTarget(isExtensionWorker, { timeout: 20_000 });
+  } catch (error) {
+    await browser.close().catch(() => {});
+    throw error;
+  }
   const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
   // A fresh profile installs the extension, which opens its first-run tab (first-run.ts) in front.
   // Waiting for it here keeps it from opening later, in front of a page a test has just opened.

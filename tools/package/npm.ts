@@ -81,6 +81,8 @@ export const NPM_PACKAGES: readonly NpmPackage[] = [
       await library(out, 'relying-party/src/index.ts', 'node', VERIFIER_DEPENDENCIES);
       // The J-LIS roots, as files: the verifier finds them beside its code (trust-anchors.ts).
       cpSync(join(ROOT, 'relying-party/src/verifier/roots'), join(out, 'dist/roots'), { recursive: true });
+      // The login-token test vectors, for verifiers in other languages (docs/verifier-other-languages.md).
+      cpSync(join(ROOT, 'relying-party/test-vectors'), join(out, 'test-vectors'), { recursive: true });
     },
   },
   {

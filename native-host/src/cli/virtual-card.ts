@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
+import type { PersonaKind } from '../virtual-card/state.ts';
 
 const USAGE = `usage:
-  jpki-bridge virtual-card create --state FILE [--persona adult|minor|expired] [--name NAME] [--birth YYYY-MM-DD] [--address ADDRESS] [--sex 1|2|9] [--atr neutral|contact|contactless]
+  jpki-bridge virtual-card create --state FILE [--persona adult|minor|expired|auth-pin-locked|sign-pin-locked|revoked|moved] [--name NAME] [--birth YYYY-MM-DD] [--address ADDRESS] [--sex 1|2|9] [--atr neutral|contact|contactless]
   jpki-bridge virtual-card serve --state FILE [--port 35963|35964] [--trace FILE] [--remove-at N]
   jpki-bridge virtual-card reset-pins --state FILE
   jpki-bridge virtual-card show --state FILE
@@ -63,14 +64,15 @@ async function create(args: string[]): Promise<number> {
   });
   const file = stateOption(values);
   const persona = values.persona;
-  if (persona !== 'adult' && persona !== 'minor' && persona !== 'expired') throw new UsageError('--persona must be adult, minor or expired');
+  const { PERSONA_KINDS } = await import('../virtual-card/state.ts');
+  if (!(PERSONA_KINDS as readonly string[]).includes(persona)) throw new UsageError(`--persona must be ${PERSONA_KINDS.join(', ')}`);
   if (values.sex !== undefined && !['1', '2', '9'].includes(values.sex)) throw new UsageError('--sex must be 1, 2 or 9');
   const { ATR_CHOICES, isAtrChoice } = await import('../virtual-card/atr.ts');
   const atr = values.atr;
   if (!isAtrChoice(atr)) throw new UsageError(`--atr must be ${ATR_CHOICES.join(', ')}`);
   const [{ createCardState }, { saveCardState }] = await Promise.all([import('../virtual-card/issue.ts'), import('../virtual-card/state-file.ts')]);
   const state = await createCardState({
-    persona,
+    persona: persona as PersonaKind,
     name: values.name,
     birth: values.birth,
     address: values.address,
@@ -78,7 +80,7 @@ async function create(args: string[]): Promise<number> {
     atr,
   });
   await saveCardState(file, state);
-  log(`virtual-card: created ${persona === 'minor' ? 'a' : 'an'} ${persona} card in ${file} (${atr} ATR; PINs: the documented test defaults)`);
+  log(`virtual-card: created ${/^[aeiou]/.test(persona) ? 'an' : 'a'} ${persona} card in ${file} (${atr} ATR; PINs: the documented test defaults)`);
   return 0;
 }
 

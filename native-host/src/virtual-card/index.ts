@@ -14,4 +14,5 @@ export {
   type Persona,
 } from './state.ts';
 export { devCaRoots } from './dev-ca.ts';
+export { devCaCrl, devCaCrls } from './dev-crl.ts';
 export { resetPins } from './reset.ts';

@@ -4,7 +4,7 @@ import type { AtrChoice } from './atr.ts';
 import { fakeMyNumberFrom, manufactureNumberFrom } from './card-numbers.ts';
 import { makeAuthCertificate, makeRoot, makeSignCertificate, type KeyPairPem } from './dev-ca.ts';
 import { addYears, fifthBirthdayAfter, makePersona, type PersonaOptions } from './persona.ts';
-import { STATE_FORMAT, freshPins, type VirtualCardState } from './state.ts';
+import { STATE_FORMAT, freshPins, type KeyKind, type PersonaKind, type VirtualCardState } from './state.ts';
 
 export interface CreateCardOptions extends PersonaOptions {
   /** Which ATR the card answers with (atr.ts); `neutral` by default. */
@@ -36,8 +36,19 @@ export async function createCardState(options: CreateCardOptions = {}): Promise<
     },
     auth: { key: authKey.privateKey, certificate: makeAuthCertificate(authKey, caAuth, persona, notAfter) },
     sign: signKey ? { key: signKey.privateKey, certificate: makeSignCertificate(signKey, caSign, persona, notAfter) } : null,
-    pins: freshPins(),
+    pins: lockedPins(persona.kind),
+    ...(REVOKED[persona.kind] ? { revoked: REVOKED[persona.kind] } : {}),
   };
+}
+
+/** A lost card has both certificates revoked; a move revokes the signing one (its address changed). */
+const REVOKED: Partial<Record<PersonaKind, KeyKind[]>> = { revoked: ['auth', 'sign'], moved: ['sign'] };
+
+function lockedPins(kind: PersonaKind): VirtualCardState['pins'] {
+  const pins = freshPins();
+  if (kind === 'auth-pin-locked') pins.auth.retriesLeft = 0;
+  if (kind === 'sign-pin-locked') pins.sign.retriesLeft = 0;
+  return pins;
 }
 
 function rsaKeyPair(): KeyPairPem {

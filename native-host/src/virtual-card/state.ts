@@ -7,7 +7,13 @@
 import type { JpkiSex } from '@jpki-bridge/shared/jpki-certificate';
 import type { AtrChoice } from './atr.ts';
 
-export type PersonaKind = 'adult' | 'minor' | 'expired';
+/**
+ * Who the card is. Beyond adult/minor/expired, the error paths a site must handle: a locked
+ * authentication or signing PIN, both certificates revoked (a lost card), and the signing
+ * certificate alone revoked (a move: 住所変更 revokes 署名用, not 利用者証明用).
+ */
+export const PERSONA_KINDS = ['adult', 'minor', 'expired', 'auth-pin-locked', 'sign-pin-locked', 'revoked', 'moved'] as const;
+export type PersonaKind = (typeof PERSONA_KINDS)[number];
 /** The JPKI applet's two keys (and their certificates, CAs and PINs). */
 export type KeyKind = 'auth' | 'sign';
 /** The card's PINs: the JPKI applet's two and the text application's (券面事項入力補助用暗証番号). */
@@ -58,6 +64,8 @@ export interface VirtualCardState {
   /** null for a persona without a signing certificate (under 15). */
   sign: KeyAndCertificate | null;
   pins: Record<PinKind, PinState>;
+  /** Certificates the development CA has revoked (dev-crl.ts lists them); absent = none. */
+  revoked?: KeyKind[];
 }
 
 /** The text PIN's default is the authentication PIN's, so one documented test PIN opens both. */

@@ -16,6 +16,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { devCaRoots } from '../../../native-host/src/virtual-card/dev-ca.ts';
+import { devCaCrls } from '../../../native-host/src/virtual-card/dev-crl.ts';
 import { loadCardState } from '../../../native-host/src/virtual-card/state-file.ts';
 import { launchChromium, type ChromiumSession } from '../../../tools/dev/chromium.ts';
 import { ensurePcscd, pcscInstalled } from '../../../tools/dev/pcscd.ts';
@@ -24,16 +25,24 @@ import { cancel, enterPin, waitForDialog } from '../../../tools/dev/pin-dialog.t
 import { createCardState, serveCard } from '../../../tools/dev/virtual-card.ts';
 
 export type { Persona };
+// Without a browser: the same card and the host's own command code, in process (unit tests of a site's endpoints).
+export {
+  createVirtualCard,
+  type AuthenticateInput,
+  type InProcessVirtualCard,
+  type SignInput,
+  type VirtualCardOptions,
+} from '../../../tools/dev/in-process-card.ts';
 
 /** `pcsc`: the card in a vpcd reader behind pcscd. `mock`: the card inside the host process, no PC/SC. */
 export type CardPath = 'pcsc' | 'mock';
 
 export interface JpkiTestOptions {
-  /** Who the card is: `adult` (default), `minor` (no signing certificate), `expired`. */
+  /** Who the card is (personas.ts): `adult` (default), `minor`, `expired`, `auth-pin-locked`, `sign-pin-locked`, `revoked`, `moved`. */
   persona?: Persona;
   /** Default: JPKI_TESTING_CARD (`pcsc` or `mock`) if set, else `pcsc` when pcscd and vpcd are installed, else `mock`. */
   card?: CardPath;
-  /** The Chromium to start. Default `/usr/bin/chromium`. */
+  /** The browser to start (Chromium, Chrome for Testing, Google Chrome). Default `$CHROME_PATH`, else `/usr/bin/chromium`. */
   chromium?: string;
   /** The browser's language, which the PIN dialog follows. Default `ja`. */
   lang?: 'ja' | 'en';
@@ -53,6 +62,8 @@ export interface JpkiTestSession extends AsyncDisposable {
    * trusts it in tests (with the test policy OIDs); production sites trust the J-LIS roots only.
    */
   readonly developmentCa: string;
+  /** The development CA's CRLs (DER): what a test verifier's CrlRevocationChecker is given (`revoked`, `moved` personas). */
+  crls(now?: Date): Buffer[];
   readonly browser: Browser;
   /** A new tab at `url`, loaded. */
   openPage(url: string): Promise<Page>;
@@ -93,12 +104,14 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
       ...(options.chromium ? { executablePath: options.chromium } : {}),
     });
     cleanups.push(() => chromium.close());
-    const roots = devCaRoots(await loadCardState(stateFile));
+    const cardState = await loadCardState(stateFile);
+    const roots = devCaRoots(cardState);
     const session: JpkiTestSession = {
       persona,
       card,
       pins: VIRTUAL_PINS,
       developmentCa: roots.auth + roots.sign,
+      crls: (now) => devCaCrls(cardState, now),
       browser: chromium.browser,
       openPage: (url) => chromium.openPage(url),
       enterPin: async (pin, pinOptions) => enterPin(await waitForDialog(chromium.browser, { timeoutMs }), pin, pinOptions),
