@@ -93,6 +93,10 @@ export async function launchFirefox(options: { host?: HostInstall | false; displ
     },
   });
   const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
+  // Installing opens the first-run tab (first-run.ts) in front. With windows, wait for it: opened
+  // later, it would push a page the test has just opened into the background, whose PIN requests
+  // are then refused (front-tab.ts). Headless sessions make no PIN requests.
+  if (options.display) await waitForWindow(options.display, extensionWindowTitle('welcomeTitle'));
   const extensionUrl = (path: string) => `moz-extension://${FIREFOX_EXTENSION_UUID}/${path.replace(/^\//, '')}`;
   // What the options page lists above its site field, in its order, with each switch: the preset
   // (on) while nothing is stored, then what this session added (off until switched on).
