@@ -21,6 +21,12 @@ async function dialogShot(e2e: E2E, fixture: string, name: string, args: unknown
   await page.close();
 }
 
+/** Unfold the popup's PIN-change section (the popup has other folded sections, e.g. the certificate viewer, before it). */
+async function openChangePin(page: Page): Promise<void> {
+  await page.click('[data-testid=change-pin] > summary');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=change-pin]') as HTMLDetailsElement | null)?.open === true);
+}
+
 for (const lang of ['ja', 'en'] as const) {
   describe(`extension pages (${lang})`, () => {
     let e2e: E2E;
@@ -75,7 +81,7 @@ for (const lang of ['ja', 'en'] as const) {
       it('changes the authentication PIN from the popup, then back', async () => {
         const page = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
         await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
-        await page.click('details summary');
+        await openChangePin(page);
         const change = async (from: string, to: string) => {
           await page.type('#auth-current', from);
           await page.type('#auth-new', to);
@@ -95,7 +101,7 @@ for (const lang of ['ja', 'en'] as const) {
         await login.close();
         await page.reload();
         await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
-        await page.click('details summary');
+        await openChangePin(page);
         await change('5678', VIRTUAL_PINS.auth);
         await page.close();
       });
@@ -103,7 +109,7 @@ for (const lang of ['ja', 'en'] as const) {
       it('a malformed new PIN cannot be submitted in the popup', async () => {
         const page = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
         await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
-        await page.click('details summary');
+        await openChangePin(page);
         await page.setViewport({ width: 420, height: 600 });
         await page.type('#sign-current', VIRTUAL_PINS.sign);
         await page.type('#sign-new', 'abcdef');

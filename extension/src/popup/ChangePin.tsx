@@ -13,7 +13,7 @@ import { Text, useI18n } from '../ui/Text.tsx';
 
 export function ChangePin({ onChanged }: { onChanged: () => void }) {
   return (
-    <details>
+    <details data-testid="change-pin">
       <summary>
         <Text k="popupChangePin" />
       </summary>
