@@ -4,14 +4,15 @@
  * virtual card.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile, mkdtemp, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_EXTENSION_ID } from '@jpki-bridge/shared/extension-ids';
 import { installTarget, type Browser } from '../../native-host/src/install/paths.ts';
+import { notRootOwnedProblem } from '../../native-host/src/install/root-owned.ts';
 import { HOST_BIN } from '../../tools/dev/checkout.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { createCardState, type ServedCard, serveCard } from '../../tools/dev/virtual-card.ts';
@@ -19,11 +20,24 @@ import { createCardState, type ServedCard, serveCard } from '../../tools/dev/vir
 const run = promisify(execFile);
 // `install` makes the installation uuid in $XDG_CONFIG_HOME/jpki-bridge: a directory of this file's, never ~/.config.
 const configHome = mkdtempSync(join(tmpdir(), 'jpki-install-config-'));
-const cli = (...args: string[]) =>
-  run(process.execPath, [HOST_BIN, ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } }).then(
-    (r) => ({ code: 0, stdout: r.stdout }),
-    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+const cliAt = (bin: string, args: string[]) =>
+  run(process.execPath, [bin, ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
+const cli = (...args: string[]) => cliAt(HOST_BIN, args);
+
+// `install --system` refuses a bundle that anyone but root could change (issue 19), and a clone under
+// /tmp is such a bundle. Its dry runs then go through a copy of the built CLI in a directory of root's.
+const checkoutBundle = join(dirname(HOST_BIN), '../dist/cli.mjs');
+let systemBin = HOST_BIN;
+let systemCopy: string | undefined;
+if (notRootOwnedProblem(checkoutBundle) !== null && process.getuid?.() === 0) {
+  systemCopy = mkdtempSync(join(homedir(), '.jpki-install-system-'));
+  cpSync(join(dirname(HOST_BIN), '../dist'), join(systemCopy, 'dist'), { recursive: true });
+  cpSync(HOST_BIN, join(systemCopy, 'bin', 'jpki-bridge.mjs'));
+  systemBin = join(systemCopy, 'bin', 'jpki-bridge.mjs');
+}
 
 let pcscd: { stop(): Promise<void> };
 let card: ServedCard | undefined;
@@ -33,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await card?.stop();
   await pcscd?.stop();
+  if (systemCopy) rmSync(systemCopy, { recursive: true, force: true });
 });
 
 describe('install --dry-run', () => {
@@ -40,8 +55,15 @@ describe('install --dry-run', () => {
     'install --dry-run for %s prints the paths of the table and writes nothing',
     async (browser) => {
       for (const scope of ['user', 'system'] as const) {
-        const { code, stdout } = await cli('install', '--dry-run', '--browser', browser, `--${scope}`);
-        expect(code).toBe(0);
+        const bin = scope === 'system' ? systemBin : HOST_BIN;
+        const { code, stdout, stderr } = await cliAt(bin, ['install', '--dry-run', '--browser', browser, `--${scope}`]);
+        if (scope === 'system' && bin === HOST_BIN && notRootOwnedProblem(checkoutBundle) !== null) {
+          // Not root, in a checkout of one's own: the all-users launcher is refused, and says why.
+          expect(code).toBe(77);
+          expect(stderr).toContain('not root');
+          continue;
+        }
+        expect(code, stderr).toBe(0);
         const target = installTarget('linux', browser, scope, { home: homedir() });
         expect(stdout).toContain(target.manifestPath);
         expect(stdout).toContain(target.launcherPath);
