@@ -126,7 +126,9 @@ describe('the Debian package', () => {
     // The proof that nothing could fall back on the system's Node.
     expect(spawnSync('/bin/sh', ['-c', 'command -v node'], { env: { PATH } }).status).not.toBe(0);
     const home = await mkdtemp(join(tmpdir(), 'jpki-deb-home-')); // no per-user manifest can be found
-    const env = { PATH, HOME: home, LANG: 'C.UTF-8' };
+    // PCSCLITE_CSOCK_NAME: the test's own pcscd when it runs in a sandbox (test/harness/pcscd-sandboxes.ts).
+    const socket = process.env.PCSCLITE_CSOCK_NAME;
+    const env = { PATH, HOME: home, LANG: 'C.UTF-8', ...(socket ? { PCSCLITE_CSOCK_NAME: socket } : {}) };
     // The card is made by the installed package's own virtual-card command, then served into vpcd.
     stateFile = join(home, 'card.json');
     execFileSync(COMMAND, ['virtual-card', 'create', '--state', stateFile], { env, stdio: 'pipe' });
