@@ -20,23 +20,15 @@ import { JpkiError } from '@jpki-bridge/shared/errors';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import { checkPin } from '@jpki-bridge/shared/pin';
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
-import type { DialogUse } from '@jpki-bridge/shared/operations';
 import { base64ToBytes } from '@jpki-bridge/shared/base64';
 import type { ErrorCode } from '@jpki-bridge/shared/errors';
-import type { DialogPhase, DialogState, SiteKind } from '../dialog-protocol.ts';
+import type { DialogPhase, DialogState } from '../dialog-protocol.ts';
 import { certificateValidity } from '../lib/certificate-validity.ts';
 import type { Deadline } from './deadline.ts';
 import type { PinPrompt } from './pin-prompt.ts';
 
 /** What the dialog says: who asks, for which use and PIN, and how many items. */
-export interface Conversation {
-  origin: string;
-  use: DialogUse;
-  kind: PinKind;
-  allowListed: boolean;
-  site: SiteKind;
-  count: number;
-}
+export type Conversation = Pick<DialogState, 'origin' | 'use' | 'kind' | 'allowListed' | 'site' | 'count'>;
 
 type Card = NonNullable<StatusResult['card']>;
 

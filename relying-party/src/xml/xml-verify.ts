@@ -54,12 +54,7 @@ export class Invalid extends Error {}
 export function verifyXmlSignature(xml: string, options: XmlVerifyOptions = {}): XmlVerification {
   let certificate: string | null = null;
   try {
-    if (typeof xml !== 'string') throw new Invalid('the document is not a string');
-    const outOfBounds = xmlBoundsProblem(xml, options.limits);
-    if (outOfBounds) throw new Invalid(outOfBounds);
-    const document = parseStrictXml(xml);
-    const foreign = foreignContentProblem(document);
-    if (foreign) throw new Invalid(foreign);
+    const document = checkedDocument(xml, options.limits);
     const signature = onlySignature(document);
     const signedInfo = onlyChild(signature, 'SignedInfo');
     const canonicalizationMethod = onlyChild(signedInfo, 'CanonicalizationMethod');
@@ -99,6 +94,17 @@ export function verifyXmlSignature(xml: string, options: XmlVerifyOptions = {}):
  * prepareXmlSignature and xml-crypto's "append" put it), holding SignedInfo, SignatureValue and
  * KeyInfo in that order and nothing else but whitespace (no ds:Object, no foreign element).
  */
+/** The document parsed strictly after its bounds, with nothing outside the root: the start of every verification. */
+export function checkedDocument(xml: string, limits?: Partial<XmlLimits>): Document {
+  if (typeof xml !== 'string') throw new Invalid('the document is not a string');
+  const outOfBounds = xmlBoundsProblem(xml, limits);
+  if (outOfBounds) throw new Invalid(outOfBounds);
+  const document = parseStrictXml(xml);
+  const foreign = foreignContentProblem(document);
+  if (foreign) throw new Invalid(foreign);
+  return document;
+}
+
 function onlySignature(document: Document): Element {
   const signatures = document.getElementsByTagNameNS(XMLDSIG_NS, 'Signature');
   if (signatures.length !== 1) throw new Invalid(`${signatures.length} Signature elements; exactly one is accepted`);
