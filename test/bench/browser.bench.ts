@@ -27,7 +27,7 @@ import type { Page, Target } from 'puppeteer-core';
 import { EXTENSION_DIR } from '../../tools/dev/checkout.ts';
 import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
-import { isDialog, waitForDialog } from '../../tools/dev/pin-dialog.ts';
+import { clickClosing, isDialog, waitForDialog } from '../../tools/dev/pin-dialog.ts';
 import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
 import { createCardState, serveCard } from '../../tools/dev/virtual-card.ts';
 import { spawnHost } from '../harness/host.ts';
@@ -137,7 +137,7 @@ async function browserPath(): Promise<{ toDialog: number; afterSubmit: number }>
       });
       await dialog.type('#pin', VIRTUAL_PINS.auth);
       const submitted = submitTime(dialog);
-      await dialog.click('#submit');
+      await clickClosing(dialog, '#submit');
       const { out, calledAt, answeredAt } = await pending;
       if (!out.ok || !verifyToken(out.result, origin, nonce)) throw new Error(`bench login failed: ${JSON.stringify(out)}`);
       if (i < 2) continue; // warm-up

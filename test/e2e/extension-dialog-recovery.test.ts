@@ -88,7 +88,7 @@ describe('the dialog recovers', () => {
     // what was typed stayed; the PIN completes and logs in
     expect(await dialog.$eval('#pin', (i) => (i as HTMLInputElement).value)).toBe('12');
     await dialog.type('#pin', VIRTUAL_PINS.auth.slice(2));
-    await dialog.click('#submit');
+    await clickClosing(dialog, '#submit');
     expect(await pending).toMatchObject({ ok: true });
     await page.close();
   });

@@ -120,7 +120,7 @@ describe('signing and the PIN dialog', () => {
     await screenshot(dialog, 'dialog-last-try-ja', { width: 480, height: 600 });
     await dialog.click('#confirm-last-try');
     await dialog.waitForSelector('#submit:not([disabled])');
-    await dialog.click('#submit');
+    await clickClosing(dialog, '#submit');
     expect(await pending).toMatchObject({ ok: true });
     await page.close();
   });

@@ -77,7 +77,8 @@ export async function enterPin(dialog: Page, pin: string, options: { confirmLast
   if (options.confirmLastTry) await dialog.click('#confirm-last-try');
   if (options.screenshot) await dialog.screenshot({ path: options.screenshot });
   await dialog.waitForSelector('#submit:not([disabled])', { timeout: 5_000 });
-  await dialog.click('#submit');
+  // A right PIN closes the window at once: it may be gone before the click's mouse-up returns.
+  await clickClosing(dialog, '#submit');
 }
 
 /**
