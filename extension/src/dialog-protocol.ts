@@ -40,8 +40,7 @@ export interface DialogState {
   /** What the user is asked to allow: a verb of operations.ts, which gives its wording. */
   use: DialogUse;
   kind: PinKind;
-  /** On the portal allow-list (government and municipal sites by default). */
-  allowListed: boolean;
+  /** What the origin is (the badge); `preset` and `added` are on the portal allow-list (settings/site-kind.ts). */
   site: SiteKind;
   /** Number of hashes/DigestInfos to sign, for the signing uses. */
   count: number;

@@ -17,7 +17,6 @@ const STATE: DialogState = {
   origin: 'https://rp.example',
   use: 'authenticate',
   kind: 'auth',
-  allowListed: false,
   site: 'other',
   count: 0,
   retriesLeft: 3,

@@ -601,7 +601,7 @@ describe('route: portal', () => {
     const out = await route(ctx, SELF, portalMessage({ mode: '02', service_id: '01', digest: [di('a'.repeat(32)), di('b'.repeat(32))] }), page());
     expect(out).toEqual({ ok: true, result: { mode: '02', result: '0', uuid: UUID, signature: ['SIG=', 'SIG='], certificate: 'MAA', combination_code: CODE } });
     expect(prompt.states).toHaveLength(1);
-    expect(prompt.states[0]).toMatchObject({ use: 'portal-sign', kind: 'sign', allowListed: true, count: 2 });
+    expect(prompt.states[0]).toMatchObject({ use: 'portal-sign', kind: 'sign', site: 'added', count: 2 });
   });
 
   it('mode 02 with a single string answers an array of one signature too, as the reference client does', async () => {

@@ -14,9 +14,9 @@ import { browser } from '../lib/browser.ts';
 import { isDialogWindow } from './dialog-window.ts';
 
 export async function isFrontTab(tabId: number): Promise<boolean> {
-  const tab = await browser.tabs.get(tabId).catch(() => undefined);
+  // Asked together: the check stands on the page's call → dialog path, twice per PIN request.
+  const [tab, windows] = await Promise.all([browser.tabs.get(tabId).catch(() => undefined), browser.windows.getAll()]);
   if (!tab?.active || tab.windowId === undefined) return false;
-  const windows = await browser.windows.getAll();
   const focused = windows.find((window) => window.focused);
   if (!focused || focused.id === undefined) return false;
   return focused.id === tab.windowId || isDialogWindow(focused.id);

@@ -28,7 +28,7 @@ import type { Deadline } from './deadline.ts';
 import type { PinPrompt } from './pin-prompt.ts';
 
 /** What the dialog says: who asks, for which use and PIN, and how many items. */
-export type Conversation = Pick<DialogState, 'origin' | 'use' | 'kind' | 'allowListed' | 'site' | 'count'>;
+export type Conversation = Pick<DialogState, 'origin' | 'use' | 'kind' | 'site' | 'count'>;
 
 type Card = NonNullable<StatusResult['card']>;
 
@@ -84,7 +84,6 @@ export async function converse<T>(
     origin: op.origin,
     use: op.use,
     kind: op.kind,
-    allowListed: op.allowListed,
     site: op.site,
     count: op.count,
     retriesLeft: null,

@@ -12,7 +12,6 @@
  * dialog asks the same host for the status again (a host that failed to start is started anew).
  */
 import { OPERATIONS, type DialogUse } from '@jpki-bridge/shared/operations';
-import { isOriginAllowed } from '@jpki-bridge/shared/origin';
 import { siteKind } from '../settings/site-kind.ts';
 import { afterAnswer } from './after-answer.ts';
 import { createDeadline } from './deadline.ts';
@@ -30,7 +29,7 @@ export interface PinGuards {
   watchTab?(): { gone: Promise<never>; dispose(): void };
 }
 
-/** The outside world: the dialog window, the host, the portal allow-list (for the dialog's wording). */
+/** The outside world: the dialog window, the host, the portal allow-list (for the dialog's badge). */
 export interface PinOperationIo extends SessionOptions {
   openPrompt: OpenPrompt;
   connect: NativeConnector;
@@ -57,8 +56,7 @@ export function runPinOperation<T>(guards: PinGuards, io: PinOperationIo, spec: 
     let channel: NativeChannel | undefined;
     let host: Promise<NativeSession> | undefined;
     try {
-      const allowList = await io.allowList();
-      const allowListed = isOriginAllowed(spec.origin, allowList);
+      const site = siteKind(spec.origin, await io.allowList());
       opening = guards.takeDialog().then(() => io.openPrompt());
       const prompt = await deadline.race(opening);
       const startHost = () => {
@@ -73,8 +71,7 @@ export function runPinOperation<T>(guards: PinGuards, io: PinOperationIo, spec: 
         origin: spec.origin,
         use: spec.use,
         kind: OPERATIONS[spec.use].pin,
-        allowListed,
-        site: siteKind(spec.origin, allowList),
+        site,
         count: spec.count,
       };
       // `call` comes only after a status did, so the session is open by then.

@@ -10,6 +10,7 @@ import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import type { HostStatus } from '../messages.ts';
 import { type CertificateDetails, certificateDetails, fingerprintSha256 } from '../lib/certificate-details.ts';
 import { renewalOpens, renewalState } from '../lib/certificate-validity.ts';
+import { nextStepKey } from '../dialog/next-step.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
 
 type Card = NonNullable<HostStatus['card']>;
@@ -99,7 +100,7 @@ function PinState({ kind, left }: { kind: PinKind; left: number }) {
       </span>
       {state !== 'ok' && (
         <div class="small pin-next" data-testid={`next-${kind}`}>
-          <Text k={state === 'locked' ? `next_ERR_JPKI_PIN_LOCKED_${kind}` : `next_ERR_JPKI_PIN_LAST_TRY_${kind}`} block />
+          <Text k={nextStepKey(state === 'locked' ? 'ERR_JPKI_PIN_LOCKED' : 'ERR_JPKI_PIN_LAST_TRY', kind)} block />
         </div>
       )}
     </li>
