@@ -17,15 +17,15 @@ import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PACKAGE } from './deb/layout.ts';
 
-export const APT_SUITE = 'stable';
-export const APT_COMPONENT = 'main';
+const APT_SUITE = 'stable';
+const APT_COMPONENT = 'main';
 export const APT_KEYRING = `${PACKAGE}-archive-keyring.gpg`;
 export const APT_SOURCES = `${PACKAGE}.sources`;
 /** Where residents put the keyring (Debian's convention for third-party archive keys). */
-export const APT_KEYRING_INSTALLED = `/usr/share/keyrings/${APT_KEYRING}`;
-/** Where the repository is published; a release sets JPKI_BRIDGE_APT_URL. */
+const APT_KEYRING_INSTALLED = `/usr/share/keyrings/${APT_KEYRING}`;
 /** A build's throwaway secret key, kept for the package test (dist/stage/ is never published). */
 export const THROWAWAY_KEY_FILE = 'apt-throwaway-key.asc';
+/** Where the repository is published; a release sets JPKI_BRIDGE_APT_URL. */
 export const DEFAULT_APT_URL = 'https://jpki-bridge.github.io/jpki-bridge/apt/';
 
 export interface AptRepositoryOptions {
@@ -38,7 +38,7 @@ export interface AptRepositoryOptions {
 }
 
 /** The deb822 source a resident puts in /etc/apt/sources.list.d/ (sources.list(5)). */
-export function sourcesFile(url: string, keyring = APT_KEYRING_INSTALLED): string {
+function sourcesFile(url: string, keyring = APT_KEYRING_INSTALLED): string {
   return ['Types: deb', `URIs: ${url}`, `Suites: ${APT_SUITE}`, `Components: ${APT_COMPONENT}`, 'Architectures: amd64', `Signed-By: ${keyring}`, ''].join('\n');
 }
 

@@ -122,7 +122,7 @@ interface ProjectManifest {
 }
 
 /** The license and where the project lives, with `repository.directory` naming the package's own folder. */
-export function projectFields(root: ProjectManifest, dir: string) {
+function projectFields(root: ProjectManifest, dir: string) {
   return { license: root.license, homepage: root.homepage, repository: { ...root.repository, directory: `packages/${dir}` }, bugs: root.bugs };
 }
 

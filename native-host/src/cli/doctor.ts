@@ -14,10 +14,11 @@ import { VERSION } from '@jpki-bridge/shared/version';
 import { canStartHost, findBrowsers, installFix } from '../doctor/browsers.ts';
 import { findManifests } from '../doctor/find-manifest.ts';
 import { currentMachine } from '../doctor/machine.ts';
-import { probeHost } from '../doctor/probe-host.ts';
+import { type ProbeResult, probeHost } from '../doctor/probe-host.ts';
 import { CCID_INFO_PLIST, ccidSupported, NOT_CCID, SYSFS_USB, usbReaders } from '../doctor/usb-readers.ts';
 import { CHROMIUM_ORIGIN } from '../install/manifest.ts';
 import { type Browser, BROWSERS, type Os } from '../install/paths.ts';
+import { subcommandUsage } from './route.ts';
 
 /** Where pcscd listens by default (pcsclite's PCSCLITE_CSOCK_NAME overrides it). */
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
@@ -61,6 +62,18 @@ export async function main(args: string[]): Promise<number> {
     }
   }
 
+  // Chrome, Chromium, Edge and Brave's manifests usually name one launcher: the host started the same
+  // way answers the same, so each (launcher, arguments) is started once and its answer reported per browser.
+  const probes = new Map<string, Promise<ProbeResult>>();
+  const probeOnce = (launcher: string, browserArgs: string[]) => {
+    const key = JSON.stringify([launcher, ...browserArgs]);
+    let probe = probes.get(key);
+    if (!probe) {
+      probe = probeHost(launcher, browserArgs);
+      probes.set(key, probe);
+    }
+    return probe;
+  };
   const { found, searched } = findManifests({ userDataDir, browser, os, systemPath: machine.path });
   if (found.length === 0) ng('マニフェスト', 'manifest', `not found (searched ${searched.join(', ')})`, again);
 
@@ -98,7 +111,7 @@ export async function main(args: string[]): Promise<number> {
     // executable itself, which is never read as text (it always drives the real reader).
     const virtualCard = statSync(launcher).size < 64 * 1024 && /--card\s+['"]?virtual:/.test(readFileSync(launcher, 'utf8'));
 
-    const probe = await probeHost(launcher, firefox ? [manifest.path, GECKO_EXTENSION_ID] : [CHROMIUM_ORIGIN]);
+    const probe = await probeOnce(launcher, firefox ? [manifest.path, GECKO_EXTENSION_ID] : [CHROMIUM_ORIGIN]);
     const hello = probe.hello;
     if (!hello || hello.type !== 'hello') {
       ng('ホストの起動', 'host start', `${probe.problem ?? 'no hello'}${probe.stderr ? ` — ${probe.stderr.trim().split('\n').pop()}` : ''}`, {
@@ -192,6 +205,6 @@ export async function main(args: string[]): Promise<number> {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`jpki-bridge doctor: ${message}\nusage: jpki-bridge doctor [--user-data-dir DIR] [--browser chrome|chromium|edge|brave|firefox|all]\n`);
+  process.stderr.write(`jpki-bridge doctor: ${message}\n${subcommandUsage('doctor')}`);
   return 64;
 }

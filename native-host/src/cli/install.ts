@@ -41,7 +41,7 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
       return 77;
     }
   }
-  const flatpak = parsed.flatpak === undefined ? null : flatpakApps({ home: homedir(), app: parsed.flatpak || undefined });
+  const flatpak = parsed.flatpak === undefined ? null : flatpakApps(homedir(), parsed.flatpak || undefined);
   if (flatpak?.length === 0) {
     process.stderr.write(
       'Flatpak のブラウザが見つかりません (一度起動してから実行するか、アプリIDを指定してください) / no Flatpak browser found in ~/.var/app: start it once, or name its app id\n',
@@ -49,7 +49,7 @@ export async function main(args: string[], mode?: 'uninstall'): Promise<number> 
     return 1;
   }
   const actions = flatpak
-    ? planFlatpak({ mode: mode ?? 'install', home: homedir(), app: parsed.flatpak || undefined, card: parsed.card, program })
+    ? planFlatpak({ mode: mode ?? 'install', home: homedir(), apps: flatpak, card: parsed.card, program })
     : plan({
         mode: mode ?? 'install',
         os,

@@ -20,7 +20,7 @@ const SUBCOMMANDS: Record<SubcommandName, () => Promise<{ main: Main }>> = {
 };
 
 /** The exit status of a command line that names no known subcommand (as getopt-style tools do). */
-export const USAGE_EXIT = 2;
+const USAGE_EXIT = 2;
 
 async function main(argv: string[]): Promise<number> {
   const what = route(argv);

@@ -1,8 +1,16 @@
 /**
- * Reads a PIN for `jpki-bridge run`: from the terminal without echo, or — when stdin is not a
+ * Reads a PIN for `jpki-bridge run` and `sign`: from the terminal without echo, or — when stdin is not a
  * terminal — one line of stdin per PIN. Never from argv (visible in `ps` and shell history).
  */
 import { createInterface } from 'node:readline';
+import type { PinKind } from '@jpki-bridge/shared/policy';
+
+/** What the terminal asks for each PIN kind (operations.ts's `pin` column says which one a command needs). */
+export const PIN_PROMPTS: Record<PinKind, string> = {
+  auth: '利用者証明用暗証番号 (数字4桁) / authentication PIN: ',
+  sign: '署名用パスワード / signing password: ',
+  text: '券面事項入力補助用暗証番号 (数字4桁) / text PIN (card face): ',
+};
 
 export function secretReader(): { read(prompt: string): Promise<string>; close(): void } {
   if (process.stdin.isTTY) {

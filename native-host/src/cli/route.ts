@@ -10,14 +10,14 @@ export const SUBCOMMAND_NAMES = ['host', 'install', 'uninstall', 'doctor', 'run'
 export type SubcommandName = (typeof SUBCOMMAND_NAMES)[number];
 
 /** One usage line per subcommand: `jpki-bridge SUB --help` prints its own, the bare command all. */
-export const USAGES: Record<SubcommandName, string> = {
+const USAGES: Record<SubcommandName, string> = {
   host: 'jpki-bridge host [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE]   (what the browser starts / ブラウザが起動します)',
   install:
     'jpki-bridge install [--browser chrome|chromium|edge|brave|firefox|all] [--user|--system] [--flatpak [APP-ID]] [--card pcsc|pcsc:READER|virtual:FILE] [--log FILE] [--dry-run] [--user-data-dir DIR]',
   uninstall: 'jpki-bridge uninstall [--browser …] [--user|--system] [--flatpak [APP-ID]] [--dry-run] [--user-data-dir DIR]',
   doctor: 'jpki-bridge doctor [--user-data-dir DIR] [--browser chrome|chromium|edge|brave|firefox|all]',
   run: "jpki-bridge run <command> '<json arguments>' [--card pcsc|pcsc:READER|virtual:FILE]   (the PIN is asked, never an argument / 暗証番号は入力を求めます)",
-  sign: 'jpki-bridge sign FILE [--out OUT] [--card pcsc|pcsc:READER|virtual:FILE] [--reason TEXT]   (PDF → FILE-signed.pdf, else FILE.p7s; the signing password is asked, never an argument / 署名用パスワードは入力を求めます)',
+  sign: 'jpki-bridge sign FILE [--out OUT] [--card pcsc|pcsc:READER|virtual:FILE] [--reason TEXT] [--confirm-last-try]   (PDF → FILE-signed.pdf, else FILE.p7s; the signing password is asked, never an argument / 署名用パスワードは入力を求めます)',
   verify: 'jpki-bridge verify FILE [SIGNATURE] [--trust CA.pem]',
   'virtual-card': 'jpki-bridge virtual-card create|serve|reset-pins|show --state FILE …',
 };
@@ -48,7 +48,7 @@ export function route(argv: readonly string[]): Route {
 }
 
 /** Chromium: `chrome-extension://<id>/` first. Firefox: an absolute path to a .json manifest, then the add-on id. */
-export function startedByBrowser(argv: readonly string[]): boolean {
+function startedByBrowser(argv: readonly string[]): boolean {
   const [first, second] = argv;
   if (first === undefined) return false;
   if (/^chrome-extension:\/\/[a-p]{32}\/$/.test(first)) return true;
@@ -56,8 +56,13 @@ export function startedByBrowser(argv: readonly string[]): boolean {
   return absolute && first.toLowerCase().endsWith('.json') && second !== undefined && second.length > 0 && !second.startsWith('-');
 }
 
+/** `usage: jpki-bridge SUB …`: what `SUB --help` prints, and what SUB prints after a usage error. */
+export function subcommandUsage(subcommand: SubcommandName): string {
+  return `usage: ${USAGES[subcommand]}\n`;
+}
+
 export function usageText(version: string, subcommand?: SubcommandName): string {
-  if (subcommand) return `usage: ${USAGES[subcommand]}\n`;
+  if (subcommand) return subcommandUsage(subcommand);
   return [
     `jpki-bridge ${version} — マイナンバーカードをウェブで / My Number card (JPKI) for the web`,
     '',

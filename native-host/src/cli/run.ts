@@ -12,14 +12,8 @@ import { parseNativeRequest, RequestError } from '@jpki-bridge/shared/protocol/v
 import { createBackend, parseCardSpec } from '../card/create-backend.ts';
 import { commandContext } from '../commands/context.ts';
 import { dispatch } from '../host/dispatch.ts';
-import { secretReader } from './read-secret.ts';
+import { PIN_PROMPTS, secretReader } from './read-secret.ts';
 
-/** What the terminal asks for each PIN kind (operations.ts's `pin` column says which one a command needs). */
-export const PIN_PROMPTS: Record<PinKind, string> = {
-  auth: '利用者証明用暗証番号 (数字4桁) / authentication PIN: ',
-  sign: '署名用パスワード / signing password: ',
-  text: '券面事項入力補助用暗証番号 (数字4桁) / text PIN (card face): ',
-};
 const NEW_PIN_PROMPT = '新しい暗証番号 / new PIN: ';
 
 export async function main(args: string[]): Promise<number> {

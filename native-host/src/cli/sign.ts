@@ -1,5 +1,5 @@
 /**
- * `jpki-bridge sign FILE [--out OUT] [--card pcsc|virtual:FILE] [--reason TEXT] [--confirm-last-try]`:
+ * `jpki-bridge sign FILE [--out OUT] [--card pcsc|pcsc:READER|virtual:FILE] [--reason TEXT] [--confirm-last-try]`:
  * a PDF gets its signature inside a signed copy (`FILE-signed.pdf`), any other file a detached
  * CAdES-BES signature (`FILE.p7s`). The signing password (署名用パスワード) is read from the
  * terminal without echo, or from the first line of stdin when that is not a terminal — never argv.
@@ -14,10 +14,10 @@ import { withCardSigner } from '../documents/card-signer.ts';
 import { describeSigner } from '../documents/describe-signer.ts';
 import { defaultOutput, isPdf } from '../documents/document-kind.ts';
 import { describeError } from '../documents/describe-error.ts';
-import { secretReader } from './read-secret.ts';
-import { PIN_PROMPTS } from './run.ts';
+import { PIN_PROMPTS, secretReader } from './read-secret.ts';
+import { subcommandUsage } from './route.ts';
 
-const USAGE = 'usage: jpki-bridge sign FILE [--out OUT] [--card pcsc|virtual:FILE] [--reason TEXT] [--confirm-last-try]\n';
+const USAGE = subcommandUsage('sign');
 
 export async function main(args: string[]): Promise<number> {
   let parsed;

@@ -13,8 +13,9 @@ import { JPKI_POLICY_OIDS, JPKI_TEST_POLICY_OIDS, JpkiVerifier, loadTrustAnchors
 import { describeSigner } from '../documents/describe-signer.ts';
 import { describeError } from '../documents/describe-error.ts';
 import { isPdf } from '../documents/document-kind.ts';
+import { subcommandUsage } from './route.ts';
 
-const USAGE = 'usage: jpki-bridge verify FILE [SIGNATURE] [--trust CA.pem]\n';
+const USAGE = subcommandUsage('verify');
 
 export async function main(args: string[]): Promise<number> {
   let parsed;

@@ -100,7 +100,7 @@ function readHome(homePath: string): string {
 }
 
 /** The manifest this browser family reads outside any sandbox: per user first, then system-wide. */
-export function ordinaryManifest(machine: Machine, family: Browser): string | null {
+function ordinaryManifest(machine: Machine, family: Browser): string | null {
   const user = installTarget('linux', family, 'user', { home: machine.home }).manifestPath;
   if (inHome(user)) return user;
   const system = installTarget('linux', family, 'system', { home: machine.home }).manifestPath;
@@ -108,7 +108,7 @@ export function ordinaryManifest(machine: Machine, family: Browser): string | nu
 }
 
 /** The Debian package's executable is there (not dpkg's database: that is dpkg's own business). */
-export function installedHow(machine: Machine): 'deb' | 'other' {
+function installedHow(machine: Machine): 'deb' | 'other' {
   return machine.exists(DEB_EXECUTABLE) ? 'deb' : 'other';
 }
 

@@ -4,11 +4,10 @@
  * SHA-256 hashes signed as the caller asks inside `fn` — the same policy steps as the host's
  * `sign` command (commands/policy.ts). The password's bytes are wiped when `fn` ends.
  */
-import { base64ToBytes } from '@jpki-bridge/shared/base64';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import type { CardBackend } from '../card/backend.ts';
 import { withJpkiCard } from '../card/choose-card.ts';
-import { pinBytes, signEach, unlockSigning, wipe } from '../commands/policy.ts';
+import { pinBytes, unlockSigning, wipe } from '../commands/policy.ts';
 
 export interface CardSigner {
   /** The signing certificate, DER. */
@@ -33,8 +32,7 @@ export async function withCardSigner<T>(
   try {
     return await withJpkiCard(backend, async (card) => {
       const certificate = await unlockSigning(card, pin, options.confirmLastTry, options.now ?? new Date());
-      const sign = async (hash: Uint8Array) => base64ToBytes((await signEach(card, [buildDigestInfo('SHA-256', hash)]))[0]!);
-      return fn({ certificate, sign });
+      return fn({ certificate, sign: (hash) => card.sign('sign', buildDigestInfo('SHA-256', hash)) });
     });
   } finally {
     wipe(pin);

@@ -12,24 +12,21 @@ import type { Action } from './plan.ts';
 export interface FlatpakPlanOptions {
   mode: 'install' | 'uninstall';
   home: string;
-  /** An app id, or undefined for every Flatpak browser found. */
-  app?: string;
+  /** The apps to serve (flatpakApps). */
+  apps: readonly FlatpakBrowser[];
   card: string;
   program: readonly string[];
-  exists?: (path: string) => boolean;
 }
 
-export function flatpakApps(options: Pick<FlatpakPlanOptions, 'home' | 'app' | 'exists'>): FlatpakBrowser[] {
-  const exists = options.exists ?? existsSync;
-  if (options.app !== undefined) {
-    return FLATPAK_BROWSERS.filter((b) => b.id === options.app);
-  }
-  return FLATPAK_BROWSERS.filter((b) => exists(flatpakAppDir(options.home, b.id)));
+/** The app named (an id), or every Flatpak browser whose folder is in `home` when none is. */
+export function flatpakApps(home: string, app: string | undefined): FlatpakBrowser[] {
+  if (app !== undefined) return FLATPAK_BROWSERS.filter((b) => b.id === app);
+  return FLATPAK_BROWSERS.filter((b) => existsSync(flatpakAppDir(home, b.id)));
 }
 
 export function planFlatpak(options: FlatpakPlanOptions): Action[] {
   const actions: Action[] = [];
-  for (const app of flatpakApps(options)) {
+  for (const app of options.apps) {
     const wrapper = flatpakWrapperPath(options.home, app.id);
     const manifest = flatpakManifestPath(options.home, app);
     if (options.mode === 'uninstall') {

@@ -12,6 +12,7 @@
  */
 import { posix } from 'node:path';
 import { NATIVE_HOST_NAME } from '@jpki-bridge/shared/constants';
+import { shQuote } from './manifest.ts';
 import type { Browser } from './paths.ts';
 
 export interface FlatpakBrowser {
@@ -54,8 +55,7 @@ export function flatpakOverrideCommand(id: string): string {
 
 /** The wrapper: the host program outside the sandbox, with the browser's arguments passed on. */
 export function flatpakWrapperScript(program: readonly string[], card: string): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `#!/bin/sh\n# jpki-bridge native messaging host for a Flatpak browser, written by \`jpki-bridge install --flatpak\`:\n# the host runs outside the sandbox (it needs pcscd).\nexec flatpak-spawn --host ${program.map(q).join(' ')} host --card ${q(card)} "$@"\n`;
+  return `#!/bin/sh\n# jpki-bridge native messaging host for a Flatpak browser, written by \`jpki-bridge install --flatpak\`:\n# the host runs outside the sandbox (it needs pcscd).\nexec flatpak-spawn --host ${program.map(shQuote).join(' ')} host --card ${shQuote(card)} "$@"\n`;
 }
 
 /** Where xdg-native-messaging-proxy is installed on the host (its D-Bus service file or binary). */

@@ -27,7 +27,11 @@ export function launcherScript(os: Os, program: readonly string[], card: string,
     const logArg = log ? ` --log ${q(log)}` : '';
     return `@echo off\r\nrem jpki-bridge native messaging host, written by \`jpki-bridge install\`.\r\n${program.map(q).join(' ')} host --card ${q(card)}${logArg} %*\r\n`;
   }
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const logArg = log ? ` --log ${q(log)}` : '';
-  return `#!/bin/sh\n# jpki-bridge native messaging host, written by \`jpki-bridge install\`.\nexec ${program.map(q).join(' ')} host --card ${q(card)}${logArg} "$@"\n`;
+  const logArg = log ? ` --log ${shQuote(log)}` : '';
+  return `#!/bin/sh\n# jpki-bridge native messaging host, written by \`jpki-bridge install\`.\nexec ${program.map(shQuote).join(' ')} host --card ${shQuote(card)}${logArg} "$@"\n`;
+}
+
+/** One word for POSIX sh: inside single quotes only ' itself needs care. */
+export function shQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }

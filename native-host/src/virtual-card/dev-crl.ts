@@ -21,7 +21,7 @@ const algorithm = () =>
 const der = (node: forge.asn1.Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
 
 /** The CRL of the `kind` issuer (DER), valid from `now` for a day. */
-export function devCaCrl(state: VirtualCardState, kind: KeyKind, now: Date = new Date()): Buffer {
+function devCaCrl(state: VirtualCardState, kind: KeyKind, now: Date = new Date()): Buffer {
   const ca = state.ca[kind];
   const issuer = pki.certificateFromAsn1(asn1.fromDer(forge.util.decode64(ca.certificate)));
   const leaf = state[kind];

@@ -14,5 +14,5 @@ export {
   type Persona,
 } from './state.ts';
 export { devCaRoots } from './dev-ca.ts';
-export { devCaCrl, devCaCrls } from './dev-crl.ts';
+export { devCaCrls } from './dev-crl.ts';
 export { resetPins } from './reset.ts';
