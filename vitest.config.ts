@@ -55,10 +55,8 @@ export default defineConfig({
           include: ['test/package/**/*.test.ts'],
           ...pcscProject,
           globalSetup: [...pcscProject.globalSetup, 'test/package/build-once.ts'],
-          // One file at a time: the .deb and the APT repository tests both install with dpkg, whose
-          // lock refuses a second installer (a parallel run failed on it).
-          fileParallelism: false,
-          maxWorkers: 1,
+          // Side by side like `system`, except the two files that install the Debian package: they
+          // take turns (test/package/one-installer.ts).
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

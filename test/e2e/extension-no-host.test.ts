@@ -1,24 +1,18 @@
 /** No native host installed: the page (and the PIN dialog, for a PIN verb) learns ERR_JPKI_NATIVE_UNAVAILABLE with the install/doctor advice. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChromiumSession, launchChromium } from '../../tools/dev/chromium.ts';
 import { clickClosing } from '../../tools/dev/pin-dialog.ts';
-import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
-import { FIXTURES, newNonce, run } from './extension-setup.ts';
+import { serveStatic } from '../../tools/dev/static-server.ts';
+import { type Browsing, FIXTURES, newNonce, run, startBrowsing } from './extension-setup.ts';
 
-let session: ChromiumSession;
-let server: StaticServer;
+let browsing: Browsing;
 beforeAll(async () => {
-  server = await serveStatic({ root: FIXTURES });
-  session = await launchChromium({ host: false });
+  browsing = await startBrowsing({ host: false });
 });
-afterAll(async () => {
-  await session?.close();
-  await server?.close();
-});
+afterAll(() => browsing?.close());
 
 describe('host not installed', () => {
   it('status gets ERR_JPKI_NATIVE_UNAVAILABLE, telling to run install and doctor', async () => {
-    const page = await session.openPage(`${server.url}/status.html`);
+    const page = await browsing.open('status.html');
     const out = await run(page);
     expect(out).toMatchObject({ ok: false, code: 'ERR_JPKI_NATIVE_UNAVAILABLE', isJpkiError: true });
     // Both ways the host is installed (the extension cannot tell which), the guide, and no markup.
@@ -28,9 +22,9 @@ describe('host not installed', () => {
   });
 
   it('authenticate opens the dialog at once, which says the host is missing; closing it gives the page ERR_JPKI_NATIVE_UNAVAILABLE', async () => {
-    const page = await session.openPage(`${server.url}/authenticate.html`);
+    const page = await browsing.open('authenticate.html');
     const pending = run(page, 'run', newNonce());
-    const dialog = await session.waitForDialog(undefined, pending);
+    const dialog = await browsing.session.waitForDialog(undefined, pending);
     await dialog.waitForSelector('[data-testid=failed]');
     expect(await dialog.$eval('[data-testid=error]', (e) => e.textContent)).toContain('jpki-bridge install');
     expect(await dialog.$('#pin')).toBeNull(); // no PIN can be typed for a host that is not there
@@ -40,7 +34,7 @@ describe('host not installed', () => {
   });
 
   it('the popup tells to run jpki-bridge install', async () => {
-    const page = await session.openPage(session.extensionUrl('popup.html'));
+    const page = await browsing.session.openPage(browsing.session.extensionUrl('popup.html'));
     await page.waitForSelector('[data-testid=popup-error]');
     expect(await page.$eval('[data-testid=popup-error]', (e) => e.textContent)).toContain('jpki-bridge install');
     await page.close();
@@ -50,7 +44,7 @@ describe('host not installed', () => {
     // 127.0.0.2 is loopback (a secure context) but not in the content script's matches.
     const other = await serveStatic({ root: FIXTURES, host: '127.0.0.2' });
     try {
-      const page = await session.openPage(`${other.url}/status.html`);
+      const page = await browsing.open('status.html', other.url);
       const started = Date.now();
       expect(await run(page)).toMatchObject({ ok: false, code: 'ERR_JPKI_EXTENSION_UNAVAILABLE', isJpkiError: true });
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);

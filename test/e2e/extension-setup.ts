@@ -1,6 +1,7 @@
 /**
  * Shared set-up of the extension's end-to-end tests: pcscd, a virtual card in reader 00 00,
- * the fixture server and Chromium with the real host (`--card pcsc`).
+ * the fixture server and Chromium with the real host (`--card pcsc`) — or, for the tests of the
+ * extension alone, the fixture server and Chromium only.
  */
 import { constants, createHash, publicDecrypt, X509Certificate } from 'node:crypto';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -15,34 +16,54 @@ import { createCardState, serveCard, type ServedCard } from '../../tools/dev/vir
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 
-export interface E2E {
-  card: ServedCard;
+/** The fixture server and Chromium: all a test of the extension alone needs (with `host: false`, no card). */
+export interface Browsing {
   server: StaticServer;
   session: ChromiumSession;
-  /** Replaces the card with a fresh one (full tries) of `persona`. */
-  freshCard(persona?: Persona): Promise<void>;
+  /** A new tab at `fixture`, from the fixture server or another `origin` serving the same files. */
   open(fixture: string, origin?: string): Promise<Page>;
   close(): Promise<void>;
+}
+
+export interface E2E extends Browsing {
+  card: ServedCard;
+  /** Replaces the card with a fresh one (full tries) of `persona`. */
+  freshCard(persona?: Persona): Promise<void>;
+}
+
+export async function startBrowsing(options: ChromiumOptions = {}): Promise<Browsing> {
+  const server = await serveStatic({ root: FIXTURES });
+  try {
+    const session = await launchChromium(options);
+    return {
+      server,
+      session,
+      open: (fixture, origin = server.url) => session.openPage(`${origin}/${fixture}`),
+      async close() {
+        await session.close();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
 }
 
 export async function startE2E(options: ChromiumOptions & { persona?: Persona } = {}): Promise<E2E> {
   await ensurePcscd();
   let card = await serveCard({ stateFile: await createCardState({ persona: options.persona ?? 'adult' }), port: 35963 });
-  const server = await serveStatic({ root: FIXTURES });
-  const session = await launchChromium(options);
+  const browsing = await startBrowsing(options);
   const e2e: E2E = {
+    ...browsing,
     card,
-    server,
-    session,
     async freshCard(persona = 'adult') {
       await card.stop();
       card = await serveCard({ stateFile: await createCardState({ persona }), port: 35963 });
       e2e.card = card;
     },
-    open: (fixture, origin = server.url) => session.openPage(`${origin}/${fixture}`),
     async close() {
-      await session.close();
-      await server.close();
+      await browsing.close();
       await card.stop();
     },
   };

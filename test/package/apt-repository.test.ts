@@ -20,12 +20,15 @@ import { APT_KEYRING, APT_SOURCES, THROWAWAY_KEY_FILE, writeAptRepository } from
 import { BROWSERS, COMMAND, DEB_FILE, DEB_VERSION, EXECUTABLE, PACKAGE, systemManifestPath } from '../../tools/package/deb/layout.ts';
 import { NODE_RUNTIME_VERSION } from '../../tools/package/node-runtime.ts';
 import { DIST, STAGE, VERSION } from '../../tools/package/paths.ts';
+import { oneInstallerAtATime } from './one-installer.ts';
 
 const UPGRADE_VERSION = `${VERSION}-${Number(DEB_VERSION.split('-').pop()) + 1}`;
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${field} format, not a template
 const installedVersion = () => spawnSync('dpkg-query', ['-W', '-f=${Status} ${Version}', PACKAGE], { encoding: 'utf8' }).stdout;
 const purge = () => execFileSync('dpkg', ['-P', PACKAGE], { stdio: 'pipe' });
+
+oneInstallerAtATime(); // first: its hooks wrap this file's own (one-installer.ts)
 
 let work: string;
 let served: string;

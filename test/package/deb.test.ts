@@ -38,6 +38,7 @@ import {
 import { NODE_RUNTIME_VERSION } from '../../tools/package/node-runtime.ts';
 import { DIST } from '../../tools/package/paths.ts';
 import { installTarget } from '../../native-host/src/install/paths.ts';
+import { oneInstallerAtATime } from './one-installer.ts';
 
 const DEB = join(DIST, DEB_FILE);
 /** Where a package could leave something; dpkg's and apt's own databases change by design. */
@@ -69,6 +70,8 @@ function pathWithoutNode(): string {
     .filter((dir) => dir !== '' && !existsSync(join(dir, 'node')))
     .join(delimiter);
 }
+
+oneInstallerAtATime(); // first: its hooks wrap this file's own (one-installer.ts)
 
 let before: Set<string>;
 let pcscd: Awaited<ReturnType<typeof ensurePcscd>>;

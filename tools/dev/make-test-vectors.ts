@@ -18,6 +18,7 @@ import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { DEV_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
 import type { AuthToken } from '@jpki-bridge/shared/protocol/native';
 import { toPem } from '../../native-host/src/virtual-card/dev-ca.ts';
+import { createCardState } from '../../native-host/src/virtual-card/index.ts';
 import { createVirtualCard } from './in-process-card.ts';
 import { ROOT } from './checkout.ts';
 
@@ -59,9 +60,7 @@ export async function makeTestVectors(): Promise<TestVectorFile> {
     createVirtualCard({ persona: 'adult', now: () => now }),
     // The host refuses to sign with an expired certificate: the expired card's token is made as the
     // host would have made it before expiry (its clock set back), then checked now.
-    createVirtualCard({ persona: 'expired' }).then((c) =>
-      createVirtualCard({ state: c.state, now: () => new Date(Date.parse(c.state.persona.issued) + 86_400_000) }),
-    ),
+    createCardState({ persona: 'expired' }).then((state) => createVirtualCard({ state, now: () => new Date(Date.parse(state.persona.issued) + 86_400_000) })),
     createVirtualCard({ persona: 'adult', now: () => now }),
   ]);
   const chainOf = (c: typeof card, certificate = c.state.auth.certificate, kind: 'auth' | 'sign' = 'auth') => [certificate, c.state.ca[kind].certificate];
