@@ -1,4 +1,6 @@
 // Small helpers shared by the demo pages. Every verdict comes from the server.
+import * as jpki from '/jpki-bridge.js';
+
 export async function postJson(path, body) {
   const response = await fetch(path, {
     method: 'POST',
@@ -18,6 +20,52 @@ export function setStatus(element, kind, ja, en) {
   sub.className = 'en';
   sub.textContent = en;
   element.append(main, sub);
+}
+
+/**
+ * The signing pages' form (#sign, #status, #result, #download): on submit, `prepare()` starts the
+ * server's first step — a promise of { id, hash, hashFunction } or { message }, or null when there
+ * is nothing to send (it has said why) — then the card signs the hash under one PIN dialog, the
+ * server completes and verifies, and `show(verdict)` fills the result.
+ */
+export function signOnSubmit(form, { prepare, refused, completePath, done, show }) {
+  const status = document.getElementById('status');
+  const button = document.getElementById('sign');
+  const result = document.getElementById('result');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const preparing = prepare(status);
+    if (!preparing) return;
+    button.disabled = true;
+    result.hidden = true;
+    try {
+      const prepared = await preparing;
+      if (!prepared.id) {
+        setStatus(status, 'ng', `${refused[0]}: ${prepared.message}`, refused[1]);
+        return;
+      }
+      setStatus(status, '', '署名用パスワードを拡張機能の画面に入力してください…', 'Enter the signing password in the extension’s dialog…');
+      const signed = await jpki.signDocument(prepared);
+      const verdict = await postJson(completePath, { id: prepared.id, ...signed });
+      if (!verdict.ok) {
+        setStatus(status, 'ng', `サーバーが署名を拒否しました: ${verdict.code}`, verdict.message ?? '');
+        return;
+      }
+      setStatus(status, 'ok', ...done);
+      show(verdict);
+      document.getElementById('download').href = verdict.download;
+      result.hidden = false;
+    } catch (error) {
+      setStatus(status, 'ng', jpki.messageJa(error), `${jpki.messageEn(error)} (${error?.code ?? 'error'})`);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/** Sets the text of the element `id` (an em dash for a missing value). */
+export function showText(id, value) {
+  document.getElementById(id).textContent = value ?? '—';
 }
 
 // ---- the Mynaportal-compatible surface, as a portal page speaks it ------------------------

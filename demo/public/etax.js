@@ -1,12 +1,8 @@
 // e-Tax-like filing: the filer's name and address from the card face (launchApp mode 04, as the
 // real portals' 券面事項入力補助 does), then the server builds the XML and the SignedInfo hash and
 // the card signs the hash.
-import * as jpki from '/jpki-bridge.js';
-import { fromUtf8Hex, launchApp, portalFailure, portalInputs, postJson, setStatus } from '/api.js';
+import { fromUtf8Hex, launchApp, portalFailure, portalInputs, postJson, setStatus, showText, signOnSubmit } from '/api.js';
 
-const form = document.getElementById('return-form');
-const status = document.getElementById('status');
-const button = document.getElementById('sign');
 const SEX = { male: '男 (male)', female: '女 (female)', unknown: '不明 (unknown)', 'not-applicable': '適用不能 (n/a)' };
 
 const fill = document.getElementById('fill-from-card');
@@ -44,50 +40,28 @@ fill.addEventListener('click', async () => {
   }
 });
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  button.disabled = true;
-  document.getElementById('result').hidden = true;
-  try {
-    const prepared = await postJson('/api/etax/prepare', {
+signOnSubmit(document.getElementById('return-form'), {
+  prepare: () =>
+    postJson('/api/etax/prepare', {
       returnName: document.getElementById('return-name').value,
       year: Number(document.getElementById('year').value),
       income: Number(document.getElementById('income').value),
       deductions: Number(document.getElementById('deductions').value),
       filerName: document.getElementById('filer-name').value,
       filerAddress: document.getElementById('filer-address').value,
-    });
-    if (!prepared.id) {
-      setStatus(status, 'ng', `入力を確認してください: ${prepared.message}`, 'Check the form.');
-      return;
-    }
-    setStatus(status, '', '署名用パスワードを拡張機能の画面に入力してください…', 'Enter the signing password in the extension’s dialog…');
-    const signed = await jpki.sign([prepared.hash], prepared.hashFunction);
-    const verdict = await postJson('/api/etax/complete', { id: prepared.id, signature: signed.signatures[0], certificate: signed.certificate });
-    if (!verdict.ok) {
-      setStatus(status, 'ng', `サーバーが署名を拒否しました: ${verdict.code}`, verdict.message ?? '');
-      return;
-    }
-    setStatus(status, 'ok', '提出しました。', 'Filed.');
-    show(verdict);
-  } catch (error) {
-    setStatus(status, 'ng', jpki.messageJa(error), `${jpki.messageEn(error)} (${error?.code ?? 'error'})`);
-  } finally {
-    button.disabled = false;
-  }
+    }),
+  refused: ['入力を確認してください', 'Check the form.'],
+  completePath: '/api/etax/complete',
+  done: ['提出しました。', 'Filed.'],
+  show: (verdict) => {
+    showText('filer', verdict.filer ? `${verdict.filer.name} / ${verdict.filer.address}` : null);
+    showText('holder-name', verdict.holder.name);
+    showText('holder-address', verdict.holder.address);
+    showText('holder-dob', verdict.holder.dateOfBirth);
+    showText('holder-sex', SEX[verdict.holder.sex] ?? verdict.holder.sex);
+    showText('cert-issuer', verdict.certificate.issuer);
+    showText('cert-not-after', verdict.certificate.notAfter);
+    showText('revocation', verdict.revocation === 'not-checked' ? '未確認 (not checked)' : verdict.revocation);
+    showText('xml', verdict.xml);
+  },
 });
-
-function show(verdict) {
-  const text = (id, value) => (document.getElementById(id).textContent = value ?? '—');
-  text('filer', verdict.filer ? `${verdict.filer.name} / ${verdict.filer.address}` : null);
-  text('holder-name', verdict.holder.name);
-  text('holder-address', verdict.holder.address);
-  text('holder-dob', verdict.holder.dateOfBirth);
-  text('holder-sex', SEX[verdict.holder.sex] ?? verdict.holder.sex);
-  text('cert-issuer', verdict.certificate.issuer);
-  text('cert-not-after', verdict.certificate.notAfter);
-  text('revocation', verdict.revocation === 'not-checked' ? '未確認 (not checked)' : verdict.revocation);
-  text('xml', verdict.xml);
-  document.getElementById('download').href = verdict.download;
-  document.getElementById('result').hidden = false;
-}

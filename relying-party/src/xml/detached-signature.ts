@@ -10,12 +10,20 @@
  *   verifyDetachedXmlSignature(signedXml) → { valid, certificate, signedReferences, reason }
  */
 import { createHash, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
+import { XMLSerializer } from '@xmldom/xmldom';
 import { C14N, SHA256, SIGNATURE_METHODS, XMLDSIG_NS } from './algorithms.ts';
-import { deferredSigner, signedInfoHash } from './deferred-signer.ts';
 import { canonicalizeElement } from './canonicalize.ts';
 import { parseStrictXml } from './strict-parse.ts';
 import { XML_LIMITS, xmlBoundsProblem } from './xml-bounds.ts';
-import { XmlSignatureError, type PreparedXmlSignature } from './xml-signature.ts';
+import {
+  newPlaceholder,
+  preparedSignature,
+  prepareWithinBounds,
+  sha256Base64,
+  signatureMarkup,
+  XmlSignatureError,
+  type PreparedXmlSignature,
+} from './xml-signature.ts';
 import {
   algorithmOf,
   base64Content,
@@ -29,24 +37,33 @@ import {
   type XmlVerifyOptions,
 } from './xml-verify.ts';
 
-/** An XML `id` value as e-Tax writes them (NCName-like; also keeps the XPath below literal). */
+/** An XML `id` value as e-Tax writes them (NCName-like). */
 const ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
-/** Signs the child of the root whose `id` is `id`; the Signature goes right after it. */
+/**
+ * Signs the child of the root whose `id` is `id`; the Signature goes right after it. The same
+ * bounds-first preparation as prepareXmlSignature (XmlSignatureError for every refusal), then DOM
+ * walks and canonicalize.ts — not xml-crypto's SignedXml, whose XPath (`//*` to find SignedInfo)
+ * sorts in document order at a cost quadratic in sibling elements. The document is serialized
+ * back as SignedXml does (xmldom, a carriage return as a character reference).
+ */
 export function prepareDetachedXmlSignature(xml: string, id: string): PreparedXmlSignature {
   if (!ID.test(id)) throw new XmlSignatureError(`"${id}" is not an id this layout signs`);
-  const target = `/*/*[@id='${id}']`;
-  const { signer, placeholder, signedInfo } = deferredSigner(C14N);
-  signer.addReference({ xpath: target, transforms: [C14N], digestAlgorithm: SHA256 });
-  if (countIds(parseStrictXml(xml).documentElement!, id) !== 1)
-    throw new XmlSignatureError(`no child of the root has id="${id}", or more than one element has it`);
-  signer.computeSignature(xml, { location: { reference: target, action: 'after' } });
-  const signedInfoText = signedInfo();
-  if (signedInfoText === null) throw new XmlSignatureError('xml-crypto did not produce a SignedInfo');
-  const prepared = signer.getSignedXml();
-  const outOfBounds = xmlBoundsProblem(prepared, { ...XML_LIMITS, maxBytes: XML_LIMITS.maxBytes - 8192, maxElements: XML_LIMITS.maxElements - 3 });
-  if (outOfBounds) throw new XmlSignatureError(`${outOfBounds}: verifyDetachedXmlSignature would refuse it`);
-  return { xml: prepared, placeholder, signedInfo: signedInfoText, hash: signedInfoHash(signedInfoText), hashFunction: 'SHA-256' };
+  return prepareWithinBounds(xml, 'verifyDetachedXmlSignature', (document) => {
+    const root = document.documentElement!;
+    const target = elementChildren(root).find((child) => child.getAttribute('id') === id);
+    if (!target || countIds(root, id) !== 1) throw new XmlSignatureError(`no child of the root has id="${id}", or more than one element has it`);
+    const digest = sha256Base64(canonicalizeElement(C14N, target));
+    const placeholder = newPlaceholder();
+    const markup = signatureMarkup({ canonicalization: C14N, uri: `#${id}`, transforms: [C14N], digest, placeholder });
+    // In the document, SignedInfo's inclusive C14N takes in the namespaces in scope where the Signature sits.
+    const signature = root.insertBefore(document.importNode(parseStrictXml(markup).documentElement!, true), target.nextSibling) as Element;
+    const signedInfo = canonicalizeElement(C14N, onlyChild(signature, 'SignedInfo'));
+    const prepared = new XMLSerializer().serializeToString(document as never).replace(/\r/g, '&#xD;');
+    const outOfBounds = xmlBoundsProblem(prepared, { ...XML_LIMITS, maxBytes: XML_LIMITS.maxBytes - 8192, maxElements: XML_LIMITS.maxElements - 3 });
+    if (outOfBounds) throw new XmlSignatureError(`${outOfBounds}: verifyDetachedXmlSignature would refuse it`);
+    return preparedSignature(prepared, placeholder, signedInfo);
+  });
 }
 
 /**

@@ -27,7 +27,7 @@ export interface PreparedXmlSignature {
   /** The document with the Signature element in place and a placeholder SignatureValue. */
   xml: string;
   placeholder: string;
-  /** Canonical (exc-c14n) SignedInfo: what the signature covers. */
+  /** Canonical SignedInfo (exc-c14n enveloped, C14N 1.0 in e-Tax's layout): what the signature covers. */
   signedInfo: string;
   /** SHA-256 of `signedInfo`, base64: the hash to pass to `sign([hash], 'SHA-256')`. */
   hash: string;
@@ -59,15 +59,33 @@ const UNSIGNED_LIMITS: Readonly<XmlLimits> = {
  * and for every parser or signer failure (not well-formed, a DOCTYPE, a parser warning).
  */
 export function prepareXmlSignature(xml: string): PreparedXmlSignature {
+  return prepareWithinBounds(xml, 'verifyXmlSignature', (document) => {
+    const digest = sha256Base64(canonicalize(EXC_C14N, document.documentElement!, []));
+    const placeholder = newPlaceholder();
+    const signature = signatureMarkup({ canonicalization: EXC_C14N, uri: '', transforms: [ENVELOPED, EXC_C14N], digest, placeholder });
+    // Exclusive c14n of SignedInfo depends on nothing outside the Signature (it declares its own
+    // namespace), so the Signature alone gives the bytes the card signs.
+    const signatureElement = parseStrictXml(signature).documentElement!;
+    const signedInfo = canonicalizeElement(EXC_C14N, signatureElement.firstChild as Element);
+    return preparedSignature(appendToDocumentElement(xml, document, signature), placeholder, signedInfo);
+  });
+}
+
+/**
+ * What both layouts do before they sign: the bounds before any parsing (a document within
+ * UNSIGNED_LIMITS is within XML_LIMITS once signed), the strict parse, nothing `verifier` refuses
+ * outside the document element; then `sign(document)`. Every failure is an XmlSignatureError.
+ */
+export function prepareWithinBounds(xml: string, verifier: string, sign: (document: Document) => PreparedXmlSignature): PreparedXmlSignature {
   if (typeof xml !== 'string') throw new XmlSignatureError('the document is not a string');
   const outOfBounds = xmlBoundsProblem(xml, UNSIGNED_LIMITS);
-  if (outOfBounds) throw new XmlSignatureError(`${outOfBounds} once signed: verifyXmlSignature would refuse it`);
+  if (outOfBounds) throw new XmlSignatureError(`${outOfBounds} once signed: ${verifier} would refuse it`);
   try {
-    // The same strict reading verifyXmlSignature applies: what xmldom would recover from is refused here.
+    // The same strict reading the verifier applies: what xmldom would recover from is refused here.
     const document = parseStrictXml(xml);
     const foreign = foreignContentProblem(document);
-    if (foreign) throw new XmlSignatureError(`${foreign}: verifyXmlSignature would refuse it`);
-    return prepareWithinBounds(xml, document);
+    if (foreign) throw new XmlSignatureError(`${foreign}: ${verifier} would refuse it`);
+    return sign(document);
   } catch (error) {
     if (error instanceof XmlSignatureError) throw error;
     const why = error instanceof XmlParseError ? 'the document is not strict well-formed XML' : 'the document could not be signed';
@@ -75,29 +93,39 @@ export function prepareXmlSignature(xml: string): PreparedXmlSignature {
   }
 }
 
-function prepareWithinBounds(xml: string, document: Document): PreparedXmlSignature {
-  const placeholder = `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
-  const digest = createHash('sha256')
-    .update(canonicalize(EXC_C14N, document.documentElement!, []), 'utf8')
-    .digest('base64');
-  const signature = [
+export interface SignatureMarkupInput {
+  canonicalization: string;
+  /** The Reference's URI: '' (the whole document) or '#id'. */
+  uri: string;
+  transforms: readonly string[];
+  /** base64 SHA-256 of the reference's canonical bytes. */
+  digest: string;
+  placeholder: string;
+}
+
+/** The Signature this project writes (rsa-sha256, one sha256 Reference), its SignatureValue the placeholder; KeyInfo comes in completeXmlSignature. */
+export function signatureMarkup({ canonicalization, uri, transforms, digest, placeholder }: SignatureMarkupInput): string {
+  return [
     `<Signature xmlns="${XMLDSIG_NS}"><SignedInfo>`,
-    `<CanonicalizationMethod Algorithm="${EXC_C14N}"/><SignatureMethod Algorithm="${RSA_SHA256}"/>`,
-    `<Reference URI=""><Transforms><Transform Algorithm="${ENVELOPED}"/><Transform Algorithm="${EXC_C14N}"/></Transforms>`,
+    `<CanonicalizationMethod Algorithm="${canonicalization}"/><SignatureMethod Algorithm="${RSA_SHA256}"/>`,
+    `<Reference URI="${uri}"><Transforms>${transforms.map((transform) => `<Transform Algorithm="${transform}"/>`).join('')}</Transforms>`,
     `<DigestMethod Algorithm="${SHA256}"/><DigestValue>${digest}</DigestValue></Reference>`,
     `</SignedInfo><SignatureValue>${placeholder}</SignatureValue></Signature>`,
   ].join('');
-  // Exclusive c14n of SignedInfo depends on nothing outside the Signature (it declares its own
-  // namespace), so the Signature alone gives the bytes the card signs.
-  const signatureElement = parseStrictXml(signature).documentElement!;
-  const signedInfo = canonicalizeElement(EXC_C14N, signatureElement.firstChild as Element);
-  return {
-    xml: appendToDocumentElement(xml, document, signature),
-    placeholder,
-    signedInfo,
-    hash: createHash('sha256').update(signedInfo, 'utf8').digest('base64'),
-    hashFunction: 'SHA-256',
-  };
+}
+
+/** A SignatureValue placeholder no document holds by chance. */
+export function newPlaceholder(): string {
+  return `PENDING-CARD-SIGNATURE-${randomBytes(16).toString('hex')}`;
+}
+
+/** The prepared document, with the canonical SignedInfo and its SHA-256 (base64): the hash for `sign([hash], 'SHA-256')`. */
+export function preparedSignature(xml: string, placeholder: string, signedInfo: string): PreparedXmlSignature {
+  return { xml, placeholder, signedInfo, hash: sha256Base64(signedInfo), hashFunction: 'SHA-256' };
+}
+
+export function sha256Base64(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
 /**
