@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,7 @@ import {
 import { NODE_RUNTIME_VERSION } from '../../tools/package/node-runtime.ts';
 import { DIST } from '../../tools/package/paths.ts';
 import { installTarget } from '../../native-host/src/install/paths.ts';
+import { toPem } from '../../native-host/src/virtual-card/dev-ca.ts';
 import { oneInstallerAtATime } from './one-installer.ts';
 
 const DEB = join(DIST, DEB_FILE);
@@ -157,6 +158,23 @@ describe('the Debian package', () => {
     // The user's manifest's own section: its launcher starts the host without any node.
     const section = doctor.stdout.split(`-- chromium: ${join(home, '.config/chromium/NativeMessagingHosts/jpki_bridge.json')}`)[1]?.split('\n-- ')[0];
     expect(section, doctor.stdout).toContain('[OK] ホストの起動 / host start: hello');
+  });
+
+  it('signs and verifies with the installed command: verify trusts the J-LIS roots the package carries, so a development-CA signature is untrusted until --trust names that CA', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jpki-deb-sign-'));
+    const env = { PATH: pathWithoutNode(), HOME: dir, LANG: 'C.UTF-8' };
+    const file = join(dir, 'return.xml');
+    await writeFile(file, '<Return/>');
+    const signed = spawnSync(COMMAND, ['sign', file, '--card', `virtual:${stateFile}`], { env, input: `${VIRTUAL_PINS.sign}\n`, encoding: 'utf8' });
+    expect(signed.status, signed.stdout + signed.stderr).toBe(0);
+    const untrusted = spawnSync(COMMAND, ['verify', file], { env, encoding: 'utf8' });
+    expect(untrusted.status, untrusted.stdout + untrusted.stderr).toBe(1);
+    expect(untrusted.stdout).toContain('UNTRUSTED_CERTIFICATE');
+    const ca = join(dir, 'devca.pem');
+    await writeFile(ca, toPem(JSON.parse(await readFile(stateFile, 'utf8')).ca.sign.certificate));
+    const trusted = spawnSync(COMMAND, ['verify', file, '--trust', ca], { env, encoding: 'utf8' });
+    expect(trusted.status, trusted.stdout + trusted.stderr).toBe(0);
+    expect(trusted.stdout).toContain('署名は有効です / the signature holds');
   });
 
   describe('Chromium with a fresh profile and no per-profile manifest', () => {

@@ -9,12 +9,14 @@ import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { APP_VERSION_PREFIX } from '@jpki-bridge/shared/constants';
 import { manifestFor } from '../../../native-host/src/install/manifest.ts';
+import { BUNDLED_JPKI_ROOTS_DIR } from '../../../relying-party/src/verifier/trust-anchors.ts';
 import { capture, execInBackground } from '../exec.ts';
 import { DIST, VERSION } from '../paths.ts';
 import type { SingleExecutable } from '../sea.ts';
 import { copyrightFile } from './copyright.ts';
 import {
   ADDON,
+  JPKI_ROOTS_DIR,
   BROWSERS,
   CHROME_WEB_STORE_UPDATE_URL,
   CHROMIUM_MANIFEST,
@@ -60,6 +62,10 @@ export async function buildDeb(sea: SingleExecutable, stageDir: string): Promise
   copyFileSync(sea.executable, join(root, EXECUTABLE));
   chmodSync(join(root, EXECUTABLE), 0o755);
   put(ADDON, readFileSync(sea.addon));
+  // `jpki-bridge verify` trusts these by default; a single executable cannot embed files.
+  for (const root of readdirSync(BUNDLED_JPKI_ROOTS_DIR).filter((name) => name.endsWith('.pem'))) {
+    put(`${JPKI_ROOTS_DIR}/${root}`, readFileSync(join(BUNDLED_JPKI_ROOTS_DIR, root)));
+  }
   // Relative within /usr, as Debian's policy asks of links inside one top-level directory.
   link(COMMAND, relative(dirname(COMMAND), EXECUTABLE));
 

@@ -20,6 +20,8 @@ export const LIB_DIR = posix.dirname(DEB_EXECUTABLE);
 export const EXECUTABLE = DEB_EXECUTABLE;
 /** pcsclite's addon, loaded from beside the executable (native-host/src/card/pcsc-binding.ts). */
 export const ADDON = `${LIB_DIR}/pcsclite.node`;
+/** The J-LIS roots `jpki-bridge verify` trusts, found beside the executable (relying-party/src/verifier/trust-anchors.ts). */
+export const JPKI_ROOTS_DIR = `${LIB_DIR}/roots`;
 export const COMMAND = '/usr/bin/jpki-bridge';
 export const DOC_DIR = `/usr/share/doc/${PACKAGE}`;
 /** English, and Japanese for a Japanese locale (man looks in /usr/share/man/ja first). */
