@@ -18,7 +18,9 @@ import { authenticate } from '../../native-host/src/commands/authenticate.ts';
 import type { CommandContext } from '../../native-host/src/commands/context.ts';
 import { sign } from '../../native-host/src/commands/sign.ts';
 import { createCardState, devCaCrls, devCaRoots, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+import { createPresence } from './in-process-presence.ts';
 import { VIRTUAL_PINS, type Persona } from './personas.ts';
+import { checkWithout, type Without } from './without.ts';
 
 /** The one reader the in-process backend shows (what `status` would name). */
 export const IN_PROCESS_READER_NAME = 'jpki-bridge virtual card (browserless)';
@@ -30,6 +32,8 @@ export interface VirtualCardOptions {
   state?: VirtualCardState;
   /** The host's clock for expiry checks. Default: the wall clock. */
   now?: () => Date;
+  /** Start with no card on the reader (`insert()` puts it there), no reader, or no host installed (without.ts). */
+  without?: Without;
 }
 
 export interface AuthenticateInput {
@@ -65,16 +69,24 @@ export interface InProcessVirtualCard {
   authenticate(input: AuthenticateInput): Promise<AuthToken>;
   /** `jpki.sign(hashes, hashFunction)`: one VERIFY with the signing PIN, then each hash signed. */
   sign(input: SignInput): Promise<SignResult>;
+  /** The card leaves its reader: calls fail with ERR_JPKI_NO_CARD until insert(). */
+  pull(): void;
+  /** The same card back on its reader (PIN counters as they were). */
+  insert(): void;
+  /** The host dies, as a crash would: the next call fails with ERR_JPKI_NATIVE_UNAVAILABLE, the one after starts a new host. */
+  stopHost(): void;
 }
 
 /** Errors are the host's: a JpkiError with `code` (ERR_JPKI_PIN_INCORRECT with `retriesLeft`, …). */
 export async function createVirtualCard(options: VirtualCardOptions = {}): Promise<InProcessVirtualCard> {
+  const presence = createPresence(checkWithout(options.without));
   const state = options.state ?? (await createCardState({ persona: options.persona ?? 'adult' }));
   const card = new VirtualJpkiCard(state);
-  const backend = singleCardBackend(IN_PROCESS_READER_NAME, async () => ({
-    transport: { transmit: async (apdu) => card.transmit(apdu) },
-    release: () => card.reset(),
-  }));
+  const backend = presence.backend(
+    singleCardBackend(IN_PROCESS_READER_NAME, async () =>
+      presence.cardInserted ? { transport: { transmit: async (apdu) => card.transmit(apdu) }, release: () => card.reset() } : null,
+    ),
+  );
   const uuid = randomUUID();
   const ctx: CommandContext = { backend, now: options.now ?? (() => new Date()), installationUuid: async () => uuid };
   const roots = devCaRoots(state);
@@ -85,12 +97,19 @@ export async function createVirtualCard(options: VirtualCardOptions = {}): Promi
     pins: VIRTUAL_PINS,
     developmentCa: roots.auth + roots.sign,
     crls: (now) => devCaCrls(state, now),
-    authenticate: async ({ origin, challengeNonce, pin = VIRTUAL_PINS.auth }) =>
-      authenticate(parseCommandArguments('authenticate', { origin, challengeNonce, pin }), ctx),
-    sign: async ({ hashes, hashFunction, certificate, pin = VIRTUAL_PINS.sign, origin = 'http://localhost' }) =>
-      sign(
-        parseCommandArguments('sign', { origin, hashes: hashes.map(toBase64), hashFunction, pin, ...(certificate !== undefined ? { certificate } : {}) }),
-        ctx,
-      ),
+    // The arguments are checked first, as the extension checks them before it starts the host.
+    authenticate: async ({ origin, challengeNonce, pin = VIRTUAL_PINS.auth }) => {
+      const args = parseCommandArguments('authenticate', { origin, challengeNonce, pin });
+      presence.beforeCommand();
+      return authenticate(args, ctx);
+    },
+    sign: async ({ hashes, hashFunction, certificate, pin = VIRTUAL_PINS.sign, origin = 'http://localhost' }) => {
+      const args = parseCommandArguments('sign', { origin, hashes: hashes.map(toBase64), hashFunction, pin, ...(certificate !== undefined ? { certificate } : {}) });
+      presence.beforeCommand();
+      return sign(args, ctx);
+    },
+    pull: () => presence.pull(),
+    insert: () => presence.insert(),
+    stopHost: () => presence.stopHost(),
   };
 }

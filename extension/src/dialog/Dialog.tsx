@@ -113,7 +113,8 @@ export function Dialog({ state, connection }: { state: DialogState; connection: 
           )}
         </section>
 
-        <div id="live" class={errorText ? 'danger' : ''} role="alert" aria-live="assertive" data-testid="error">
+        {/* data-error: the code, for a site's tests (@jpki-bridge/testing dialogState()). */}
+        <div id="live" class={errorText ? 'danger' : ''} role="alert" aria-live="assertive" data-testid="error" data-error={state.error?.code}>
           {errorText && (
             <>
               <span lang={i18n.lang}>{errorText[0]}</span>

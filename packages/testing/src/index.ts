@@ -11,6 +11,8 @@
  *
  * The card sits behind pcscd + vpcd when both are installed (the host then talks PC/SC exactly
  * as with a real reader), else inside the mock host (`jpki-bridge host --card virtual:FILE`).
+ * Error paths: `pullCard()`/`insertCard()` and `stopHost()` mid-test, `without: 'card' | 'reader' |
+ * 'host'` at the start, `dialogState()` for what the PIN dialog shows.
  */
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -19,12 +21,15 @@ import { devCaRoots } from '../../../native-host/src/virtual-card/dev-ca.ts';
 import { devCaCrls } from '../../../native-host/src/virtual-card/dev-crl.ts';
 import { loadCardState } from '../../../native-host/src/virtual-card/state-file.ts';
 import { launchChromium, type ChromiumSession } from '../../../tools/dev/chromium.ts';
-import { ensurePcscd, pcscInstalled } from '../../../tools/dev/pcscd.ts';
+import { killHostProcesses } from '../../../tools/dev/host-process.ts';
+import { pcscInstalled } from '../../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS, type Persona } from '../../../tools/dev/personas.ts';
-import { cancel, enterPin, waitForDialog } from '../../../tools/dev/pin-dialog.ts';
-import { createCardState, serveCard } from '../../../tools/dev/virtual-card.ts';
+import { type CardPath, sessionCard } from '../../../tools/dev/session-card.ts';
+import { type DialogState, sessionDialogs } from '../../../tools/dev/session-dialog.ts';
+import { createCardState } from '../../../tools/dev/virtual-card.ts';
+import { checkWithout, type Without } from '../../../tools/dev/without.ts';
 
-export type { Persona };
+export type { CardPath, DialogState, Persona, Without };
 // Without a browser: the same card and the host's own command code, in process (unit tests of a site's endpoints).
 export {
   createVirtualCard,
@@ -33,9 +38,6 @@ export {
   type SignInput,
   type VirtualCardOptions,
 } from '../../../tools/dev/in-process-card.ts';
-
-/** `pcsc`: the card in a vpcd reader behind pcscd. `mock`: the card inside the host process, no PC/SC. */
-export type CardPath = 'pcsc' | 'mock';
 
 export interface JpkiTestOptions {
   /** Who the card is (personas.ts): `adult` (default), `minor`, `expired`, `auth-pin-locked`, `sign-pin-locked`, `revoked`, `moved`. */
@@ -50,6 +52,13 @@ export interface JpkiTestOptions {
   headless?: boolean;
   /** How long enterPin()/cancel() wait for the PIN dialog. Default 30 s. */
   dialogTimeoutMs?: number;
+  /**
+   * Start without `card` (a reader, no card on it: `insertCard()` puts it there), without `reader`
+   * (pcscd runs, no reader for the host; `card: 'pcsc'` only) or without `host` (no native messaging
+   * manifest: the host is not installed). Calls fail with ERR_JPKI_NO_CARD / ERR_JPKI_NO_READER /
+   * ERR_JPKI_NATIVE_UNAVAILABLE.
+   */
+  without?: Without;
 }
 
 export interface JpkiTestSession extends AsyncDisposable {
@@ -67,16 +76,33 @@ export interface JpkiTestSession extends AsyncDisposable {
   readonly browser: Browser;
   /** A new tab at `url`, loaded. */
   openPage(url: string): Promise<Page>;
-  /** Waits for the next PIN dialog, types `pin` and submits it, as a user does. */
+  /** Types `pin` into the PIN dialog and submits it, as a user does (the open dialog, else the next to open). */
   enterPin(pin: string, options?: { confirmLastTry?: boolean }): Promise<void>;
-  /** Waits for the next PIN dialog and presses Cancel: the page's call fails with ERR_JPKI_USER_CANCELLED. */
+  /** Presses Cancel in the PIN dialog: the page's call fails with ERR_JPKI_USER_CANCELLED. */
   cancel(): Promise<void>;
+  /** What the PIN dialog shows once it has the card's answer: `{ phase, error, retryable }`, e.g. `failed`, `ERR_JPKI_NO_CARD`, true. */
+  dialogState(): Promise<DialogState>;
+  /** Presses 再試行 in a dialog that failed (no card, no reader …): it asks the host again; returns what it shows then. */
+  retry(): Promise<DialogState>;
+  /** Presses 閉じる in a dialog that failed or is locked: the page's call fails with the error it showed. */
+  closeDialog(): Promise<void>;
+  /** The card leaves its reader, as a resident pulls it (resolves once PC/SC sees it gone). Nothing else stops. */
+  pullCard(): Promise<void>;
+  /** The same card back on its reader (PIN counters as they were). */
+  insertCard(): Promise<void>;
+  /**
+   * Kills the native host processes running now (SIGKILL, as a crash). The extension runs a host per
+   * operation (from the PIN dialog's opening to its end): the call in progress fails with
+   * ERR_JPKI_NATIVE_UNAVAILABLE, the next call starts a new host. Throws when no host runs.
+   */
+  stopHost(): Promise<void>;
   /** Closes the browser, removes the card and the profile; stops a pcscd started for the session. */
   close(): Promise<void>;
 }
 
 export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<JpkiTestSession> {
   const persona = options.persona ?? 'adult';
+  const without = checkWithout(options.without);
   const card: CardPath = options.card ?? cardFromEnvironment() ?? (pcscInstalled() ? 'pcsc' : 'mock');
   const timeoutMs = options.dialogTimeoutMs ?? 30_000;
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -87,25 +113,18 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
   try {
     const stateFile = await createCardState({ persona });
     cleanups.push(() => rm(dirname(stateFile), { recursive: true, force: true }));
-    // The host is told the one reader the card was served into (`--card pcsc:READER`): a real
-    // card in another reader never gets the virtual PINs, even if the virtual card goes away.
-    let hostCard = `virtual:${stateFile}`;
-    if (card === 'pcsc') {
-      const pcscd = await ensurePcscd();
-      cleanups.push(() => pcscd.stop());
-      const served = await serveCard({ stateFile });
-      cleanups.push(() => served.stop());
-      hostCard = `pcsc:${served.readerName}`;
-    }
+    const cardState = await loadCardState(stateFile);
+    const slot = await sessionCard(card, stateFile, without);
+    cleanups.push(() => slot.stop());
     const chromium: ChromiumSession = await launchChromium({
       lang: options.lang ?? 'ja',
       headless: options.headless ?? true,
-      host: { card: hostCard },
+      host: without === 'host' ? false : { card: slot.hostCard },
       ...(options.chromium ? { executablePath: options.chromium } : {}),
     });
     cleanups.push(() => chromium.close());
-    const cardState = await loadCardState(stateFile);
     const roots = devCaRoots(cardState);
+    const dialogs = sessionDialogs(chromium.browser, timeoutMs);
     const session: JpkiTestSession = {
       persona,
       card,
@@ -114,8 +133,18 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
       crls: (now) => devCaCrls(cardState, now),
       browser: chromium.browser,
       openPage: (url) => chromium.openPage(url),
-      enterPin: async (pin, pinOptions) => enterPin(await waitForDialog(chromium.browser, { timeoutMs }), pin, pinOptions),
-      cancel: async () => cancel(await waitForDialog(chromium.browser, { timeoutMs })),
+      enterPin: (pin, pinOptions) => dialogs.enterPin(pin, pinOptions),
+      cancel: () => dialogs.cancel(),
+      dialogState: () => dialogs.state(),
+      retry: () => dialogs.retry(),
+      closeDialog: () => dialogs.close(),
+      pullCard: () => slot.pull(),
+      insertCard: () => slot.insert(),
+      stopHost: async () => {
+        if (without === 'host') throw new Error("this session has no host (without: 'host')");
+        const killed = await killHostProcesses(chromium.browser.process()!.pid!);
+        if (killed.length === 0) throw new Error('no host is running: the extension starts one per operation — stop it while one runs (the PIN dialog is open)');
+      },
       close,
       [Symbol.asyncDispose]: close,
     };

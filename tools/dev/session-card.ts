@@ -1,0 +1,83 @@
+/**
+ * A testing-kit session's card on its reader or off it, on either path, and what the host is told
+ * (`--card`), so that each control acts where a resident's would:
+ *
+ * - `pcsc`: the card is served into a vpcd reader behind pcscd (virtual-card.ts); pulling it ends
+ *   its `serve`, as a card leaving the reader ends its contact, and pcscd sees it go.
+ * - `mock`: the host reads the card's state file at every operation (virtual-backend.ts), and a
+ *   missing file is "no card in the reader" there: pulling moves the file aside.
+ * - `without: 'reader'` (pcsc only): pcscd runs, and the host is told to use a reader that is not
+ *   plugged in (`--card pcsc:NAME`, the option that keeps it off other readers): its own reader
+ *   listing finds none and it answers ERR_JPKI_NO_READER. vpcd's readers cannot be unplugged
+ *   while pcscd runs, and a second pcscd without them would need root; the mock host always has
+ *   its one in-process reader.
+ */
+import { rename } from 'node:fs/promises';
+import { ensurePcscd } from './pcscd.ts';
+import { serveCard } from './virtual-card.ts';
+import type { Without } from './without.ts';
+
+/** The one path the session's card takes: a vpcd reader behind pcscd, or inside the host. */
+export type CardPath = 'pcsc' | 'mock';
+
+/** The reader the host looks for in a session without one: no such reader is plugged in. */
+export const UNPLUGGED_READER = 'jpki-bridge testing: no reader plugged in';
+
+export interface SessionCard {
+  /** The host's `--card`. */
+  hostCard: string;
+  /** The card leaves its reader; resolves when the host would find it gone. */
+  pull(): Promise<void>;
+  /** The same card (its PIN counters as they were) back on the reader, powered up anew. */
+  insert(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function sessionCard(path: CardPath, stateFile: string, without: Without | undefined): Promise<SessionCard> {
+  if (path === 'mock') {
+    if (without === 'reader') throw new Error("without: 'reader' needs card: 'pcsc' (pcscd and vpcd): the mock host always has its one in-process reader");
+    const aside = `${stateFile}.pulled`;
+    let inserted = true;
+    const card: SessionCard = {
+      hostCard: `virtual:${stateFile}`,
+      pull: async () => {
+        if (inserted) await rename(stateFile, aside);
+        inserted = false;
+      },
+      insert: async () => {
+        if (!inserted) await rename(aside, stateFile);
+        inserted = true;
+      },
+      stop: async () => {},
+    };
+    if (without === 'card') await card.pull();
+    return card;
+  }
+  const pcscd = await ensurePcscd();
+  if (without === 'reader') {
+    const noReader = async () => {
+      throw new Error("this session has no reader (without: 'reader'): there is nothing to put a card on");
+    };
+    return { hostCard: `pcsc:${UNPLUGGED_READER}`, pull: noReader, insert: noReader, stop: () => pcscd.stop() };
+  }
+  try {
+    const served = await serveCard({ stateFile });
+    if (without === 'card') await served.pull();
+    return {
+      // The one reader the card was served into: a real card in another reader never gets the virtual PINs.
+      hostCard: `pcsc:${served.readerName}`,
+      pull: () => served.pull(),
+      insert: () => served.insert(),
+      stop: async () => {
+        try {
+          await served.stop();
+        } finally {
+          await pcscd.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await pcscd.stop();
+    throw error;
+  }
+}
