@@ -10,8 +10,11 @@
  * - Firefox reads per-user hosts from `~/.mozilla/native-messaging-hosts/`, so the profile is a
  *   HOME of its own (`install --browser firefox --user` with HOME pointing there).
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { NATIVE_HOST_NAME } from '@jpki-bridge/shared/constants';
+import { installTarget } from '../../native-host/src/install/paths.ts';
 import { jpkiBridge } from './host-cli.ts';
 
 export interface HostInstall {
@@ -38,4 +41,13 @@ export async function installHostForChromium(userDataDir: string, host: HostInst
 export async function installHostForFirefox(home: string, host: HostInstall): Promise<string> {
   await jpkiBridge(['install', '--browser', 'firefox', '--user', ...hostArgs(host)], { env: hostEnv(join(home, '.config'), { ...process.env, HOME: home }) });
   return join(home, '.mozilla/native-messaging-hosts', `${NATIVE_HOST_NAME}.json`);
+}
+
+/**
+ * The host's manifests installed for every user of this machine (the Debian package's, or
+ * `install --system`) for Chromium and Google Chrome: those browsers find them whatever the
+ * profile, so a profile without a host of its own still has one.
+ */
+export function systemWideChromiumHosts(): string[] {
+  return (['chromium', 'chrome'] as const).map((browser) => installTarget('linux', browser, 'system', { home: homedir() }).manifestPath).filter(existsSync);
 }

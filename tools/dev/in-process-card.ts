@@ -104,7 +104,13 @@ export async function createVirtualCard(options: VirtualCardOptions = {}): Promi
       return authenticate(args, ctx);
     },
     sign: async ({ hashes, hashFunction, certificate, pin = VIRTUAL_PINS.sign, origin = 'http://localhost' }) => {
-      const args = parseCommandArguments('sign', { origin, hashes: hashes.map(toBase64), hashFunction, pin, ...(certificate !== undefined ? { certificate } : {}) });
+      const args = parseCommandArguments('sign', {
+        origin,
+        hashes: hashes.map(toBase64),
+        hashFunction,
+        pin,
+        ...(certificate !== undefined ? { certificate } : {}),
+      });
       presence.beforeCommand();
       return sign(args, ctx);
     },

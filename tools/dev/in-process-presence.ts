@@ -43,10 +43,7 @@ export function createPresence(without: Without | undefined): Presence {
     get cardInserted() {
       return inserted;
     },
-    backend: (inner) =>
-      without === 'reader'
-        ? { withReaders: (fn) => fn([]), close: () => inner.close() }
-        : inner,
+    backend: (inner) => (without === 'reader' ? { withReaders: (fn) => fn([]), close: () => inner.close() } : inner),
     beforeCommand: () => {
       if (without === 'host') throw unavailable('Specified native messaging host not found.');
       if (crashed) {

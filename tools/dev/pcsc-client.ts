@@ -102,6 +102,19 @@ export class PcscClient {
     );
   }
 
+  /**
+   * Does a connect to `readerName` succeed right now (no waiting for a card)? An exclusive connect,
+   * let go at once without a reset; false when PC/SC refuses it (no card, or held by another).
+   */
+  async connects(readerName: string): Promise<boolean> {
+    const reader = this.readers.get(readerName);
+    if (!reader) return false;
+    if (reader.connected) await new Promise<void>((resolve) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => resolve()));
+    const connected = await new Promise<boolean>((resolve) => reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE }, (error) => resolve(!error)));
+    if (connected) await new Promise<void>((resolve) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => resolve()));
+    return connected;
+  }
+
   async connect(readerName: string, share: 'exclusive' | 'shared' = 'shared'): Promise<CardConnection> {
     await this.waitForCard(readerName, true);
     const reader = this.readers.get(readerName)!;

@@ -13,6 +13,8 @@
  *   its one in-process reader.
  */
 import { rename } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withPcsc } from './pcsc-client.ts';
 import { ensurePcscd } from './pcscd.ts';
 import { serveCard } from './virtual-card.ts';
 import type { Without } from './without.ts';
@@ -66,7 +68,10 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
     return {
       // The one reader the card was served into: a real card in another reader never gets the virtual PINs.
       hostCard: `pcsc:${served.readerName}`,
-      pull: () => served.pull(),
+      pull: async () => {
+        await served.pull();
+        await refusesConnects(served.readerName);
+      },
       insert: () => served.insert(),
       stop: async () => {
         try {
@@ -80,4 +85,20 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
     await pcscd.stop();
     throw error;
   }
+}
+
+/**
+ * After vpcd's card leaves, pcscd reports the reader empty, yet for a few hundred milliseconds a
+ * connect may still be granted (the host's SELECT then fails, and it answers ERR_JPKI_CARD_REMOVED
+ * instead of ERR_JPKI_NO_CARD). A pulled card is pulled for good once connects are refused: wait
+ * for two refusals in a row, so that the next call sees no card, every time.
+ */
+async function refusesConnects(readerName: string, timeoutMs = 5_000): Promise<void> {
+  await withPcsc(async (client) => {
+    const deadline = Date.now() + timeoutMs;
+    for (let refused = 0; refused < 2; await sleep(100)) {
+      refused = (await client.connects(readerName)) ? 0 : refused + 1;
+      if (Date.now() > deadline) throw new Error(`"${readerName}" still accepts connects ${timeoutMs} ms after its card was pulled`);
+    }
+  });
 }

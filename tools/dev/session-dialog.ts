@@ -55,7 +55,8 @@ export function sessionDialogs(browser: Browser, timeoutMs: number): SessionDial
     },
     close: () =>
       finishing(async (dialog) => {
-        if (!(await dialog.$('#close'))) throw new Error(`the PIN dialog has no 閉じる: it shows ${JSON.stringify(await readState(dialog))} (cancel() ends a dialog that asks for a PIN)`);
+        if (!(await dialog.$('#close')))
+          throw new Error(`the PIN dialog has no 閉じる: it shows ${JSON.stringify(await readState(dialog))} (cancel() ends a dialog that asks for a PIN)`);
         await clickClosing(dialog, '#close');
       }),
   };

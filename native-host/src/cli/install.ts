@@ -138,7 +138,8 @@ function parseArgs(args: string[]) {
     else if (arg === '--dry-run') out.dryRun = true;
     else if (arg === '--card') {
       const spec = parseCardSpec(value());
-      out.card = spec.kind === 'pcsc' ? 'pcsc' : `virtual:${resolve(spec.file)}`;
+      // `pcsc:READER` is kept whole: the testing kit and the demo name the one reader the host may use.
+      out.card = spec.kind === 'pcsc' ? (spec.reader === undefined ? 'pcsc' : `pcsc:${spec.reader}`) : `virtual:${resolve(spec.file)}`;
     } else if (arg === '--user-data-dir') out.userDataDir = resolve(value());
     else if (arg === '--log') out.log = resolve(value());
     else throw new Error(`unknown option ${arg}`);

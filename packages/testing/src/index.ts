@@ -21,6 +21,7 @@ import { devCaRoots } from '../../../native-host/src/virtual-card/dev-ca.ts';
 import { devCaCrls } from '../../../native-host/src/virtual-card/dev-crl.ts';
 import { loadCardState } from '../../../native-host/src/virtual-card/state-file.ts';
 import { launchChromium, type ChromiumSession } from '../../../tools/dev/chromium.ts';
+import { systemWideChromiumHosts } from '../../../tools/dev/host-install.ts';
 import { killHostProcesses } from '../../../tools/dev/host-process.ts';
 import { pcscInstalled } from '../../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS, type Persona } from '../../../tools/dev/personas.ts';
@@ -105,6 +106,10 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
   const without = checkWithout(options.without);
   const card: CardPath = options.card ?? cardFromEnvironment() ?? (pcscInstalled() ? 'pcsc' : 'mock');
   const timeoutMs = options.dialogTimeoutMs ?? 30_000;
+  if (without === 'host' && systemWideChromiumHosts().length > 0)
+    throw new Error(
+      `without: 'host' cannot hide the host installed for every user (${systemWideChromiumHosts().join(', ')}): the browser finds it whatever the profile`,
+    );
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
     // Newest first: the browser before the card, the card before pcscd.
@@ -143,7 +148,8 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
       stopHost: async () => {
         if (without === 'host') throw new Error("this session has no host (without: 'host')");
         const killed = await killHostProcesses(chromium.browser.process()!.pid!);
-        if (killed.length === 0) throw new Error('no host is running: the extension starts one per operation — stop it while one runs (the PIN dialog is open)');
+        if (killed.length === 0)
+          throw new Error('no host is running: the extension starts one per operation — stop it while one runs (the PIN dialog is open)');
       },
       close,
       [Symbol.asyncDispose]: close,

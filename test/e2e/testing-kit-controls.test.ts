@@ -1,0 +1,108 @@
+/**
+ * The testing kit's session controls, through real Chromium, the real host and the virtual card
+ * behind pcscd + vpcd, as a site's error-path tests use them: a session started without a card
+ * (the dialog says so; insertCard() + retry() and the login goes through), the card pulled
+ * mid-login, the host killed mid-login (and restarted by the next call), a session without a
+ * reader and one without the host. Each time the page gets the code the browserless card
+ * (createVirtualCard) gives for the same control — the same error, with or without a browser.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { type JpkiTestSession, startJpkiTest } from '../../packages/testing/src/index.ts';
+import { createVirtualCard, type InProcessVirtualCard } from '../../tools/dev/in-process-card.ts';
+import { serveStatic, type StaticServer } from '../../tools/dev/static-server.ts';
+import { type CallResult, FIXTURES, newNonce, run } from './extension-setup.ts';
+
+let server: StaticServer;
+let browserless: InProcessVirtualCard;
+beforeAll(async () => {
+  [server, browserless] = await Promise.all([serveStatic({ root: FIXTURES }), createVirtualCard({ persona: 'adult' })]);
+});
+afterAll(() => server?.close());
+
+/** The browserless card's error code for a login, after `setUp` applied its control. */
+async function browserlessCode(setUp: (card: InProcessVirtualCard) => void, without?: 'card' | 'reader' | 'host'): Promise<string> {
+  const card = await createVirtualCard({ state: structuredClone(browserless.state), ...(without ? { without } : {}) });
+  setUp(card);
+  return card.authenticate({ origin: server.url, challengeNonce: newNonce() }).then(
+    () => 'ok',
+    (error: { code: string }) => error.code,
+  );
+}
+
+/** A login started on the fixture page (the kit's user click is page.evaluate's gesture here). */
+async function login(jpki: JpkiTestSession): Promise<{ page: Page; pending: Promise<CallResult> }> {
+  const page = await jpki.openPage(`${server.url}/authenticate.html`);
+  const pending = run(page, 'run', newNonce());
+  pending.catch(() => {}); // awaited by the test; not an unhandled rejection when the test fails before
+  return { page, pending };
+}
+
+describe('a session started without the card (pcsc)', () => {
+  let jpki: JpkiTestSession;
+  beforeAll(async () => {
+    jpki = await startJpkiTest({ card: 'pcsc', without: 'card' });
+  });
+  afterAll(() => jpki?.close());
+
+  it('the dialog says no card; insertCard() and 再試行 and the login goes through', async () => {
+    // No operation yet, so no host: the extension starts one per operation.
+    await expect(jpki.stopHost()).rejects.toThrow(/no host is running/);
+    const { page, pending } = await login(jpki);
+    expect(await jpki.dialogState()).toEqual({ phase: 'failed', error: 'ERR_JPKI_NO_CARD', retryable: true });
+    await jpki.insertCard();
+    expect(await jpki.retry()).toEqual({ phase: 'enter', error: null, retryable: false });
+    await jpki.enterPin(jpki.pins.auth);
+    expect(await pending).toMatchObject({ ok: true });
+    await page.close();
+  });
+
+  it('the card pulled mid-login: the PIN goes nowhere and the page gets ERR_JPKI_NO_CARD, as browserless', async () => {
+    const { page, pending } = await login(jpki);
+    expect(await jpki.dialogState()).toMatchObject({ phase: 'enter' });
+    await jpki.pullCard();
+    await jpki.enterPin(jpki.pins.auth);
+    const out = await pending;
+    expect(out).toMatchObject({ ok: false, code: 'ERR_JPKI_NO_CARD', isJpkiError: true });
+    expect(await browserlessCode((card) => card.pull())).toBe(out.ok ? 'ok' : out.code);
+    await page.close();
+    await jpki.insertCard();
+  });
+
+  it('the host killed mid-login: the page gets ERR_JPKI_NATIVE_UNAVAILABLE, as browserless; the next login starts a new host', async () => {
+    const first = await login(jpki);
+    expect(await jpki.dialogState()).toMatchObject({ phase: 'enter' });
+    await jpki.stopHost();
+    await jpki.enterPin(jpki.pins.auth);
+    const out = await first.pending;
+    expect(out).toMatchObject({ ok: false, code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
+    expect(await browserlessCode((card) => card.stopHost())).toBe(out.ok ? 'ok' : out.code);
+    await first.page.close();
+
+    const again = await login(jpki);
+    await jpki.enterPin(jpki.pins.auth);
+    expect(await again.pending).toMatchObject({ ok: true });
+    await again.page.close();
+  });
+});
+
+describe.each([
+  { without: 'reader', card: 'pcsc', code: 'ERR_JPKI_NO_READER', retryable: true },
+  // No host: the card's path does not matter; the mock one leaves the vpcd readers alone.
+  { without: 'host', card: 'mock', code: 'ERR_JPKI_NATIVE_UNAVAILABLE', retryable: false },
+] as const)('a session without the $without', ({ without, card, code, retryable }) => {
+  let jpki: JpkiTestSession;
+  beforeAll(async () => {
+    jpki = await startJpkiTest({ card, without });
+  });
+  afterAll(() => jpki?.close());
+
+  it(`the dialog shows ${code}; closed, the page gets it, as browserless`, async () => {
+    const { page, pending } = await login(jpki);
+    expect(await jpki.dialogState()).toEqual({ phase: 'failed', error: code, retryable });
+    await jpki.closeDialog();
+    expect(await pending).toMatchObject({ ok: false, code });
+    expect(await browserlessCode(() => {}, without)).toBe(code);
+    await page.close();
+  });
+});
