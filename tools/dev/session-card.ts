@@ -64,14 +64,15 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
   }
   try {
     const served = await serveCard({ stateFile });
-    if (without === 'card') await served.pull();
+    const pull = async () => {
+      await served.pull();
+      await refusesConnects(served.readerName);
+    };
+    if (without === 'card') await pull();
     return {
       // The one reader the card was served into: a real card in another reader never gets the virtual PINs.
       hostCard: `pcsc:${served.readerName}`,
-      pull: async () => {
-        await served.pull();
-        await refusesConnects(served.readerName);
-      },
+      pull,
       insert: () => served.insert(),
       stop: async () => {
         try {
