@@ -3,8 +3,8 @@
  * behind pcscd + vpcd, as a site's error-path tests use them: a session started without a card
  * (the dialog says so; insertCard() + retry() and the login goes through), the card pulled
  * mid-login, the host killed mid-login (and restarted by the next call), a session without a
- * reader and one without the host. Each time the page gets the code the browserless card
- * (createVirtualCard) gives for the same control — the same error, with or without a browser.
+ * reader and one without the host. Each time the page gets the error (code and message) the
+ * browserless card (createVirtualCard) gives for the same control — the same, with or without a browser.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -20,14 +20,19 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** The browserless card's error code for a login, after `setUp` applied its control. */
-async function browserlessCode(setUp: (card: InProcessVirtualCard) => void, without?: 'card' | 'reader' | 'host'): Promise<string> {
+/** The browserless card's error for a login, after `setUp` applied its control. */
+async function browserlessError(setUp: (card: InProcessVirtualCard) => void, without?: 'card' | 'reader' | 'host'): Promise<{ code: string; message: string }> {
   const card = await createVirtualCard({ state: structuredClone(browserless.state), ...(without ? { without } : {}) });
   setUp(card);
   return card.authenticate({ origin: server.url, challengeNonce: newNonce() }).then(
-    () => 'ok',
-    (error: { code: string }) => error.code,
+    () => ({ code: 'none: the login went through', message: '' }),
+    ({ code, message }: { code: string; message: string }) => ({ code, message }),
   );
+}
+
+/** The page's error, as the browserless card's is compared with it. */
+function pageError(out: CallResult): { code: string; message: string } {
+  return out.ok ? { code: 'none: the login went through', message: '' } : { code: out.code, message: out.message };
 }
 
 /** A login started on the fixture page (the kit's user click is page.evaluate's gesture here). */
@@ -64,7 +69,7 @@ describe('a session started without the card (pcsc)', () => {
     await jpki.enterPin(jpki.pins.auth);
     const out = await pending;
     expect(out).toMatchObject({ ok: false, code: 'ERR_JPKI_NO_CARD', isJpkiError: true });
-    expect(await browserlessCode((card) => card.pull())).toBe(out.ok ? 'ok' : out.code);
+    expect(await browserlessError((card) => card.pull())).toEqual(pageError(out));
     await page.close();
     await jpki.insertCard();
   });
@@ -76,7 +81,7 @@ describe('a session started without the card (pcsc)', () => {
     await jpki.enterPin(jpki.pins.auth);
     const out = await first.pending;
     expect(out).toMatchObject({ ok: false, code: 'ERR_JPKI_NATIVE_UNAVAILABLE' });
-    expect(await browserlessCode((card) => card.stopHost())).toBe(out.ok ? 'ok' : out.code);
+    expect(await browserlessError((card) => card.stopHost())).toEqual(pageError(out));
     await first.page.close();
 
     const again = await login(jpki);
@@ -101,8 +106,9 @@ describe.each([
     const { page, pending } = await login(jpki);
     expect(await jpki.dialogState()).toEqual({ phase: 'failed', error: code, retryable });
     await jpki.closeDialog();
-    expect(await pending).toMatchObject({ ok: false, code });
-    expect(await browserlessCode(() => {}, without)).toBe(code);
+    const out = await pending;
+    expect(out).toMatchObject({ ok: false, code });
+    expect(await browserlessError(() => {}, without)).toEqual(pageError(out));
     await page.close();
   });
 });

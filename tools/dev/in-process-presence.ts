@@ -3,9 +3,10 @@
  * the reader there or not, the host running, crashed or never installed. Each is applied where
  * the real thing would act — the card and the reader in the backend the host's commands use, so
  * the commands answer ERR_JPKI_NO_CARD / ERR_JPKI_NO_READER themselves; the host in front of the
- * commands, with the error the extension gives a page when its host is gone (native-app-service.ts).
+ * commands, with the error a page gets when its host is gone: ERR_JPKI_NATIVE_UNAVAILABLE with the
+ * code's own text (the browser's reason stays in the extension: page-error.ts).
  */
-import { unavailable } from '../../extension/src/background/native/native-app-service.ts';
+import { JpkiError } from '@jpki-bridge/shared/errors';
 import type { CardBackend } from '../../native-host/src/card/backend.ts';
 import type { Without } from './without.ts';
 
@@ -45,11 +46,9 @@ export function createPresence(without: Without | undefined): Presence {
     },
     backend: (inner) => (without === 'reader' ? { withReaders: (fn) => fn([]), close: () => inner.close() } : inner),
     beforeCommand: () => {
-      if (without === 'host') throw unavailable('Specified native messaging host not found.');
-      if (crashed) {
-        crashed = false;
-        throw unavailable('Native host has exited.');
-      }
+      if (without !== 'host' && !crashed) return;
+      crashed = false; // the next call starts a new host
+      throw new JpkiError('ERR_JPKI_NATIVE_UNAVAILABLE');
     },
   };
 }
