@@ -96,6 +96,8 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
  */
 async function refusesConnects(readerName: string, timeoutMs = 5_000): Promise<void> {
   await withPcsc(async (client) => {
+    // A new client learns the readers from pcsclite's events: an unknown reader is no refusal.
+    await client.waitFor(`"${readerName}" listed`, () => client.readerNames().includes(readerName), timeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (let refused = 0; refused < 2; await sleep(100)) {
       refused = (await client.connects(readerName)) ? 0 : refused + 1;

@@ -87,7 +87,7 @@ export interface JpkiTestSession extends AsyncDisposable {
   retry(): Promise<DialogState>;
   /** Presses 閉じる in a dialog that failed or is locked: the page's call fails with the error it showed. */
   closeDialog(): Promise<void>;
-  /** The card leaves its reader, as a resident pulls it (resolves once PC/SC sees it gone). Nothing else stops. */
+  /** The card leaves its reader, as a resident pulls it (resolves once pcscd refuses connects to it: the next call finds no card). Nothing else stops. */
   pullCard(): Promise<void>;
   /** The same card back on its reader (PIN counters as they were). */
   insertCard(): Promise<void>;
