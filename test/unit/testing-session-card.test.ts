@@ -6,10 +6,11 @@
  * test/e2e/testing-kit-controls.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/index.ts';
 import { installHostForChromium } from '../../tools/dev/host-install.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { sessionCard, UNPLUGGED_READER } from '../../tools/dev/session-card.ts';
@@ -60,6 +61,19 @@ describe('the kit’s session card', () => {
       host.endInput();
       await host.exited;
     }
+  }, 60_000);
+
+  it('mock path: counters a host operation wrote back after the pull are the ones inserted', async () => {
+    await mkdir(join(dir, 'written-back'));
+    const file = await createCardState({ dir: join(dir, 'written-back') });
+    const card = await sessionCard('mock', file, undefined);
+    const before = await loadCardState(file);
+    await card.pull();
+    // What virtual-backend.ts does when a VERIFY that started before the pull fails: the counters, saved under the file's name.
+    await saveCardState(file, { ...before, pins: { ...before.pins, auth: { ...before.pins.auth, retriesLeft: 2 } } });
+    await card.insert();
+    expect((await loadCardState(file)).pins.auth.retriesLeft).toBe(2);
+    await expect(stat(`${file}.pulled`)).rejects.toThrow();
   }, 60_000);
 
   it('mock path: "no reader" is refused, naming what it needs', async () => {

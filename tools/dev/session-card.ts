@@ -5,14 +5,16 @@
  * - `pcsc`: the card is served into a vpcd reader behind pcscd (virtual-card.ts); pulling it ends
  *   its `serve`, as a card leaving the reader ends its contact, and pcscd sees it go.
  * - `mock`: the host reads the card's state file at every operation (virtual-backend.ts), and a
- *   missing file is "no card in the reader" there: pulling moves the file aside.
+ *   missing file is "no card in the reader" there: pulling moves the file aside, which the host
+ *   sees from its next operation on.
  * - `without: 'reader'` (pcsc only): pcscd runs, and the host is told to use a reader that is not
  *   plugged in (`--card pcsc:NAME`, the option that keeps it off other readers): its own reader
  *   listing finds none and it answers ERR_JPKI_NO_READER. vpcd's readers cannot be unplugged
  *   while pcscd runs, and a second pcscd without them would need root; the mock host always has
  *   its one in-process reader.
  */
-import { rename } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withPcsc } from './pcsc-client.ts';
 import { ensurePcscd } from './pcscd.ts';
@@ -47,7 +49,9 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
         inserted = false;
       },
       insert: async () => {
-        if (!inserted) await rename(aside, stateFile);
+        // A host operation running at the pull writes its counters back to the file's own name:
+        // that copy is the newer one (the pull only takes effect from the host's next operation).
+        if (!inserted) await (existsSync(stateFile) ? rm(aside) : rename(aside, stateFile));
         inserted = true;
       },
       stop: async () => {},
