@@ -53,6 +53,16 @@ describe('preparePdf refuses what it cannot sign with DOCUMENT_MALFORMED', () =>
     expect(refusal(latin1(text))).toMatch(/encrypted/);
   });
 
+  it('a catalog that is its own first page (two versions of one object in one update)', () => {
+    const text = classic.toString('latin1').replace('<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Page    /Pages 1 0 R >>');
+    expect(refusal(latin1(text))).toMatch(/not distinct objects/);
+  });
+
+  it('a page tree that loops', () => {
+    const text = classic.toString('latin1').replace('/Kids [3 0 R]', '/Kids [2 0 R]');
+    expect(refusal(latin1(text))).toMatch(/page tree is too deep/);
+  });
+
   it('a compressed cross-reference stream that does not inflate', () => {
     const at = streamed.lastIndexOf('stream\n', streamed.lastIndexOf('endstream')) + 'stream\n'.length;
     const broken = Buffer.from(streamed);

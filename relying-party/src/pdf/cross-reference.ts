@@ -58,6 +58,8 @@ export function readCrossReference(pdf: Buffer): CrossReference {
   const { trailer, kind } = newest!;
   if (dictGet(trailer, '/Encrypt') !== undefined) malformed('the PDF is encrypted (its new objects would have to be encrypted too)');
   const size = parseInteger(dictGet(trailer, '/Size')) ?? malformed('the trailer has no /Size');
+  // ISO 32000-1 Annex C: at most 8,388,607 indirect objects; the update numbers its own from /Size.
+  if (size > 8_388_607) malformed(`the trailer's /Size ${size} is past the limit of indirect objects`);
   return { trailer, kind, startxref, size, entries };
 }
 

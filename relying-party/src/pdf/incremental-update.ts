@@ -85,7 +85,7 @@ function tableRows(offsets: Map<number, { offset: number; gen: number }>): strin
   return out;
 }
 
-/** Type 1 rows of widths [1 4 2]: the update's offsets stay below 4 GiB (a file that size is refused long before). */
+/** Type 1 rows of widths [1 4 2] (§7.5.8.3): an offset past 4 GiB throws, and preparePdf reports DOCUMENT_MALFORMED. */
 function streamRows(offsets: Map<number, { offset: number; gen: number }>): { index: number[]; data: Buffer } {
   const index: number[] = [];
   const rows: Buffer[] = [];

@@ -128,6 +128,8 @@ function signatureObjects(pdf: Buffer, options: PreparePdfOptions): [ReturnType<
     }),
   });
   objects.push({ num: signatureNum, gen: 0, value: signatureDictionary(options) });
+  // A file whose catalog, page and AcroForm are one object would get two versions of it in one update.
+  if (new Set(objects.map((o) => o.num)).size !== objects.length) malformed('the catalog, the first page and the AcroForm are not distinct objects');
   return [xref, objects];
 }
 
