@@ -184,6 +184,26 @@ describe('a PDF whose last cross-reference is a stream (PDF 1.5 object streams, 
   });
 });
 
+describe('a PDF with a form already: a direct /AcroForm in the catalog and /Annots by reference', () => {
+  it('keeps the form’s entries, adds the field, and pdfsig, qpdf --check and our verifier accept it', async () => {
+    const edited = original
+      .toString('latin1')
+      .replace('<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /DA (/Helv 0 Tf 0 g) >> >>')
+      .replace('/Contents 5 0 R >>', '/Contents 5 0 R /Annots 4 0 R >>')
+      .replace('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>', '[]');
+    // The edits moved every offset: qpdf rewrites the file with a true cross-reference (exit 3: it warned while repairing).
+    const file = join(card.dir, 'with-form.pdf');
+    expect((await peer('qpdf', [await saved(Buffer.from(edited, 'latin1')), file])).code).toBe(3);
+    const withForm = await signPdf(card, await readFile(file));
+    const update = withForm.toString('latin1', withForm.lastIndexOf('%%EOF', withForm.length - 10));
+    expect(update).toMatch(/\/DA \(\/Helv 0 Tf 0 g\)\n\/Fields \[\d+ 0 R\]\n\/SigFlags 3/);
+    expect(update).toMatch(/\/Annots \[\d+ 0 R\]/);
+    expect((await pdfsig(withForm)).out).toMatch(/Signature Validation: Signature is Valid\./);
+    expect((await qpdfCheck(withForm)).code).toBe(0);
+    expect(await verifyPdf(card.verifier, withForm)).toMatchObject({ ok: true });
+  });
+});
+
 describe("myna's advisories, as cases our verifier must refuse", () => {
   it('bytes appended after the signature: the ByteRange no longer covers the whole file', async () => {
     const appended = Buffer.concat([signed, Buffer.from('\n1 0 obj\n<< /Type /Catalog >>\nendobj\n')]);
