@@ -186,7 +186,7 @@ export class ObjectReader {
 }
 
 /** `N G obj` at `offset` and the raw value after it. */
-function readIndirect(pdf: Buffer, offset: number, expected?: number): { value: string; valueStart: number; valueEnd: number } {
+function readIndirect(pdf: Buffer, offset: number, expected?: number): { value: string; valueStart: number } {
   if (offset >= pdf.length) malformed(`an object offset (${offset}) is past the end of the file`);
   const num = readToken(pdf, offset);
   const gen = readToken(pdf, num.end);
@@ -195,7 +195,7 @@ function readIndirect(pdf: Buffer, offset: number, expected?: number): { value: 
   if (expected !== undefined && Number(num.token) !== expected) malformed(`object ${expected} is not at byte ${offset}`);
   const valueStart = skipWhite(pdf, keyword.end);
   const valueEnd = skipObject(pdf, valueStart);
-  return { value: pdf.toString('latin1', valueStart, valueEnd), valueStart, valueEnd };
+  return { value: pdf.toString('latin1', valueStart, valueEnd), valueStart };
 }
 
 /** A stream object at `offset`: its dictionary and its decoded data. */

@@ -32,7 +32,7 @@ export function skipWhite(b: Uint8Array, at: number): number {
 }
 
 /** The end of a regular token (a number, a keyword) starting at `at`. */
-export function tokenEnd(b: Uint8Array, at: number): number {
+function tokenEnd(b: Uint8Array, at: number): number {
   while (at < b.length && !isWhite(b[at]) && !isDelimiter(b[at])) at++;
   return at;
 }
