@@ -60,7 +60,8 @@ export function CardView({ card, onPinTried, now = new Date() }: { card: Card; o
         </div>
       )}
       {card.hasSigningCertificate && renewal !== 'expired' && card.retries.sign > 0 && (
-        <SigningCertificate lastTry={card.retries.sign === 1} onTried={onPinTried} />
+        // keyed by the card's certificate: another card put in never shows the last card's holder
+        <SigningCertificate key={card.authCertificate} lastTry={card.retries.sign === 1} onTried={onPinTried} />
       )}
 
       <h2>
