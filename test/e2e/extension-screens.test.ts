@@ -226,6 +226,35 @@ describe('the popup for an adult, a minor, an expired card and a locked PIN', { 
     await again.close();
   });
 
+  it('the signing certificate on the last try needs the confirmation; a locked signing PIN offers no form', async () => {
+    const setSignTries = async (left: number) => {
+      await e2e.freshCard('adult');
+      await e2e.card.pull();
+      const state = JSON.parse(await readFile(e2e.card.stateFile, 'utf8'));
+      state.pins.sign.retriesLeft = left;
+      await writeFile(e2e.card.stateFile, JSON.stringify(state));
+      await e2e.card.insert();
+    };
+    await setSignTries(1);
+    const page = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
+    await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
+    await page.click('[data-testid=signing-certificate-reader] summary');
+    await page.type('#sign-certificate-pin', VIRTUAL_PINS.sign);
+    expect(await page.$eval('#sign-certificate-submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await dialogText(page, '[data-testid=signing-certificate-reader] .danger')).toContain('残り1回');
+    await page.click('#sign-certificate-confirm');
+    await page.click('#sign-certificate-submit');
+    await page.waitForSelector('[data-testid=signing-certificate-shown]', { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=tries-sign]')?.textContent?.includes('5/5'), { timeout: 15_000 });
+    await page.close();
+    await setSignTries(0);
+    const locked = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
+    await locked.waitForSelector('[data-testid=tries-sign][data-state=locked]', { timeout: 15_000 });
+    expect(await locked.$('[data-testid=signing-certificate-reader]')).toBeNull();
+    await locked.close();
+    await e2e.freshCard('adult');
+  });
+
   it('a minor: no signing certificate, said with why — never "0/5"', async () => {
     await e2e.freshCard('minor');
     const page = await popup('minor');

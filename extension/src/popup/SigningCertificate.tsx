@@ -8,11 +8,11 @@
  */
 import { useState } from 'preact/hooks';
 import { base64ToBytes } from '@jpki-bridge/shared/base64';
-import { JpkiError } from '@jpki-bridge/shared/errors';
 import { askBackground } from '../lib/ui-client.ts';
 import { type CertificateDetails, type CertificateHolder, certificateDetails, certificateHolder } from '../lib/certificate-details.ts';
 import { MAX_LENGTH, problemKey, viewPinInput } from '../dialog/pin-input.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
+import { pinFailure } from './pin-failure.ts';
 import { CertificateViewer } from './CertificateViewer.tsx';
 
 /** `lastTry`: the card has one try left, so the form asks for the confirmation before sending. */
@@ -42,11 +42,9 @@ export function SigningCertificate({ lastTry, onTried }: { lastTry: boolean; onT
       setShown({ der: certificate, details: certificateDetails(der), holder: certificateHolder(der) });
       setMessage(null);
     } catch (error) {
-      const e = error instanceof JpkiError ? error : new JpkiError('ERR_JPKI_UNKNOWN');
-      if (e.code === 'ERR_JPKI_PIN_LAST_TRY') setNeedsConfirm(true);
-      setMessage(
-        e.code === 'ERR_JPKI_PIN_INCORRECT' && e.retriesLeft !== undefined ? { key: 'wrongPin', subs: { count: e.retriesLeft } } : { key: `error_${e.code}` },
-      );
+      const failure = pinFailure(error);
+      if (failure.needsConfirm) setNeedsConfirm(true);
+      setMessage(failure.message);
     } finally {
       setPin('');
       setConfirmed(false);
@@ -79,15 +77,18 @@ export function SigningCertificate({ lastTry, onTried }: { lastTry: boolean; onT
           {view.problem ? i18n.t(problemKey(view.problem)) : ''}
         </div>
         {asksConfirm && (
-          <label class="checkbox" for="sign-certificate-confirm">
-            <input
-              id="sign-certificate-confirm"
-              type="checkbox"
-              checked={confirmed}
-              onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)}
-            />
-            <span>{i18n.t('confirmLastTry')}</span>
-          </label>
+          <div class="danger">
+            <Text k="lastTryWarning_sign" block />
+            <label class="checkbox" for="sign-certificate-confirm">
+              <input
+                id="sign-certificate-confirm"
+                type="checkbox"
+                checked={confirmed}
+                onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)}
+              />
+              <span>{i18n.t('confirmLastTry')}</span>
+            </label>
+          </div>
         )}
         <div role="status" class="problem" data-testid="signing-certificate-message">
           {message && i18n.t(message.key, message.subs)}
