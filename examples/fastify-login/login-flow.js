@@ -144,6 +144,8 @@ export function createLoginFlow({ verifier, origin }) {
       // A changed name (marriage) lands here too: the site's own recovery takes over.
       if (!account) return refuse(403, 'NO_ACCOUNT_FOR_HOLDER');
       accounts.relink(account, credential);
+      // A real site tells the account holder now, through a channel of its own (e-mail): a signature
+      // can be relayed from another site where the holder signs (the guide, "Accounts that survive renewal").
       return welcome(account, true);
     },
   };
