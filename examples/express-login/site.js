@@ -36,7 +36,15 @@ export async function startSite({ port = 0, origin, developmentCa } = {}) {
   app.use('/jpki', express.static(dirname(fileURLToPath(import.meta.resolve('@jpki-bridge/page')))));
   app.use(express.json());
   // A real site keeps its secret and its sessions in its own stores; these last as long as the process.
-  app.use(session({ secret: randomBytes(32).toString('hex'), resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'strict' } }));
+  // `secure: 'auto'`: a Secure cookie over https, a plain one on http://localhost.
+  app.use(
+    session({
+      secret: randomBytes(32).toString('hex'),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto' },
+    }),
+  );
 
   /** One step of the flow as a route: the answer's status and body; a login starts a new session. */
   const route = (step) => async (req, res) => {
