@@ -17,14 +17,17 @@ import { dirname } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { devCaRoots } from '../../../native-host/src/virtual-card/dev-ca.ts';
 import { devCaCrls } from '../../../native-host/src/virtual-card/dev-crl.ts';
-import { loadCardState } from '../../../native-host/src/virtual-card/state-file.ts';
+import { loadCardState, saveCardState } from '../../../native-host/src/virtual-card/state-file.ts';
+import { renewedCardState, type CardHolder } from '../../../tools/dev/card-renewal.ts';
 import { launchChromium, type ChromiumSession } from '../../../tools/dev/chromium.ts';
 import { ensurePcscd, pcscInstalled } from '../../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS, type Persona } from '../../../tools/dev/personas.ts';
 import { cancel, enterPin, waitForDialog } from '../../../tools/dev/pin-dialog.ts';
-import { createCardState, serveCard } from '../../../tools/dev/virtual-card.ts';
+import { createCardState, serveCard, type ServedCard } from '../../../tools/dev/virtual-card.ts';
 
-export type { Persona };
+export type { CardHolder, Persona };
+// The same resident's next card (renewal, reissue), or another resident's, from the same development CA.
+export { renewedCardState } from '../../../tools/dev/card-renewal.ts';
 // Without a browser: the same card and the host's own command code, in process (unit tests of a site's endpoints).
 export {
   createVirtualCard,
@@ -71,6 +74,13 @@ export interface JpkiTestSession extends AsyncDisposable {
   enterPin(pin: string, options?: { confirmLastTry?: boolean }): Promise<void>;
   /** Waits for the next PIN dialog and presses Cancel: the page's call fails with ERR_JPKI_USER_CANCELLED. */
   cancel(): Promise<void>;
+  /**
+   * Takes the card out and puts in the same resident's next card — new keys and certificates
+   * from the same development CA, as after renewal or a reissue: a new authentication certificate,
+   * the same name and date of birth in the signing certificate. With `person`, another resident's
+   * card instead. `developmentCa` stays the same; `crls()` follows the new card.
+   */
+  replaceCard(person?: CardHolder): Promise<void>;
   /** Closes the browser, removes the card and the profile; stops a pcscd started for the session. */
   close(): Promise<void>;
 }
@@ -90,12 +100,14 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
     // The host is told the one reader the card was served into (`--card pcsc:READER`): a real
     // card in another reader never gets the virtual PINs, even if the virtual card goes away.
     let hostCard = `virtual:${stateFile}`;
+    let servedCard: ServedCard | undefined;
     if (card === 'pcsc') {
       const pcscd = await ensurePcscd();
       cleanups.push(() => pcscd.stop());
       const served = await serveCard({ stateFile });
       cleanups.push(() => served.stop());
       hostCard = `pcsc:${served.readerName}`;
+      servedCard = served;
     }
     const chromium: ChromiumSession = await launchChromium({
       lang: options.lang ?? 'ja',
@@ -104,7 +116,7 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
       ...(options.chromium ? { executablePath: options.chromium } : {}),
     });
     cleanups.push(() => chromium.close());
-    const cardState = await loadCardState(stateFile);
+    let cardState = await loadCardState(stateFile);
     const roots = devCaRoots(cardState);
     const session: JpkiTestSession = {
       persona,
@@ -116,6 +128,13 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
       openPage: (url) => chromium.openPage(url),
       enterPin: async (pin, pinOptions) => enterPin(await waitForDialog(chromium.browser, { timeoutMs }), pin, pinOptions),
       cancel: async () => cancel(await waitForDialog(chromium.browser, { timeoutMs })),
+      replaceCard: async (person) => {
+        // Pulled before the file changes: `serve` writes its counters back to the same file.
+        await servedCard?.pull();
+        cardState = await renewedCardState(await loadCardState(stateFile), person);
+        await saveCardState(stateFile, cardState);
+        await servedCard?.insert();
+      },
       close,
       [Symbol.asyncDispose]: close,
     };
