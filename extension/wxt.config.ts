@@ -46,10 +46,13 @@ export default defineConfig({
               // 140 (ESR): the first that reads `data_collection_permissions`; it also runs a registered
               // content script in the page's world (MAIN, since 128).
               strict_min_version: '140.0',
-              // What leaves the machine at the user's direction (docs/privacy-policy.md): signatures and
-              // certificates to the asking site (authentication), the holder's name, address, date of
-              // birth and sex to it (personally identifying), and the asking site's origin to the
-              // native host (browsing activity; Mozilla's policies count native messaging as transmission).
+              // What leaves the machine at the user's direction (docs/privacy-policy.md), in the categories
+              // of Mozilla's taxonomy (extensionworkshop.com/documentation/develop/firefox-builtin-data-consent):
+              // the PIN to the native host, signatures and certificates to the asking site (authentication:
+              // PINs are its own example); the holder's name, address, date of birth and sex, the uuid and
+              // combination code to it (personally identifying: "name and address … ID numbers"); the asking
+              // site's origin to the native host (browsing activity: "URLs, domains"). Mozilla's add-on
+              // policies apply to data sent to a native application as to any other.
               data_collection_permissions: { required: ['authenticationInfo', 'personallyIdentifyingInfo', 'browsingActivity'] },
             },
             gecko_android: { strict_min_version: '142.0' },

@@ -1,12 +1,16 @@
 /**
- * The site: a page with a login button, and two endpoints — a fresh nonce, and the login, where
- * @jpki-bridge/verifier checks the `jpki-bridge:1` token the page got from the card.
+ * The site, on Express: a page with a login button, and the endpoints of login-flow.js — a nonce,
+ * the login (@jpki-bridge/verifier checks the `jpki-bridge:1` token the page got from the card),
+ * and the linking of a card the site has not seen (sign-up, or a renewed card) by a signature
+ * with the signing certificate. Sessions are express-session's (in memory here).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import session from 'express-session';
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '@jpki-bridge/verifier';
+import { createLoginFlow } from './login-flow.js';
 
 /**
  * Starts the site on `port` (0: any free one). `origin` is where browsers reach it — tokens are
@@ -25,52 +29,41 @@ export async function startSite({ port = 0, origin, developmentCa } = {}) {
     // J-LIS answers revocation queries only for certified verifiers: a decision, written down.
     revocation: 'not-checked',
   });
-  /** Who is logged in, by session cookie (a real site keeps this in its session store). */
-  const sessions = new Map();
-  /**
-   * The nonce each browser was given, by a pre-login cookie: the login takes the nonce from here,
-   * never from the request body, so a token made for a nonce issued to another browser (one an
-   * attacker relays from their own session) does not log this browser in. Bounded: the oldest go.
-   */
-  const issuedNonces = new Map();
+  const flow = createLoginFlow({ verifier, origin: siteOrigin });
 
   app.use(express.static(fileURLToPath(new URL('./public/', import.meta.url))));
   // The page library, served from the installed package.
   app.use('/jpki', express.static(dirname(fileURLToPath(import.meta.resolve('@jpki-bridge/page')))));
   app.use(express.json());
+  // A real site keeps its secret and its sessions in its own stores; these last as long as the process.
+  // `secure: 'auto'`: a Secure cookie over https, a plain one on http://localhost.
+  app.use(
+    session({
+      secret: randomBytes(32).toString('hex'),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto' },
+    }),
+  );
 
-  app.post('/login/nonce', async (_req, res) => {
-    const nonce = await verifier.issueNonce();
-    const preLogin = randomUUID();
-    issuedNonces.set(preLogin, nonce);
-    if (issuedNonces.size > 10_000) issuedNonces.delete(issuedNonces.keys().next().value);
-    res.cookie('prelogin', preLogin, { httpOnly: true, sameSite: 'strict' });
-    res.json({ nonce });
-  });
-  app.post('/login', async (req, res) => {
-    const preLogin = cookie(req, 'prelogin');
-    const nonce = (preLogin && issuedNonces.get(preLogin)) ?? '';
-    if (preLogin) issuedNonces.delete(preLogin);
-    res.clearCookie('prelogin');
-    const result = await verifier.verifyAuthToken(req.body?.token, { nonce });
-    if (!result.ok) return res.status(401).json({ error: result.code });
-    const session = randomUUID();
-    sessions.set(session, { subject: result.subject, certificate: result.certificateInfo.fingerprint256 });
-    res.cookie('session', session, { httpOnly: true, sameSite: 'strict' });
-    res.json(sessions.get(session));
-  });
+  /** One step of the flow as a route: the answer's status and body; a login starts a new session. */
+  const route = (step) => async (req, res) => {
+    const { status, body, accountId } = await step(req.session, req.body);
+    if (accountId) {
+      // A new session id at login: one fixed before it (session fixation) is worth nothing after.
+      await new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+      req.session.accountId = accountId;
+    }
+    res.status(status).json(body);
+  };
+  app.post('/login/nonce', route(flow.loginNonce));
+  app.post('/login', route(flow.login));
+  app.post('/link/challenge', route(flow.linkChallenge));
+  app.post('/account/create', route(flow.createAccount));
+  app.post('/account/link', route(flow.linkCard));
 
   return {
     url: siteOrigin,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
-}
-
-/** One cookie's value from the request (a real site would use its session middleware). */
-function cookie(req, name) {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === name) return decodeURIComponent(pair.slice(at + 1).trim());
-  }
-  return undefined;
 }

@@ -56,7 +56,9 @@ export interface PortalMessage extends SeenByContentScript, ActivationSeen {
 /** extension pages (popup, options) → background. */
 export type UiMessage =
   | { channel: 'ui'; command: 'host-status' }
-  | { channel: 'ui'; command: 'change-pin'; kind: PinKind; pin: string; newPin: string; confirmLastTry?: boolean };
+  | { channel: 'ui'; command: 'change-pin'; kind: PinKind; pin: string; newPin: string; confirmLastTry?: boolean }
+  /** The signing certificate, for the popup to show (never store): the card gives it only after the signing PIN. */
+  | { channel: 'ui'; command: 'show-signing-certificate'; pin: string; confirmLastTry?: boolean };
 
 /** background → popup: the answer to `host-status`, the host's full `status` with both versions. */
 export type HostStatus = StatusResult & { hostVersion: string; extensionVersion: string };

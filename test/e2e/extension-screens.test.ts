@@ -1,7 +1,8 @@
 /**
  * What a resident sees on a 1366×768 laptop screen: Chromium with real windows on a 1366×768 X
  * display (Xvfb, no window manager, so no title bars), the real host and the virtual card. Every
- * PIN-dialog state and the popup for an adult, a minor, an expired card and a locked PIN are
+ * PIN-dialog state and the popup for an adult (also with the signing certificate's holder after its
+ * PIN), a minor, an expired card and a locked PIN are
  * photographed as the whole screen (ImageMagick `import`) into test-output/screenshots/screen/,
  * and copied to docs/screenshots/ only with JPKI_BRIDGE_DOCS_SCREENSHOTS=1 (toDocs). In each
  * dialog state the test asserts that the window lies on the screen and its buttons inside it.
@@ -12,6 +13,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCertificate } from '../../relying-party/src/verifier/certificate.ts';
+import { readHolder } from '../../relying-party/src/verifier/holder.ts';
 import { launchChromium } from '../../tools/dev/chromium.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { cancel, clickClosing, enterPin } from '../../tools/dev/pin-dialog.ts';
@@ -31,7 +34,7 @@ beforeAll(async () => {
   await mkdir(STORE, { recursive: true });
   display = await startXvfb(`${SCREEN.width}x${SCREEN.height}x24`);
   process.env.DISPLAY = display.display; // the browser's windows go to this screen
-  e2e = await startE2E({ lang: 'ja', headless: false, viewport: null });
+  e2e = await startE2E({ lang: 'ja', headless: false, viewport: null, automationBar: false });
 });
 afterAll(async () => {
   await e2e?.close();
@@ -174,6 +177,82 @@ describe('the popup for an adult, a minor, an expired card and a locked PIN', { 
     expect(await page.$eval('[data-testid=cert-issuer]', (e) => e.textContent)).toMatch(/O=/);
     await photograph('popup-adult-certificate');
     await page.close();
+  });
+
+  it("an adult's signing certificate after its PIN: rule checked as typed, a wrong PIN counted, then validity and holder — kept nowhere", async () => {
+    await e2e.freshCard('adult');
+    const state = JSON.parse(await readFile(e2e.card.stateFile, 'utf8'));
+    const expected = readHolder(parseCertificate(Buffer.from(state.sign.certificate, 'base64')));
+    const page = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
+    await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
+    await page.click('[data-testid=signing-certificate-reader] summary');
+    // A PIN that breaks the rule cannot be sent (the card's count stays 5).
+    await page.type('#sign-certificate-pin', 'abcdef');
+    expect(await page.$eval('#sign-certificate-submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await dialogText(page, '[data-testid=signing-certificate-reader] .problem')).toContain('数字');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Backspace');
+    // A wrong one reaches the card: one try spent, said, and the PIN states read again.
+    await page.type('#sign-certificate-pin', 'wrong9');
+    await page.click('#sign-certificate-submit');
+    await page.waitForFunction(() => document.querySelector('[data-testid=signing-certificate-message]')?.textContent?.includes('残り 4 回'), {
+      timeout: 15_000,
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid=tries-sign]')?.textContent?.includes('4/5'), { timeout: 15_000 });
+    expect(await page.$eval('#sign-certificate-pin', (i) => (i as HTMLInputElement).value)).toBe('');
+    await page.type('#sign-certificate-pin', VIRTUAL_PINS.sign.toLowerCase());
+    await page.click('#sign-certificate-submit');
+    await page.waitForSelector('[data-testid=signing-certificate-shown]', { timeout: 15_000 });
+    expect(await dialogText(page, '[data-testid=holder-name]')).toBe(expected.name);
+    expect(await dialogText(page, '[data-testid=holder-address]')).toBe(expected.address);
+    const [year, month, day] = (expected.dateOfBirth ?? '').split('-').map(Number);
+    expect(await dialogText(page, '[data-testid=holder-birth]')).toBe(`${year}年${month}月${day}日`);
+    expect(expected.sex).toBe('male'); // the adult persona's `1`
+    expect(await dialogText(page, '[data-testid=holder-sex]')).toBe('男');
+    expect(await dialogText(page, '[data-testid=sign-valid-until]')).toMatch(/有効期限: 20\d\d\/\d{1,2}\/\d{1,2}/);
+    await page.waitForFunction(() => document.querySelector('[data-testid=tries-sign]')?.textContent?.includes('5/5'), { timeout: 15_000 });
+    await page.$eval('[data-testid=signing-certificate]', (e) => e.previousElementSibling?.scrollIntoView({ block: 'start' }));
+    await photograph('popup-adult-signing-certificate');
+    // Shown, not kept: nothing of it in the extension's storage, and a new popup shows none of it.
+    const stored = await page.evaluate(async () => {
+      const api = (globalThis as unknown as { chrome: { storage: Record<'local' | 'session', { get(k: null): Promise<object> }> } }).chrome.storage;
+      return JSON.stringify([await api.local.get(null), await api.session.get(null)]);
+    });
+    for (const datum of [expected.name, expected.address, state.sign.certificate.slice(0, 40)]) expect(stored).not.toContain(datum);
+    await page.close();
+    const again = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
+    await again.waitForSelector('[data-testid=signing-certificate-reader]', { timeout: 15_000 });
+    expect(await again.$('[data-testid=signing-certificate-shown]')).toBeNull();
+    expect(await dialogText(again, 'main')).not.toContain(expected.name!);
+    await again.close();
+  });
+
+  it('the signing certificate on the last try needs the confirmation; a locked signing PIN offers no form', async () => {
+    const setSignTries = async (left: number) => {
+      await e2e.freshCard('adult');
+      await e2e.card.pull();
+      const state = JSON.parse(await readFile(e2e.card.stateFile, 'utf8'));
+      state.pins.sign.retriesLeft = left;
+      await writeFile(e2e.card.stateFile, JSON.stringify(state));
+      await e2e.card.insert();
+    };
+    await setSignTries(1);
+    const page = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
+    await page.waitForSelector('[data-testid=card]', { timeout: 15_000 });
+    await page.click('[data-testid=signing-certificate-reader] summary');
+    await page.type('#sign-certificate-pin', VIRTUAL_PINS.sign);
+    expect(await page.$eval('#sign-certificate-submit', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await dialogText(page, '[data-testid=signing-certificate-reader] .danger')).toContain('残り1回');
+    await page.click('#sign-certificate-confirm');
+    await page.click('#sign-certificate-submit');
+    await page.waitForSelector('[data-testid=signing-certificate-shown]', { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=tries-sign]')?.textContent?.includes('5/5'), { timeout: 15_000 });
+    await page.close();
+    await setSignTries(0);
+    const locked = await e2e.session.openPage(e2e.session.extensionUrl('popup.html'));
+    await locked.waitForSelector('[data-testid=tries-sign][data-state=locked]', { timeout: 15_000 });
+    expect(await locked.$('[data-testid=signing-certificate-reader]')).toBeNull();
+    await locked.close();
+    await e2e.freshCard('adult');
   });
 
   it('a minor: no signing certificate, said with why — never "0/5"', async () => {

@@ -3,8 +3,10 @@
  * the fixture server and Chromium with the real host (`--card pcsc`) — or, for the tests of the
  * extension alone, the fixture server and Chromium only.
  */
+import { execFile } from 'node:child_process';
 import { constants, createHash, publicDecrypt, X509Certificate } from 'node:crypto';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
@@ -13,6 +15,8 @@ import { ensurePcscd } from '../../tools/dev/pcscd.ts';
 import type { Persona } from '../../tools/dev/personas.ts';
 import { type StaticServer, serveStatic } from '../../tools/dev/static-server.ts';
 import { createCardState, serveCard, type ServedCard } from '../../tools/dev/virtual-card.ts';
+
+const execFileAsync = promisify(execFile);
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 
@@ -125,13 +129,14 @@ export async function dialogText(dialog: Page, selector: string): Promise<string
 /**
  * Copies a screenshot the run took into docs/screenshots/<name>, only when asked:
  * `JPKI_BRIDGE_DOCS_SCREENSHOTS=1 npx vitest run --project system <file>` refreshes the docs'
- * pictures; a plain test run leaves the tracked files as they are.
+ * pictures; a plain test run leaves the tracked files as they are. ImageMagick writes it with a
+ * 256-colour palette (PNG8): flat UI, half the bytes, no visible loss.
  */
 export async function toDocs(file: string, name: string): Promise<void> {
   if (!process.env.JPKI_BRIDGE_DOCS_SCREENSHOTS) return;
   const docs = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
   await mkdir(docs, { recursive: true });
-  await copyFile(file, `${docs}${name}`);
+  await execFileAsync('convert', [file, '-colors', '256', `PNG8:${docs}${name}`]);
 }
 
 /** A full-page screenshot into test-output/screenshots/<name>.png (the dialog at its window size). */

@@ -70,6 +70,7 @@ function cardHost(opts: { retries?: { auth: number; sign: number }; pins?: { aut
     }
     retries[kind] = kind === 'auth' ? 3 : 5;
     if (command === 'authenticate') return TOKEN;
+    if (command === 'get-signing-certificate') return { certificate: 'MAA=' };
     if (command === 'sign')
       return {
         certificate: 'MAA=',
@@ -284,14 +285,54 @@ describe('route: page requests', () => {
     expect(host.opened).toBe(0);
   });
 
-  it('refuses change-pin and host-status from web pages', async () => {
+  it('refuses change-pin, host-status and show-signing-certificate from web pages', async () => {
     const { host } = cardHost();
     const ctx = context(host, fakePrompt([]));
-    for (const command of ['change-pin', 'host-status']) {
+    for (const command of ['change-pin', 'host-status', 'show-signing-certificate']) {
       const out = await route(ctx, SELF, { channel: 'ui', command, kind: 'auth', pin: '1234', newPin: '5678' }, page());
       expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
     }
     expect(host.opened).toBe(0);
+  });
+
+  describe("the popup's signing certificate after its PIN (show-signing-certificate)", () => {
+    const popup = { id: 'ext', url: 'chrome-extension://ext/popup.html', tab: { id: 2 } };
+    const show = (ctx: BackgroundContext, pin: unknown, confirmLastTry?: boolean) =>
+      route(ctx, SELF, { channel: 'ui', command: 'show-signing-certificate', pin, ...(confirmLastTry === undefined ? {} : { confirmLastTry }) }, popup);
+
+    it('a malformed PIN is PIN_FORMAT and never reaches the host; a good one gets the certificate, asked with no origin', async () => {
+      const { host } = cardHost();
+      const ctx = context(host, fakePrompt([]));
+      for (const bad of ['abcdef', '12345', 'ABC-123', 1234, undefined]) {
+        expect(await show(ctx, bad)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_FORMAT' } });
+      }
+      expect(host.opened).toBe(0);
+      expect(await show(ctx, 'abc123')).toEqual({ ok: true, result: { certificate: 'MAA=' } });
+      // upper-cased before it leaves the background; no origin, no confirmation, no dialog
+      expect(host.requests).toEqual([{ command: 'get-signing-certificate', arguments: { pin: 'ABC123' } }]);
+      expect(host.closed).toBe(host.opened);
+    });
+
+    it('a wrong PIN counts down, the last try is sent only with the confirmation, and a lock holds', async () => {
+      const { host, retries } = cardHost({ retries: { auth: 3, sign: 2 } });
+      const ctx = context(host, fakePrompt([]));
+      expect(await show(ctx, 'WRONG1')).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 1 } });
+      expect(await show(ctx, 'ABC123')).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LAST_TRY' } });
+      expect(await show(ctx, 'ABC123', true)).toMatchObject({ ok: true });
+      expect(host.requests.map((r) => r.arguments.confirmLastTry)).toEqual([undefined, undefined, true]);
+      retries.sign = 0;
+      expect(await show(ctx, 'ABC123', true)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    });
+
+    it("shares the PIN operations' lock: while a dialog is open it is ACTION_PENDING, the host not asked", async () => {
+      const { host } = cardHost();
+      const ctx = context(host, fakePrompt(['hang']));
+      const first = route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } }, page());
+      await new Promise((r) => setTimeout(r, 30));
+      expect(await show(ctx, 'ABC123')).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ACTION_PENDING' } });
+      expect(host.requests.some((r) => r.command === 'get-signing-certificate')).toBe(false);
+      await first;
+    });
   });
 
   it('a bad nonce is INVALID_NONCE before any dialog', async () => {

@@ -78,6 +78,17 @@ describe('happy paths', () => {
     expect(result.certificate).toBe(r.state.sign!.certificate);
   });
 
+  it('get-signing-certificate without an origin (the popup) returns it too; a malformed PIN or a bad origin never reaches the card', async () => {
+    const r = await rig();
+    expect((await r.run('get-signing-certificate', { pin: 'abc123' })).result.certificate).toBe(r.state.sign!.certificate);
+    const before = r.trace.length;
+    expect((await r.run('get-signing-certificate', { pin: 'ABCDEF' })).error).toMatchObject({ code: 'ERR_JPKI_PIN_FORMAT' });
+    expect((await r.run('get-signing-certificate', { origin: 'chrome-extension://x', pin: 'ABC123' })).error).toMatchObject({
+      code: 'ERR_JPKI_INVALID_ORIGIN',
+    });
+    expect(r.trace.length).toBe(before);
+  });
+
   it('portal-login signs the digest with the authentication key', async () => {
     const r = await rig();
     const digest = Buffer.from(buildDigestInfo('SHA-256', Buffer.alloc(32, 1))).toString('base64');
@@ -226,6 +237,8 @@ describe('the key policy in every PIN command', () => {
     ['portal-login', 'auth', (pin, extra = {}) => ({ origin: ORIGIN, digest, pin, ...extra })],
     ['sign', 'sign', (pin, extra = {}) => signArgs(pin, extra)],
     ['get-signing-certificate', 'sign', (pin, extra = {}) => ({ origin: ORIGIN, pin, ...extra })],
+    // The extension's own popup asks with no origin (no site does): the same policy, step by step.
+    ['get-signing-certificate (popup, no origin)', 'sign', (pin, extra = {}) => ({ pin, ...extra })],
     ['portal-sign', 'sign', (pin, extra = {}) => ({ origin: ORIGIN, digests: [digest], pin, ...extra })],
     ['portal-text', 'text', (pin, extra = {}) => ({ origin: ORIGIN, pin, ...extra })],
     ['change-pin (auth)', 'auth', (pin, extra = {}) => ({ kind: 'auth', pin, newPin: '8642', ...extra })],
@@ -259,7 +272,7 @@ describe('the key policy in every PIN command', () => {
     expect((await r.run(commandOf(name), args(PINS[kind]))).result).toBeDefined();
     const use = name.startsWith('change-pin') ? 'change' : kind === 'text' ? 'card-face text' : 'sign';
     const expected = kind === 'sign' ? ['counter', 'availability', 'verify'] : ['counter', 'verify'];
-    if (name !== 'get-signing-certificate') expected.push(use);
+    if (!name.startsWith('get-signing-certificate')) expected.push(use);
     expect(steps(r.trace)).toEqual(expected);
   });
 

@@ -29,6 +29,7 @@ const SOURCE_ROOTS = [
   'tools/dev',
   'test/unit',
   'examples/express-login',
+  'examples/fastify-login',
   'demo',
   'packages/cli',
 ];

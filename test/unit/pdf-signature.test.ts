@@ -6,7 +6,7 @@
  * hold, a certificate outside its validity.
  */
 import { createHash, sign, X509Certificate } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleSignedData, buildSignedAttributes } from '../../relying-party/src/index.ts';
@@ -83,7 +83,7 @@ describe('a PDF signed with the card', () => {
     const { code, out } = await qpdfCheck(signed);
     expect(out).toMatch(/No syntax or stream encoding errors found/);
     expect(code).toBe(0);
-    expect(signed.subarray(0, original.length - 1).equals(original.subarray(0, original.length - 1))).toBe(true);
+    expect(signed.subarray(0, original.length).equals(original)).toBe(true);
   });
 
   it('is verified by our verifier, which names the holder', async () => {
@@ -128,6 +128,79 @@ describe('a PDF signed with the card', () => {
     expect(result.signatures.map((s) => s.coversWholeFile)).toEqual([false, true]);
     const { out } = await pdfsig(twice);
     expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+  });
+});
+
+describe('a PDF whose last cross-reference is a stream (PDF 1.5 object streams, made by qpdf)', () => {
+  let streamed: Buffer;
+  let signedStreamed: Buffer;
+
+  beforeAll(async () => {
+    const file = join(card.dir, 'object-streams.pdf');
+    expect((await peer('qpdf', ['--object-streams=generate', await saved(original), file])).code).toBe(0);
+    streamed = await readFile(file);
+    // The fixture is what it claims: a cross-reference stream, and the page tree inside an object stream.
+    const xref = (await peer('qpdf', ['--show-xref', file])).out;
+    expect(xref).toMatch(/^2\/0: compressed; stream = \d+, index = \d+$/m);
+    expect(streamed.toString('latin1').includes('/Type /XRef')).toBe(true);
+    signedStreamed = await signPdf(card, streamed);
+  }, 60_000);
+
+  it('is signed with an update whose cross-reference is a stream too, and keeps the original bytes', () => {
+    expect(signedStreamed.subarray(0, streamed.length).equals(streamed)).toBe(true);
+    const update = signedStreamed.subarray(streamed.length).toString('latin1');
+    expect(update).toMatch(/\/Type \/XRef/);
+    expect(update).not.toMatch(/^xref$/m);
+  });
+
+  it('is reported valid by pdfsig (signer named, whole document), sound by qpdf --check, and verified by our verifier', async () => {
+    const sig = await pdfsig(signedStreamed);
+    expect(sig.out).toMatch(/Signature Validation: Signature is Valid\./);
+    expect(sig.out).toMatch(/Total document signed/);
+    const subject = new X509Certificate(Buffer.from(card.state.sign!.certificate, 'base64')).subject;
+    expect(sig.out).toContain(`Signer Certificate Common Name: ${/CN=(.*)/.exec(subject)![1]}`);
+    const check = await qpdfCheck(signedStreamed);
+    expect(check.out).toMatch(/No syntax or stream encoding errors found/);
+    expect(check.out).not.toMatch(/WARNING/);
+    expect(check.code).toBe(0);
+    expect(await verifyPdf(card.verifier, signedStreamed)).toMatchObject({ ok: true, signer: { holder: { name: card.state.persona.name } } });
+  });
+
+  it('fails pdfsig and our verifier after one changed byte of the original, and qpdf --check after one of the update', async () => {
+    const content = flipOneByte(signedStreamed, Math.floor(streamed.length / 2));
+    expect((await pdfsig(content)).out).toMatch(/Signature Validation: Digest Mismatch\./);
+    expect(await verifyPdf(card.verifier, content)).toMatchObject({ ok: false, code: 'DIGEST_MISMATCH' });
+    const structure = flipOneByte(signedStreamed, signedStreamed.lastIndexOf('/Type /XRef') + 2);
+    expect((await qpdfCheck(structure)).out).not.toMatch(/^No syntax or stream encoding errors found/m);
+    expect(await verifyPdf(card.verifier, structure)).toMatchObject({ ok: false, code: 'DIGEST_MISMATCH' });
+  });
+
+  it('signed again by a second card keeps both signatures valid (the new stream chains to ours)', async () => {
+    const twice = await signPdf(other, signedStreamed);
+    const { out } = await pdfsig(twice);
+    expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+    expect(out).toMatch(/Signature Field Name: Signature2/);
+    expect((await qpdfCheck(twice)).code).toBe(0);
+  });
+});
+
+describe('a PDF with a form already: a direct /AcroForm in the catalog and /Annots by reference', () => {
+  it('keeps the form’s entries, adds the field, and pdfsig, qpdf --check and our verifier accept it', async () => {
+    const edited = original
+      .toString('latin1')
+      .replace('<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /DA (/Helv 0 Tf 0 g) >> >>')
+      .replace('/Contents 5 0 R >>', '/Contents 5 0 R /Annots 4 0 R >>')
+      .replace('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>', '[]');
+    // The edits moved every offset: qpdf rewrites the file with a true cross-reference (exit 3: it warned while repairing).
+    const file = join(card.dir, 'with-form.pdf');
+    expect((await peer('qpdf', [await saved(Buffer.from(edited, 'latin1')), file])).code).toBe(3);
+    const withForm = await signPdf(card, await readFile(file));
+    const update = withForm.toString('latin1', withForm.lastIndexOf('%%EOF', withForm.length - 10));
+    expect(update).toMatch(/\/DA \(\/Helv 0 Tf 0 g\)\n\/Fields \[\d+ 0 R\]\n\/SigFlags 3/);
+    expect(update).toMatch(/\/Annots \[\d+ 0 R\]/);
+    expect((await pdfsig(withForm)).out).toMatch(/Signature Validation: Signature is Valid\./);
+    expect((await qpdfCheck(withForm)).code).toBe(0);
+    expect(await verifyPdf(card.verifier, withForm)).toMatchObject({ ok: true });
   });
 });
 

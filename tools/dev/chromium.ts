@@ -48,6 +48,11 @@ export interface ChromiumOptions {
    * and the certificate whose key has this `spki` (tls-certificate.ts) is trusted — only that key.
    */
   aliases?: { hostnames: readonly string[]; target: string; spki: string };
+  /**
+   * Default true. False leaves out puppeteer's `--enable-automation`, whose "controlled by automated
+   * test software" bar would cover the top of every window in a screenshot of the screen.
+   */
+  automationBar?: boolean;
 }
 
 export interface ChromiumSession {
@@ -134,6 +139,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
     enableExtensions: true,
     pipe: true,
     args: chromiumArgs(lang, options.aliases),
+    ...(options.automationBar === false ? { ignoreDefaultArgs: ['--enable-automation'] } : {}),
   });
   let extensionId: string;
   try {

@@ -16,6 +16,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadCardState, saveCardState, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
 import { withPcsc } from './pcsc-client.ts';
 import { ensurePcscd } from './pcscd.ts';
 import { serveCard } from './virtual-card.ts';
@@ -34,6 +35,8 @@ export interface SessionCard {
   pull(): Promise<void>;
   /** The same card (its PIN counters as they were) back on the reader, powered up anew. */
   insert(): Promise<void>;
+  /** Takes the card out, makes `next(the card's state now)` the card, and puts that one in. */
+  replace(next: (current: VirtualCardState) => Promise<VirtualCardState>): Promise<VirtualCardState>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +57,14 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
         if (!inserted) await (existsSync(stateFile) ? rm(aside) : rename(aside, stateFile));
         inserted = true;
       },
+      // The host reads the file at each operation: writing the new card over it is the swap.
+      replace: async (next) => {
+        const state = await next(await loadCardState(inserted || existsSync(stateFile) ? stateFile : aside));
+        await saveCardState(stateFile, state);
+        await rm(aside, { force: true });
+        inserted = true;
+        return state;
+      },
       stop: async () => {},
     };
     if (without === 'card') await card.pull();
@@ -64,7 +75,7 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
     const noReader = async () => {
       throw new Error("this session has no reader (without: 'reader'): there is nothing to put a card on");
     };
-    return { hostCard: `pcsc:${UNPLUGGED_READER}`, pull: noReader, insert: noReader, stop: () => pcscd.stop() };
+    return { hostCard: `pcsc:${UNPLUGGED_READER}`, pull: noReader, insert: noReader, replace: noReader, stop: () => pcscd.stop() };
   }
   try {
     const served = await serveCard({ stateFile });
@@ -78,6 +89,14 @@ export async function sessionCard(path: CardPath, stateFile: string, without: Wi
       hostCard: `pcsc:${served.readerName}`,
       pull,
       insert: () => served.insert(),
+      replace: async (next) => {
+        // Pulled before the file changes: `serve` writes its counters back to the same file.
+        await pull();
+        const state = await next(await loadCardState(stateFile));
+        await saveCardState(stateFile, state);
+        await served.insert();
+        return state;
+      },
       stop: async () => {
         try {
           await served.stop();

@@ -70,8 +70,8 @@ async function library(out: string, entry: string, platform: 'node' | 'browser',
   await types.write({ dir: join(out, 'dist'), format: 'es' });
 }
 
-/** XML signatures (xml-crypto, xmldom), CMS (pkijs, asn1js), the PDF placeholder (@signpdf), the wire schemas (valibot). */
-const VERIFIER_DEPENDENCIES = ['xml-crypto', '@xmldom/xmldom', 'valibot', 'pkijs', 'asn1js', '@signpdf/placeholder-plain', '@signpdf/utils'] as const;
+/** XML signatures (xml-crypto, xmldom), CMS (pkijs, asn1js), the PDF signature objects' serialiser (@signpdf/utils), the wire schemas (valibot). */
+const VERIFIER_DEPENDENCIES = ['xml-crypto', '@xmldom/xmldom', 'valibot', 'pkijs', 'asn1js', '@signpdf/utils'] as const;
 
 export const NPM_PACKAGES: readonly NpmPackage[] = [
   {

@@ -6,7 +6,8 @@
  *     in the page (user-activation.ts) and must come from the tab in front (front-tab.ts), checked
  *     again right before the dialog opens; every dialog that opens is then counted against the
  *     origin's rate limit (dialog-rate-limit.ts) by the PIN operation (pin-operation.ts).
- *   - `ui`: this extension's own pages only (PIN change is never reachable from a web page).
+ *   - `ui`: this extension's own pages only (PIN change and the signing certificate shown in the
+ *     popup are never reachable from a web page).
  * Answers are Outcomes (errors as their wire form), see messages.ts; a page's errors carry the
  * code and its generic text only (page-error.ts).
  */
@@ -23,6 +24,7 @@ import { getSigningCertificate } from './actions/get-signing-certificate.ts';
 import { hostStatus } from './actions/host-status.ts';
 import { portal, portalOperationOf } from './actions/portal.ts';
 import { NOT_ALLOWED, portalHello } from './actions/portal-hello.ts';
+import { showSigningCertificate } from './actions/show-signing-certificate.ts';
 import { sign } from './actions/sign.ts';
 import { status } from './actions/status.ts';
 import { logUnexpectedError } from './unexpected-error.ts';
@@ -88,6 +90,8 @@ function ui(ctx: BackgroundContext, message: Record<string, unknown>): Promise<u
       return hostStatus(ctx);
     case 'change-pin':
       return changePin(ctx, { kind: message.kind, pin: message.pin, newPin: message.newPin, confirmLastTry: message.confirmLastTry });
+    case 'show-signing-certificate':
+      return showSigningCertificate(ctx, { pin: message.pin, confirmLastTry: message.confirmLastTry });
     default:
       return Promise.reject(new JpkiError('ERR_JPKI_UNKNOWN_COMMAND'));
   }

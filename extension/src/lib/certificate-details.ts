@@ -1,9 +1,10 @@
 /**
  * What the popup's certificate viewer shows of an X.509 certificate: subject, issuer, serial
- * number, validity and SHA-256 fingerprint — read with certificate-validity.ts's TLV reader (no
- * ASN.1 library in the extension). Names are shown as `C=JP, O=JPKI, …` with the usual short
- * names; an attribute without one shows its OID.
+ * number, validity and SHA-256 fingerprint, and of a signing certificate its holder — read with
+ * certificate-validity.ts's TLV reader (no ASN.1 library in the extension). Names are shown as
+ * `C=JP, O=JPKI, …` with the usual short names; an attribute without one shows its OID.
  */
+import { JPKI_SAN_OID, decodeBirthDate } from '@jpki-bridge/shared/jpki-certificate';
 import { type Tlv, certificateValidity, readTlv } from './certificate-validity.ts';
 
 export interface CertificateDetails {
@@ -41,6 +42,72 @@ export function certificateDetails(der: Uint8Array): CertificateDetails {
     serialNumber: hex(der.subarray(serial.start, serial.end), ':'),
     ...certificateValidity(der),
   };
+}
+
+/**
+ * The signing certificate's holder (基本4情報), from its subjectAltName otherNames
+ * (shared/src/jpki-certificate.ts has the OIDs; relying-party/src/verifier/holder.ts the facts).
+ * `sex` is the certificate's code (1 male, 2 female, 9 not applicable; anything else unknown);
+ * `dateOfBirth` ISO `YYYY-MM-DD`. A field the certificate lacks is null.
+ */
+export interface CertificateHolder {
+  name: string | null;
+  address: string | null;
+  dateOfBirth: string | null;
+  sex: string | null;
+  /** A character of the name or address had no code point and was substituted (the flags' `1`). */
+  hasSubstituteCharacters: boolean;
+}
+
+const SUBJECT_ALT_NAME = '2.5.29.17';
+
+export function certificateHolder(der: Uint8Array): CertificateHolder {
+  const values = new Map(otherNames(der));
+  const birth = values.get(JPKI_SAN_OID.dateOfBirth);
+  return {
+    name: values.get(JPKI_SAN_OID.name) ?? null,
+    address: values.get(JPKI_SAN_OID.address) ?? null,
+    dateOfBirth: birth === undefined ? null : decodeBirthDate(birth),
+    sex: values.get(JPKI_SAN_OID.sex) ?? null,
+    hasSubstituteCharacters: [JPKI_SAN_OID.nameSubstitutes, JPKI_SAN_OID.addressSubstitutes].some((oid) => values.get(oid)?.includes('1') === true),
+  };
+}
+
+/** [type-id, value] of each otherName of subjectAltName: [0] { OID, [0] EXPLICIT string }. */
+function otherNames(der: Uint8Array): [string, string][] {
+  const certificate = readTlv(der, 0);
+  const tbs = readTlv(der, certificate.start);
+  let extensions: Tlv | null = null;
+  for (let at = tbs.start; at < tbs.end; ) {
+    const field = readTlv(der, at);
+    if (field.tag === 0xa3) extensions = readTlv(der, field.start);
+    at = field.end;
+  }
+  if (!extensions) return [];
+  for (let at = extensions.start; at < extensions.end; ) {
+    const extension = readTlv(der, at);
+    const id = readTlv(der, extension.start);
+    let value = readTlv(der, id.end);
+    if (value.tag === 0x01) value = readTlv(der, value.end); // critical BOOLEAN
+    if (decodeOid(der.subarray(id.start, id.end)) === SUBJECT_ALT_NAME) return readOtherNames(der, readTlv(der, value.start));
+    at = extension.end;
+  }
+  return [];
+}
+
+function readOtherNames(der: Uint8Array, names: Tlv): [string, string][] {
+  const out: [string, string][] = [];
+  for (let at = names.start; at < names.end; ) {
+    const name = readTlv(der, at);
+    if (name.tag === 0xa0) {
+      const typeId = readTlv(der, name.start);
+      const explicit = readTlv(der, typeId.end);
+      const value = readTlv(der, explicit.start);
+      out.push([decodeOid(der.subarray(typeId.start, typeId.end)), decodeString(der.subarray(value.start, value.end), value.tag)]);
+    }
+    at = name.end;
+  }
+  return out;
 }
 
 /** SHA-256 over the whole DER, hex with colons (as browsers' certificate viewers print it). */

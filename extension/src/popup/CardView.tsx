@@ -1,21 +1,23 @@
 /**
  * The popup's answer to "can I log in, can I file today?": the authentication certificate's
- * validity and renewal window with a viewer, the signing certificate present or absent and why,
- * and each PIN's state (tries left, locked, what to do). Nothing here is stored; the signing
- * certificate's personal data is never read here (the card gives it only after its PIN).
+ * validity and renewal window with a viewer, the signing certificate present or absent and why
+ * (and, after its PIN, its validity and holder: SigningCertificate.tsx), and each PIN's state
+ * (tries left, locked, what to do). Nothing here is stored.
  */
-import { useEffect, useState } from 'preact/hooks';
 import { base64ToBytes } from '@jpki-bridge/shared/base64';
 import { POLICY, type PinKind } from '@jpki-bridge/shared/policy';
 import type { HostStatus } from '../messages.ts';
-import { type CertificateDetails, certificateDetails, fingerprintSha256 } from '../lib/certificate-details.ts';
+import { type CertificateDetails, certificateDetails } from '../lib/certificate-details.ts';
 import { renewalOpens, renewalState } from '../lib/certificate-validity.ts';
 import { nextStepKey } from '../dialog/next-step.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
+import { CertificateViewer } from './CertificateViewer.tsx';
+import { SigningCertificate } from './SigningCertificate.tsx';
 
 type Card = NonNullable<HostStatus['card']>;
 
-export function CardView({ card, now = new Date() }: { card: Card; now?: Date }) {
+/** `onPinTried`: a PIN went to the card here, so its tries left are read again. */
+export function CardView({ card, onPinTried, now = new Date() }: { card: Card; onPinTried: () => void; now?: Date }) {
   const i18n = useI18n();
   const date = (d: Date) => d.toLocaleDateString(i18n.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' });
   let details: CertificateDetails | null = null;
@@ -38,7 +40,7 @@ export function CardView({ card, now = new Date() }: { card: Card; now?: Date })
           <div class={renewal === 'not-yet' ? 'small' : renewal === 'open' ? 'warning' : 'danger'} data-testid="renewal" data-renewal={renewal}>
             <Text k={RENEWAL_TEXT[renewal]} subs={{ date: date(renewalOpens(details.notAfter)) }} />
           </div>
-          <CertificateViewer der={card.authCertificate} details={details} />
+          <CertificateViewer der={card.authCertificate} details={details} testId="auth-certificate-viewer" />
         </>
       ) : (
         <p class="small">
@@ -56,6 +58,10 @@ export function CardView({ card, now = new Date() }: { card: Card; now?: Date })
         <div class="danger">
           <Text k="popupSignCertExpiredToo" block />
         </div>
+      )}
+      {card.hasSigningCertificate && renewal !== 'expired' && card.retries.sign > 0 && (
+        // keyed by the card's certificate: another card put in never shows the last card's holder
+        <SigningCertificate key={card.authCertificate} lastTry={card.retries.sign === 1} onTried={onPinTried} />
       )}
 
       <h2>
@@ -104,36 +110,5 @@ function PinState({ kind, left }: { kind: PinKind; left: number }) {
         </div>
       )}
     </li>
-  );
-}
-
-/** Subject, issuer, serial number, validity and fingerprint, folded away until asked for. */
-function CertificateViewer({ der, details }: { der: string; details: CertificateDetails }) {
-  const i18n = useI18n();
-  const [fingerprint, setFingerprint] = useState('');
-  useEffect(() => {
-    void fingerprintSha256(base64ToBytes(der)).then(setFingerprint, () => setFingerprint(''));
-  }, [der]);
-  const when = (d: Date) => d.toLocaleString(i18n.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' });
-  return (
-    <details data-testid="auth-certificate-viewer">
-      <summary>
-        <Text k="popupShowCertificate" />
-      </summary>
-      <dl class="fields">
-        <dt>{i18n.t('certSubject')}</dt>
-        <dd data-testid="cert-subject">{details.subject}</dd>
-        <dt>{i18n.t('certIssuer')}</dt>
-        <dd data-testid="cert-issuer">{details.issuer}</dd>
-        <dt>{i18n.t('certSerial')}</dt>
-        <dd data-testid="cert-serial">{details.serialNumber}</dd>
-        <dt>{i18n.t('certValidity')}</dt>
-        <dd>
-          {when(details.notBefore)} – {when(details.notAfter)}
-        </dd>
-        <dt>{i18n.t('certFingerprint')}</dt>
-        <dd data-testid="cert-fingerprint">{fingerprint}</dd>
-      </dl>
-    </details>
   );
 }

@@ -4,12 +4,12 @@
  * One try left → the host answers PIN_LAST_TRY and the form asks for explicit confirmation.
  */
 import { useState } from 'preact/hooks';
-import { JpkiError } from '@jpki-bridge/shared/errors';
 import { checkPin, normalizePin } from '@jpki-bridge/shared/pin';
 import type { PinKind } from '@jpki-bridge/shared/policy';
 import { askBackground } from '../lib/ui-client.ts';
 import { problemKey, MAX_LENGTH } from '../dialog/pin-input.ts';
 import { Text, useI18n } from '../ui/Text.tsx';
+import { pinFailure } from './pin-failure.ts';
 
 export function ChangePin({ onChanged }: { onChanged: () => void }) {
   return (
@@ -49,11 +49,9 @@ function ChangeForm({ kind, onChanged }: { kind: PinKind; onChanged: () => void 
       setMessage({ key: 'popupPinChanged', ok: true });
       onChanged();
     } catch (error) {
-      const e = error instanceof JpkiError ? error : new JpkiError('ERR_JPKI_UNKNOWN');
-      if (e.code === 'ERR_JPKI_PIN_LAST_TRY') setNeedsConfirm(true);
-      setMessage(
-        e.code === 'ERR_JPKI_PIN_INCORRECT' && e.retriesLeft !== undefined ? { key: 'wrongPin', subs: { count: e.retriesLeft } } : { key: `error_${e.code}` },
-      );
+      const failure = pinFailure(error);
+      if (failure.needsConfirm) setNeedsConfirm(true);
+      setMessage(failure.message);
     } finally {
       setPin('');
       setNext('');

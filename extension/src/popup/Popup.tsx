@@ -59,7 +59,7 @@ export function Popup() {
           </span>
         </div>
       )}
-      {status && <StatusView status={status} />}
+      {status && <StatusView status={status} onPinTried={refresh} />}
       <div class="buttons" style="justify-content:flex-start">
         <button type="button" id="refresh" onClick={refresh}>
           <Text k="popupRefresh" />
@@ -91,7 +91,7 @@ export function Popup() {
   );
 }
 
-function StatusView({ status }: { status: HostStatus }) {
+function StatusView({ status, onPinTried }: { status: HostStatus; onPinTried: () => void }) {
   const i18n = useI18n();
   return (
     <section data-testid="status">
@@ -123,7 +123,7 @@ function StatusView({ status }: { status: HostStatus }) {
           <Text k="popupNoCardInserted" />
         </p>
       ) : (
-        <CardView card={status.card} />
+        <CardView card={status.card} onPinTried={onPinTried} />
       )}
     </section>
   );

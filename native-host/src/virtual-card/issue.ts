@@ -1,5 +1,5 @@
 /** Makes a new virtual card: keys (Node's native RSA: fast), the development CA, certificates and the card's numbers. */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AtrChoice } from './atr.ts';
 import { fakeMyNumberFrom, manufactureNumberFrom } from './card-numbers.ts';
 import { makeAuthCertificate, makeRoot, makeSignCertificate, type KeyPairPem } from './dev-ca.ts';
@@ -9,6 +9,11 @@ import { STATE_FORMAT, freshPins, type KeyKind, type PersonaKind, type VirtualCa
 export interface CreateCardOptions extends PersonaOptions {
   /** Which ATR the card answers with (atr.ts); `neutral` by default. */
   atr?: AtrChoice;
+  /**
+   * An earlier card's development CA: the new card is issued by the same issuer, as a renewal or
+   * a reissue after a loss is by J-LIS — new keys and certificates, the same roots to trust.
+   */
+  ca?: VirtualCardState['ca'];
 }
 
 export async function createCardState(options: CreateCardOptions = {}): Promise<VirtualCardState> {
@@ -18,8 +23,8 @@ export async function createCardState(options: CreateCardOptions = {}): Promise<
   // Roots outlive every end-entity certificate, as JPKI's generations do.
   const rootFrom = addYears(issued, -1);
   const rootTo = addYears(now, 10);
-  const caAuth = rsaKeyPair();
-  const caSign = rsaKeyPair();
+  const caAuth = options.ca ? keyPairOf(options.ca.auth.key) : rsaKeyPair();
+  const caSign = options.ca ? keyPairOf(options.ca.sign.key) : rsaKeyPair();
   const authKey = rsaKeyPair();
   const notAfter = fifthBirthdayAfter(persona.birth, issued);
   const hasSign = persona.kind !== 'minor';
@@ -30,7 +35,7 @@ export async function createCardState(options: CreateCardOptions = {}): Promise<
     persona,
     cardId: { manufactureNumber: manufactureNumberFrom(randomBytes(32)) },
     text: { myNumber: fakeMyNumberFrom(randomBytes(32)) },
-    ca: {
+    ca: options.ca ?? {
       auth: { key: caAuth.privateKey, certificate: makeRoot('auth', caAuth, rootFrom, rootTo) },
       sign: { key: caSign.privateKey, certificate: makeRoot('sign', caSign, rootFrom, rootTo) },
     },
@@ -49,6 +54,11 @@ function lockedPins(kind: PersonaKind): VirtualCardState['pins'] {
   if (kind === 'auth-pin-locked') pins.auth.retriesLeft = 0;
   if (kind === 'sign-pin-locked') pins.sign.retriesLeft = 0;
   return pins;
+}
+
+/** A stored CA key (PKCS#1 PEM) with its public half, as the certificate makers take it. */
+function keyPairOf(privateKey: string): KeyPairPem {
+  return { privateKey, publicKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 function rsaKeyPair(): KeyPairPem {

@@ -20,6 +20,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { devCaRoots } from '../../../native-host/src/virtual-card/dev-ca.ts';
 import { devCaCrls } from '../../../native-host/src/virtual-card/dev-crl.ts';
 import { loadCardState } from '../../../native-host/src/virtual-card/state-file.ts';
+import { renewedCardState, type CardHolder } from '../../../tools/dev/card-renewal.ts';
 import { launchChromium, type ChromiumSession } from '../../../tools/dev/chromium.ts';
 import { systemWideChromiumHosts } from '../../../tools/dev/host-install.ts';
 import { killHostProcesses } from '../../../tools/dev/host-process.ts';
@@ -30,7 +31,9 @@ import { type DialogState, sessionDialogs } from '../../../tools/dev/session-dia
 import { createCardState } from '../../../tools/dev/virtual-card.ts';
 import { checkWithout, type Without } from '../../../tools/dev/without.ts';
 
-export type { CardPath, DialogState, Persona, Without };
+export type { CardHolder, CardPath, DialogState, Persona, Without };
+// The same resident's next card (renewal, reissue), or another resident's, from the same development CA.
+export { renewedCardState } from '../../../tools/dev/card-renewal.ts';
 // Without a browser: the same card and the host's own command code, in process (unit tests of a site's endpoints).
 export {
   createVirtualCard,
@@ -97,6 +100,13 @@ export interface JpkiTestSession extends AsyncDisposable {
    * ERR_JPKI_NATIVE_UNAVAILABLE, the next call starts a new host. Throws when no host runs.
    */
   stopHost(): Promise<void>;
+  /**
+   * Takes the card out and puts in the same resident's next card — new keys and certificates
+   * from the same development CA, as after renewal or a reissue: a new authentication certificate,
+   * the same name and date of birth in the signing certificate. With `person`, another resident's
+   * card instead. `developmentCa` stays the same; `crls()` follows the new card.
+   */
+  replaceCard(person?: CardHolder): Promise<void>;
   /** Closes the browser, removes the card and the profile; stops a pcscd started for the session. */
   close(): Promise<void>;
 }
@@ -118,7 +128,7 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
   try {
     const stateFile = await createCardState({ persona });
     cleanups.push(() => rm(dirname(stateFile), { recursive: true, force: true }));
-    const cardState = await loadCardState(stateFile);
+    let cardState = await loadCardState(stateFile);
     const slot = await sessionCard(card, stateFile, without);
     cleanups.push(() => slot.stop());
     const chromium: ChromiumSession = await launchChromium({
@@ -150,6 +160,9 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
         const killed = await killHostProcesses(chromium.browser.process()!.pid!);
         if (killed.length === 0)
           throw new Error('no host is running: the extension starts one per operation — stop it while one runs (the PIN dialog is open)');
+      },
+      replaceCard: async (person) => {
+        cardState = await slot.replace((current) => renewedCardState(current, person));
       },
       close,
       [Symbol.asyncDispose]: close,

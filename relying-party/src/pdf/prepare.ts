@@ -1,14 +1,31 @@
 /**
  * Prepares a PDF for one signature: an incremental update (the original bytes stay as they are,
  * so earlier signatures still hold) adding a signature field, its widget on the first page and a
- * signature dictionary whose /Contents is a zero-filled hole, by @signpdf/placeholder-plain; then
- * the /ByteRange written over its placeholder — everything but the hole — and the SHA-256 of
- * those bytes, which the CMS's messageDigest carries (ISO 32000-1 §12.8.1).
+ * signature dictionary whose /Contents is a zero-filled hole; then the /ByteRange written over
+ * its placeholder — everything but the hole — and the SHA-256 of those bytes, which the CMS's
+ * messageDigest carries (ISO 32000-1 §12.8.1).
+ *
+ * The file is read where it lies: the cross-reference and the catalog, first page and AcroForm
+ * are found by offset (cross-reference.ts), only the update is built (incremental-update.ts), and
+ * the one pass over the whole file is the digest. @signpdf/placeholder-plain did this job before;
+ * it decodes and copies the whole file several times and reads classic cross-reference tables
+ * only (docs/document-signing.md). The new objects are still @signpdf's: the same dictionaries
+ * as its pdfkit placeholder, serialised by its PDFObject.
  */
 import { createHash } from 'node:crypto';
-import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
-import { findByteRange, type SUBFILTER_ADOBE_PKCS7_DETACHED, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import {
+  ANNOTATION_FLAGS,
+  DEFAULT_BYTE_RANGE_PLACEHOLDER,
+  PDFAbstractReference,
+  PDFObject,
+  SIG_FLAGS,
+  type SUBFILTER_ADOBE_PKCS7_DETACHED,
+  SUBFILTER_ETSI_CADES_DETACHED,
+} from '@signpdf/utils';
 import { VerificationError } from '../verifier/errors.ts';
+import { ObjectReader, readCrossReference, type PdfObject } from './cross-reference.ts';
+import { writeIncrementalUpdate, type UpdatedObject } from './incremental-update.ts';
+import { arrayItems, dictGet, dictSet, malformed, parseInteger, parseRef, readDict, writeDict, type PdfDict } from './syntax.ts';
 
 export type PdfSubFilter = typeof SUBFILTER_ETSI_CADES_DETACHED | typeof SUBFILTER_ADOBE_PKCS7_DETACHED;
 
@@ -24,9 +41,11 @@ export interface PreparePdfOptions {
 }
 
 export interface PreparedPdf {
-  /** The PDF with the hole: embedPdfSignature fills it. */
-  pdf: Buffer;
-  /** [0, start of the hole, end of the hole, bytes after it]. */
+  /** The PDF as given — not copied, so it must stay unchanged until embedPdfSignature. */
+  original: Uint8Array;
+  /** The incremental update appended to it, with the zero-filled hole: embedPdfSignature fills it. */
+  update: Buffer;
+  /** [0, start of the hole, end of the hole, bytes after it], counted over original + update. */
   byteRange: [number, number, number, number];
   /** SHA-256 of the bytes the ByteRange covers. */
   digest: Uint8Array;
@@ -35,47 +54,133 @@ export interface PreparedPdf {
 /** Room for the CMS: 8 KB, four times what one certificate and one RSA-2048 signature take. */
 export const SIGNATURE_ROOM = 8192;
 
+/** @signpdf's placeholder, overwritten with the numbers (padded to the same width). */
+const BYTE_RANGE_PLACEHOLDER = `/ByteRange [0 ${Array(3).fill(`/${DEFAULT_BYTE_RANGE_PLACEHOLDER}`).join(' ')}]`;
+
 export function preparePdf(pdf: Uint8Array, options: PreparePdfOptions = {}): PreparedPdf {
-  let withPlaceholder: Buffer;
+  const original = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+  let update: Buffer;
   try {
-    withPlaceholder = plainAddPlaceholder({
-      pdfBuffer: Buffer.from(pdf),
-      reason: options.reason ?? '',
-      contactInfo: '',
-      name: options.name ?? '',
-      location: options.location ?? '',
-      signingTime: options.signingTime,
-      signatureLength: SIGNATURE_ROOM,
-      subFilter: options.subFilter ?? SUBFILTER_ETSI_CADES_DETACHED,
-      appName: 'jpki-bridge',
-    });
+    update = writeIncrementalUpdate(original.length, original.at(-1), ...signatureObjects(original, options));
   } catch (error) {
-    // placeholder-plain reads classic cross-reference tables only (not PDF 1.5 xref streams).
+    if (error instanceof VerificationError) throw error;
     throw new VerificationError('DOCUMENT_MALFORMED', `the PDF cannot be prepared for signing: ${(error as Error).message}`);
   }
-  withPlaceholder = pointStartxrefAtXref(withPlaceholder);
-  const { byteRangePlaceholder, byteRangePlaceholderPosition } = findByteRange(withPlaceholder);
-  if (byteRangePlaceholder === undefined || byteRangePlaceholderPosition === undefined) throw new Error('preparePdf: no ByteRange placeholder was written');
-  const holeStart = withPlaceholder.indexOf('/Contents <', byteRangePlaceholderPosition) + '/Contents '.length;
-  const holeEnd = withPlaceholder.indexOf('>', holeStart) + 1;
-  const byteRange: PreparedPdf['byteRange'] = [0, holeStart, holeEnd, withPlaceholder.length - holeEnd];
-  const written = `/ByteRange [${byteRange.join(' ')}]`;
-  if (holeStart < byteRangePlaceholderPosition || written.length > byteRangePlaceholder.length) throw new Error('preparePdf: unexpected placeholder layout');
-  withPlaceholder.write(written.replace(']', `${' '.repeat(byteRangePlaceholder.length - written.length)}]`), byteRangePlaceholderPosition, 'latin1');
-  return { pdf: withPlaceholder, byteRange, digest: digestByteRange(withPlaceholder, byteRange) };
+  const placeholder = update.indexOf(BYTE_RANGE_PLACEHOLDER);
+  const holeStart = update.indexOf('/Contents <', placeholder) + '/Contents '.length;
+  const holeEnd = update.indexOf('>', holeStart) + 1;
+  const byteRange: PreparedPdf['byteRange'] = [0, original.length + holeStart, original.length + holeEnd, update.length - holeEnd];
+  const written = `/ByteRange [${byteRange.join(' ')}`;
+  update.write(`${written.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ')}]`, placeholder, 'latin1');
+  const digest = createHash('sha256').update(original).update(update.subarray(0, holeStart)).update(update.subarray(holeEnd)).digest();
+  return { original: pdf, update, byteRange, digest: new Uint8Array(digest) };
 }
 
 /**
- * placeholder-plain writes the new `startxref` one byte early, at the newline before `xref`
- * (qpdf: "extraneous whitespace seen before xref"): pointed at the keyword itself.
+ * The objects of the update: the signature dictionary, the widget (a merged signature field,
+ * ISO 32000-1 §12.7.4.5) on the first page, the page with it in /Annots, and the AcroForm listing
+ * it (a new one, or the existing one extended) with SigFlags SignaturesExist | AppendOnly.
  */
-function pointStartxrefAtXref(pdf: Buffer): Buffer {
-  const at = pdf.lastIndexOf('startxref');
-  const match = /^startxref\s+(\d+)/.exec(pdf.toString('latin1', at, at + 30));
-  if (!match) return pdf;
-  const offset = Number(match[1]);
-  if (pdf.toString('latin1', offset, offset + 5) !== '\nxref') return pdf;
-  return Buffer.concat([pdf.subarray(0, at), Buffer.from(match[0].replace(/\d+$/, String(offset + 1)), 'latin1'), pdf.subarray(at + match[0].length)]);
+function signatureObjects(pdf: Buffer, options: PreparePdfOptions): [ReturnType<typeof readCrossReference>, UpdatedObject[]] {
+  const xref = readCrossReference(pdf);
+  const reader = new ObjectReader(pdf, xref);
+  const rootRef = parseRef(dictGet(xref.trailer, '/Root')) ?? malformed('the trailer has no /Root');
+  const catalog = readDictObject(reader.get(rootRef.num));
+  const page = firstPage(reader, catalog.dict);
+  let next = xref.size;
+  const signatureNum = next++;
+  const widgetNum = next++;
+  const objects: UpdatedObject[] = [];
+
+  let form: PdfDict;
+  let writeForm: (dict: PdfDict) => void;
+  const formValue = dictGet(catalog.dict, '/AcroForm');
+  const formRef = parseRef(formValue);
+  if (formRef) {
+    const existing = readDictObject(reader.get(formRef.num));
+    form = existing.dict;
+    writeForm = (dict) => objects.push({ num: existing.num, gen: existing.gen, value: writeDict(dict) });
+  } else {
+    form = formValue === undefined ? [] : readDict(Buffer.from(formValue, 'latin1'), 0).dict;
+    const num = next++;
+    writeForm = (dict) => objects.push({ num, gen: 0, value: writeDict(dict) });
+    objects.push({ num: catalog.num, gen: catalog.gen, value: writeDict(dictSet(catalog.dict, '/AcroForm', `${num} 0 R`)) });
+  }
+  const fields = itemsOf(reader, dictGet(form, '/Fields'));
+  const widgetRef = `${widgetNum} 0 R`;
+  const sigFlags = (parseInteger(dictGet(form, '/SigFlags')) ?? 0) | SIG_FLAGS.SIGNATURES_EXIST | SIG_FLAGS.APPEND_ONLY;
+  writeForm(dictSet(dictSet(form, '/Fields', `[${[...fields, widgetRef].join(' ')}]`), '/SigFlags', String(sigFlags)));
+
+  const annots = itemsOf(reader, dictGet(page.dict, '/Annots'));
+  objects.push({ num: page.num, gen: page.gen, value: writeDict(dictSet(page.dict, '/Annots', `[${[...annots, widgetRef].join(' ')}]`)) });
+  objects.push({
+    num: widgetNum,
+    gen: 0,
+    value: PDFObject.convert({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Sig',
+      Rect: [0, 0, 0, 0],
+      V: new Reference(signatureNum, 0),
+      T: new String(`Signature${fields.length + 1}`),
+      F: ANNOTATION_FLAGS.PRINT,
+      P: new Reference(page.num, page.gen),
+    }),
+  });
+  objects.push({ num: signatureNum, gen: 0, value: signatureDictionary(options) });
+  // A file whose catalog, page and AcroForm are one object would get two versions of it in one update.
+  if (new Set(objects.map((o) => o.num)).size !== objects.length) malformed('the catalog, the first page and the AcroForm are not distinct objects');
+  return [xref, objects];
+}
+
+function signatureDictionary(options: PreparePdfOptions): string {
+  return PDFObject.convert({
+    Type: 'Sig',
+    Filter: 'Adobe.PPKLite',
+    SubFilter: options.subFilter ?? SUBFILTER_ETSI_CADES_DETACHED,
+    ByteRange: [0, DEFAULT_BYTE_RANGE_PLACEHOLDER, DEFAULT_BYTE_RANGE_PLACEHOLDER, DEFAULT_BYTE_RANGE_PLACEHOLDER],
+    Contents: Buffer.alloc(SIGNATURE_ROOM),
+    Reason: new String(options.reason ?? ''),
+    M: options.signingTime ?? new Date(),
+    ContactInfo: new String(''),
+    Name: new String(options.name ?? ''),
+    Location: new String(options.location ?? ''),
+    Prop_Build: { Filter: { Name: 'Adobe.PPKLite' }, App: { Name: 'jpki-bridge' } },
+  });
+}
+
+/** An indirect reference as PDFObject writes it (its own mock knows generation 0 only). */
+class Reference extends PDFAbstractReference {
+  constructor(
+    private readonly num: number,
+    private readonly gen: number,
+  ) {
+    super();
+  }
+  override toString(): string {
+    return `${this.num} ${this.gen} R`;
+  }
+}
+
+function readDictObject(object: PdfObject): PdfObject & { dict: PdfDict } {
+  return { ...object, dict: readDict(Buffer.from(object.value, 'latin1'), 0).dict };
+}
+
+/** The first leaf of the page tree (/Pages → /Kids[0] … → /Type /Page). */
+function firstPage(reader: ObjectReader, catalog: PdfDict): PdfObject & { dict: PdfDict } {
+  let ref = parseRef(dictGet(catalog, '/Pages')) ?? malformed('the catalog has no /Pages');
+  for (let depth = 0; depth < 64; depth++) {
+    const node = readDictObject(reader.get(ref.num));
+    if (dictGet(node.dict, '/Type') === '/Page') return node;
+    const kids = itemsOf(reader, dictGet(node.dict, '/Kids'));
+    ref = parseRef(kids[0]) ?? malformed('the page tree has no first page');
+  }
+  return malformed('the page tree is too deep');
+}
+
+/** The elements of an array value, direct or by reference; none when absent. */
+function itemsOf(reader: ObjectReader, value: string | undefined): string[] {
+  return value === undefined ? [] : arrayItems(reader.resolve(value));
 }
 
 export function digestByteRange(pdf: Uint8Array, [start1, length1, start2, length2]: readonly number[]): Uint8Array {

@@ -37,7 +37,11 @@ export const commandArgumentSchemas = {
     confirmLastTry: confirmLastTryField,
   }),
   'get-signing-certificate': v.strictObject({
-    origin: originField,
+    /**
+     * The asking page's origin; absent when the extension's own popup asks (like `change-pin`).
+     * The host uses it for nothing but its check: the certificate is the same whoever asks.
+     */
+    origin: v.optional(originField),
     pin: pinField,
     confirmLastTry: confirmLastTryField,
   }),

@@ -6,8 +6,7 @@ import { JpkiError } from '@jpki-bridge/shared/errors';
 import { checkPin } from '@jpki-bridge/shared/pin';
 import { isPinKind } from '@jpki-bridge/shared/policy';
 import type { BackgroundContext } from '../context.ts';
-import { withSession } from '../native/native-app-service.ts';
-import { lastTry } from './with-pin.ts';
+import { lastTry, withPopupPin } from './with-pin.ts';
 
 /** As the popup sent it: nothing is trusted before the checks below. */
 export interface ChangePinRequest {
@@ -23,14 +22,8 @@ export function changePin(ctx: BackgroundContext, request: ChangePinRequest): Pr
   const current = checkPin(kind, request.pin);
   const next = checkPin(kind, request.newPin);
   if (!current.ok || !next.ok) throw new JpkiError('ERR_JPKI_PIN_FORMAT');
-  return ctx.lock.run(() =>
-    withSession(
-      ctx.connect,
-      async (session) => {
-        await session.request('change-pin', { kind, pin: current.pin, newPin: next.pin, ...lastTry(request.confirmLastTry === true) });
-        return {};
-      },
-      { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs },
-    ),
-  );
+  return withPopupPin(ctx, async (session) => {
+    await session.request('change-pin', { kind, pin: current.pin, newPin: next.pin, ...lastTry(request.confirmLastTry === true) });
+    return {};
+  });
 }

@@ -5,6 +5,7 @@
  * and the adapters of the background's context. Each action supplies only its host call.
  */
 import type { BackgroundContext } from '../context.ts';
+import { type NativeSession, withSession } from '../native/native-app-service.ts';
 import { type PinGuards, type PinOperationSpec, runPinOperation } from '../pin-operation.ts';
 import { requireFrontTab } from '../user-activation.ts';
 
@@ -28,4 +29,12 @@ function pinGuards(ctx: BackgroundContext, origin: string): PinGuards {
 /** `confirmLastTry` only when set: the host accepts exactly the listed keys. */
 export function lastTry(confirmLastTry: boolean): { confirmLastTry?: true } {
   return confirmLastTry ? { confirmLastTry: true } : {};
+}
+
+/**
+ * A PIN operation of the extension's own popup, whose form took the PIN (checked by its caller
+ * first): no dialog, but the same lock as every PIN operation, and one host session.
+ */
+export function withPopupPin<T>(ctx: BackgroundContext, call: (session: NativeSession) => Promise<T>): Promise<T> {
+  return ctx.lock.run(() => withSession(ctx.connect, call, { helloTimeoutMs: ctx.helloTimeoutMs, requestTimeoutMs: ctx.requestTimeoutMs }));
 }
