@@ -3,12 +3,17 @@
  * behind pcscd + vpcd, as a site's error-path tests use them: a session started without a card
  * (the dialog says so; insertCard() + retry() and the login goes through), the card pulled
  * mid-login, the host killed mid-login (and restarted by the next call), a session without a
- * reader and one without the host. Each time the page gets the error (code and message) the
+ * reader and one without the host (even with a host installed for every user). Each time the page gets the error (code and message) the
  * browserless card (createVirtualCard) gives for the same control — the same, with or without a browser.
  */
+import { chmod, copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type JpkiTestSession, startJpkiTest } from '../../packages/testing/src/index.ts';
+import { CHROMIUM } from '../../tools/dev/chromium.ts';
+import { installHostForChromium } from '../../tools/dev/host-install.ts';
 import { createVirtualCard, type InProcessVirtualCard } from '../../tools/dev/in-process-card.ts';
 import { serveStatic, type StaticServer } from '../../tools/dev/static-server.ts';
 import { type CallResult, FIXTURES, newNonce, run } from './extension-setup.ts';
@@ -89,18 +94,66 @@ describe('a session started without the card (pcsc)', () => {
     expect(await again.pending).toMatchObject({ ok: true });
     await again.page.close();
   });
+
+  it('replaceCard() shares the card handle: the renewed card logs in with a new certificate, and pulls as the first did', async () => {
+    const certificate = async () => {
+      const { page, pending } = await login(jpki);
+      await jpki.enterPin(jpki.pins.auth);
+      const out = await pending;
+      await page.close();
+      return out.ok ? (out.result as { unverifiedCertificate: string }).unverifiedCertificate : out.code;
+    };
+    const before = await certificate();
+    await jpki.replaceCard();
+    const after = await certificate();
+    expect(after).toMatch(/^MII/);
+    expect(after).not.toBe(before);
+    await jpki.pullCard();
+    const { page, pending } = await login(jpki);
+    expect(await jpki.dialogState()).toMatchObject({ error: 'ERR_JPKI_NO_CARD' });
+    await jpki.closeDialog();
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_JPKI_NO_CARD' });
+    await page.close();
+  });
 });
+
+/**
+ * Chromium in a mount namespace of its own whose /etc/chromium holds a working jpki-bridge host
+ * for every user, as the Debian package installs it — seen by this browser only (the package
+ * tests that install the real one may run beside this file).
+ */
+async function chromiumWithSystemWideHost(dir: string): Promise<string> {
+  const etc = join(dir, 'etc-chromium');
+  await cp('/etc/chromium', etc, { recursive: true });
+  const installed = await installHostForChromium(join(dir, 'system-host'), { card: 'pcsc' }, join(dir, 'config'));
+  await mkdir(join(etc, 'native-messaging-hosts'));
+  await copyFile(installed, join(etc, 'native-messaging-hosts', basename(installed)));
+  const wrapper = join(dir, 'chromium-with-system-host');
+  await writeFile(
+    wrapper,
+    `#!/bin/sh\nexec unshare --mount sh -c 'mount --bind "$0" /etc/chromium && browser="$1" && shift && exec "$browser" "$@"' '${etc}' '${CHROMIUM}' "$@"\n`,
+  );
+  await chmod(wrapper, 0o755);
+  return wrapper;
+}
 
 describe.each([
   { without: 'reader', card: 'pcsc', code: 'ERR_JPKI_NO_READER', retryable: true },
-  // No host: the card's path does not matter; the mock one leaves the vpcd readers alone.
-  { without: 'host', card: 'mock', code: 'ERR_JPKI_NATIVE_UNAVAILABLE', retryable: false },
-] as const)('a session without the $without', ({ without, card, code, retryable }) => {
+  // No host: the card's path does not matter; the mock one leaves the vpcd readers alone. A host
+  // installed for every user must not answer instead (root only: the namespace needs it).
+  { without: 'host', card: 'mock', code: 'ERR_JPKI_NATIVE_UNAVAILABLE', retryable: false, systemWideHost: process.getuid?.() === 0 },
+] as const)('a session without the $without', ({ without, card, code, retryable, ...rest }) => {
   let jpki: JpkiTestSession;
+  let dir: string;
   beforeAll(async () => {
-    jpki = await startJpkiTest({ card, without });
+    dir = await mkdtemp(join(tmpdir(), 'jpki-kit-controls-'));
+    const chromium = 'systemWideHost' in rest && rest.systemWideHost ? await chromiumWithSystemWideHost(dir) : undefined;
+    jpki = await startJpkiTest({ card, without, ...(chromium ? { chromium } : {}) });
   });
-  afterAll(() => jpki?.close());
+  afterAll(async () => {
+    await jpki?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it(`the dialog shows ${code}; closed, the page gets it, as browserless`, async () => {
     const { page, pending } = await login(jpki);

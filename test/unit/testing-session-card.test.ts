@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/index.ts';
+import { renewedCardState } from '../../tools/dev/card-renewal.ts';
 import { installHostForChromium } from '../../tools/dev/host-install.ts';
 import { VIRTUAL_PINS } from '../../tools/dev/personas.ts';
 import { sessionCard, UNPLUGGED_READER } from '../../tools/dev/session-card.ts';
@@ -74,6 +75,22 @@ describe('the kit’s session card', () => {
     await card.insert();
     expect((await loadCardState(file)).pins.auth.retriesLeft).toBe(2);
     await expect(stat(`${file}.pulled`)).rejects.toThrow();
+  }, 60_000);
+
+  it('mock path: replace() puts in the renewed card, pulled or not, which the real host then uses', async () => {
+    await mkdir(join(dir, 'replaced'));
+    const file = await createCardState({ dir: join(dir, 'replaced') });
+    const card = await sessionCard('mock', file, 'card');
+    const before = await loadCardState(`${file}.pulled`);
+    const renewed = await card.replace((current) => renewedCardState(current));
+    expect(renewed.auth.certificate).not.toBe(before.auth.certificate);
+    const host = await spawnHost({ card: card.hostCard });
+    try {
+      expect((await host.request('authenticate', AUTH())).result).toMatchObject({ unverifiedCertificate: renewed.auth.certificate });
+    } finally {
+      host.endInput();
+      await host.exited;
+    }
   }, 60_000);
 
   it('mock path: "no reader" is refused, naming what it needs', async () => {

@@ -10,11 +10,10 @@
  * - Firefox reads per-user hosts from `~/.mozilla/native-messaging-hosts/`, so the profile is a
  *   HOME of its own (`install --browser firefox --user` with HOME pointing there).
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NATIVE_HOST_NAME } from '@jpki-bridge/shared/constants';
-import { installTarget } from '../../native-host/src/install/paths.ts';
+import { manifestFor } from '../../native-host/src/install/manifest.ts';
 import { jpkiBridge } from './host-cli.ts';
 
 export interface HostInstall {
@@ -44,10 +43,18 @@ export async function installHostForFirefox(home: string, host: HostInstall): Pr
 }
 
 /**
- * The host's manifests installed for every user of this machine (the Debian package's, or
- * `install --system`) for Chromium and Google Chrome: those browsers find them whatever the
- * profile, so a profile without a host of its own still has one.
+ * A profile whose host is not there: its own manifest names a program that does not exist, so the
+ * browser cannot start it (Chromium: "Failed to start native messaging host.") and the extension
+ * answers ERR_JPKI_NATIVE_UNAVAILABLE, as when no host is installed. A manifest of the profile's
+ * own, rather than none: Chromium reads the profile's (user-level) hosts before the machine's
+ * (/etc/chromium/native-messaging-hosts, where the Debian package installs one), so a host installed
+ * for every user does not answer instead. Written any time before the page's call: Chromium
+ * reads the manifest at each connect. Returns the manifest's path.
  */
-export function systemWideChromiumHosts(): string[] {
-  return (['chromium', 'chrome'] as const).map((browser) => installTarget('linux', browser, 'system', { home: homedir() }).manifestPath).filter(existsSync);
+export async function installMissingHostForChromium(userDataDir: string): Promise<string> {
+  const dir = join(userDataDir, 'NativeMessagingHosts');
+  await mkdir(dir, { recursive: true });
+  const manifest = join(dir, `${NATIVE_HOST_NAME}.json`);
+  await writeFile(manifest, JSON.stringify(manifestFor('chromium', join(dir, 'jpki-bridge-host-not-installed')), null, 2));
+  return manifest;
 }

@@ -6,7 +6,7 @@
  * - `card`: a reader, but no card on it → ERR_JPKI_NO_CARD (the PIN dialog offers 再試行; `insert`
  *   puts the card on the reader).
  * - `reader`: pcscd runs, but no reader for the host → ERR_JPKI_NO_READER (再試行 too).
- * - `host`: the host is not installed (no native messaging manifest) → ERR_JPKI_NATIVE_UNAVAILABLE.
+ * - `host`: the host is not there (the browser cannot start it) → ERR_JPKI_NATIVE_UNAVAILABLE.
  */
 export type Without = 'card' | 'reader' | 'host';
 

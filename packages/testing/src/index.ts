@@ -22,7 +22,7 @@ import { devCaCrls } from '../../../native-host/src/virtual-card/dev-crl.ts';
 import { loadCardState } from '../../../native-host/src/virtual-card/state-file.ts';
 import { renewedCardState, type CardHolder } from '../../../tools/dev/card-renewal.ts';
 import { launchChromium, type ChromiumSession } from '../../../tools/dev/chromium.ts';
-import { systemWideChromiumHosts } from '../../../tools/dev/host-install.ts';
+import { installMissingHostForChromium } from '../../../tools/dev/host-install.ts';
 import { killHostProcesses } from '../../../tools/dev/host-process.ts';
 import { pcscInstalled } from '../../../tools/dev/pcscd.ts';
 import { VIRTUAL_PINS, type Persona } from '../../../tools/dev/personas.ts';
@@ -58,9 +58,9 @@ export interface JpkiTestOptions {
   dialogTimeoutMs?: number;
   /**
    * Start without `card` (a reader, no card on it: `insertCard()` puts it there), without `reader`
-   * (pcscd runs, no reader for the host; `card: 'pcsc'` only) or without `host` (no native messaging
-   * manifest: the host is not installed). Calls fail with ERR_JPKI_NO_CARD / ERR_JPKI_NO_READER /
-   * ERR_JPKI_NATIVE_UNAVAILABLE.
+   * (pcscd runs, no reader for the host; `card: 'pcsc'` only) or without `host` (the profile's host
+   * manifest names a program that is not there, which also hides a host installed for every user).
+   * Calls fail with ERR_JPKI_NO_CARD / ERR_JPKI_NO_READER / ERR_JPKI_NATIVE_UNAVAILABLE.
    */
   without?: Without;
 }
@@ -116,10 +116,6 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
   const without = checkWithout(options.without);
   const card: CardPath = options.card ?? cardFromEnvironment() ?? (pcscInstalled() ? 'pcsc' : 'mock');
   const timeoutMs = options.dialogTimeoutMs ?? 30_000;
-  if (without === 'host' && systemWideChromiumHosts().length > 0)
-    throw new Error(
-      `without: 'host' cannot hide the host installed for every user (${systemWideChromiumHosts().join(', ')}): the browser finds it whatever the profile`,
-    );
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
     // Newest first: the browser before the card, the card before pcscd.
@@ -138,6 +134,7 @@ export async function startJpkiTest(options: JpkiTestOptions = {}): Promise<Jpki
       ...(options.chromium ? { executablePath: options.chromium } : {}),
     });
     cleanups.push(() => chromium.close());
+    if (without === 'host') await installMissingHostForChromium(chromium.userDataDir);
     const roots = devCaRoots(cardState);
     const dialogs = sessionDialogs(chromium.browser, timeoutMs);
     const session: JpkiTestSession = {
