@@ -32,6 +32,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           maxWorkers: allCores,
+          // The cards and test CAs the files share, each made once per run (test/harness/fixture-cache.ts).
+          globalSetup: ['test/harness/fixture-cache-dir.ts'],
           // Bounds against a hang, not speed targets: making RSA keys and certificates (cards,
           // CAs, CRLs) took over 30 s per test or beforeAll on the 2-core machine at load 20.
           testTimeout: 60_000,

@@ -15,9 +15,9 @@ import { configDir } from '../../native-host/src/portal/config-dir.ts';
 import { COMBINATION_SALT, combinationCode, readCombinationCode } from '../../native-host/src/portal/combination-code.ts';
 import { INSTALLATION_UUID_FILE, installationUuid, uuidBytes } from '../../native-host/src/portal/installation-uuid.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
 import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { captureOutput } from '../harness/capture-output.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tempDir = () => mkdtemp(join(tmpdir(), 'jpki-portal-id-'));
@@ -116,7 +116,7 @@ describe('combination code', () => {
     let one: VirtualCardState;
     let other: VirtualCardState;
     beforeAll(async () => {
-      [one, other] = await Promise.all([createCardState(), createCardState()]);
+      [one, other] = await Promise.all([sharedCardState('adult'), sharedCardState('other-adult')]);
     });
     const cardOf = async (state: VirtualCardState) => {
       const virtual = new VirtualJpkiCard(structuredClone(state));
