@@ -45,7 +45,7 @@ function finish(cert: forge.pki.Certificate, signer: forge.pki.rsa.PrivateKey, p
 
 /** Random, so a leaf issued here never repeats the serial of one from the shared PKI (made in another process). */
 function nextSerial(): string {
-  return `1${randomBytes(7).toString('hex')}`; // a leading 1 keeps the DER INTEGER positive
+  return `01${randomBytes(7).toString('hex')}`; // eight bytes; a first byte of 01 keeps the DER INTEGER positive and minimal
 }
 
 export function makeRoot(ou: string, validity: { from?: Date; to?: Date } = {}): Issued {
