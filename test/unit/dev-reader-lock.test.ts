@@ -13,6 +13,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { plainModule } from '../harness/plain-module.ts';
 
 const run = promisify(execFile);
+/** The lock module compiled, in a directory of its own. */
+let moduleDir: string;
 let lockModule: string;
 let dir: string;
 const lockFile = () => join(dir, 'jpki-bridge-virtual-readers.lock');
@@ -24,7 +26,6 @@ async function child(body: string): Promise<string> {
   return stdout.trim();
 }
 
-let moduleDir: string;
 beforeAll(async () => {
   moduleDir = mkdtempSync(join(tmpdir(), 'jpki-bridge-reader-lock-module-'));
   lockModule = await plainModule(fileURLToPath(new URL('../../tools/dev/reader-lock.ts', import.meta.url)), moduleDir);

@@ -1,7 +1,7 @@
 /**
- * A signer for the document tests: a virtual card (a shared one, ./shared-cards.ts) in a state file, driven through
- * the CLI's own card signer over the in-process backend — the same JPKI APDUs and policy steps as
- * through pcscd — and a verifier that trusts that card's development CA.
+ * A signer for the document tests: one of the shared virtual cards (./shared-cards.ts) in a state
+ * file of its own, driven through the CLI's own card signer over the in-process backend — the same
+ * JPKI APDUs and policy steps as through pcscd — and a verifier that trusts that card's development CA.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
