@@ -32,6 +32,13 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           maxWorkers: allCores,
+          // One module graph per worker, not per file: importing the verifier, pkijs, node-forge and
+          // the host's modules again for each of ~60 files cost more CPU than their tests. The files
+          // keep no state in modules (each makes its cards, fakes and temporary directories, and
+          // restores what it stubs); they pass alone, shuffled and on one worker (docs/testing.md).
+          isolate: false,
+          // The cards and test CAs the files share, each made once per run (test/harness/fixture-cache.ts).
+          globalSetup: ['test/harness/fixture-cache-dir.ts'],
           // Bounds against a hang, not speed targets: making RSA keys and certificates (cards,
           // CAs, CRLs) took over 30 s per test or beforeAll on the 2-core machine at load 20.
           testTimeout: 60_000,

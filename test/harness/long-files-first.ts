@@ -1,12 +1,21 @@
 /**
- * vitest's file order, with the longest `system` files first. vitest starts the files it knows
- * to be slow first only from a results cache a fresh clone (CI) does not have; otherwise it starts
- * the larger files first, and a long file started last keeps one worker busy after the other has
- * finished. These serve dozens of cards each (measured: the longest by far, in any run).
+ * vitest's file order, with the longest files first. vitest starts the files it knows to be slow
+ * first only from a results cache a fresh clone (CI) does not have; otherwise it starts the larger
+ * files first, and a long file started last keeps one worker busy after the other has finished.
+ * The `system` ones serve dozens of cards each; the `unit` ones are short files that wait seconds
+ * for other programs (ESLint's type checker, a JVM, racing Node processes). Measured: the longest
+ * of their projects in any run.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-const LONG_FILES = ['test/system/host-faults.test.ts', 'test/system/virtual-card-apps.test.ts', 'test/system/virtual-card.test.ts'];
+const LONG_FILES = [
+  'test/system/host-faults.test.ts',
+  'test/system/virtual-card-apps.test.ts',
+  'test/system/virtual-card.test.ts',
+  'test/unit/lint-config.test.ts',
+  'test/unit/verifier-test-vectors.test.ts',
+  'test/unit/dev-reader-lock.test.ts',
+];
 
 export class LongFilesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

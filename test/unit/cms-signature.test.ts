@@ -22,7 +22,7 @@ let other: DocumentSigner;
 let cms: Uint8Array;
 
 beforeAll(async () => {
-  [card, other] = await Promise.all([makeDocumentSigner(), makeDocumentSigner()]);
+  [card, other] = await Promise.all([makeDocumentSigner('adult'), makeDocumentSigner('other-adult')]);
   cms = await card.withSigner((signer) => signDetached({ contentDigest: sha256(content), certificates: [signer.certificate], sign: signer.sign }));
 }, 120_000); // card creation makes RSA keys: slow on a loaded machine
 

@@ -13,14 +13,14 @@ import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
 import { peer } from '../harness/document-peers.ts';
-import { makeTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
+import { sharedTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 
 let pki: TestPki;
 let server: DemoServer;
 let dir: string;
 
 beforeAll(async () => {
-  pki = makeTestPki();
+  pki = await sharedTestPki();
   dir = await mkdtemp(join(tmpdir(), 'jpki-demo-pdf-'));
   const stateFile = join(dir, 'card.json');
   await writeFile(stateFile, JSON.stringify({ ca: { auth: { certificate: pki.authRoot.certificate }, sign: { certificate: pki.signRoot.certificate } } }));

@@ -1,25 +1,36 @@
 /**
- * tools/dev/reader-lock.ts across real processes: each child runs the module with its own TMPDIR,
- * so the lock file is a private one and a test run beside this one is not disturbed.
+ * tools/dev/reader-lock.ts across real processes: each child runs the module (compiled once,
+ * test/harness/plain-module.ts) with its own TMPDIR, so the lock file is a private one and a test
+ * run beside this one is not disturbed.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { plainModule } from '../harness/plain-module.ts';
 
 const run = promisify(execFile);
-const LOCK_MODULE = new URL('../../tools/dev/reader-lock.ts', import.meta.url).href;
+/** The lock module compiled, in a directory of its own. */
+let moduleDir: string;
+let lockModule: string;
 let dir: string;
 const lockFile = () => join(dir, 'jpki-bridge-virtual-readers.lock');
 
 /** Runs `body` in a child Node with the lock module imported as `lock`; returns its stdout. */
 async function child(body: string): Promise<string> {
-  const script = `const lock = await import(${JSON.stringify(LOCK_MODULE)});\n${body}`;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: dir } });
+  const script = `const lock = await import(${JSON.stringify(lockModule)});\n${body}`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: dir } });
   return stdout.trim();
 }
+
+beforeAll(async () => {
+  moduleDir = mkdtempSync(join(tmpdir(), 'jpki-bridge-reader-lock-module-'));
+  lockModule = await plainModule(fileURLToPath(new URL('../../tools/dev/reader-lock.ts', import.meta.url)), moduleDir);
+});
+afterAll(() => rmSync(moduleDir, { recursive: true, force: true }));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'jpki-bridge-reader-lock-'));
@@ -51,6 +62,6 @@ describe('the virtual readers lock', () => {
     spans.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
     // Released by the last holder, and nothing left beside it.
-    expect(readdirSync(dir).filter((name) => name.startsWith('jpki-bridge'))).toEqual([]); // (tsx keeps its cache here too)
+    expect(readdirSync(dir).filter((name) => name.startsWith('jpki-bridge'))).toEqual([]);
   }, 60_000);
 });

@@ -1,15 +1,16 @@
 /**
- * A signer for the document tests: a virtual card (adult persona) in a state file, driven through
- * the CLI's own card signer over the in-process backend — the same JPKI APDUs and policy steps as
- * through pcscd — and a verifier that trusts that card's development CA.
+ * A signer for the document tests: one of the shared virtual cards (./shared-cards.ts) in a state
+ * file of its own, driven through the CLI's own card signer over the in-process backend — the same
+ * JPKI APDUs and policy steps as through pcscd — and a verifier that trusts that card's development CA.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVirtualBackend } from '../../native-host/src/card/virtual-backend.ts';
 import { withCardSigner, type CardSigner } from '../../native-host/src/documents/card-signer.ts';
-import { createCardState, DEFAULT_PINS, devCaRoots, saveCardState, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+import { DEFAULT_PINS, devCaRoots, saveCardState, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
+import { sharedCardState, type SharedCard } from './shared-cards.ts';
 
 export interface DocumentSigner {
   dir: string;
@@ -22,9 +23,9 @@ export interface DocumentSigner {
   withSigner<T>(fn: (signer: CardSigner) => Promise<T>): Promise<T>;
 }
 
-export async function makeDocumentSigner(persona: 'adult' | 'expired' = 'adult'): Promise<DocumentSigner> {
+export async function makeDocumentSigner(card: SharedCard = 'adult'): Promise<DocumentSigner> {
   const dir = await mkdtemp(join(tmpdir(), 'jpki-documents-'));
-  const state = await createCardState({ persona });
+  const state = await sharedCardState(card);
   const stateFile = join(dir, 'card.json');
   await saveCardState(stateFile, state);
   const caFile = join(dir, 'devca.pem');

@@ -10,22 +10,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFileAtomicSync } from '../../native-host/src/fs/atomic-write.ts';
+import { plainModule } from '../harness/plain-module.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MODULE = join(ROOT, 'native-host/src/fs/atomic-write.ts');
 const tempDir = () => mkdtemp(join(tmpdir(), 'jpki-atomic-'));
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 /** Runs `script` (an ES module, after `patch`) in a node of its own; resolves with the signal that ended it. */
-function runKilled(patch: string, script: string): Promise<NodeJS.Signals | null> {
+async function runKilled(patch: string, script: string): Promise<NodeJS.Signals | null> {
+  const module = await plainModule(join(ROOT, 'native-host/src/fs/atomic-write.ts'), await tempDir());
   const source = `import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 ${patch}
 syncBuiltinESMExports(); // the module's own named imports of node:fs now see the patch
-const { writeFileAtomic, writeFileAtomicSync } = await import(${JSON.stringify(MODULE)});
+const { writeFileAtomic, writeFileAtomicSync } = await import(${JSON.stringify(module)});
 ${script}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', source], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     child.on('error', reject);

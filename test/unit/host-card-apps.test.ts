@@ -14,9 +14,9 @@ import { manufactureNumberOf, readManufactureNumber } from '../../native-host/sr
 import { JpkiCard } from '../../native-host/src/card/jpki-card.ts';
 import { TextApp } from '../../native-host/src/card/text-app.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
 import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ascii = (text: string) => Buffer.from(text, 'ascii').toString('hex');
@@ -24,7 +24,7 @@ const pin = (text: string) => Uint8Array.from(Buffer.from(text, 'ascii'));
 
 let state: VirtualCardState;
 beforeAll(async () => {
-  state = await createCardState({ name: '試験 花子', address: '大阪府大阪市北区中之島1-3-20', birth: '1990-02-28', sex: '2' });
+  state = await sharedCardState('hanako');
 });
 
 /** A JpkiCard on a fresh virtual card, every command recorded as hex. */

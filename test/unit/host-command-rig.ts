@@ -12,15 +12,14 @@ import { singleCardBackend } from '../../native-host/src/card/single-card-backen
 import type { CommandContext } from '../../native-host/src/commands/context.ts';
 import { dispatch } from '../../native-host/src/host/dispatch.ts';
 import { installationUuid } from '../../native-host/src/portal/installation-uuid.ts';
-import { createCardState, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+import { VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 export type PersonaName = 'adult' | 'minor' | 'expired';
 
-const personas = new Map<PersonaName, Promise<VirtualCardState>>();
-/** One card state per persona for the whole file (making keys is slow); each rig gets a copy. */
+/** One card state per persona for the whole run (./shared-cards.ts: making keys is slow); each call gets a copy. */
 export function persona(name: PersonaName): Promise<VirtualCardState> {
-  if (!personas.has(name)) personas.set(name, createCardState({ persona: name }));
-  return personas.get(name)!;
+  return sharedCardState(name);
 }
 
 export interface Rig {
@@ -47,7 +46,7 @@ export interface RigOptions {
 }
 
 export async function rig(name: PersonaName = 'adult', options: RigOptions = {}): Promise<Rig> {
-  const state = options.state ?? structuredClone(await persona(name));
+  const state = options.state ?? (await persona(name));
   options.adjust?.(state);
   const card = new VirtualJpkiCard(state);
   const trace: string[] = [];

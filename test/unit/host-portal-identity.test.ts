@@ -15,9 +15,10 @@ import { configDir } from '../../native-host/src/portal/config-dir.ts';
 import { COMBINATION_SALT, combinationCode, readCombinationCode } from '../../native-host/src/portal/combination-code.ts';
 import { INSTALLATION_UUID_FILE, installationUuid, uuidBytes } from '../../native-host/src/portal/installation-uuid.ts';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
 import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { captureOutput } from '../harness/capture-output.ts';
+import { plainModule } from '../harness/plain-module.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tempDir = () => mkdtemp(join(tmpdir(), 'jpki-portal-id-'));
@@ -73,13 +74,14 @@ describe('installation uuid', () => {
 
   it('hosts starting at once in separate processes all end up with one and the same uuid', async () => {
     const dir = join(await tempDir(), 'jpki-bridge');
-    const script = `import { installationUuid } from ${JSON.stringify(join(ROOT, 'native-host/src/portal/installation-uuid.ts'))};
+    const module = await plainModule(join(ROOT, 'native-host/src/portal/installation-uuid.ts'), await tempDir());
+    const script = `import { installationUuid } from ${JSON.stringify(module)};
 process.stdout.write(await installationUuid(${JSON.stringify(dir)}));`;
     const runs = Array.from(
       { length: 4 },
       () =>
         new Promise<string>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT });
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
           let out = '';
           child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
           child.on('error', reject);
@@ -116,7 +118,7 @@ describe('combination code', () => {
     let one: VirtualCardState;
     let other: VirtualCardState;
     beforeAll(async () => {
-      [one, other] = await Promise.all([createCardState(), createCardState()]);
+      [one, other] = await Promise.all([sharedCardState('adult'), sharedCardState('other-adult')]);
     });
     const cardOf = async (state: VirtualCardState) => {
       const virtual = new VirtualJpkiCard(structuredClone(state));

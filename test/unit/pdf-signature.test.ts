@@ -14,7 +14,7 @@ import { embedPdfSignature, preparePdf, verifyPdf } from '../../relying-party/sr
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
 import { devCaRoots } from '../../native-host/src/virtual-card/index.ts';
 import { makeSamplePdf } from '../../tools/dev/sample-pdf.ts';
-import { issueLeaf, makeTestPki, type Issued } from './verifier-fixtures.ts';
+import { issueLeaf, sharedTestPki, type Issued } from './verifier-fixtures.ts';
 import { flipOneByte, peer } from '../harness/document-peers.ts';
 import { makeDocumentSigner, type DocumentSigner } from './document-fixtures.ts';
 
@@ -55,7 +55,7 @@ const pdfsig = async (pdf: Uint8Array) => peer('pdfsig', ['-nssdir', `sql:${nssD
 const qpdfCheck = async (pdf: Uint8Array) => peer('qpdf', ['--check', await saved(pdf)]);
 
 beforeAll(async () => {
-  [card, other] = await Promise.all([makeDocumentSigner(), makeDocumentSigner()]);
+  [card, other] = await Promise.all([makeDocumentSigner('adult'), makeDocumentSigner('other-adult')]);
   // pdfsig trusts what the NSS database it is given trusts: the dev CA as a trusted CA for every use ("C,C,C";
   // "C,," trusts it for TLS only, and pdfsig then says "Certificate issuer isn't Trusted").
   nssDir = join(card.dir, 'nss');
@@ -237,7 +237,7 @@ describe("myna's advisories, as cases our verifier must refuse", () => {
   });
 
   it('key usage and basic constraints: a key without nonRepudiation, and a CA certificate as the signer', async () => {
-    const pki = makeTestPki();
+    const pki = await sharedTestPki();
     const verifier = new JpkiVerifier({
       trustAnchors: trustAnchorsFrom(pki.signRoot.pem, 'fixture CA'),
       policies: JPKI_TEST_POLICY_OIDS,

@@ -13,16 +13,19 @@ import { saveCardState } from '../../native-host/src/virtual-card/index.ts';
 import { CrlRevocationChecker, JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
 import { createVirtualCard, type InProcessVirtualCard } from '../../tools/dev/in-process-card.ts';
 import { spawnHost } from '../harness/host.ts';
+import { sharedCardState, type SharedCard } from './shared-cards.ts';
 
 const ORIGIN = 'https://city.example.jp';
 
 let card: InProcessVirtualCard;
 let stranger: InProcessVirtualCard;
+/** A card on the run's shared state of a persona (making one costs four RSA keys); `revoked` below is made from its persona. */
+const sharedCard = async (name: SharedCard) => createVirtualCard({ state: await sharedCardState(name) });
 const verifierTrusting = (pem: string) =>
   new JpkiVerifier({ trustAnchors: trustAnchorsFrom(pem, 'dev CA'), policies: JPKI_TEST_POLICY_OIDS, origin: ORIGIN, revocation: 'not-checked' });
 
 beforeAll(async () => {
-  [card, stranger] = await Promise.all([createVirtualCard({ persona: 'adult' }), createVirtualCard({ persona: 'adult' })]);
+  [card, stranger] = await Promise.all([sharedCard('adult'), sharedCard('other-adult')]);
 }, 60_000);
 
 describe('createVirtualCard', () => {
@@ -130,14 +133,14 @@ describe('the error-path personas, browserless', () => {
     });
 
   it('auth-pin-locked: login is ERR_JPKI_PIN_LOCKED, no try spent; signing still works', async () => {
-    const c = await createVirtualCard({ persona: 'auth-pin-locked' });
+    const c = await sharedCard('auth-pin-locked');
     await expect(c.authenticate({ origin: ORIGIN, challengeNonce: nonce() })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     expect(c.state.pins.sign.retriesLeft).toBe(5);
     await expect(c.sign({ hashes: [hash], hashFunction: 'SHA-256' })).resolves.toMatchObject({ signatures: [expect.any(String)] });
   });
 
   it('sign-pin-locked: signing is ERR_JPKI_PIN_LOCKED; login still works', async () => {
-    const c = await createVirtualCard({ persona: 'sign-pin-locked' });
+    const c = await sharedCard('sign-pin-locked');
     await expect(c.sign({ hashes: [hash], hashFunction: 'SHA-256' })).rejects.toMatchObject({ code: 'ERR_JPKI_PIN_LOCKED' });
     await expect(c.authenticate({ origin: ORIGIN, challengeNonce: nonce() })).resolves.toMatchObject({ format: 'jpki-bridge:1' });
   });
@@ -159,7 +162,7 @@ describe('the error-path personas, browserless', () => {
   });
 
   it('moved: login is good, the signing certificate is revoked', async () => {
-    const c = await createVirtualCard({ persona: 'moved' });
+    const c = await sharedCard('moved');
     const verifier = withCrls(c);
     const n = await verifier.issueNonce();
     expect(await verifier.verifyAuthToken(await c.authenticate({ origin: ORIGIN, challengeNonce: n }), { nonce: n })).toMatchObject({

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import forge from 'node-forge';
 import { CrlRevocationChecker, JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
-import { issueLeaf, makeCrl, makeTestPki, makeToken, type Issued, type TestPki } from './verifier-fixtures.ts';
+import { issueLeaf, makeCrl, sharedTestPki, makeToken, type Issued, type TestPki } from './verifier-fixtures.ts';
 
 const ORIGIN = 'https://login.example.jp';
 const NOW = new Date(Date.UTC(2026, 5, 1));
@@ -9,8 +9,8 @@ const DAY = 86_400_000;
 
 let pki: TestPki;
 let revokedAuth: Issued;
-beforeAll(() => {
-  pki = makeTestPki();
+beforeAll(async () => {
+  pki = await sharedTestPki();
   revokedAuth = issueLeaf(pki.authRoot, { kind: 'auth' });
 });
 

@@ -12,13 +12,13 @@ import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { SESSION_LIMITS, SessionStore } from '../../demo/sessions.ts';
 import { createDemoVerifier } from '../../demo/verifier-setup.ts';
 import { verifyDetachedXmlSignature } from '../../relying-party/src/index.ts';
-import { makeTestPki, makeToken, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
+import { sharedTestPki, makeToken, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 
 let pki: TestPki;
 let server: DemoServer;
 
 beforeAll(async () => {
-  pki = makeTestPki();
+  pki = await sharedTestPki();
   // A state file shaped like the virtual card's, holding the test PKI's roots.
   const dir = await mkdtemp(join(tmpdir(), 'jpki-demo-server-'));
   const stateFile = join(dir, 'card.json');

@@ -2,13 +2,15 @@
  * A small JPKI-shaped PKI for the verifier's tests, made with node-forge (keys from Node, which
  * is much faster than forge at RSA key generation): self-signed roots, authentication and signing
  * end-entity certificates with the JPKI policy OIDs, keyUsage and subjectAltName otherNames, and
- * helpers that sign as the card would.
+ * helpers that sign as the card would. `sharedTestPki()` is one such PKI for the whole run (its
+ * seven keys are made once, test/harness/fixture-cache.ts).
  */
-import { constants, createHash, createPrivateKey, generateKeyPairSync, privateEncrypt, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { constants, createHash, createPrivateKey, generateKeyPairSync, privateEncrypt, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { buildDigestInfo, type AuthToken } from '@jpki-bridge/shared';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { DEV_POLICY_OID } from '@jpki-bridge/shared/jpki-certificate';
+import { sharedFixture } from '../harness/fixture-cache.ts';
 
 const { pki, asn1 } = forge;
 
@@ -41,10 +43,9 @@ function finish(cert: forge.pki.Certificate, signer: forge.pki.rsa.PrivateKey, p
   };
 }
 
-let serial = 1;
+/** Random, so a leaf issued here never repeats the serial of one from the shared PKI (made in another process). */
 function nextSerial(): string {
-  serial += 1;
-  return serial.toString(16).padStart(4, '0');
+  return `01${randomBytes(7).toString('hex')}`; // eight bytes; a first byte of 01 keeps the DER INTEGER positive and minimal
 }
 
 export function makeRoot(ou: string, validity: { from?: Date; to?: Date } = {}): Issued {
@@ -203,6 +204,24 @@ export function makeTestPki(): TestPki {
     }),
     otherCaAuth: issueLeaf(otherRoot, { kind: 'auth' }),
   };
+}
+
+/** The PKI of `makeTestPki`, made once per run and shared by the test files; each caller gets its own objects. */
+export async function sharedTestPki(): Promise<TestPki> {
+  const made = await sharedFixture('verifier-pki', () =>
+    mapIssued(makeTestPki(), ({ certificate, pem, privateKey }) => ({ certificate, pem, key: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() })),
+  );
+  return mapIssued(made, ({ certificate, pem, key }) => ({
+    certificate,
+    pem,
+    privateKey: createPrivateKey(key),
+    forgeCert: pki.certificateFromPem(pem),
+    forgeKey: pki.privateKeyFromPem(key) as forge.pki.rsa.PrivateKey,
+  }));
+}
+
+function mapIssued<A, B>(from: Record<keyof TestPki, A>, fn: (a: A) => B): Record<keyof TestPki, B> {
+  return Object.fromEntries(Object.entries(from).map(([name, value]) => [name, fn(value as A)])) as Record<keyof TestPki, B>;
 }
 
 /** A v2 CRL issued by `ca`, listing `revoked` (certificates), signed sha256WithRSA (or `hash`) with Node; no nextUpdate when null. */

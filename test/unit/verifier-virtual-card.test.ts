@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared';
 import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
-import { createCardState, devCaRoots, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
+import { devCaRoots, VirtualJpkiCard, type VirtualCardState } from '../../native-host/src/virtual-card/index.ts';
 import { JpkiVerifier, JPKI_TEST_POLICY_OIDS, trustAnchorsFrom } from '../../relying-party/src/index.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 const ORIGIN = 'http://localhost:8443';
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
@@ -46,7 +47,7 @@ let expired: VirtualCardState;
 let verifier: JpkiVerifier;
 
 beforeAll(async () => {
-  [adult, expired] = await Promise.all([createCardState({ persona: 'adult' }), createCardState({ persona: 'expired' })]);
+  [adult, expired] = await Promise.all([sharedCardState('adult'), sharedCardState('expired')]);
   const roots = devCaRoots(adult);
   const expiredRoots = devCaRoots(expired);
   verifier = new JpkiVerifier({

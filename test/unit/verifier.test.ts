@@ -20,7 +20,7 @@ import { JPKI_ROOT_FINGERPRINTS } from '../../relying-party/src/verifier/trust-a
 import { buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import {
   issueLeaf,
-  makeTestPki,
+  sharedTestPki,
   makeToken,
   portalDigestInfoSignature,
   sha256,
@@ -34,8 +34,8 @@ const ORIGIN = 'https://login.example.jp';
 const NOW = new Date(Date.UTC(2026, 5, 1));
 
 let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki();
+beforeAll(async () => {
+  pki = await sharedTestPki();
 });
 
 function verifier(options: Partial<VerifierOptions> = {}, clock: { now: number } = { now: NOW.getTime() }) {

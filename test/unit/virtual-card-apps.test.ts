@@ -10,15 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { ATRS } from '../../native-host/src/virtual-card/atr.ts';
 import { resetPins } from '../../native-host/src/virtual-card/reset.ts';
-import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
 import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/state-file.ts';
 import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { traceCommand } from '../../native-host/src/virtual-card/trace.ts';
 import { changeApdu, READ_RECORD_1, SELECT_CARD_ID, SELECT_JPKI, SELECT_TEXT, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 let adult: VirtualCardState;
 beforeAll(async () => {
-  adult = await createCardState({ name: '試験 花子', address: '大阪府大阪市北区中之島1-3-20', birth: '1990-02-28', sex: '2' });
+  adult = await sharedCardState('hanako');
 });
 
 function cardOf(state: VirtualCardState = adult) {
@@ -65,7 +65,7 @@ describe('card-ID application', () => {
   });
 
   it('two new cards have different manufacture numbers', async () => {
-    const other = await createCardState();
+    const other = await sharedCardState('adult'); // another card createCardState made
     expect(other.cardId.manufactureNumber).not.toBe(adult.cardId.manufactureNumber);
   });
 

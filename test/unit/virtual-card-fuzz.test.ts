@@ -6,12 +6,12 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
-import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
 import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 let state: VirtualCardState;
 beforeAll(async () => {
-  state = await createCardState();
+  state = await sharedCardState('adult');
 });
 
 const SELECT_AP = Buffer.from('00a4040c0ad392f000260100000001', 'hex');

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../native-host/src/cli/virtual-card.ts';
 import { fakeMyNumberFrom, manufactureNumberFrom, myNumberCheckDigit } from '../../native-host/src/virtual-card/card-numbers.ts';
-import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
 import { loadCardState, saveCardState } from '../../native-host/src/virtual-card/state-file.ts';
 import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { captureOutput } from '../harness/capture-output.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 let state: VirtualCardState;
 beforeAll(async () => {
-  state = await createCardState();
+  state = await sharedCardState('adult');
 });
 afterEach(() => vi.restoreAllMocks());
 

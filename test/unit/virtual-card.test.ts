@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestInfo } from '@jpki-bridge/shared/digest-info';
 import { VirtualJpkiCard } from '../../native-host/src/virtual-card/card.ts';
 import { CERTIFICATE_EF_SIZE } from '../../native-host/src/virtual-card/files.ts';
-import { createCardState } from '../../native-host/src/virtual-card/issue.ts';
 import type { VirtualCardState } from '../../native-host/src/virtual-card/state.ts';
 import { changeApdu, SELECT_JPKI, selectEf, verifyApdu } from '../harness/raw-apdus.ts';
+import { sharedCardState } from './shared-cards.ts';
 
 const hexByte = (n: number) => n.toString(16).padStart(2, '0');
 
@@ -15,7 +15,7 @@ let minor: VirtualCardState;
 let expired: VirtualCardState;
 
 beforeAll(async () => {
-  [adult, minor, expired] = await Promise.all([createCardState(), createCardState({ persona: 'minor' }), createCardState({ persona: 'expired' })]);
+  [adult, minor, expired] = await Promise.all([sharedCardState('adult'), sharedCardState('minor'), sharedCardState('expired')]);
 });
 
 /** A fresh card on a copy of the state; `changes` counts onStateChange calls. */

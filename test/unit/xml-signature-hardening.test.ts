@@ -8,7 +8,7 @@ import { SignedXml, type HashAlgorithm, type SignatureAlgorithm } from 'xml-cryp
 import { createHash, createSign, createVerify } from 'node:crypto';
 import { C14N, ENVELOPED, EXC_C14N, RSA_SHA256, RSA_SHA384, RSA_SHA512, SHA256, SHA384, SHA512 } from '../../relying-party/src/xml/algorithms.ts';
 import { prepareXmlSignature, verifyXmlSignature, XML_LIMITS, XmlSignatureError } from '../../relying-party/src/index.ts';
-import { makeTestPki, type TestPki } from './verifier-fixtures.ts';
+import { sharedTestPki, type TestPki } from './verifier-fixtures.ts';
 import { deepForgedDocument, signWith, wideForgedDocument } from './xml-fixtures.ts';
 
 const SANITY_MS = 5_000;
@@ -16,8 +16,8 @@ const RSA_SHA1 = 'http://www.w3.org/2000/09/xmldsig#rsa-sha1';
 const SHA1 = 'http://www.w3.org/2000/09/xmldsig#sha1';
 
 let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki();
+beforeAll(async () => {
+  pki = await sharedTestPki();
 });
 
 /** xml-crypto alone, configured with the signer's certificate: the lenient witness. */

@@ -11,13 +11,13 @@ import { C14N, ENVELOPED } from '../../relying-party/src/xml/algorithms.ts';
 import { canonicalizeElement, inheritedNamespaces } from '../../relying-party/src/xml/canonicalize.ts';
 import { parseStrictXml } from '../../relying-party/src/xml/strict-parse.ts';
 import { findAncestorNsForElement } from 'xml-crypto/lib/utils';
-import { makeTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
+import { sharedTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 import { forgedSignature, signWith } from './xml-fixtures.ts';
 
 const SANITY_MS = 5_000;
 let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki();
+beforeAll(async () => {
+  pki = await sharedTestPki();
 });
 
 function timed<T>(run: () => T): { result: T; ms: number } {

@@ -3,12 +3,12 @@ import { SignedXml } from 'xml-crypto';
 import { buildDigestInfo } from '@jpki-bridge/shared';
 import { buildTaxReturnXml, validateTaxReturn } from '../../demo/etax-document.ts';
 import { completeXmlSignature, prepareXmlSignature, verifyXmlSignature, XmlSignatureError } from '../../relying-party/src/index.ts';
-import { makeTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
+import { sharedTestPki, signDigestInfo, type TestPki } from './verifier-fixtures.ts';
 import { signWith } from './xml-fixtures.ts';
 
 let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki();
+beforeAll(async () => {
+  pki = await sharedTestPki();
 });
 
 const document = () =>
