@@ -59,7 +59,11 @@ describe('demo server: PDF に電子署名', () => {
     expect(pdf.status).toBe(200);
     const file = join(dir, 'form-signed.pdf');
     await writeFile(file, pdf.bytes);
-    expect((await peer('pdfsig', [file])).out).toMatch(/Signature Validation: Signature is Valid\./);
+    const pdfsig = (await peer('pdfsig', [file])).out;
+    expect(pdfsig).toMatch(/Signature Validation: Signature is Valid\./);
+    // The demo does not hold the signer's certificate before the PIN: no signingCertificateV2, so
+    // the PDF must not claim PAdES (ETSI.CAdES.detached) — it says what it is.
+    expect(pdfsig).toMatch(/Signature Type: adbe\.pkcs7\.detached/);
     // One signing per upload.
     const again = await request('/api/pdf/complete', {
       body: JSON.stringify({ id, signature, certificate: pki.sign.certificate }),

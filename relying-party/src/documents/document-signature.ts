@@ -17,6 +17,7 @@ import { buildSignedAttributes, type SignedAttributes } from '../cms/signed-attr
 import { verifyDetachedCms, type CmsSuccess } from '../cms/verify.ts';
 import { embedPdfSignature } from '../pdf/embed.ts';
 import { preparePdf, type PreparedPdf, type PreparePdfOptions } from '../pdf/prepare.ts';
+import { SUBFILTER_ADOBE_PKCS7_DETACHED, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { verifyPdf } from '../pdf/verify.ts';
 import type { VerificationFailure } from '../verifier/errors.ts';
 import type { JpkiVerifier } from '../verifier/verifier.ts';
@@ -46,10 +47,16 @@ export function prepareFileSignature(content: Uint8Array, options: DocumentSigna
   return prepared(new Uint8Array(createHash('sha256').update(content).digest()), options);
 }
 
-/** A signature inside the PDF (an incremental update; ETSI.CAdES.detached unless chosen otherwise). */
+/**
+ * A signature inside the PDF (an incremental update). Its SubFilter says what the CMS will be:
+ * ETSI.CAdES.detached when the site holds the certificate (signingCertificateV2 is included),
+ * adbe.pkcs7.detached when it does not — PAdES requires that attribute, so claiming it without one
+ * would be false. An explicit `subFilter` wins.
+ */
 export function preparePdfSignature(pdf: Uint8Array, options: DocumentSignatureOptions & PreparePdfOptions = {}): PreparedDocumentSignature {
   const signingTime = options.signingTime ?? new Date();
-  const preparedPdf = preparePdf(pdf, { ...options, signingTime });
+  const subFilter = options.subFilter ?? (options.certificate === undefined ? SUBFILTER_ADOBE_PKCS7_DETACHED : SUBFILTER_ETSI_CADES_DETACHED);
+  const preparedPdf = preparePdf(pdf, { ...options, signingTime, subFilter });
   return { ...prepared(preparedPdf.digest, { ...options, signingTime }), pdf: preparedPdf };
 }
 
