@@ -2,19 +2,27 @@
  * vitest's file order, with the longest files first. vitest starts the files it knows to be slow
  * first only from a results cache a fresh clone (CI) does not have; otherwise it starts the larger
  * files first, and a long file started last keeps one worker busy after the other has finished.
- * The `system` ones serve dozens of cards each; the `unit` ones are short files that wait seconds
+ * The `system` ones serve dozens of cards or drive browsers through many states; the `unit` ones are short files that wait seconds
  * for other programs (ESLint's type checker, a JVM, racing Node processes). Measured: the longest
  * of their projects in any run.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const LONG_FILES = [
+  'test/e2e/extension-screens.test.ts',
   'test/system/host-faults.test.ts',
+  'test/e2e/extension-firefox-pin.test.ts',
   'test/system/virtual-card-apps.test.ts',
   'test/system/virtual-card.test.ts',
   'test/unit/lint-config.test.ts',
   'test/unit/verifier-test-vectors.test.ts',
   'test/unit/dev-reader-lock.test.ts',
+  // package: the installing file first; the APT one, which waits for it on dpkg's lock, last (unlisted).
+  'test/package/deb.test.ts',
+  'test/package/example-logins.test.ts',
+  'test/package/extension-archives.test.ts',
+  'test/package/deb-lintian.test.ts',
+  'test/package/npm-tarballs.test.ts',
 ];
 
 export class LongFilesFirst extends BaseSequencer {
