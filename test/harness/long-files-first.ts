@@ -19,7 +19,8 @@ const LONG_FILES = [
   'test/unit/dev-reader-lock.test.ts',
   // package: the installing file first; the APT one, which waits for it on dpkg's lock, last (unlisted).
   'test/package/deb.test.ts',
-  'test/package/example-logins.test.ts',
+  'test/package/example-express-login.test.ts',
+  'test/package/example-fastify-login.test.ts',
   'test/package/extension-archives.test.ts',
   'test/package/deb-lintian.test.ts',
   'test/package/npm-tarballs.test.ts',

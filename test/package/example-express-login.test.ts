@@ -1,0 +1,4 @@
+/** examples/express-login, installed from the tarballs outside the repository and tested there (example-site.ts). */
+import { describeInstalledExample } from './example-site.ts';
+
+describeInstalledExample('express-login');
