@@ -11,15 +11,13 @@ import type { Runtime } from 'webextension-polyfill';
 import { startBackground } from '../../extension/src/background/main.ts';
 import { connectDialog, type DialogConnection } from '../../extension/src/dialog/connection.ts';
 import type { DialogState } from '../../extension/src/dialog-protocol.ts';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '@jpki-bridge/shared/auth-token';
 import type { StatusResult } from '@jpki-bridge/shared/protocol/native';
 import { statusResult } from '../unit/extension-fakes/fake-native.ts';
 import { afterTheAnswer } from '../unit/extension-fakes/fake-prompt.ts';
 import { putTabInFront } from './front-tab-fakes.ts';
 import { installRuntimePorts } from './runtime-ports.ts';
+import { NONCE, TOKEN } from '../unit/extension-fakes/fake-context.ts';
 
-const NONCE = 'q'.repeat(43) + '=';
-const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
 // Chromium's sender.origin is not in the polyfill's type.
 const CONTENT_SCRIPT = {
   id: fakeBrowser.runtime.id,

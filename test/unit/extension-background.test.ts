@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ERROR_MESSAGES, JpkiError } from '@jpki-bridge/shared/errors';
 import { USER_TIMEOUT_MS } from '@jpki-bridge/shared/constants';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT, buildAuthBlock } from '@jpki-bridge/shared/auth-token';
+import { buildAuthBlock } from '@jpki-bridge/shared/auth-token';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { isContentScript, isExtensionPage, originOfSender } from '../../extension/src/background/sender.ts';
 import { createDeadline } from '../../extension/src/background/deadline.ts';
@@ -11,7 +11,6 @@ import { clampUserTimeout } from '@jpki-bridge/shared/protocol/checks';
 import { OPERATION_ROWS, type OperationName } from '@jpki-bridge/shared/operations';
 import { NativeSession } from '../../extension/src/background/native/native-app-service.ts';
 import { route as routeMessage } from '../../extension/src/background/router.ts';
-import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
 import { pageError } from '../../extension/src/background/page-error.ts';
 import {
   HOST_FAILURE_BACKOFF_MAX_MS,
@@ -23,25 +22,9 @@ import type { BackgroundContext } from '../../extension/src/background/context.t
 import { fakeHost, statusResult, type Handler } from './extension-fakes/fake-native.ts';
 import { afterTheAnswer, fakePrompt } from './extension-fakes/fake-prompt.ts';
 import type { PromptAnswer } from '../../extension/src/background/pin-prompt.ts';
+import { NONCE, SELF, TOKEN, fakeContext } from './extension-fakes/fake-context.ts';
 
-const NONCE = 'q'.repeat(43) + '=';
-const SELF = { id: 'ext', baseUrl: 'chrome-extension://ext/' };
 const page = (url = 'https://rp.example/login', origin?: string) => ({ id: 'ext', url, origin, tab: { id: 1 }, frameId: 0 });
-const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
-
-function context(host: { connect: BackgroundContext['connect'] }, prompt: { open: BackgroundContext['openPrompt'] }, allow: string[] = []): BackgroundContext {
-  return {
-    connect: host.connect,
-    openPrompt: prompt.open,
-    lock: new OperationLock(),
-    allowList: async () => allow,
-    isBlocked: async () => false,
-    dialogLimit: new DialogRateLimit(),
-    extensionVersion: '0.1.0',
-    helloTimeoutMs: 200,
-    requestTimeoutMs: 500,
-  };
-}
 
 /**
  * A message as our content script sends it: with its document's origin and the user's activation
@@ -207,7 +190,7 @@ describe('NativeSession', () => {
 describe('route: page requests', () => {
   it('jpki:status gives only the versions', async () => {
     const { host } = cardHost();
-    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
+    const out = await route(fakeContext(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
     expect(out).toEqual({ ok: true, result: { extensionVersion: '0.1.0', hostVersion: '0.1.0' } });
     expect(host.closed).toBe(host.opened);
   });
@@ -216,7 +199,7 @@ describe('route: page requests', () => {
     let clock = 0;
     const cache = new HostVersionCache(() => clock);
     const { host } = cardHost();
-    const ctx = { ...context(host, fakePrompt([])), hostVersionCache: cache };
+    const ctx = { ...fakeContext(host, fakePrompt([])), hostVersionCache: cache };
     const calls = Array.from({ length: 5 }, () => route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page()));
     for (const out of await Promise.all(calls)) expect(out).toMatchObject({ ok: true, result: { hostVersion: '0.1.0' } });
     expect(host.opened).toBe(1);
@@ -229,7 +212,7 @@ describe('route: page requests', () => {
     let clock = 0;
     const cache = new HostVersionCache(() => clock);
     const absent = fakeHost(() => ({}), { hello: null, disconnectReason: 'Specified native messaging host not found.' });
-    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: cache };
+    const noHost = { ...fakeContext(absent, fakePrompt([])), hostVersionCache: cache };
     const status = (ctx: BackgroundContext) => route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page());
     // The issue's burst: 300 calls in 0.3 s start the host once.
     for (let i = 0; i < 300; i++, clock += 1) expect(await status(noHost)).toMatchObject({ ok: false });
@@ -251,7 +234,7 @@ describe('route: page requests', () => {
     let clock = 0;
     const cache = new HostVersionCache(() => clock);
     const absent = fakeHost(() => ({}), { hello: null, disconnectReason: 'Specified native messaging host not found.' });
-    const noHost = { ...context(absent, fakePrompt([])), hostVersionCache: cache };
+    const noHost = { ...fakeContext(absent, fakePrompt([])), hostVersionCache: cache };
     expect(await route(noHost, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: false });
     const { host } = cardHost();
     clock += HOST_FAILURE_BACKOFF_MIN_MS;
@@ -264,7 +247,7 @@ describe('route: page requests', () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('1234')]);
     const out = await route(
-      context(host, prompt),
+      fakeContext(host, prompt),
       SELF,
       { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, origin: 'https://bank.example' } },
       page('https://rp.example/x'),
@@ -280,14 +263,14 @@ describe('route: page requests', () => {
 
   it('refuses an unserved origin (http on a public host)', async () => {
     const { host } = cardHost();
-    const out = await route(context(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:status', request: {} }, page('http://evil.example/'));
+    const out = await route(fakeContext(host, fakePrompt([])), SELF, { channel: 'page', action: 'jpki:status', request: {} }, page('http://evil.example/'));
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_ORIGIN' } });
     expect(host.opened).toBe(0);
   });
 
   it('refuses change-pin, host-status and show-signing-certificate from web pages', async () => {
     const { host } = cardHost();
-    const ctx = context(host, fakePrompt([]));
+    const ctx = fakeContext(host, fakePrompt([]));
     for (const command of ['change-pin', 'host-status', 'show-signing-certificate']) {
       const out = await route(ctx, SELF, { channel: 'ui', command, kind: 'auth', pin: '1234', newPin: '5678' }, page());
       expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
@@ -302,7 +285,7 @@ describe('route: page requests', () => {
 
     it('a malformed PIN is PIN_FORMAT and never reaches the host; a good one gets the certificate, asked with no origin', async () => {
       const { host } = cardHost();
-      const ctx = context(host, fakePrompt([]));
+      const ctx = fakeContext(host, fakePrompt([]));
       for (const bad of ['abcdef', '12345', 'ABC-123', 1234, undefined]) {
         expect(await show(ctx, bad)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_FORMAT' } });
       }
@@ -315,7 +298,7 @@ describe('route: page requests', () => {
 
     it('a wrong PIN counts down, the last try is sent only with the confirmation, and a lock holds', async () => {
       const { host, retries } = cardHost({ retries: { auth: 3, sign: 2 } });
-      const ctx = context(host, fakePrompt([]));
+      const ctx = fakeContext(host, fakePrompt([]));
       expect(await show(ctx, 'WRONG1')).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 1 } });
       expect(await show(ctx, 'ABC123')).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LAST_TRY' } });
       expect(await show(ctx, 'ABC123', true)).toMatchObject({ ok: true });
@@ -326,7 +309,7 @@ describe('route: page requests', () => {
 
     it("shares the PIN operations' lock: while a dialog is open it is ACTION_PENDING, the host not asked", async () => {
       const { host } = cardHost();
-      const ctx = context(host, fakePrompt(['hang']));
+      const ctx = fakeContext(host, fakePrompt(['hang']));
       const first = route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } }, page());
       await new Promise((r) => setTimeout(r, 30));
       expect(await show(ctx, 'ABC123')).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ACTION_PENDING' } });
@@ -338,7 +321,7 @@ describe('route: page requests', () => {
   it('a bad nonce is INVALID_NONCE before any dialog', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([]);
-    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: 'short' } }, page());
+    const out = await route(fakeContext(host, prompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: 'short' } }, page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_NONCE' } });
     expect(prompt.opened).toBe(0);
   });
@@ -346,7 +329,7 @@ describe('route: page requests', () => {
   it('a hash of the wrong length is INVALID_HASH', async () => {
     const { host } = cardHost();
     const out = await route(
-      context(host, fakePrompt([])),
+      fakeContext(host, fakePrompt([])),
       SELF,
       { channel: 'page', action: 'jpki:sign', request: { hashes: ['AAAA'], hashFunction: 'SHA-256' } },
       page(),
@@ -356,7 +339,7 @@ describe('route: page requests', () => {
 
   it('a second operation while one is open gets ACTION_PENDING', async () => {
     const { host } = cardHost();
-    const ctx = context(host, fakePrompt(['hang']));
+    const ctx = fakeContext(host, fakePrompt(['hang']));
     const first = route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } }, page());
     await new Promise((r) => setTimeout(r, 30));
     const second = await route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page('https://other.example/'));
@@ -369,7 +352,7 @@ describe('route: page requests', () => {
     const prompt = fakePrompt([pin('abc123')]);
     const hash = btoa('x'.repeat(32));
     const out = await route(
-      context(host, prompt),
+      fakeContext(host, prompt),
       SELF,
       { channel: 'page', action: 'jpki:sign', request: { hashes: [hash, hash, hash], hashFunction: 'SHA-256' } },
       page(),
@@ -384,7 +367,7 @@ describe('route: page requests', () => {
   it('no signing certificate shows in the dialog, and the page gets NO_SIGNING_CERTIFICATE when it is closed, no PIN asked', async () => {
     const host = fakeHost((c) => (c === 'status' ? statusResult(undefined, { hasSigningCertificate: false }) : {}));
     const prompt = fakePrompt([{ type: 'close' }]);
-    const out = await route(context(host, prompt), SELF, { channel: 'page', action: 'jpki:get-signing-certificate', request: {} }, page());
+    const out = await route(fakeContext(host, prompt), SELF, { channel: 'page', action: 'jpki:get-signing-certificate', request: {} }, page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' } });
     expect(prompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_SIGNING_CERTIFICATE' } }]);
     expect(host.requests.map((r) => r.command)).toEqual(['status']);
@@ -394,13 +377,13 @@ describe('route: page requests', () => {
     const noCard = fakeHost((c) => (c === 'status' ? { ...statusResult(), card: null } : {}));
     const cardPrompt = fakePrompt([{ type: 'close' }]);
     expect(
-      await route(context(noCard, cardPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page()),
+      await route(fakeContext(noCard, cardPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page()),
     ).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_CARD' } });
     expect(cardPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_CARD' } }]);
     const noReader = fakeHost((c) => (c === 'status' ? { version: '0.1.0', readers: [], card: null } : {}));
     const readerPrompt = fakePrompt([{ type: 'cancel' }]);
     expect(
-      await route(context(noReader, readerPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page()),
+      await route(fakeContext(noReader, readerPrompt), SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page()),
     ).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_NO_READER' } });
     expect(readerPrompt.states).toMatchObject([{ phase: 'failed', error: { code: 'ERR_JPKI_NO_READER' } }]);
   });
@@ -414,7 +397,7 @@ describe('route: page requests', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const out = await route(
-        context(busy, fakePrompt([{ type: 'close' }])),
+        fakeContext(busy, fakePrompt([{ type: 'close' }])),
         SELF,
         { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } },
         page(),
@@ -443,7 +426,7 @@ describe('route: page requests', () => {
     const front = [true, false]; // in front on arrival; the user switched tabs before the dialog
     const checked: number[] = [];
     const ctx = {
-      ...context(host, { open: async () => (opened++, prompt.open()) }),
+      ...fakeContext(host, { open: async () => (opened++, prompt.open()) }),
       isFrontTab: async (tabId: number) => (checked.push(tabId), front.shift() ?? false),
     };
     const out = await route(ctx, SELF, { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE } }, page());
@@ -456,7 +439,7 @@ describe('route: page requests', () => {
     const host = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
     const prompt = fakePrompt(['hang']);
     const out = await route(
-      context(host, prompt),
+      fakeContext(host, prompt),
       SELF,
       { channel: 'page', action: 'jpki:authenticate', request: { challengeNonce: NONCE, timeout: 1_000 } },
       page(),
@@ -475,7 +458,7 @@ describe('the PIN loop', () => {
   it('wrong PIN then right: the same dialog asks again with the tries left', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('0000'), pin('1234')]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: true });
     expect(prompt.opened).toBe(1);
     expect(prompt.states[1]).toMatchObject({ phase: 'enter', retriesLeft: 2, error: { code: 'ERR_JPKI_PIN_INCORRECT', retriesLeft: 2 } });
   });
@@ -483,7 +466,7 @@ describe('the PIN loop', () => {
   it('a malformed PIN from a tampered dialog never reaches the host', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('12a4'), { type: 'cancel' }]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
     expect(host.requests.map((r) => r.command)).toEqual(['status']);
     expect(prompt.states[1]?.error).toEqual({ code: 'ERR_JPKI_PIN_FORMAT' });
   });
@@ -491,7 +474,7 @@ describe('the PIN loop', () => {
   it('one try left: the dialog starts in confirm-last-try and the PIN goes with confirmLastTry', async () => {
     const { host } = cardHost({ retries: { auth: 1, sign: 5 } });
     const prompt = fakePrompt([pin('1234', true)]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: true });
     expect(prompt.states[0]).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1 });
     expect(host.requests.find((r) => r.command === 'authenticate')?.arguments.confirmLastTry).toBe(true);
   });
@@ -499,20 +482,20 @@ describe('the PIN loop', () => {
   it('the host asking for confirmation (PIN_LAST_TRY) moves the dialog to confirm-last-try', async () => {
     const { host } = cardHost({ retries: { auth: 2, sign: 5 } });
     const prompt = fakePrompt([pin('0000'), pin('1234', true)]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: true });
     expect(prompt.states[1]).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1 });
   });
 
   it('a confirmLastTry from the dialog is not forwarded unless the dialog was in confirm-last-try', async () => {
     const { host } = cardHost();
-    await authenticate(context(host, fakePrompt([pin('1234', true)])));
+    await authenticate(fakeContext(host, fakePrompt([pin('1234', true)])));
     expect(host.requests.find((r) => r.command === 'authenticate')?.arguments).not.toHaveProperty('confirmLastTry');
   });
 
   it('locked: the dialog explains and the page gets PIN_LOCKED', async () => {
     const { host } = cardHost({ retries: { auth: 0, sign: 5 } });
     const prompt = fakePrompt([{ type: 'close' }]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
     expect(prompt.states[0]).toMatchObject({ phase: 'locked' });
     expect(host.requests.map((r) => r.command)).toEqual(['status']);
   });
@@ -520,14 +503,14 @@ describe('the PIN loop', () => {
   it('the last wrong try locks: dialog shows locked, page gets PIN_LOCKED', async () => {
     const { host } = cardHost({ retries: { auth: 1, sign: 5 } });
     const prompt = fakePrompt([pin('0000', true), { type: 'close' }]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_PIN_LOCKED' } });
     expect(prompt.states[1]).toMatchObject({ phase: 'locked' });
   });
 
   it('answers the page first, then closes the dialog and the host port', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('1234')]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true, result: TOKEN });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: true, result: TOKEN });
     expect(prompt.closed).toBe(0);
     expect(host.closed).toBe(0);
     await afterTheAnswer();
@@ -538,7 +521,7 @@ describe('the PIN loop', () => {
   it('cancel → USER_CANCELLED, dialog and port closed', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([{ type: 'cancel' }]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_CANCELLED' } });
     await afterTheAnswer();
     expect(prompt.closed).toBe(1);
     expect(host.closed).toBe(host.opened);
@@ -547,7 +530,7 @@ describe('the PIN loop', () => {
   it('timeout → USER_TIMEOUT, dialog and port closed, lock released', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt(['hang', pin('1234')]);
-    const ctx = context(host, prompt);
+    const ctx = fakeContext(host, prompt);
     const started = Date.now();
     expect(await authenticate(ctx, 1_000)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_TIMEOUT' } });
     await afterTheAnswer();
@@ -563,7 +546,7 @@ describe('the PIN loop', () => {
     const prompt = fakePrompt(['hang']);
     let opened!: () => void;
     const slow: BackgroundContext['openPrompt'] = () => new Promise((resolve) => (opened = () => resolve(prompt.open())));
-    const ctx = { ...context(host, prompt), openPrompt: slow };
+    const ctx = { ...fakeContext(host, prompt), openPrompt: slow };
     expect(await authenticate(ctx, 1_000)).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_USER_TIMEOUT' } });
     opened(); // the window's port connects only now
     await new Promise((r) => setTimeout(r, 10));
@@ -578,7 +561,7 @@ describe('the PIN loop', () => {
     const watched: number[] = [];
     let disposed = 0;
     const ctx: BackgroundContext = {
-      ...context(host, prompt),
+      ...fakeContext(host, prompt),
       watchTab: (tabId) => {
         watched.push(tabId);
         return { gone: new Promise<never>((_, reject) => setTimeout(() => reject(new JpkiError('ERR_JPKI_USER_CANCELLED')), 50)), dispose: () => disposed++ };
@@ -598,7 +581,7 @@ describe('the PIN loop', () => {
       throw new JpkiError('ERR_JPKI_CARD_REMOVED');
     });
     const prompt = fakePrompt([pin('1234')]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_REMOVED' } });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_REMOVED' } });
     await afterTheAnswer();
     expect(host.closed).toBe(host.opened);
     expect(prompt.closed).toBe(1);
@@ -615,9 +598,9 @@ describe('route: portal', () => {
 
   it('is refused on origins not on the allow-list', async () => {
     const { host } = cardHost();
-    const out = await route(context(host, fakePrompt([])), SELF, portalMessage({ mode: '01', service_id: '01', digest: di('h'.repeat(32)) }), page());
+    const out = await route(fakeContext(host, fakePrompt([])), SELF, portalMessage({ mode: '01', service_id: '01', digest: di('h'.repeat(32)) }), page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_ORIGIN_NOT_ALLOWED' } });
-    const hello = await route(context(host, fakePrompt([])), SELF, { channel: 'portal-hello' }, page());
+    const hello = await route(fakeContext(host, fakePrompt([])), SELF, { channel: 'portal-hello' }, page());
     expect(hello).toEqual({ allowed: false, inputs: {} });
     expect(host.opened).toBe(0);
   });
@@ -625,7 +608,7 @@ describe('route: portal', () => {
   it('mode 01 sends the digest to the host as it is and answers uuid, signature, the certificate without padding and combination_code', async () => {
     const calls: Record<string, unknown>[] = [];
     const host = fakeHost((c, a) => (c === 'status' ? statusResult() : (calls.push(a), { signature: 'SIG=', certificate: 'MAA=', ...identity })));
-    const ctx = context(host, fakePrompt([pin('1234')]), ['*.example']);
+    const ctx = fakeContext(host, fakePrompt([pin('1234')]), ['*.example']);
     const digest = btoa('not a DigestInfo');
     const out = await route(ctx, SELF, portalMessage({ mode: '01', service_id: '01', digest }), page());
     expect(out).toEqual({ ok: true, result: { mode: '01', result: '0', uuid: UUID, signature: 'SIG=', certificate: 'MAA', combination_code: CODE } });
@@ -638,7 +621,7 @@ describe('route: portal', () => {
       c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity },
     );
     const prompt = fakePrompt([pin('ABC123')]);
-    const ctx = context(host, prompt, ['*.example']);
+    const ctx = fakeContext(host, prompt, ['*.example']);
     const out = await route(ctx, SELF, portalMessage({ mode: '02', service_id: '01', digest: [di('a'.repeat(32)), di('b'.repeat(32))] }), page());
     expect(out).toEqual({ ok: true, result: { mode: '02', result: '0', uuid: UUID, signature: ['SIG=', 'SIG='], certificate: 'MAA', combination_code: CODE } });
     expect(prompt.states).toHaveLength(1);
@@ -650,7 +633,7 @@ describe('route: portal', () => {
       c === 'status' ? statusResult() : { certificate: 'MAA=', signatures: (a.digests as string[]).map(() => 'SIG='), ...identity },
     );
     const out = await route(
-      context(host, fakePrompt([pin('ABC123')]), ['*.example']),
+      fakeContext(host, fakePrompt([pin('ABC123')]), ['*.example']),
       SELF,
       portalMessage({ mode: '02', service_id: '01', digest: di('a'.repeat(32)) }),
       page(),
@@ -663,7 +646,7 @@ describe('route: portal', () => {
     const card = { name: 'デジタル 太郎', address: '東京都千代田区霞が関2-1-2', birthday: '19850401', sex: '1' };
     const host = fakeHost((c, a) => (c === 'status' ? statusResult() : (calls.push({ command: c, ...a }), { ...card, ...identity })));
     const prompt = fakePrompt([pin('1234')]);
-    const out = await route(context(host, prompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page());
+    const out = await route(fakeContext(host, prompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page());
     const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
     expect(out).toEqual({
       ok: true,
@@ -688,12 +671,12 @@ describe('route: portal', () => {
       c === 'status' ? statusResult({ auth: 3, sign: 5, text: 1 }) : { name: '', address: '', birthday: '', sex: '9', ...identity },
     );
     const prompt = fakePrompt([pin('1234', true)]);
-    expect(await route(context(host, prompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({ ok: true });
+    expect(await route(fakeContext(host, prompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({ ok: true });
     expect(prompt.states[0]).toMatchObject({ phase: 'confirm-last-try', retriesLeft: 1 });
     const calls: string[] = [];
     const locked = fakeHost((c) => (calls.push(c), c === 'status' ? statusResult({ auth: 3, sign: 5, text: 0 }) : {}));
     const lockedPrompt = fakePrompt([{ type: 'close' }]);
-    expect(await route(context(locked, lockedPrompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({
+    expect(await route(fakeContext(locked, lockedPrompt, ['*.example']), SELF, portalMessage({ mode: '04', service_id: '01' }), page())).toMatchObject({
       ok: false,
       error: { code: 'ERR_JPKI_PIN_LOCKED' },
     });
@@ -709,7 +692,7 @@ describe('route: portal', () => {
   ])('a service_id %s is INVALID_REQUEST before any dialog or host contact', async (_what, detail) => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('1234')]);
-    const out = await route(context(host, prompt, ['*.example']), SELF, portalMessage(detail), page());
+    const out = await route(fakeContext(host, prompt, ['*.example']), SELF, portalMessage(detail), page());
     expect(out).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_INVALID_REQUEST' } });
     expect(prompt.opened).toBe(0);
     expect(host.opened).toBe(0);
@@ -719,7 +702,10 @@ describe('route: portal', () => {
     const { host } = cardHost();
     const prompt = fakePrompt([]);
     for (const detail of [{ mode: '05' }, { mode: '05', service_id: '01' }]) {
-      expect(await route(context(host, prompt, ['*.example']), SELF, portalMessage(detail), page())).toEqual({ ok: true, result: { mode: '05', result: '0' } });
+      expect(await route(fakeContext(host, prompt, ['*.example']), SELF, portalMessage(detail), page())).toEqual({
+        ok: true,
+        result: { mode: '05', result: '0' },
+      });
     }
     expect(prompt.opened).toBe(0);
     expect(host.opened).toBe(0);
@@ -728,7 +714,7 @@ describe('route: portal', () => {
   it('a login token block in mode 01 or 02 is INVALID_HASH before any dialog or host contact', async () => {
     const { host } = cardHost();
     const prompt = fakePrompt([pin('1234'), pin('ABC123')]);
-    const ctx = context(host, prompt, ['*.example']);
+    const ctx = fakeContext(host, prompt, ['*.example']);
     const block = btoa(String.fromCharCode(...buildAuthBlock(new Uint8Array(32).fill(7))));
     for (const detail of [
       { mode: '01', service_id: '01', digest: block },
@@ -744,7 +730,7 @@ describe('route: portal', () => {
   it('hello on every allow-listed page load shares the host-version cache with jpki:status: one host start per 30 s', async () => {
     let clock = 0;
     const { host } = cardHost();
-    const ctx = { ...context(host, fakePrompt([]), ['*.example']), hostVersionCache: new HostVersionCache(() => clock) };
+    const ctx = { ...fakeContext(host, fakePrompt([]), ['*.example']), hostVersionCache: new HostVersionCache(() => clock) };
     for (let i = 0; i < 5; i++)
       expect(await route(ctx, SELF, { channel: 'portal-hello' }, page())).toMatchObject({ allowed: true, inputs: { 'app-is-installed': '29' } });
     expect(await route(ctx, SELF, { channel: 'page', action: 'jpki:status', request: {} }, page())).toMatchObject({ ok: true });
@@ -756,13 +742,13 @@ describe('route: portal', () => {
 
   it('hello without a host sets only #extension-is-installed', async () => {
     const absent = fakeHost(() => ({}), { disconnectReason: 'Specified native messaging host not found.' });
-    const hello = await route(context(absent, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
+    const hello = await route(fakeContext(absent, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
     expect(hello).toEqual({ allowed: true, inputs: { 'extension-is-installed': '24' } });
   });
 
   it('hello on an allow-listed origin with a host sets both inputs to the compatibility levels, not our version', async () => {
     const { host } = cardHost();
-    const hello = await route(context(host, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
+    const hello = await route(fakeContext(host, fakePrompt([]), ['*.example']), SELF, { channel: 'portal-hello' }, page());
     expect(hello).toEqual({ allowed: true, inputs: { 'extension-is-installed': '24', 'app-is-installed': '29' } });
     expect(host.closed).toBe(host.opened);
   });

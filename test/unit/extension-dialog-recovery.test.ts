@@ -7,10 +7,7 @@ import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { DEADLINE_EXTENSION_MS, MAX_DEADLINE_EXTENSIONS } from '@jpki-bridge/shared/constants';
 import { JpkiError } from '@jpki-bridge/shared/errors';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '@jpki-bridge/shared/auth-token';
 import { createDeadline } from '../../extension/src/background/deadline.ts';
-import { OperationLock } from '../../extension/src/background/operation-lock.ts';
-import { DialogRateLimit } from '../../extension/src/background/dialog-rate-limit.ts';
 import { route } from '../../extension/src/background/router.ts';
 import { siteKind } from '../../extension/src/settings/site-kind.ts';
 import type { BackgroundContext } from '../../extension/src/background/context.ts';
@@ -21,26 +18,10 @@ import ja from '../../extension/public/_locales/ja/messages.json';
 import en from '../../extension/public/_locales/en/messages.json';
 import { fakeHost, statusResult } from './extension-fakes/fake-native.ts';
 import { fakePrompt } from './extension-fakes/fake-prompt.ts';
+import { NONCE, SELF, TOKEN, fakeContext } from './extension-fakes/fake-context.ts';
 
-const NONCE = 'q'.repeat(43) + '=';
-const SELF = { id: 'ext', baseUrl: 'chrome-extension://ext/' };
-const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
 const sender = (origin = 'https://rp.example') => ({ id: 'ext', url: `${origin}/login`, origin, tab: { id: 1 }, frameId: 0 });
 const pin = (p: string): PromptAnswer => ({ type: 'pin', pin: p, confirmLastTry: false });
-
-function context(host: { connect: BackgroundContext['connect'] }, prompt: { open: BackgroundContext['openPrompt'] }, allow: string[] = []): BackgroundContext {
-  return {
-    connect: host.connect,
-    openPrompt: prompt.open,
-    lock: new OperationLock(),
-    allowList: async () => allow,
-    isBlocked: async () => false,
-    dialogLimit: new DialogRateLimit(),
-    extensionVersion: '0.1.0',
-    helloTimeoutMs: 200,
-    requestTimeoutMs: 500,
-  };
-}
 
 const authenticate = (ctx: BackgroundContext, origin = 'https://rp.example', timeout?: number) =>
   route(
@@ -76,7 +57,7 @@ describe('再試行 in the same window', () => {
     const connect = host.connect;
     host.connect = () => (hellos++, connect());
     const prompt = fakePrompt([{ type: 'retry' }, pin('1234')]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: true });
     expect(prompt.opened).toBe(1);
     expect(prompt.states[0]).toMatchObject({ phase: 'failed', retryable: true, error: { code: 'ERR_JPKI_NO_CARD' } });
     expect(prompt.states[1]).toMatchObject({ phase: 'enter', retriesLeft: 3, error: null });
@@ -89,7 +70,7 @@ describe('再試行 in the same window', () => {
       throw new JpkiError('ERR_JPKI_CARD_BUSY', 'another program holds the card in "Reader 0" exclusively');
     });
     const prompt = fakePrompt([{ type: 'close' }]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_BUSY' } });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CARD_BUSY' } });
     expect(prompt.states[0]).toMatchObject({
       phase: 'failed',
       retryable: true,
@@ -101,7 +82,7 @@ describe('再試行 in the same window', () => {
     const host = fakeHost(() => statusResult({ auth: 3, sign: 0 }, { hasSigningCertificate: false }));
     const prompt = fakePrompt([{ type: 'retry' }, { type: 'close' }]);
     const out = await route(
-      context(host, prompt),
+      fakeContext(host, prompt),
       SELF,
       {
         channel: 'page',
@@ -123,7 +104,7 @@ describe('expiry before the PIN', () => {
     const expired = certificateUntil(new Date(Date.now() - 86_400_000));
     const host = fakeHost((command) => (command === 'status' ? statusResult(undefined, { authCertificate: expired }) : TOKEN));
     const prompt = fakePrompt([pin('1234'), { type: 'close' }]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CERTIFICATE_EXPIRED' } });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: false, error: { code: 'ERR_JPKI_CERTIFICATE_EXPIRED' } });
     expect(prompt.states[0]).toMatchObject({ phase: 'failed', retryable: false, error: { code: 'ERR_JPKI_CERTIFICATE_EXPIRED' } });
     expect(host.requests.map((r) => r.command)).toEqual(['status']); // no PIN reached the host
   });
@@ -132,7 +113,7 @@ describe('expiry before the PIN', () => {
     const valid = certificateUntil(new Date(Date.now() + 365 * 86_400_000));
     const host = fakeHost((command) => (command === 'status' ? statusResult(undefined, { authCertificate: valid }) : TOKEN));
     const prompt = fakePrompt([pin('1234')]);
-    expect(await authenticate(context(host, prompt))).toMatchObject({ ok: true });
+    expect(await authenticate(fakeContext(host, prompt))).toMatchObject({ ok: true });
   });
 });
 
@@ -158,7 +139,7 @@ describe('延長', () => {
   it('the dialog is told the new deadline and the extensions left; what is typed stays (same attempt)', async () => {
     const host = fakeHost((command) => (command === 'status' ? statusResult() : TOKEN));
     const prompt = fakePrompt([{ type: 'extend' }, pin('1234')]);
-    expect(await authenticate(context(host, prompt), 'https://rp.example', 5_000)).toMatchObject({ ok: true });
+    expect(await authenticate(fakeContext(host, prompt), 'https://rp.example', 5_000)).toMatchObject({ ok: true });
     const [before, after] = prompt.states;
     expect(after!.deadline - before!.deadline).toBe(DEADLINE_EXTENSION_MS);
     expect(after).toMatchObject({ extensionsLeft: MAX_DEADLINE_EXTENSIONS - 1, attempt: before!.attempt });

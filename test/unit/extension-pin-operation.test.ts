@@ -4,15 +4,14 @@
  * and the tab watch are torn down exactly once on every path.
  */
 import { describe, expect, it } from 'vitest';
-import { AUTH_TOKEN_ALGORITHM, AUTH_TOKEN_FORMAT } from '@jpki-bridge/shared/auth-token';
 import { JpkiError } from '@jpki-bridge/shared/errors';
 import { OperationLock } from '../../extension/src/background/operation-lock.ts';
 import { type PinGuards, type PinOperationIo, runPinOperation } from '../../extension/src/background/pin-operation.ts';
 import { fakeHost, statusResult, type FakeHost } from './extension-fakes/fake-native.ts';
 import { afterTheAnswer, fakePrompt, type FakePrompt } from './extension-fakes/fake-prompt.ts';
+import { TOKEN } from './extension-fakes/fake-context.ts';
 
 const ORIGIN = 'https://rp.example';
-const TOKEN = { format: AUTH_TOKEN_FORMAT, unverifiedCertificate: 'MAA=', algorithm: AUTH_TOKEN_ALGORITHM, signature: 'AAAA', appVersion: 'https://x/0.1.0' };
 
 /** A host whose card takes PIN 1234 for `authenticate`. */
 function host(): FakeHost {
